@@ -1,0 +1,91 @@
+//! Accounts, passwords (argon2) and sessions.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::Duration;
+
+use crate::domain::account::check_password;
+use crate::domain::error::text;
+use crate::domain::{Caller, Login, Role, UnitCode};
+use crate::store::{Account, NewAccount, Session};
+
+use super::{App, AppError};
+
+/// How long a login lasts: a grid member's phone should not ask every morning.
+pub const SESSION_DAYS: i64 = 14;
+
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    pub password: &'a str,
+    pub role: &'a str,
+    pub unit_code: &'a str,
+    pub display_name: &'a str,
+}
+
+pub async fn add_user(app: &App, caller: &Caller, user: NewUser<'_>) -> Result<Account, AppError> {
+    caller.require(caller.role.manages_accounts(), "manage accounts")?;
+    let login = Login::parse(user.login)?;
+    let role = Role::parse(user.role)?;
+    let unit_code = UnitCode::parse(user.unit_code)?;
+    check_password(user.password)?;
+    let display_name = match user.display_name.trim() {
+        "" => String::new(),
+        name => text("name", name, 50)?,
+    };
+    let password = user.password.to_string();
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let account = NewAccount { login, password_hash, role, unit_code, display_name };
+    Ok(app.store.create_account(caller, &account).await?)
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let hash: PasswordHash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(hash.to_string())
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// Checks a login and opens a session: returns the session token and the account.
+pub async fn log_in(app: &App, login: &str, password: &str) -> Result<(String, Session), AppError> {
+    let login = Login::parse(login).map_err(|_| AppError::BadCredentials)?;
+    let found = app.store.credentials(&login).await?;
+    let password = password.to_string();
+    // An unknown login is checked against a throwaway hash too, so timing does not tell
+    // which logins exist.
+    let (account, stored) = match found {
+        Some((account, hash)) => (Some(account), hash),
+        None => (None, decoy_hash().to_string()),
+    };
+    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let account = account.filter(|_| valid).ok_or(AppError::BadCredentials)?;
+    let token = random_token()?;
+    let csrf = random_token()?;
+    let caller = account.caller(app.clock.now());
+    app.store.create_session(&caller, &token, &csrf, caller.now + Duration::days(SESSION_DAYS)).await?;
+    Ok((token, Session { account, csrf }))
+}
+
+pub async fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
+    Ok(app.store.session(token, app.clock.now()).await?)
+}
+
+pub async fn log_out(app: &App, token: &str) -> Result<(), AppError> {
+    Ok(app.store.delete_session(token).await?)
+}
+
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password").unwrap_or_default())
+}
+
+/// 256 random bits as hex.
+pub fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}

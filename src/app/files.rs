@@ -1,0 +1,61 @@
+//! Turns a user's file into a table of text: .xlsx (the first sheet), or CSV in UTF-8
+//! (with or without BOM) or GBK/GB18030, which Excel in a Chinese office saves.
+
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx, open_workbook_from_rs};
+
+use crate::domain::table::{RowError, RowProblem, Table};
+
+/// The largest file accepted: a tongliao-scale roster is about 250 MB.
+pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
+
+pub fn read_table(bytes: &[u8]) -> Result<Table, RowError> {
+    let unreadable = |why: String| RowError { row: 0, column: None, problem: RowProblem::Unreadable(why) };
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
+        let range = workbook
+            .worksheet_range_at(0)
+            .ok_or_else(|| unreadable("the workbook has no sheet".into()))?
+            .map_err(|e| unreadable(e.to_string()))?;
+        return Ok(Table::from_records(range.rows().map(|row| row.iter().map(|c| c.to_string()).collect())));
+    }
+    let text = decode_text(bytes);
+    let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| RowError { row: i + 1, column: None, problem: RowProblem::Unreadable(e.to_string()) })?;
+        records.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(Table::from_records(records))
+}
+
+/// UTF-8 if the bytes are valid UTF-8 (a BOM is dropped), else GB18030, a superset of GBK.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn sniff_delimiter(header: &str) -> u8 {
+    [b',', b'\t', b';'].into_iter().max_by_key(|d| header.bytes().filter(|b| b == d).count()).unwrap_or(b',')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_and_bom_and_tabs_are_read() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("户号,姓名\n001,张三\n");
+        let table = read_table(&gbk).unwrap();
+        assert_eq!(table.header, ["户号", "姓名"]);
+        assert_eq!(table.rows, vec![(2, vec!["001".to_string(), "张三".to_string()])]);
+        let table = read_table("\u{feff}户号\t姓名\n001\t张三\n".as_bytes()).unwrap();
+        assert_eq!(table.header, ["户号", "姓名"]);
+        assert_eq!(table.rows[0].1[1], "张三");
+    }
+}

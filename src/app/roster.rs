@@ -1,0 +1,29 @@
+//! Importing a roster file into a unit.
+
+use crate::domain::table::RowError;
+use crate::domain::{Caller, UnitCode, roster};
+use crate::store::ImportSummary;
+
+use super::{App, AppError, files};
+
+/// Reads, checks and writes a roster file: all of it, or (with every bad row named) none.
+/// `progress` is told (residents written, residents in the file).
+pub async fn import(app: &App, caller: &Caller, into: &UnitCode, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Send + Sync)) -> Result<ImportSummary, AppError> {
+    caller.require(caller.role.writes_roster(), "import roster")?;
+    let table = files::read_table(bytes).map_err(|e| AppError::Rows(vec![e]))?;
+    let households = roster::parse(&table, into).map_err(AppError::Rows)?;
+    let total = households.iter().map(|h| h.residents.len()).sum();
+    Ok(app.store.import_roster(caller, into, &households, &|done| progress(done, total)).await?)
+}
+
+/// The errors of a rejected file as lines for a person, at most `limit` of them.
+pub fn describe(errors: &[RowError], lang: crate::domain::Lang, limit: usize) -> Vec<String> {
+    let mut lines: Vec<String> = errors.iter().take(limit).map(|e| e.message(lang)).collect();
+    if errors.len() > limit {
+        lines.push(match lang {
+            crate::domain::Lang::Zh => format!("……另有 {} 处错误", errors.len() - limit),
+            crate::domain::Lang::En => format!("… and {} more", errors.len() - limit),
+        });
+    }
+    lines
+}

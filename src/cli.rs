@@ -1,0 +1,219 @@
+//! The command line: `serve`, `demo`, `import` and `user`. Each command opens the
+//! database named by `--database-url` and calls the same operations as the web.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::app::accounts::NewUser;
+use crate::app::demo::{self, Scale};
+use crate::app::{App, AppError, accounts, divisions, roster};
+use crate::domain::{Lang, UnitCode, UnitPath};
+
+#[derive(Parser)]
+#[command(name = "wangge", version, about = "网格 wangge: grid-based epidemic prevention and control")]
+pub struct Cli {
+    /// sqlite:PATH (embedded, the default) or postgres://USER@HOST/DB
+    #[arg(long, global = true, env = "WANGGE_DATABASE_URL", default_value = "sqlite:wangge.db")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (pages and the JSON API under /api/v1).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the small demo (Tongliao divisions, a few villages of households, demo logins) first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load demo data: Tongliao's real divisions and generated households below them.
+    Demo {
+        #[arg(long, value_enum, default_value = "small")]
+        scale: Scale,
+    },
+    /// Import divisions or a roster.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Division files: a folder in the statistical bureau's layout (provinces.csv, cities.csv,
+    /// areas.csv, streets.csv, villages.csv) or one code,name,parent_code CSV. Idempotent.
+    Divisions { path: PathBuf },
+    /// A roster (花名册): CSV (UTF-8 or GBK) or .xlsx, one row per resident. All or nothing.
+    Roster {
+        file: PathBuf,
+        /// The unit the roster belongs to; every row's 网格编码 must lie under it.
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        login: String,
+        /// admin, hq, grid_leader, grid_member, checkpoint or inspector
+        #[arg(long)]
+        role: String,
+        /// The account's scope unit: it acts over this unit and everything below.
+        #[arg(long)]
+        unit: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("WANGGE_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let app = App::open(&cli.database_url).await.map_err(describe)?;
+    match cli.command {
+        Command::Serve { addr, demo } => {
+            if demo {
+                load_demo(&app, Scale::Small).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("wangge is serving http://{addr}/  (database {})", cli.database_url);
+            if demo {
+                println!("demo logins (password {}): admin, hq, leader, member", demo::DEMO_PASSWORD);
+            }
+            tokio::select! {
+                served = crate::http::serve(listener, app) => served.map_err(|e| e.to_string()),
+                _ = tokio::signal::ctrl_c() => Ok(()),
+            }
+        }
+        Command::Demo { scale } => load_demo(&app, scale).await,
+        Command::Import(ImportCommand::Divisions { path }) => {
+            let sheets = read_sheets(&path)?;
+            let caller = app.system_caller(UnitPath::root());
+            let summary = divisions::import(&app, &caller, &sheets).await.map_err(describe)?;
+            println!("units: {} created, {} renamed, {} unchanged", summary.created, summary.renamed, summary.unchanged);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Roster { file, unit }) => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let unit = UnitCode::parse(&unit).map_err(|e| e.message(Lang::En))?;
+            let caller = app.system_caller(UnitPath::root());
+            let bar = progress_bar("residents");
+            let summary = roster::import(&app, &caller, &unit, &bytes, &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .await;
+            bar.finish_and_clear();
+            let s = summary.map_err(describe)?;
+            println!(
+                "households: {} created, {} updated, {} unchanged; residents: {} created, {} updated, {} unchanged",
+                s.households_created, s.households_updated, s.households_unchanged, s.residents_created, s.residents_updated, s.residents_unchanged
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Add { login, role, unit, password_stdin: _, name }) => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).map_err(|e| e.to_string())?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let caller = app.system_caller(UnitPath::root());
+            let user = NewUser { login: &login, password, role: &role, unit_code: &unit, display_name: &name };
+            let account = accounts::add_user(&app, &caller, user).await.map_err(describe)?;
+            println!("account {} created: {} over unit {}", account.login, account.role.as_str(), account.unit_code);
+            Ok(())
+        }
+    }
+}
+
+async fn load_demo(app: &App, scale: Scale) -> Result<(), String> {
+    let bar = progress_bar("households");
+    let summary = demo::load(app, scale, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await;
+    bar.finish_and_clear();
+    let summary = summary.map_err(describe)?;
+    println!(
+        "demo loaded: {} units created, {} households and {} residents created ({} households already there)",
+        summary.units_created, summary.roster.households_created, summary.roster.residents_created, summary.roster.households_unchanged
+    );
+    Ok(())
+}
+
+fn progress_bar(what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what} ({{eta}} left)")).unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// A folder is read as its .csv files (named by stem); a single file as a generic sheet.
+fn read_sheets(path: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    if path.is_dir() {
+        let mut sheets = Vec::new();
+        let entries = std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        for entry in entries.flatten() {
+            let file = entry.path();
+            if file.extension().is_some_and(|e| e == "csv" || e == "xlsx") {
+                let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+                sheets.push((stem, read(&file)?));
+            }
+        }
+        if sheets.is_empty() {
+            return Err(format!("no .csv files in {}", path.display()));
+        }
+        Ok(sheets)
+    } else {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        Ok(vec![(stem, read(path)?)])
+    }
+}
+
+/// An error for a terminal: every bad row on its own line.
+fn describe(err: AppError) -> String {
+    match err {
+        AppError::Rows(rows) => {
+            let mut lines = vec![format!("nothing was imported; {} problems:", rows.len())];
+            lines.extend(roster::describe(&rows, Lang::En, 100).into_iter().map(|l| format!("  {l}")));
+            lines.join("\n")
+        }
+        AppError::Domain(err) => err.message(Lang::En),
+        AppError::NotFound => "not found (is the unit code right, and imported?)".into(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,21 @@
+//! Types and rules of the grid, with no I/O: everything here is parsed at the
+//! boundary (CLI, HTTP, files) into these types and is tested without a database.
+
+pub mod account;
+pub mod divisions;
+pub mod error;
+pub mod household;
+pub mod id_number;
+pub mod lang;
+pub mod phone;
+pub mod roster;
+pub mod table;
+pub mod unit;
+
+pub use account::{Caller, Login, Role};
+pub use error::DomainError;
+pub use household::{Colour, ColourCause, ColourFacts, Residence};
+pub use id_number::{IdNumber, Sex};
+pub use lang::Lang;
+pub use phone::Phone;
+pub use unit::{Level, UnitCode, UnitPath};

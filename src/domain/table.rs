@@ -1,0 +1,106 @@
+//! Rows of a user's sheet, already decoded to text, and the errors that point back
+//! into it by row number (as the spreadsheet numbers them: the header is row 1).
+
+use super::error::DomainError;
+use super::lang::{self, Lang};
+
+/// A decoded sheet: the header and the data rows with their spreadsheet row numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    /// Builds a table from records in order, the first being the header. Rows that are
+    /// entirely blank (Excel leaves them at the end of sheets) are dropped.
+    pub fn from_records(records: impl IntoIterator<Item = Vec<String>>) -> Table {
+        let mut records = records.into_iter();
+        let header = records
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
+        let rows = records
+            .enumerate()
+            .map(|(i, cells)| (i + 2, cells))
+            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        Table { header, rows }
+    }
+
+    /// The index of the first column whose header is one of `names` (case-insensitive).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.header.iter().position(|h| {
+            let h = h.to_lowercase();
+            names.iter().any(|n| h == *n || h.split('/').any(|part| part.trim() == *n))
+        })
+    }
+}
+
+pub fn cell(cells: &[String], column: Option<usize>) -> &str {
+    column.and_then(|c| cells.get(c)).map(String::as_str).unwrap_or("").trim()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    Field(DomainError),
+    MissingColumn,
+    DuplicateIdNumber { first_row: usize },
+    DuplicateCode { first_row: usize },
+    UnitNotInScope(String),
+    UnknownParent(String),
+    ParentChanged(String),
+    RegisteredElsewhere,
+    EmptyFile,
+    Unreadable(String),
+}
+
+/// One thing wrong with one row (or with the whole file, when `row` is 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: Option<&'static str>,
+    pub problem: RowProblem,
+}
+
+impl RowError {
+    pub fn field(row: usize, err: DomainError) -> RowError {
+        let column = match &err {
+            DomainError::Invalid { field, .. } => Some(*field),
+            DomainError::NotAllowed(_) => None,
+        };
+        RowError { row, column, problem: RowProblem::Field(err) }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let place = match (self.row, self.column) {
+            (0, Some(c)) => if zh { format!("列“{}”", lang::field_name(c, lang)) } else { format!("column {c}") },
+            (0, None) => if zh { "文件".to_string() } else { "file".to_string() },
+            (r, Some(c)) => if zh { format!("第 {r} 行，列“{}”", lang::field_name(c, lang)) } else { format!("row {r}, column {c}") },
+            (r, None) => if zh { format!("第 {r} 行") } else { format!("row {r}") },
+        };
+        let what = match &self.problem {
+            RowProblem::Field(DomainError::Invalid { reason, .. }) => reason.message(lang),
+            RowProblem::Field(other) => other.message(lang),
+            RowProblem::MissingColumn => if zh { "缺少此列".into() } else { "this column is missing".into() },
+            RowProblem::DuplicateIdNumber { first_row } => if zh { format!("身份证号与第 {first_row} 行重复") } else { format!("same ID number as row {first_row}") },
+            RowProblem::DuplicateCode { first_row } => if zh { format!("编码与第 {first_row} 行重复") } else { format!("same code as row {first_row}") },
+            RowProblem::UnitNotInScope(code) => if zh { format!("网格 {code} 不存在或不在导入范围内") } else { format!("unit {code} does not exist or is not under the importing unit") },
+            RowProblem::UnknownParent(code) => if zh { format!("上级单位 {code} 不存在") } else { format!("parent unit {code} does not exist") },
+            RowProblem::ParentChanged(old) => if zh { format!("此编码已存在于上级 {old} 之下，不能移动") } else { format!("this code already exists under parent {old} and cannot move") },
+            RowProblem::RegisteredElsewhere => if zh { "此人已登记在导入范围以外的户中".into() } else { "this person is registered in a household outside the importing unit".into() },
+            RowProblem::EmptyFile => if zh { "文件中没有数据行".into() } else { "the file has no data rows".into() },
+            RowProblem::Unreadable(why) => if zh { format!("无法读取文件：{why}") } else { format!("cannot read the file: {why}") },
+        };
+        format!("{place}: {what}")
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}

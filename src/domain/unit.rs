@@ -1,0 +1,231 @@
+//! Units of the grid: codes, levels, and the materialised path that scopes every query.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{DomainError, Reason};
+
+/// A unit's code: the official statistical code for divisions (`1505`, `150502001001`),
+/// or a code given to a grid or villager group below them. Letters, digits and `-`,
+/// so that a code can never carry a path separator or a SQL wildcard.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnitCode(String);
+
+pub const MAX_CODE_LEN: usize = 32;
+
+impl UnitCode {
+    pub fn parse(raw: &str) -> Result<UnitCode, DomainError> {
+        let code = raw.trim();
+        let invalid = |reason| DomainError::invalid("code", reason);
+        if code.is_empty() {
+            return Err(invalid(Reason::Empty));
+        }
+        if code.len() > MAX_CODE_LEN {
+            return Err(invalid(Reason::TooLong(MAX_CODE_LEN)));
+        }
+        if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(invalid(Reason::BadCharacters));
+        }
+        Ok(UnitCode(code.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnitCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The codes from the root down to a unit, as `/15/1505/150502/`. The root scope is `/`.
+/// A unit's subtree is every path that starts with its own, which the storage layer
+/// turns into an index range (see `range`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct UnitPath(String);
+
+impl UnitPath {
+    pub fn root() -> UnitPath {
+        UnitPath("/".into())
+    }
+
+    /// Trusts a path read back from storage.
+    pub fn from_stored(path: String) -> UnitPath {
+        debug_assert!(path.starts_with('/') && path.ends_with('/'));
+        UnitPath(path)
+    }
+
+    pub fn child(&self, code: &UnitCode) -> UnitPath {
+        UnitPath(format!("{}{}/", self.0, code.as_str()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `other` is this unit or lies below it.
+    pub fn contains(&self, other: &UnitPath) -> bool {
+        other.0.starts_with(&self.0)
+    }
+
+    /// The half-open range `[low, high)` of stored paths inside this subtree: every
+    /// such path starts with `self`, and '0' is the character after '/' in ASCII,
+    /// so byte order (collation "C") keeps the subtree contiguous.
+    pub fn range(&self) -> (String, String) {
+        let mut high = self.0.clone();
+        high.pop();
+        high.push('0');
+        (self.0.clone(), high)
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.0.split('/').filter(|s| !s.is_empty())
+    }
+
+    pub fn depth(&self) -> usize {
+        self.codes().count()
+    }
+
+    /// The county (旗县) a unit belongs to: the third code on its path, if any. Large
+    /// tables carry it so that a region can later be distributed by county.
+    pub fn county_code(&self) -> Option<&str> {
+        self.codes().nth(2)
+    }
+}
+
+/// The level of a unit in the tree. Official divisions fill the first five; everything
+/// added below a village (villager groups, grids, sub-grids) is a grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Province,
+    City,
+    County,
+    Township,
+    Village,
+    Grid,
+}
+
+impl Level {
+    pub const ALL: [Level; 6] = [Level::Province, Level::City, Level::County, Level::Township, Level::Village, Level::Grid];
+
+    pub fn parse(raw: &str) -> Result<Level, DomainError> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str() == raw.trim())
+            .ok_or(DomainError::invalid("level", Reason::UnknownLevel))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+            Level::Township => "township",
+            Level::Village => "village",
+            Level::Grid => "grid",
+        }
+    }
+
+    /// The level of a unit placed under a parent of this level.
+    pub fn below(parent: Option<Level>) -> Level {
+        match parent {
+            None => Level::Province,
+            Some(Level::Province) => Level::City,
+            Some(Level::City) => Level::County,
+            Some(Level::County) => Level::Township,
+            Some(Level::Township) => Level::Village,
+            Some(Level::Village | Level::Grid) => Level::Grid,
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Level::Province => "省/自治区",
+            Level::City => "盟/市",
+            Level::County => "旗/县/区",
+            Level::Township => "苏木/乡/镇/街道",
+            Level::Village => "嘎查/村/社区",
+            Level::Grid => "村民小组/网格",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Level::Province => "region",
+            Level::City => "league/city",
+            Level::County => "banner/county",
+            Level::Township => "sumu/township",
+            Level::Village => "gacha/village",
+            Level::Grid => "villager group/grid",
+        }
+    }
+}
+
+/// A unit as it is created: the storage layer derives path, level and county from the parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUnit {
+    pub code: UnitCode,
+    pub name: String,
+    pub parent: Option<UnitCode>,
+    /// Set by the official division files; `None` means "one below the parent".
+    pub level: Option<Level>,
+}
+
+impl NewUnit {
+    pub fn parse(code: &str, name: &str, parent: Option<&str>, level: Option<Level>) -> Result<NewUnit, DomainError> {
+        let parent = match parent.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => Some(UnitCode::parse(p).map_err(|_| DomainError::invalid("parent_code", Reason::BadCharacters))?),
+            None => None,
+        };
+        Ok(NewUnit { code: UnitCode::parse(code)?, name: super::error::text("name", name, 100)?, parent, level })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(codes: &[&str]) -> UnitPath {
+        codes.iter().fold(UnitPath::root(), |p, c| p.child(&UnitCode::parse(c).unwrap()))
+    }
+
+    #[test]
+    fn paths_contain_their_subtree_and_nothing_else() {
+        let county = path(&["15", "1505", "150502"]);
+        assert_eq!(county.as_str(), "/15/1505/150502/");
+        assert!(county.contains(&path(&["15", "1505", "150502", "150502001"])));
+        assert!(county.contains(&county));
+        assert!(!county.contains(&path(&["15", "1505", "1505021"])));
+        assert!(UnitPath::root().contains(&county));
+        assert_eq!(county.county_code(), Some("150502"));
+    }
+
+    #[test]
+    fn the_range_of_a_subtree_is_exactly_its_paths_in_byte_order() {
+        let county = path(&["15", "1505", "150502"]);
+        let (low, high) = county.range();
+        let inside = path(&["15", "1505", "150502", "zz-9"]);
+        let sibling = path(&["15", "1505", "1505021"]);
+        assert!(low.as_str() <= inside.as_str() && inside.as_str() < high.as_str());
+        assert!(!(low.as_str() <= sibling.as_str() && sibling.as_str() < high.as_str()));
+    }
+
+    #[test]
+    fn codes_refuse_separators_and_wildcards() {
+        for bad in ["", "15/05", "15%", "15_01", "a b", &"9".repeat(33)] {
+            assert!(UnitCode::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(UnitCode::parse(" 150502001001-03 ").unwrap().as_str(), "150502001001-03");
+    }
+
+    #[test]
+    fn levels_step_down_and_stop_at_grid() {
+        assert_eq!(Level::below(None), Level::Province);
+        assert_eq!(Level::below(Some(Level::Township)), Level::Village);
+        assert_eq!(Level::below(Some(Level::Grid)), Level::Grid);
+    }
+}

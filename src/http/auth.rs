@@ -1,0 +1,103 @@
+//! Who is asking: the session cookie, the language, and the same-origin check that,
+//! with SameSite cookies and per-session form tokens, keeps other sites from acting
+//! in a user's name.
+
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::HttpError;
+use crate::app::{App, accounts};
+use crate::domain::{Caller, Lang};
+use crate::store::Session;
+
+pub const SESSION_COOKIE: &str = "wangge_session";
+pub const LANG_COOKIE: &str = "lang";
+
+/// A logged-in account, from its session cookie.
+pub struct Auth {
+    pub session: Session,
+    pub token: String,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Auth {
+    pub fn caller(&self) -> Caller {
+        self.session.account.caller(self.now)
+    }
+
+    /// Checks the token a page form carries against the session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), HttpError> {
+        if !token.is_empty() && token == self.session.csrf { Ok(()) } else { Err(HttpError::CsrfMismatch) }
+    }
+}
+
+impl FromRequestParts<App> for Auth {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Auth, HttpError> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(HttpError::Unauthenticated)?;
+        let session = accounts::session(app, &token).await?.ok_or(HttpError::Unauthenticated)?;
+        Ok(Auth { session, token, now: app.clock.now() })
+    }
+}
+
+/// The language of the request: the `lang` cookie, else Accept-Language, else Chinese.
+pub struct RequestLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<RequestLang, Self::Rejection> {
+        Ok(RequestLang(request_lang(&parts.headers)))
+    }
+}
+
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(Lang::parse)
+        .unwrap_or_default()
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_cookie(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", accounts::SESSION_DAYS * 86_400)
+}
+
+pub fn expired_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Refuses state-changing requests whose Origin names another site.
+pub async fn same_origin(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+        if let (Some(origin), Some(host)) = (origin, host) {
+            let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+            if origin_host != host {
+                return HttpError::CsrfMismatch.into_response();
+            }
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,133 @@
+//! The one place where errors become HTTP responses. Handlers return `HttpError`; its
+//! response carries the error in an extension, and `render_errors`, which knows the
+//! request's language and whether it came to the API or to a page, writes the body.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::app::AppError;
+use crate::domain::{DomainError, Lang};
+
+#[derive(Debug, Clone)]
+pub enum HttpError {
+    App(AppError),
+    Unauthenticated,
+    CsrfMismatch,
+    BadRequest(String),
+}
+
+impl From<AppError> for HttpError {
+    fn from(err: AppError) -> HttpError {
+        HttpError::App(err)
+    }
+}
+
+impl From<DomainError> for HttpError {
+    fn from(err: DomainError) -> HttpError {
+        HttpError::App(err.into())
+    }
+}
+
+impl From<crate::store::StoreError> for HttpError {
+    fn from(err: crate::store::StoreError) -> HttpError {
+        HttpError::App(err.into())
+    }
+}
+
+impl HttpError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HttpError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            HttpError::CsrfMismatch => StatusCode::FORBIDDEN,
+            HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::App(err) => match err {
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+                AppError::Domain(DomainError::NotAllowed(_)) => StatusCode::FORBIDDEN,
+                AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            HttpError::Unauthenticated => "unauthenticated",
+            HttpError::CsrfMismatch => "csrf",
+            HttpError::BadRequest(_) => "bad_request",
+            HttpError::App(err) => match err {
+                AppError::NotFound => "not_found",
+                AppError::BadCredentials => "bad_credentials",
+                AppError::Domain(DomainError::NotAllowed(_)) => "forbidden",
+                AppError::Domain(_) => "invalid",
+                AppError::Rows(_) => "rejected_rows",
+                AppError::Conflict(_) => "conflict",
+                AppError::Internal(_) => "internal",
+            },
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            HttpError::Unauthenticated => if zh { "请先登录" } else { "please log in" }.into(),
+            HttpError::CsrfMismatch => if zh { "表单已过期，请刷新页面后重试" } else { "the form has expired; reload the page and try again" }.into(),
+            HttpError::BadRequest(why) => why.clone(),
+            HttpError::App(err) => match err {
+                AppError::NotFound => if zh { "找不到，或不在您的管辖范围内" } else { "not found, or outside your area" }.into(),
+                AppError::BadCredentials => if zh { "账号或密码错误" } else { "wrong login or password" }.into(),
+                AppError::Domain(err) => err.message(lang),
+                AppError::Rows(rows) => {
+                    if zh { format!("文件有 {} 处错误，未导入任何数据", rows.len()) } else { format!("{} problems in the file; nothing was imported", rows.len()) }
+                }
+                AppError::Conflict(what) => if zh { format!("已存在：{what}") } else { format!("already exists: {what}") },
+                AppError::Internal(_) => if zh { "服务器内部错误，请稍后再试" } else { "internal error; please try again later" }.into(),
+            },
+        }
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Writes the body of every error response, in the request's language.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let lang = super::auth::request_lang(request.headers());
+    let api = request.uri().path().starts_with("/api/");
+    let target = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let mut response = next.run(request).await;
+    let Some(err) = response.extensions_mut().remove::<HttpError>() else {
+        return response;
+    };
+    if let HttpError::App(AppError::Internal(detail)) = &err {
+        tracing::error!(%target, %detail, "internal error");
+    }
+    if api {
+        let rows: Vec<serde_json::Value> = match &err {
+            HttpError::App(AppError::Rows(rows)) => rows
+                .iter()
+                .map(|r| serde_json::json!({"row": r.row, "column": r.column, "message": r.message(lang)}))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut body = serde_json::json!({"error": err.code(), "message": err.message(lang)});
+        if !rows.is_empty() {
+            body["errors"] = serde_json::Value::Array(rows);
+        }
+        return (err.status(), Json(body)).into_response();
+    }
+    if matches!(err, HttpError::Unauthenticated) {
+        return Redirect::to(&format!("/login?next={}", super::pages::url_encode(&target))).into_response();
+    }
+    let page = super::pages::error_page(lang, &err);
+    (err.status(), [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+}

@@ -1,0 +1,86 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::app::{App, AppError};
+use crate::domain::Login;
+use crate::http::HttpError;
+use crate::http::api::households::parse_id;
+use crate::http::auth::{Auth, RequestLang};
+use crate::store::{HouseholdListItem, HouseholdRecord, ResidentListItem};
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    c: Chrome,
+    h: HouseholdRecord,
+    can_write: bool,
+}
+
+pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let h = app.store.household(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    render(&HouseholdPage { c: Chrome::new(lang, Some(&auth)), h, can_write: caller.role.writes_roster() })
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+}
+
+pub async fn assign_member(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let caller = auth.caller();
+    caller.require(caller.role.writes_roster(), "assign households")?;
+    let login = match form.login.trim() {
+        "" => None,
+        login => Some(Login::parse(login)?),
+    };
+    let household = parse_id(&id)?;
+    app.store.assign_member(&caller, household, login.as_ref()).await?;
+    Ok(Redirect::to(&format!("/households/{household}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    c: Chrome,
+    login: String,
+    households: Vec<HouseholdListItem>,
+}
+
+pub async fn member(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(login): Path<String>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let member = Login::parse(&login).map_err(|_| AppError::NotFound)?;
+    let households = app.store.member_households(&caller.scope, &member).await?;
+    render(&MemberPage { c: Chrome::new(lang, Some(&auth)), login: member.as_str().to_string(), households })
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    c: Chrome,
+    q: String,
+    results: Vec<ResidentListItem>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn search(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let results = app.store.search_residents(&caller.scope, &query.q, 50).await?;
+    render(&SearchPage { c: Chrome::new(lang, Some(&auth)), q: query.q, results })
+}

@@ -1,0 +1,197 @@
+//! HTML pages for people: rendered on the server, light, and usable on a 360-px phone.
+
+mod households;
+mod i18n;
+mod units;
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::HttpError;
+use super::auth::{Auth, LANG_COOKIE, RequestLang, expired_session_cookie, session_cookie};
+use crate::app::{App, AppError, accounts};
+use crate::domain::Lang;
+use crate::store::AuditEntry;
+
+pub use i18n::Texts;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(log_in))
+        .route("/logout", post(log_out))
+        .route("/lang/{tag}", get(switch_lang))
+        .route("/static/{file}", get(static_file))
+        .route("/units/{code}", get(units::show))
+        .route("/units/{code}/children", post(units::add_child))
+        .route("/units/{code}/roster", post(units::upload_roster))
+        .route("/units/{code}/staff", post(units::assign_staff))
+        .route("/households/{id}", get(households::show))
+        .route("/households/{id}/member", post(households::assign_member))
+        .route("/members/{login}", get(households::member))
+        .route("/search", get(households::search))
+        .route("/audit", get(audit))
+}
+
+/// What every page shows around its content: the words, the user, the form token.
+pub struct Chrome {
+    pub t: Texts,
+    pub user: Option<UserView>,
+    pub csrf: String,
+}
+
+pub struct UserView {
+    pub login: String,
+    pub role: String,
+    pub unit_code: String,
+    pub is_admin: bool,
+    pub holds_households: bool,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang, auth: Option<&Auth>) -> Chrome {
+        let t = Texts { lang };
+        let user = auth.map(|a| {
+            let account = &a.session.account;
+            UserView {
+                login: account.login.clone(),
+                role: t.role(&account.role).to_string(),
+                unit_code: account.unit_code.clone(),
+                is_admin: account.role.reads_audit(),
+                holds_households: account.role.holds_households(),
+            }
+        });
+        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default() }
+    }
+}
+
+pub fn render(template: &impl Template) -> Result<Html<String>, HttpError> {
+    template.render().map(Html).map_err(|e| AppError::Internal(e.to_string()).into())
+}
+
+/// Percent-encodes a string for a query parameter.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only same-site paths are followed after login or a language switch.
+fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    message: String,
+}
+
+pub fn error_page(lang: Lang, err: &HttpError) -> String {
+    let page = ErrorPage { c: Chrome::new(lang, None), message: err.message(lang) };
+    page.render().unwrap_or_else(|_| err.message(lang))
+}
+
+async fn home(auth: Auth) -> Redirect {
+    Redirect::to(&format!("/units/{}", auth.session.account.unit_code))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(RequestLang(lang): RequestLang, Query(query): Query<NextQuery>) -> Result<Html<String>, HttpError> {
+    render(&LoginPage { c: Chrome::new(lang, None), next: local_path(query.next.as_deref()), error: None })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn log_in(State(app): State<App>, RequestLang(lang): RequestLang, Form(form): Form<LoginForm>) -> Result<Response, HttpError> {
+    match accounts::log_in(&app, &form.login, &form.password).await {
+        Ok((token, _)) => Ok(([(header::SET_COOKIE, session_cookie(&token))], Redirect::to(&local_path(Some(&form.next)))).into_response()),
+        Err(AppError::BadCredentials) => {
+            let page = LoginPage { c: Chrome::new(lang, None), next: local_path(Some(&form.next)), error: Some(HttpError::App(AppError::BadCredentials).message(lang)) };
+            Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+async fn log_out(State(app): State<App>, auth: Auth, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    accounts::log_out(&app, &auth.token).await?;
+    Ok(([(header::SET_COOKIE, expired_session_cookie())], Redirect::to("/login")).into_response())
+}
+
+async fn switch_lang(Path(tag): Path<String>, headers: HeaderMap) -> Response {
+    let lang = Lang::parse(&tag).unwrap_or_default();
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()));
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.tag());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&local_path(back.as_deref()))).into_response()
+}
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    match file.as_str() {
+        "app.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css")).into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    entries: Vec<AuditEntry>,
+    older: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+}
+
+async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<AuditQuery>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_audit(), "read the audit log")?;
+    let entries = app.store.audit_log(&caller.scope, query.before, 100).await?;
+    let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
+    render(&AuditPage { c: Chrome::new(lang, Some(&auth)), entries, older })
+}

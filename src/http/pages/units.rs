@@ -1,0 +1,170 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, render, url_encode};
+use crate::app::{App, AppError, roster};
+use crate::domain::{Colour, Lang, UnitCode};
+use crate::http::HttpError;
+use crate::http::api::units::{change_staff, create_child, parse_duty};
+use crate::http::auth::{Auth, RequestLang};
+use crate::store::{Figures, HouseholdListItem, ImportSummary, StaffMember, Unit};
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    c: Chrome,
+    unit: Unit,
+    crumbs: Vec<(String, String, bool)>,
+    figures: Figures,
+    children: Vec<(Unit, Figures)>,
+    staff: Vec<StaffMember>,
+    households: Vec<HouseholdListItem>,
+    next: Option<String>,
+    can_write: bool,
+    imported: Option<ImportSummary>,
+    rejected: Vec<String>,
+}
+
+impl UnitPage {
+    /// Width of each colour's share of the bar, in percent.
+    fn share(&self, colour: &Colour) -> i64 {
+        let count = match colour {
+            Colour::Red => self.figures.red,
+            Colour::Yellow => self.figures.yellow,
+            Colour::Blue => self.figures.blue,
+            Colour::White => self.figures.white,
+        };
+        if self.figures.households == 0 { 0 } else { (count * 100 + self.figures.households / 2) / self.figures.households }
+    }
+
+    fn count(&self, colour: &Colour) -> i64 {
+        colour_count(&self.figures, colour)
+    }
+
+    fn colours(&self) -> [Colour; 4] {
+        Colour::ALL
+    }
+
+    fn next_link(&self) -> Option<String> {
+        self.next.as_ref().map(|n| format!("/units/{}?after={}#households", self.unit.code, url_encode(n)))
+    }
+}
+
+pub fn colour_count(figures: &Figures, colour: &Colour) -> i64 {
+    match colour {
+        Colour::Red => figures.red,
+        Colour::Yellow => figures.yellow,
+        Colour::Blue => figures.blue,
+        Colour::White => figures.white,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    after: Option<String>,
+}
+
+pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Query(query): Query<ShowQuery>) -> Result<Html<String>, HttpError> {
+    unit_page(&app, lang, &auth, &code, query.after.as_deref(), None, Vec::new()).await
+}
+
+async fn unit_page(
+    app: &App,
+    lang: Lang,
+    auth: &Auth,
+    code: &str,
+    after: Option<&str>,
+    imported: Option<ImportSummary>,
+    rejected: Vec<String>,
+) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let figures = app.store.figures(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let children = app.store.children(&caller.scope, &code).await?;
+    let staff = app.store.staff(&caller.scope, &code).await?;
+    let (households, next) = if caller.role.reads_roster() {
+        let page = app.store.households(&caller.scope, &code, after, 50).await?.ok_or(AppError::NotFound)?;
+        (page.items, page.next)
+    } else {
+        (Vec::new(), None)
+    };
+    let scope_depth = caller.scope.depth();
+    let crumbs = app
+        .store
+        .names_on_path(&unit.path)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, (code, name))| (code, name, i + 1 >= scope_depth))
+        .collect();
+    render(&UnitPage {
+        c: Chrome::new(lang, Some(auth)),
+        unit,
+        crumbs,
+        figures,
+        children,
+        staff,
+        households,
+        next,
+        can_write: caller.role.writes_roster(),
+        imported,
+        rejected,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ChildForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    name: String,
+}
+
+pub async fn add_child(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<ChildForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let unit = create_child(&app, &auth, &code, Some(&form.code), &form.name).await?;
+    Ok(Redirect::to(&format!("/units/{}", unit.code)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StaffForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    login: String,
+    duty: String,
+}
+
+pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<StaffForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let duty = if form.duty == "none" { None } else { Some(parse_duty(&form.duty)?) };
+    change_staff(&app, &auth, &code, &form.login, duty).await?;
+    Ok(Redirect::to(&format!("/units/{code}#staff")).into_response())
+}
+
+pub async fn upload_roster(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, mut multipart: Multipart) -> Result<Response, HttpError> {
+    let mut csrf = String::new();
+    let mut file = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| HttpError::BadRequest(e.to_string()))? {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.map_err(|e| HttpError::BadRequest(e.to_string()))?,
+            Some("file") => file = field.bytes().await.map_err(|e| HttpError::BadRequest(e.to_string()))?.to_vec(),
+            _ => {}
+        }
+    }
+    auth.check_csrf(&csrf)?;
+    let into = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let page = match roster::import(&app, &auth.caller(), &into, &file, &|_, _| {}).await {
+        Ok(summary) => unit_page(&app, lang, &auth, &code, None, Some(summary), Vec::new()).await?,
+        Err(AppError::Rows(rows)) => {
+            let lines = roster::describe(&rows, lang, 200);
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, unit_page(&app, lang, &auth, &code, None, None, lines).await?).into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    Ok(page.into_response())
+}

@@ -1,0 +1,46 @@
+//! The audit log: who read or wrote what, when. Entries are written by the other
+//! entity stores inside their own transactions; this trait only reads them.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::StoreResult;
+use crate::domain::UnitPath;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: String,
+}
+
+#[async_trait]
+pub trait AuditStore {
+    /// Entries about records in the scope, newest first, before the entry `before`.
+    async fn audit_log(&self, scope: &UnitPath, before: Option<i64>, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+}
+
+macro_rules! impl_audit {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::AuditStore for $store {
+            async fn audit_log(&self, scope: &$crate::domain::UnitPath, before: Option<i64>, limit: u32) -> $crate::store::StoreResult<Vec<$crate::store::AuditEntry>> {
+                let query = sqlx::query_as::<_, $crate::store::AuditEntry>(
+                    "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
+                     WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 ORDER BY id DESC LIMIT $4",
+                );
+                Ok($crate::store::sql::bind_range!(query, scope)
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(i64::from(limit.clamp(1, $crate::store::MAX_PAGE)))
+                    .fetch_all(&self.reader)
+                    .await?)
+            }
+        }
+    };
+}
+pub(crate) use impl_audit;

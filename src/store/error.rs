@@ -1,0 +1,30 @@
+use crate::domain::DomainError;
+use crate::domain::table::RowError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    #[error("{} rows rejected", .0.len())]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
+    BadUrl(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Conflict(what)`, leaving other errors alone.
+    pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> StoreError {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Database(err),
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Storage: the only module that touches sqlx. One trait per entity; every query of
+//! people's data takes the caller's scope and filters by its path range here, so no
+//! handler can forget it. Both backends share their SQL where the dialects agree
+//! (positional `$n` parameters, `ON CONFLICT`, `RETURNING`); each has its own migrations
+//! and connection settings.
+
+mod accounts;
+mod audit;
+mod error;
+mod households;
+mod postgres;
+mod residents;
+mod roster;
+mod sql;
+mod sqlite;
+mod units;
+
+use std::sync::Arc;
+
+pub use accounts::{Account, AccountStore, NewAccount, Session};
+pub use audit::{AuditEntry, AuditStore};
+pub use error::StoreError;
+pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
+pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
+pub use roster::{ImportSummary, RosterStore};
+pub use sql::SqlStore;
+pub use units::{Duty, Figures, StaffMember, Unit, UnitStore, UpsertSummary};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the application needs from storage.
+pub trait Store: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + Send + Sync {}
+impl<T> Store for T where T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + Send + Sync {}
+
+/// Opens (creating if needed) and migrates the database a URL names:
+/// `sqlite:PATH` (the embedded default) or `postgres://…`.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::open(url).await?))
+    } else if let Some(path) = url.strip_prefix("sqlite:") {
+        Ok(Arc::new(sqlite::open(path.trim_start_matches("//")).await?))
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}
+
+/// A page of a list in key order; `next` is the cursor for the following page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+pub const MAX_PAGE: u32 = 1000;

@@ -1,0 +1,21 @@
+//! PostgreSQL, for a region that outgrows one machine. The web tier keeps no state, so
+//! several servers may share one primary.
+
+use std::str::FromStr;
+
+use sqlx::Postgres;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use super::{StoreResult, UnitStore};
+use super::sql::{SqlStore, impl_store};
+
+pub type PgStore = SqlStore<Postgres>;
+
+pub async fn open(url: &str) -> StoreResult<PgStore> {
+    let options = PgConnectOptions::from_str(url)?;
+    let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+    sqlx::migrate!("migrations/postgres").run(&pool).await?;
+    Ok(SqlStore { reader: pool.clone(), writer: pool })
+}
+
+impl_store!(PgStore);

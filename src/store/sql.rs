@@ -1,0 +1,65 @@
+//! The store both backends share: a pool for reads and one for writes. SQLite allows one
+//! writer at a time, so its write pool holds a single connection and writes queue in the
+//! pool rather than failing with SQLITE_BUSY; PostgreSQL uses one pool for both.
+
+use sqlx::{Database, Pool};
+
+pub struct SqlStore<DB: Database> {
+    pub(crate) reader: Pool<DB>,
+    pub(crate) writer: Pool<DB>,
+}
+
+/// Rows per multi-row statement in bulk writes: well under both backends' parameter limits.
+pub(crate) const CHUNK: usize = 500;
+
+/// Appends one audit entry inside the caller's transaction, so the write and its record
+/// commit or roll back together.
+macro_rules! audit {
+    ($tx:expr, $caller:expr, $action:expr, $entity:expr, $entity_id:expr, $unit_path:expr, $detail:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($caller.now)
+        .bind($caller.login.as_str())
+        .bind($action)
+        .bind($entity)
+        .bind($entity_id.to_string())
+        .bind($unit_path)
+        .bind(serde_json::Value::to_string(&$detail))
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use audit;
+
+/// Binds a subtree's path range: `$a` is the low end, `$b` the high end.
+macro_rules! bind_range {
+    ($query:expr, $path:expr) => {{
+        let (low, high) = $path.range();
+        $query.bind(low).bind(high)
+    }};
+}
+pub(crate) use bind_range;
+
+/// Implements every entity trait for a concrete store type.
+macro_rules! impl_store {
+    ($store:ty) => {
+        $crate::store::units::impl_units!($store);
+        $crate::store::households::impl_households!($store);
+        $crate::store::residents::impl_residents!($store);
+        $crate::store::roster::impl_roster!($store);
+        $crate::store::accounts::impl_accounts!($store);
+        $crate::store::audit::impl_audit!($store);
+    };
+}
+pub(crate) use impl_store;
+
+/// Names a store's database type inside the entity macros.
+pub(crate) trait HasDb {
+    type Db: Database;
+}
+impl<DB: Database> HasDb for SqlStore<DB> {
+    type Db = DB;
+}
+pub(crate) type Tx<S> = sqlx::Transaction<'static, <S as HasDb>::Db>;

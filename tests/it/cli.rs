@@ -1,0 +1,77 @@
+//! The command line, run as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{id_number, roster_csv};
+
+fn wangge(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wangge"))
+        .args(args)
+        .env("WANGGE_DATABASE_URL", format!("sqlite:{}", dir.join("cli.db").display()))
+        .env("WANGGE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wangge");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[test]
+fn a_county_office_builds_its_grid_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let divisions = concat!(env!("CARGO_MANIFEST_DIR"), "/data/divisions-tongliao");
+    let out = wangge(dir.path(), &["import", "divisions", divisions], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("units: 2722 created, 0 renamed, 0 unchanged"), "{}", text(&out));
+    let out = wangge(dir.path(), &["import", "divisions", divisions], "");
+    assert!(text(&out).contains("units: 0 created, 0 renamed, 2722 unchanged"), "{}", text(&out));
+
+    let groups = dir.path().join("groups.csv");
+    std::fs::write(&groups, "code,name,parent_code\n150502001001001,一组,150502001001\n").unwrap();
+    assert!(wangge(dir.path(), &["import", "divisions", groups.to_str().unwrap()], "").status.success());
+
+    let out = wangge(dir.path(), &["user", "add", "chief", "--role", "admin", "--unit", "15", "--password-stdin"], "a long password\n");
+    assert!(out.status.success(), "{}", text(&out));
+    let out = wangge(dir.path(), &["user", "add", "chief2", "--role", "admin", "--unit", "15", "--password-stdin"], "short\n");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("at least 8 characters"), "{}", text(&out));
+    let out = wangge(dir.path(), &["user", "add", "x", "--role", "king", "--unit", "15", "--password-stdin"], "a long password\n");
+    assert!(text(&out).contains("role must be"), "{}", text(&out));
+
+    let bad = dir.path().join("bad.csv");
+    let good_id = id_number("150502", 1);
+    std::fs::write(&bad, roster_csv(&[("001", "张三", &good_id, "户主", "", "150502001001001", "常住"), ("002", "王五", "150502198001010000", "户主", "", "150502001001001", "常住")])).unwrap();
+    let out = wangge(dir.path(), &["import", "roster", bad.to_str().unwrap(), "--unit", "150502001001"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("row 3, column id_number"), "{}", text(&out));
+
+    let roster = roster_csv(&[("001", "张三", &good_id, "户主", "", "150502001001001", "常住")]);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&roster);
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, &gbk).unwrap();
+    let out = wangge(dir.path(), &["import", "roster", good.to_str().unwrap(), "--unit", "150502001001"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("households: 1 created"), "{}", text(&out));
+    let out = wangge(dir.path(), &["import", "roster", good.to_str().unwrap(), "--unit", "150502001001"], "");
+    assert!(text(&out).contains("households: 0 created, 0 updated, 1 unchanged"), "{}", text(&out));
+
+    let out = wangge(dir.path(), &["--help"], "");
+    for command in ["serve", "demo", "import", "user"] {
+        assert!(text(&out).contains(command), "{}", text(&out));
+    }
+}
+
+#[test]
+fn bad_database_urls_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wangge")).args(["--database-url", "mysql://x", "demo"]).current_dir(dir.path()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("use sqlite:PATH or postgres://"), "{}", text(&out));
+}

@@ -1,0 +1,12 @@
+//! The integration tests: one binary, driving the real server over HTTP, the storage
+//! contract on both backends, the command line, and the pages in headless Chromium.
+
+mod support;
+
+mod api_accounts;
+mod api_roster;
+mod api_scoping;
+mod browser;
+mod cli;
+mod pages;
+mod store_contract;

@@ -1,0 +1,71 @@
+//! The pages over plain HTTP: login, drill-down, upload, language.
+
+use crate::both;
+use crate::support::{Db, PASSWORD, TestApp, client, sample_roster};
+
+async fn log_in_through_the_form(t: &TestApp, lang: &str, login: &str) -> reqwest::Client {
+    let c = client(lang);
+    let response = c.post(t.url("/login")).form(&[("login", login), ("password", PASSWORD), ("next", "/")]).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    c
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a form token");
+    html[at + 20..].split('"').next().unwrap().to_string()
+}
+
+async fn pages_drill_down_and_upload(db: Db) {
+    let t = TestApp::start(db).await;
+    let anonymous = client("zh");
+    let response = anonymous.get(t.url("/units/150502")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/login?next=/units/150502");
+    let response = anonymous.post(t.url("/login")).form(&[("login", "hq"), ("password", "nope")]).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(response.text().await.unwrap().contains("账号或密码错误"));
+
+    let hq = log_in_through_the_form(&t, "zh", "hq").await;
+    let home = hq.get(t.url("/")).send().await.unwrap();
+    assert_eq!(home.headers()["location"], "/units/150502");
+    let page = hq.get(t.url("/units/150502001")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("科尔沁街道") && page.contains("户数"), "Chinese by default");
+
+    // Upload the roster through the page form: without the token it is refused.
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(sample_roster().into_bytes()).file_name("roster.csv"));
+    let refused = hq.post(t.url("/units/150502001/roster")).multipart(form).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_of(&page))
+        .part("file", reqwest::multipart::Part::bytes(sample_roster().into_bytes()).file_name("roster.csv"));
+    let done = hq.post(t.url("/units/150502001/roster")).multipart(form).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let done = done.text().await.unwrap();
+    assert!(done.contains("id=\"import-result\""), "{done}");
+    assert!(done.contains("<b id=\"fig-households\">5</b>"), "{done}");
+
+    // Bad rows are listed on the page, and nothing is written.
+    let bad = sample_roster().replace("13812345678", "123");
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf_of(&done)).part("file", reqwest::multipart::Part::bytes(bad.into_bytes()).file_name("r.csv"));
+    let rejected = hq.post(t.url("/units/150502001/roster")).multipart(form).send().await.unwrap();
+    assert_eq!(rejected.status(), 422);
+    let rejected = rejected.text().await.unwrap();
+    assert!(rejected.contains("第 2 行，列“联系电话”"), "{rejected}");
+    assert!(rejected.contains("<b id=\"fig-households\">5</b>"));
+
+    // English on request; lists are masked; the household page shows the full record.
+    let en = log_in_through_the_form(&t, "en", "hq").await;
+    let group = en.get(t.url("/units/150502001001001")).send().await.unwrap().text().await.unwrap();
+    assert!(group.contains("Households") && group.contains("138****5678"), "{group}");
+    let link = group.split("href=\"/households/").nth(1).unwrap().split('"').next().unwrap();
+    let household = en.get(t.url(&format!("/households/{link}"))).send().await.unwrap().text().await.unwrap();
+    assert!(household.contains("13812345678") && household.contains("your reading has been logged"), "{household}");
+
+    // The language switch sets a cookie and returns to the page.
+    let switched = en.get(t.url("/lang/zh")).header("referer", t.url("/units/150502")).send().await.unwrap();
+    assert_eq!(switched.headers()["location"], "/units/150502");
+    assert!(switched.headers()["set-cookie"].to_str().unwrap().starts_with("lang=zh"));
+    let missing = en.get(t.url("/households/00000000-0000-0000-0000-000000000000")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+both!(pages_drill_down_and_upload);
