@@ -1,6 +1,7 @@
 //! Turns a user's file into a table of text: .xlsx (the first sheet), or CSV in UTF-8
 //! (with or without BOM) or GBK/GB18030, which Excel in a Chinese office saves.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
@@ -32,11 +33,11 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, RowError> {
 }
 
 /// UTF-8 if the bytes are valid UTF-8 (a BOM is dropped), else GB18030, a superset of GBK.
-pub fn decode_text(bytes: &[u8]) -> String {
+pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0,
     }
 }
 

@@ -53,6 +53,14 @@ async fn pages_drill_down_and_upload(db: Db) {
     assert!(rejected.contains("第 2 行，列“联系电话”"), "{rejected}");
     assert!(rejected.contains("<b id=\"fig-households\">5</b>"));
 
+    // Villager groups from a sheet, through the page.
+    let sheet = "code,name,parent_code\n150502001002002,二组,150502001002\n";
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf_of(&done)).part("file", reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("units.csv"));
+    let added = hq.post(t.url("/units/150502001002/units")).multipart(form).send().await.unwrap();
+    assert_eq!(added.status(), 303);
+    let village = hq.get(t.url("/units/150502001002")).send().await.unwrap().text().await.unwrap();
+    assert!(village.contains("href=\"/units/150502001002002\">二组</a>"), "{village}");
+
     // English on request; lists are masked; the household page shows the full record.
     let en = log_in_through_the_form(&t, "en", "hq").await;
     let group = en.get(t.url("/units/150502001001001")).send().await.unwrap().text().await.unwrap();

@@ -17,6 +17,7 @@ use crate::store::{HouseholdListItem, HouseholdRecord, ResidentListItem};
 struct HouseholdPage {
     c: Chrome,
     h: HouseholdRecord,
+    crumbs: Vec<(String, String, bool)>,
     can_write: bool,
 }
 
@@ -24,7 +25,8 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
     let caller = auth.caller();
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let h = app.store.household(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    render(&HouseholdPage { c: Chrome::new(lang, Some(&auth)), h, can_write: caller.role.writes_roster() })
+    let crumbs = super::crumbs(&app, &auth, &h.unit_path).await?;
+    render(&HouseholdPage { c: Chrome::new(lang, Some(&auth)), h, crumbs, can_write: caller.role.writes_roster() })
 }
 
 #[derive(Deserialize)]

@@ -31,6 +31,7 @@ pub fn routes() -> Router<App> {
         .route("/units/{code}", get(units::show))
         .route("/units/{code}/children", post(units::add_child))
         .route("/units/{code}/roster", post(units::upload_roster))
+        .route("/units/{code}/units", post(units::upload_units))
         .route("/units/{code}/staff", post(units::assign_staff))
         .route("/households/{id}", get(households::show))
         .route("/households/{id}/member", post(households::assign_member))
@@ -69,6 +70,12 @@ impl Chrome {
         });
         Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default() }
     }
+}
+
+/// The units from the top down to `path`, each linked if the caller may open it.
+pub async fn crumbs(app: &App, auth: &Auth, path: &crate::domain::UnitPath) -> Result<Vec<(String, String, bool)>, HttpError> {
+    let scope_depth = auth.session.account.scope.depth();
+    Ok(app.store.names_on_path(path).await?.into_iter().enumerate().map(|(i, (code, name))| (code, name, i + 1 >= scope_depth)).collect())
 }
 
 pub fn render(template: &impl Template) -> Result<Html<String>, HttpError> {

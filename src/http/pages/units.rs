@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render, url_encode};
-use crate::app::{App, AppError, roster};
+use crate::app::{App, AppError, divisions, roster};
 use crate::domain::{Colour, Lang, UnitCode};
 use crate::http::HttpError;
 use crate::http::api::units::{change_staff, create_child, parse_duty};
@@ -92,15 +92,7 @@ async fn unit_page(
     } else {
         (Vec::new(), None)
     };
-    let scope_depth = caller.scope.depth();
-    let crumbs = app
-        .store
-        .names_on_path(&unit.path)
-        .await?
-        .into_iter()
-        .enumerate()
-        .map(|(i, (code, name))| (code, name, i + 1 >= scope_depth))
-        .collect();
+    let crumbs = super::crumbs(app, auth, &unit.path).await?;
     render(&UnitPage {
         c: Chrome::new(lang, Some(auth)),
         unit,
@@ -146,7 +138,8 @@ pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<S
     Ok(Redirect::to(&format!("/units/{code}#staff")).into_response())
 }
 
-pub async fn upload_roster(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, mut multipart: Multipart) -> Result<Response, HttpError> {
+/// Reads an uploaded file and checks the form token that came with it.
+async fn uploaded_file(auth: &Auth, mut multipart: Multipart) -> Result<Vec<u8>, HttpError> {
     let mut csrf = String::new();
     let mut file = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|e| HttpError::BadRequest(e.to_string()))? {
@@ -157,6 +150,24 @@ pub async fn upload_roster(State(app): State<App>, RequestLang(lang): RequestLan
         }
     }
     auth.check_csrf(&csrf)?;
+    Ok(file)
+}
+
+/// Adds units below from a code,name,parent_code sheet.
+pub async fn upload_units(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, multipart: Multipart) -> Result<Response, HttpError> {
+    let file = uploaded_file(&auth, multipart).await?;
+    match divisions::import(&app, &auth.caller(), &[("units".to_string(), file)]).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}")).into_response()),
+        Err(AppError::Rows(rows)) => {
+            let lines = roster::describe(&rows, lang, 200);
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, unit_page(&app, lang, &auth, &code, None, None, lines).await?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn upload_roster(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, multipart: Multipart) -> Result<Response, HttpError> {
+    let file = uploaded_file(&auth, multipart).await?;
     let into = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let page = match roster::import(&app, &auth.caller(), &into, &file, &|_, _| {}).await {
         Ok(summary) => unit_page(&app, lang, &auth, &code, None, Some(summary), Vec::new()).await?,
