@@ -77,3 +77,22 @@ async fn pages_drill_down_and_upload(db: Db) {
     assert_eq!(missing.status(), 404);
 }
 both!(pages_drill_down_and_upload);
+
+async fn an_admin_adds_accounts_on_a_page(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = log_in_through_the_form(&t, "en", "admin").await;
+    let page = admin.get(t.url("/accounts")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(">leader1<"), "{page}");
+    let csrf = csrf_of(&page);
+    let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "short"), ("role", "grid_member"), ("unit_code", "150502001001001")];
+    let refused = admin.post(t.url("/accounts")).form(&form).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("at least 8 characters"));
+    let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "long enough"), ("role", "grid_member"), ("unit_code", "150502001001001")];
+    let created = admin.post(t.url("/accounts")).form(&form).send().await.unwrap();
+    assert_eq!(created.status(), 303);
+    t.client_with("wang", "long enough").await;
+    let hq = log_in_through_the_form(&t, "en", "hq").await;
+    assert_eq!(hq.get(t.url("/accounts")).send().await.unwrap().status(), 403);
+}
+both!(an_admin_adds_accounts_on_a_page);

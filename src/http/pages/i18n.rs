@@ -72,6 +72,10 @@ impl Texts {
             "search_hint" => ("姓名、身份证号或手机号", "name, ID number or phone"),
             "my_households" => ("我的包联户", "My households"),
             "audit" => ("审计日志", "Audit log"),
+            "accounts" => ("账号管理", "Accounts"),
+            "add_account" => ("新建账号", "New account"),
+            "role" => ("角色", "Role"),
+            "scope_unit" => ("管辖单位编码", "Scope unit code"),
             "units" => ("下级单位", "Units below"),
             "households" => ("户数", "Households"),
             "residents" => ("人数", "Residents"),
@@ -147,6 +151,7 @@ mod tests {
             include_str!("../../../templates/search.html"),
             include_str!("../../../templates/audit.html"),
             include_str!("../../../templates/error.html"),
+            include_str!("../../../templates/accounts.html"),
         ];
         let mut keys = 0;
         for template in templates {

@@ -1,11 +1,11 @@
 //! HTML pages for people: rendered on the server, light, and usable on a 360-px phone.
 
+mod accounts;
 mod households;
 mod i18n;
 mod units;
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::HttpError;
-use super::auth::{Auth, LANG_COOKIE, RequestLang, expired_session_cookie, session_cookie};
-use crate::app::{App, AppError, accounts};
+use super::auth::{Auth, LANG_COOKIE, RequestLang};
+use crate::app::{App, AppError};
 use crate::domain::Lang;
 use crate::store::AuditEntry;
 
@@ -24,8 +24,8 @@ pub use i18n::Texts;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(home))
-        .route("/login", get(login_form).post(log_in))
-        .route("/logout", post(log_out))
+        .route("/login", get(accounts::login_form).post(accounts::log_in))
+        .route("/logout", post(accounts::log_out))
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/{file}", get(static_file))
         .route("/units/{code}", get(units::show))
@@ -38,6 +38,7 @@ pub fn routes() -> Router<App> {
         .route("/members/{login}", get(households::member))
         .route("/search", get(households::search))
         .route("/audit", get(audit))
+        .route("/accounts", get(accounts::list).post(accounts::create))
 }
 
 /// What every page shows around its content: the words, the user, the form token.
@@ -93,7 +94,7 @@ pub fn url_encode(text: &str) -> String {
 }
 
 /// Only same-site paths are followed after login or a language switch.
-fn local_path(next: Option<&str>) -> String {
+pub fn local_path(next: Option<&str>) -> String {
     match next {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
         _ => "/".to_string(),
@@ -114,54 +115,6 @@ pub fn error_page(lang: Lang, err: &HttpError) -> String {
 
 async fn home(auth: Auth) -> Redirect {
     Redirect::to(&format!("/units/{}", auth.session.account.unit_code))
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    c: Chrome,
-    next: String,
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct NextQuery {
-    next: Option<String>,
-}
-
-async fn login_form(RequestLang(lang): RequestLang, Query(query): Query<NextQuery>) -> Result<Html<String>, HttpError> {
-    render(&LoginPage { c: Chrome::new(lang, None), next: local_path(query.next.as_deref()), error: None })
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    login: String,
-    password: String,
-    #[serde(default)]
-    next: String,
-}
-
-async fn log_in(State(app): State<App>, RequestLang(lang): RequestLang, Form(form): Form<LoginForm>) -> Result<Response, HttpError> {
-    match accounts::log_in(&app, &form.login, &form.password).await {
-        Ok((token, _)) => Ok(([(header::SET_COOKIE, session_cookie(&token))], Redirect::to(&local_path(Some(&form.next)))).into_response()),
-        Err(AppError::BadCredentials) => {
-            let page = LoginPage { c: Chrome::new(lang, None), next: local_path(Some(&form.next)), error: Some(HttpError::App(AppError::BadCredentials).message(lang)) };
-            Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
-async fn log_out(State(app): State<App>, auth: Auth, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    accounts::log_out(&app, &auth.token).await?;
-    Ok(([(header::SET_COOKIE, expired_session_cookie())], Redirect::to("/login")).into_response())
 }
 
 async fn switch_lang(Path(tag): Path<String>, headers: HeaderMap) -> Response {

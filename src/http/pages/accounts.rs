@@ -1,0 +1,111 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use axum::extract::Query;
+use axum::http::header;
+use axum::response::Html;
+
+use super::{Chrome, local_path, render};
+use crate::http::auth::{expired_session_cookie, session_cookie};
+use crate::app::accounts::{self as ops, NewUser};
+use crate::app::{App, AppError};
+use crate::domain::{Lang, Role};
+use crate::http::HttpError;
+use crate::http::auth::{Auth, RequestLang};
+use crate::store::Account;
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct AccountsPage {
+    c: Chrome,
+    accounts: Vec<Account>,
+    roles: [Role; 6],
+    error: Option<String>,
+}
+
+async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>) -> Result<Response, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.manages_accounts(), "manage accounts")?;
+    let accounts = app.store.accounts(&caller.scope).await?;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&AccountsPage { c: Chrome::new(lang, Some(auth)), accounts, roles: Role::ALL, error })?).into_response())
+}
+
+pub async fn list(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
+    page(&app, lang, &auth, None).await
+}
+
+#[derive(Deserialize)]
+pub struct AccountForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    login: String,
+    password: String,
+    role: String,
+    unit_code: String,
+    #[serde(default)]
+    display_name: String,
+}
+
+pub async fn create(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Form(form): Form<AccountForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let user = NewUser { login: &form.login, password: &form.password, role: &form.role, unit_code: &form.unit_code, display_name: &form.display_name };
+    match ops::add_user(&app, &auth.caller(), user).await {
+        Ok(_) => Ok(Redirect::to("/accounts").into_response()),
+        Err(err @ (AppError::Domain(_) | AppError::Conflict(_) | AppError::NotFound)) => page(&app, lang, &auth, Some(HttpError::App(err).message(lang))).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(RequestLang(lang): RequestLang, Query(query): Query<NextQuery>) -> Result<Html<String>, HttpError> {
+    render(&LoginPage { c: Chrome::new(lang, None), next: local_path(query.next.as_deref()), error: None })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn log_in(State(app): State<App>, RequestLang(lang): RequestLang, Form(form): Form<LoginForm>) -> Result<Response, HttpError> {
+    match ops::log_in(&app, &form.login, &form.password).await {
+        Ok((token, _)) => Ok(([(header::SET_COOKIE, session_cookie(&token))], Redirect::to(&local_path(Some(&form.next)))).into_response()),
+        Err(AppError::BadCredentials) => {
+            let page = LoginPage { c: Chrome::new(lang, None), next: local_path(Some(&form.next)), error: Some(HttpError::App(AppError::BadCredentials).message(lang)) };
+            Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+pub async fn log_out(State(app): State<App>, auth: Auth, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    ops::log_out(&app, &auth.token).await?;
+    Ok(([(header::SET_COOKIE, expired_session_cookie())], Redirect::to("/login")).into_response())
+}
+
