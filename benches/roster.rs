@@ -17,6 +17,7 @@ use wangge::domain::{UnitCode, UnitPath};
 const PASSWORD: &str = "benchmark password";
 
 fn main() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("WANGGE_LOG").unwrap_or_else(|_| "wangge=debug".into())).init();
     let scale = match std::env::var("WANGGE_BENCH_SCALE").as_deref() {
         Ok("small") => Scale::Small,
         _ => Scale::Tongliao,
@@ -25,7 +26,11 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
 
     let started = Instant::now();
-    let counties = demo::plan(scale);
+    let mut counties = demo::plan(scale);
+    // A partial run for quick comparisons: the first N counties only.
+    if let Some(n) = std::env::var("WANGGE_BENCH_COUNTIES").ok().and_then(|n| n.parse().ok()) {
+        counties.truncate(n);
+    }
     let households: Vec<_> = counties.iter().flat_map(|(county, groups)| demo::households(county, groups)).collect();
     let residents: usize = households.iter().map(|h| h.residents.len()).sum();
     let csv_path = dir.path().join("roster.csv");

@@ -14,8 +14,9 @@ CREATE TABLE units (
 );
 CREATE INDEX units_parent ON units (parent_code);
 
--- Each unit's own figures (not its subtree's), rewritten in the same transaction as
--- every roster write; a roll-up sums the rows of a path range.
+-- Each unit's own figures (not its subtree's): one row per unit, created with the unit and
+-- rewritten in the same transaction as every roster write; a roll-up sums a path range
+-- (and counts its rows for the number of units).
 CREATE TABLE unit_counts (
     unit_code  TEXT PRIMARY KEY REFERENCES units (code),
     path       TEXT NOT NULL,

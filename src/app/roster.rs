@@ -10,8 +10,11 @@ use super::{App, AppError, files};
 /// `progress` is told (residents written, residents in the file).
 pub async fn import(app: &App, caller: &Caller, into: &UnitCode, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Send + Sync)) -> Result<ImportSummary, AppError> {
     caller.require(caller.role.writes_roster(), "import roster")?;
+    let started = std::time::Instant::now();
     let table = files::read_table(bytes).map_err(|e| AppError::Rows(vec![e]))?;
     let households = roster::parse(&table, into).map_err(AppError::Rows)?;
+    drop(table);
+    tracing::debug!(elapsed = ?started.elapsed(), households = households.len(), "roster import: read and checked the file");
     let total = households.iter().map(|h| h.residents.len()).sum();
     Ok(app.store.import_roster(caller, into, &households, &|done| progress(done, total)).await?)
 }

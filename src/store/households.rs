@@ -327,13 +327,20 @@ macro_rules! impl_households {
                 caller: &$crate::domain::Caller,
                 changes: impl Iterator<Item = (uuid::Uuid, Option<&'a str>, $crate::domain::Colour, $crate::domain::ColourCause)>,
             ) -> $crate::store::StoreResult<()> {
-                let changes: Vec<_> = changes.collect();
-                for chunk in changes.chunks($crate::store::sql::CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new("INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) ");
-                    query.push_values(chunk, |mut row, (id, from, to, cause)| {
-                        row.push_bind(*id).push_bind(caller.now).push_bind(*from).push_bind(to.as_str()).push_bind(cause.as_str()).push_bind(caller.login.as_str());
-                    });
-                    query.build().execute(&mut **tx).await?;
+                use $crate::store::sql::Dialect as _;
+                let rows: Vec<(String, Option<&str>, &str, &str)> = changes.map(|(id, from, to, cause)| (id.simple().to_string(), from, to.as_str(), cause.as_str())).collect();
+                let sql = format!(
+                    "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) SELECT {}, $2, j.value ->> 1, j.value ->> 2, j.value ->> 3, $3 FROM {}",
+                    Self::uuid("j.value ->> 0"),
+                    Self::JSON_ROWS
+                );
+                for chunk in rows.chunks($crate::store::sql::JSON_CHUNK) {
+                    sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                        .bind($crate::store::sql::json_rows(chunk))
+                        .bind(caller.now)
+                        .bind(caller.login.as_str())
+                        .execute(&mut **tx)
+                        .await?;
                 }
                 Ok(())
             }

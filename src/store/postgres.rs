@@ -7,7 +7,7 @@ use sqlx::Postgres;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use super::{StoreResult, UnitStore};
-use super::sql::{SqlStore, impl_store};
+use super::sql::{Dialect, SqlStore, impl_store};
 
 pub type PgStore = SqlStore<Postgres>;
 
@@ -16,6 +16,19 @@ pub async fn open(url: &str) -> StoreResult<PgStore> {
     let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
     sqlx::migrate!("migrations/postgres").run(&pool).await?;
     Ok(SqlStore { reader: pool.clone(), writer: pool })
+}
+
+impl Dialect for PgStore {
+    const JSON_ROWS: &'static str = "jsonb_array_elements($1::jsonb) AS j(value)";
+    const AFTER_BULK: Option<&'static str> = None;
+
+    fn uuid(expr: &str) -> String {
+        format!("({expr})::uuid")
+    }
+
+    fn date(expr: &str) -> String {
+        format!("({expr})::date")
+    }
 }
 
 impl_store!(PgStore);

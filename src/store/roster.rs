@@ -116,29 +116,29 @@ macro_rules! impl_roster {
 
                 let mut tx = self.writer.begin().await?;
 
+                let phase = std::time::Instant::now();
                 // 2. Look up what is stored already, inside the transaction so nothing moves under us.
+                use $crate::store::sql::{Dialect as _, JSON_CHUNK, json_rows};
                 let mut stored_households: HashMap<Key, StoredHousehold> = HashMap::new();
-                for chunk in households.chunks(CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new("SELECT id, unit_code, household_no, head_name, address FROM households WHERE (unit_code, household_no) IN (");
-                    let mut list = query.separated(", ");
-                    for h in chunk {
-                        list.push("(").push_bind_unseparated(h.unit_code.as_str()).push_unseparated(", ").push_bind_unseparated(h.household_no.as_str()).push_unseparated(")");
-                    }
-                    query.push(")");
-                    let found: Vec<StoredHousehold> = query.build_query_as().fetch_all(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT h.id, h.unit_code, h.household_no, h.head_name, h.address FROM {} JOIN households h ON h.unit_code = j.value ->> 0 AND h.household_no = j.value ->> 1",
+                    Self::JSON_ROWS
+                );
+                for chunk in households.chunks(JSON_CHUNK) {
+                    let keys: Vec<(&str, &str)> = chunk.iter().map(|h| (h.unit_code.as_str(), h.household_no.as_str())).collect();
+                    let found: Vec<StoredHousehold> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(json_rows(&keys)).fetch_all(&mut *tx).await?;
                     stored_households.extend(found.into_iter().map(|s| ((s.unit_code.clone(), s.household_no.clone()), s)));
                 }
                 let residents: Vec<(&$crate::domain::roster::RosterResident, &$crate::domain::roster::RosterHousehold)> =
                     households.iter().flat_map(|h| h.residents.iter().map(move |r| (r, h))).collect();
                 let mut stored_residents: HashMap<String, StoredResident> = HashMap::new();
-                for chunk in residents.chunks(CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new("SELECT id, id_number, household_id, unit_path, name, relation, phone, residence FROM residents WHERE id_number IN (");
-                    let mut list = query.separated(", ");
-                    for (r, _) in chunk {
-                        list.push_bind(r.id_number.as_str());
-                    }
-                    query.push(")");
-                    let found: Vec<StoredResident> = query.build_query_as().fetch_all(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT r.id, r.id_number, r.household_id, r.unit_path, r.name, r.relation, r.phone, r.residence FROM {} JOIN residents r ON r.id_number = j.value ->> 0",
+                    Self::JSON_ROWS
+                );
+                for chunk in residents.chunks(JSON_CHUNK) {
+                    let keys: Vec<(&str,)> = chunk.iter().map(|(r, _)| (r.id_number.as_str(),)).collect();
+                    let found: Vec<StoredResident> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(json_rows(&keys)).fetch_all(&mut *tx).await?;
                     stored_residents.extend(found.into_iter().map(|s| (s.id_number.clone(), s)));
                 }
                 for (r, _) in &residents {
@@ -152,6 +152,8 @@ macro_rules! impl_roster {
                     return Err($crate::store::StoreError::Rows(errors));
                 }
 
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: looked up stored households and residents");
+                let phase = std::time::Instant::now();
                 // 3. Write: new households and residents in bulk, changed ones one by one.
                 let mut summary = $crate::store::ImportSummary::default();
                 let plans: Vec<HouseholdPlan> = households
@@ -164,38 +166,28 @@ macro_rules! impl_roster {
                 let mut touched_units: HashSet<String> = HashSet::new();
                 let mut touched_households: Vec<uuid::Uuid> = Vec::new();
                 let new_households: Vec<&HouseholdPlan> = plans.iter().filter(|p| p.existing.is_none()).collect();
-                for chunk in new_households.chunks(CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new(
-                        "INSERT INTO households (id, unit_code, unit_path, county_code, household_no, head_name, address, colour, colour_cause, created_at, updated_at) ",
-                    );
-                    query.push_values(chunk, |mut row, plan| {
-                        let h = plan.household;
-                        let path = $crate::domain::UnitPath::from_stored(unit_paths[h.unit_code.as_str()].clone());
-                        // A household new to the store has no isolation or returnee facts yet:
-                        // its residents' residence is all that decides its colour.
-                        let (colour, cause) = $crate::domain::ColourFacts { renters: h.renters(), ..Default::default() }.colour();
-                        row.push_bind(plan.id)
-                            .push_bind(h.unit_code.as_str())
-                            .push_bind(path.as_str().to_string())
-                            .push_bind(path.county_code().map(str::to_string))
-                            .push_bind(h.household_no.as_str())
-                            .push_bind(h.head_name())
-                            .push_bind(h.address.as_deref())
-                            .push_bind(colour.as_str())
-                            .push_bind(cause.as_str())
-                            .push_bind(caller.now)
-                            .push_bind(caller.now);
-                    });
-                    query.build().execute(&mut *tx).await?;
-                    Self::record_colour_changes(
-                        &mut tx,
-                        caller,
-                        chunk.iter().map(|p| {
-                            let (colour, cause) = $crate::domain::ColourFacts { renters: p.household.renters(), ..Default::default() }.colour();
-                            (p.id, None, colour, cause)
-                        }),
-                    )
-                    .await?;
+                let sql = format!(
+                    "INSERT INTO households (id, unit_code, unit_path, county_code, household_no, head_name, address, colour, colour_cause, created_at, updated_at) \
+                     SELECT {}, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, $2, $2 FROM {}",
+                    Self::uuid("j.value ->> 0"),
+                    Self::JSON_ROWS
+                );
+                for chunk in new_households.chunks(JSON_CHUNK) {
+                    // A household new to the store has no isolation or returnee facts yet: its
+                    // residents' residence is all that decides its colour.
+                    let colours: Vec<_> = chunk.iter().map(|p| $crate::domain::ColourFacts { renters: p.household.renters(), ..Default::default() }.colour()).collect();
+                    let rows: Vec<_> = chunk
+                        .iter()
+                        .zip(&colours)
+                        .map(|(plan, (colour, cause))| {
+                            let h = plan.household;
+                            let path = unit_paths[h.unit_code.as_str()].as_str();
+                            let county = $crate::domain::UnitPath::from_stored(path.to_string()).county_code().map(str::to_string);
+                            (plan.id.simple().to_string(), h.unit_code.as_str(), path, county, h.household_no.as_str(), h.head_name(), h.address.as_deref(), colour.as_str(), cause.as_str())
+                        })
+                        .collect();
+                    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(json_rows(&rows)).bind(caller.now).execute(&mut *tx).await?;
+                    Self::record_colour_changes(&mut tx, caller, chunk.iter().zip(&colours).map(|(p, (colour, cause))| (p.id, None, *colour, *cause))).await?;
                 }
                 summary.households_created = new_households.len();
                 touched_units.extend(new_households.iter().map(|p| p.household.unit_code.to_string()));
@@ -216,32 +208,58 @@ macro_rules! impl_roster {
                         .await?;
                     summary.households_updated += 1;
                 }
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: wrote households");
+                let phase = std::time::Instant::now();
 
                 let plan_of: HashMap<Key, &HouseholdPlan> = plans.iter().map(|p| (key(p.household), p)).collect();
                 let mut written = 0;
                 let new_residents: Vec<_> = residents.iter().filter(|(r, _)| !stored_residents.contains_key(r.id_number.as_str())).collect();
-                for chunk in new_residents.chunks(CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new(
-                        "INSERT INTO residents (id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, created_at, updated_at) ",
-                    );
-                    query.push_values(chunk, |mut row, (r, h)| {
-                        let path = &unit_paths[h.unit_code.as_str()];
-                        row.push_bind(uuid::Uuid::now_v7())
-                            .push_bind(plan_of[&key(h)].id)
-                            .push_bind(path.as_str())
-                            .push_bind($crate::domain::UnitPath::from_stored(path.clone()).county_code().map(str::to_string))
-                            .push_bind(r.name.as_str())
-                            .push_bind(r.id_number.as_str())
-                            .push_bind(r.id_number.sex().as_str())
-                            .push_bind(r.id_number.birth_date())
-                            .push_bind(r.relation.as_str())
-                            .push_bind(r.phone.as_ref().map(|p| p.as_str().to_string()))
-                            .push_bind(r.residence.as_str())
-                            .push_bind(caller.now)
-                            .push_bind(caller.now);
-                    });
-                    query.build().execute(&mut *tx).await?;
-                    written += chunk.len();
+                let sql = format!(
+                    "INSERT INTO residents (id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, created_at, updated_at) \
+                     SELECT {}, {}, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, {}, j.value ->> 8, j.value ->> 9, j.value ->> 10, $2, $2 FROM {}",
+                    Self::uuid("j.value ->> 0"),
+                    Self::uuid("j.value ->> 1"),
+                    Self::date("j.value ->> 7"),
+                    Self::JSON_ROWS
+                );
+                // Each chunk's JSON is built while the database writes the one before.
+                // (the household's address in memory, its id, its county)
+                let mut household_of: Option<(usize, String, Option<String>)> = None;
+                let mut chunk_rows = |chunk: &[&(&$crate::domain::roster::RosterResident, &$crate::domain::roster::RosterHousehold)]| {
+                    let mut rows = Vec::with_capacity(chunk.len());
+                    for (r, h) in chunk {
+                        // Residents come household by household: look each household up once.
+                        let address = std::ptr::from_ref::<$crate::domain::roster::RosterHousehold>(h) as usize;
+                        if !household_of.as_ref().is_some_and(|(last, _, _)| *last == address) {
+                            let path = unit_paths[h.unit_code.as_str()].clone();
+                            let county = $crate::domain::UnitPath::from_stored(path.clone()).county_code().map(str::to_string);
+                            household_of = Some((address, plan_of[&key(h)].id.simple().to_string(), county));
+                        }
+                        let (_, household_id, county) = household_of.as_ref().expect("set above");
+                        rows.push((
+                            uuid::Uuid::now_v7().simple().to_string(),
+                            household_id.clone(),
+                            unit_paths[h.unit_code.as_str()].as_str(),
+                            county.clone(),
+                            r.name.as_str(),
+                            r.id_number.as_str(),
+                            r.id_number.sex().as_str(),
+                            r.id_number.birth_date().format("%Y-%m-%d").to_string(),
+                            r.relation.as_str(),
+                            r.phone.as_ref().map(|p| p.as_str()),
+                            r.residence.as_str(),
+                        ));
+                    }
+                    (json_rows(&rows), rows.len())
+                };
+                let mut chunks = new_residents.chunks(JSON_CHUNK);
+                let mut next = chunks.next().map(&mut chunk_rows);
+                while let Some((json, count)) = next.take() {
+                    let write = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(json).bind(caller.now).execute(&mut *tx);
+                    let (written_now, built) = tokio::join!(write, async { chunks.next().map(&mut chunk_rows) });
+                    written_now?;
+                    next = built;
+                    written += count;
                     progress(written);
                 }
                 summary.residents_created = new_residents.len();
@@ -280,6 +298,8 @@ macro_rules! impl_roster {
                     }
                 }
                 progress(residents.len());
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: wrote residents");
+                let phase = std::time::Instant::now();
                 // Existing households that gained residents may change colour.
                 touched_households.extend(plans.iter().filter(|p| p.existing.is_some()).map(|p| p.id));
                 touched_units.extend(plans.iter().filter(|p| p.existing.is_some() && p.household.residents.iter().any(|r| !stored_residents.contains_key(r.id_number.as_str()))).map(|p| p.household.unit_code.to_string()));
@@ -291,7 +311,13 @@ macro_rules! impl_roster {
                 if summary != ($crate::store::ImportSummary { households_unchanged: households.len(), residents_unchanged: residents.len(), ..Default::default() }) {
                     $crate::store::sql::audit!(tx, caller, "import", "roster", into.code, into.path.as_str(), serde_json::json!(summary));
                 }
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: refreshed colours and counts");
+                let phase = std::time::Instant::now();
                 tx.commit().await?;
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: committed");
+                if let Some(statement) = Self::AFTER_BULK {
+                    sqlx::query(statement).execute(&self.writer).await?;
+                }
                 Ok(summary)
             }
         }

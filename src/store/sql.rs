@@ -9,8 +9,29 @@ pub struct SqlStore<DB: Database> {
     pub(crate) writer: Pool<DB>,
 }
 
-/// Rows per multi-row statement in bulk writes: well under both backends' parameter limits.
+/// Rows per multi-row statement with one parameter per value: well under both backends'
+/// parameter limits.
 pub(crate) const CHUNK: usize = 500;
+/// Rows per bulk statement that takes its rows as one JSON parameter.
+pub(crate) const JSON_CHUNK: usize = 5_000;
+
+/// What the two SQL dialects spell differently in bulk statements, which take their rows
+/// as one JSON array parameter (`$1`) so that the database, not the driver, unpacks them.
+pub(crate) trait Dialect {
+    /// The elements of the JSON array `$1` as rows `j`, each element in `j.value`.
+    const JSON_ROWS: &'static str;
+    /// Run on the writer after a bulk write commits.
+    const AFTER_BULK: Option<&'static str>;
+    /// SQL turning the 32-hex-digit text `expr` into a stored id.
+    fn uuid(expr: &str) -> String;
+    /// SQL turning the `YYYY-MM-DD` text `expr` into a stored date.
+    fn date(expr: &str) -> String;
+}
+
+/// A JSON array of rows for a bulk statement.
+pub(crate) fn json_rows<T: serde::Serialize>(rows: &[T]) -> String {
+    serde_json::to_string(rows).expect("rows of strings serialise")
+}
 
 /// Appends one audit entry inside the caller's transaction, so the write and its record
 /// commit or roll back together.

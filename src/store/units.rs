@@ -169,6 +169,7 @@ macro_rules! impl_units {
                                 .bind(caller.now)
                                 .execute(&mut *tx)
                                 .await?;
+                            Self::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
                             summary.created += 1;
                         }
                     }
@@ -202,6 +203,7 @@ macro_rules! impl_units {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| $crate::store::StoreError::unique(e, "unit code"))?;
+                Self::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
                 $crate::store::sql::audit!(tx, caller, "create", "unit", unit.code, path.as_str(), serde_json::json!({"name": unit.name, "parent_code": parent.code}));
                 tx.commit().await?;
                 Ok($crate::store::Unit { code: unit.code.to_string(), name: unit.name.clone(), level, parent_code: Some(parent.code), path })
@@ -240,16 +242,36 @@ macro_rules! impl_units {
             }
 
             async fn children(&self, scope: &$crate::domain::UnitPath, code: &$crate::domain::UnitCode) -> $crate::store::StoreResult<Vec<($crate::store::Unit, $crate::store::Figures)>> {
-                let query = sqlx::query_as::<_, $crate::store::units::UnitRow>("SELECT code, name, level, parent_code, path FROM units WHERE parent_code = $1 AND path >= $2 AND path < $3 ORDER BY code")
-                    .bind(code.as_str());
+                // Each child's subtree is the range [path, path with its last '/' made '0'). CROSS
+                // JOIN keeps SQLite's planner from scanning unit_counts in the outer loop.
+                let query = sqlx::query(
+                    "SELECT c.code, c.name, c.level, c.parent_code, c.path, COUNT(*) AS units, \
+                     CAST(COALESCE(SUM(uc.households), 0) AS BIGINT) AS households, CAST(COALESCE(SUM(uc.residents), 0) AS BIGINT) AS residents, \
+                     CAST(COALESCE(SUM(uc.red), 0) AS BIGINT) AS red, CAST(COALESCE(SUM(uc.yellow), 0) AS BIGINT) AS yellow, \
+                     CAST(COALESCE(SUM(uc.blue), 0) AS BIGINT) AS blue, CAST(COALESCE(SUM(uc.white), 0) AS BIGINT) AS white \
+                     FROM units c CROSS JOIN unit_counts uc \
+                     WHERE c.parent_code = $1 AND c.path >= $2 AND c.path < $3 \
+                     AND uc.path >= c.path AND uc.path < substr(c.path, 1, length(c.path) - 1) || '0' \
+                     GROUP BY c.code, c.name, c.level, c.parent_code, c.path ORDER BY c.code",
+                )
+                .bind(code.as_str());
                 let rows = $crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
-                let mut children = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let unit: $crate::store::Unit = row.into();
-                    let figures = self.subtree_figures(&unit.path).await?;
-                    children.push((unit, figures));
-                }
-                Ok(children)
+                use sqlx::{FromRow, Row};
+                rows.iter()
+                    .map(|row| {
+                        let unit: $crate::store::Unit = $crate::store::units::UnitRow::from_row(row)?.into();
+                        let figures = $crate::store::Figures {
+                            units: row.try_get::<i64, _>("units")? - 1,
+                            households: row.try_get("households")?,
+                            residents: row.try_get("residents")?,
+                            red: row.try_get("red")?,
+                            yellow: row.try_get("yellow")?,
+                            blue: row.try_get("blue")?,
+                            white: row.try_get("white")?,
+                        };
+                        Ok((unit, figures))
+                    })
+                    .collect()
             }
 
             async fn figures(&self, scope: &$crate::domain::UnitPath, code: &$crate::domain::UnitCode) -> $crate::store::StoreResult<Option<$crate::store::Figures>> {
@@ -304,17 +326,21 @@ macro_rules! impl_units {
         }
 
         impl $store {
+            /// Every unit has a row of its own counts, so one range gives the whole subtree.
             async fn subtree_figures(&self, path: &$crate::domain::UnitPath) -> $crate::store::StoreResult<$crate::store::Figures> {
-                let query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64)>(
-                    "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT), CAST(COALESCE(SUM(residents), 0) AS BIGINT), \
+                let query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64)>(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(households), 0) AS BIGINT), CAST(COALESCE(SUM(residents), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(red), 0) AS BIGINT), CAST(COALESCE(SUM(yellow), 0) AS BIGINT), \
                      CAST(COALESCE(SUM(blue), 0) AS BIGINT), CAST(COALESCE(SUM(white), 0) AS BIGINT) \
                      FROM unit_counts WHERE path >= $1 AND path < $2",
                 );
-                let (households, residents, red, yellow, blue, white) = $crate::store::sql::bind_range!(query, path).fetch_one(&self.reader).await?;
-                let query = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM units WHERE path >= $1 AND path < $2");
-                let units: i64 = $crate::store::sql::bind_range!(query, path).fetch_one(&self.reader).await?;
+                let (units, households, residents, red, yellow, blue, white) = $crate::store::sql::bind_range!(query, path).fetch_one(&self.reader).await?;
                 Ok($crate::store::Figures { units: units - 1, households, residents, red, yellow, blue, white })
+            }
+
+            async fn add_unit_counts(tx: &mut $crate::store::sql::Tx<$store>, code: &str, path: &$crate::domain::UnitPath) -> $crate::store::StoreResult<()> {
+                sqlx::query("INSERT INTO unit_counts (unit_code, path) VALUES ($1, $2)").bind(code).bind(path.as_str()).execute(&mut **tx).await?;
+                Ok(())
             }
         }
     };
