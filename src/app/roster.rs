@@ -12,6 +12,7 @@ pub async fn import(app: &App, caller: &Caller, into: &UnitCode, bytes: &[u8], p
     caller.require(caller.role.writes_roster(), "import roster")?;
     let started = std::time::Instant::now();
     let table = files::read_table(bytes).map_err(|e| AppError::Rows(vec![e]))?;
+    tracing::debug!(elapsed = ?started.elapsed(), rows = table.rows.len(), "roster import: read the file");
     let households = roster::parse(&table, into).map_err(AppError::Rows)?;
     drop(table);
     tracing::debug!(elapsed = ?started.elapsed(), households = households.len(), "roster import: read and checked the file");

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::table::{RowError, RowProblem, Table, cell};
+use super::table::{RowError, RowProblem, Table};
 use super::unit::{Level, NewUnit};
 
 /// The official files, parent first, with the level of their units and the column naming
@@ -42,13 +42,14 @@ pub fn parse(stem: &str, table: &Table) -> Result<Vec<(usize, NewUnit)>, Vec<Row
     }
     let mut units = Vec::with_capacity(table.rows.len());
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    for (row, cells) in &table.rows {
-        let level = match (official, cell(cells, level_col)) {
+    for cells in &table.rows {
+        let row = &cells.number;
+        let level = match (official, cells.cell(level_col)) {
             (Some((_, level, _)), _) => Ok(Some(*level)),
             (None, "") => Ok(None),
             (None, raw) => Level::parse(raw).map(Some),
         };
-        let parsed = level.and_then(|level| NewUnit::parse(cell(cells, code_col), cell(cells, name_col), Some(cell(cells, parent_col)), level));
+        let parsed = level.and_then(|level| NewUnit::parse(cells.cell(code_col), cells.cell(name_col), Some(cells.cell(parent_col)), level));
         match parsed {
             Ok(unit) => {
                 if let Some(first_row) = first_row_of.get(unit.code.as_str()) {

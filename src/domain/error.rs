@@ -84,15 +84,18 @@ pub fn text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, 
 
 /// Like `text`, but an empty value is `None`.
 pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = check_optional_text(field, raw, max_chars)?;
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
+/// Checks an optional text and returns it trimmed, without copying it.
+pub fn check_optional_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
     let value = raw.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    if value.chars().count() > max_chars {
+    if value.len() > max_chars && value.chars().count() > max_chars {
         return Err(DomainError::invalid(field, Reason::TooLong(max_chars)));
     }
     if value.chars().any(char::is_control) {
         return Err(DomainError::invalid(field, Reason::BadCharacters));
     }
-    Ok(Some(value.to_string()))
+    Ok(value)
 }

@@ -125,10 +125,14 @@ pub enum Residence {
 impl Residence {
     /// Accepts the words a roster uses; empty means permanent.
     pub fn parse(raw: &str) -> Result<Residence, DomainError> {
-        match raw.trim().to_lowercase().as_str() {
-            "" | "常住" | "permanent" | "户籍" => Ok(Residence::Permanent),
-            "租住" | "租房" | "renter" | "rent" | "租户" => Ok(Residence::Renter),
-            _ => Err(DomainError::invalid("residence", Reason::UnknownResidence)),
+        let raw = raw.trim();
+        let is = |words: &[&str]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
+        if is(&["", "常住", "permanent", "户籍"]) {
+            Ok(Residence::Permanent)
+        } else if is(&["租住", "租房", "renter", "rent", "租户"]) {
+            Ok(Residence::Renter)
+        } else {
+            Err(DomainError::invalid("residence", Reason::UnknownResidence))
         }
     }
 
@@ -146,7 +150,8 @@ impl Residence {
 
 /// Relations to the head that mark the head themself.
 pub fn is_head(relation: &str) -> bool {
-    matches!(relation.trim().to_lowercase().as_str(), "户主" | "本人" | "head" | "self")
+    let relation = relation.trim();
+    ["户主", "本人", "head", "self"].iter().any(|w| relation.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]

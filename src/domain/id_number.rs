@@ -75,6 +75,11 @@ impl IdNumber {
         &self.0
     }
 
+    /// The number as an integer (a final X counts as 10): equal numbers, equal values.
+    pub fn value(&self) -> u64 {
+        self.0.bytes().fold(0, |v, b| v * 11 + if b == b'X' { 10 } else { u64::from(b - b'0') })
+    }
+
     pub fn birth_date(&self) -> NaiveDate {
         birth_date_of(&self.0).expect("checked when parsed")
     }

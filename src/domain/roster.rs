@@ -6,7 +6,7 @@ use super::error::{optional_text, text};
 use super::household::{Residence, is_head};
 use super::id_number::IdNumber;
 use super::phone::Phone;
-use super::table::{RowError, RowProblem, Table, cell};
+use super::table::{RowError, RowProblem, Table};
 use super::unit::UnitCode;
 
 /// Header names accepted for each column, Chinese and English.
@@ -60,9 +60,9 @@ impl RosterHousehold {
 /// Rows without a unit code belong to `default_unit` (the unit the file is imported into).
 pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHousehold>, Vec<RowError>> {
     let mut errors = Vec::new();
-    let index: HashMap<&str, Option<usize>> = COLUMNS.iter().map(|(key, names)| (*key, table.column(names))).collect();
-    for key in REQUIRED {
-        if index[key].is_none() {
+    let column: [Option<usize>; 8] = COLUMNS.map(|(_, names)| table.column(names));
+    for (key, found) in COLUMNS.iter().map(|(key, _)| *key).zip(column) {
+        if REQUIRED.contains(&key) && found.is_none() {
             errors.push(RowError { row: 0, column: Some(key), problem: RowProblem::MissingColumn });
         }
     }
@@ -72,35 +72,43 @@ pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHouseho
     if table.rows.is_empty() {
         return Err(vec![RowError { row: 0, column: None, problem: RowProblem::EmptyFile }]);
     }
+    let [household_no_at, name_at, id_number_at, relation_at, phone_at, address_at, unit_code_at, residence_at] = column;
 
     let mut households: Vec<RosterHousehold> = Vec::new();
     let mut household_at: HashMap<(UnitCode, String), usize> = HashMap::new();
-    let mut first_row_of_id: HashMap<IdNumber, usize> = HashMap::new();
-    for (row, cells) in &table.rows {
-        let row = *row;
-        let get = |key: &str| cell(cells, index[key]);
+    // Keyed by the number's value: no copy of the text per row.
+    let mut first_row_of_id: HashMap<u64, usize> = HashMap::with_capacity(table.rows.len());
+    for cells in &table.rows {
+        let row = cells.number;
         let mut fail = |err| errors.push(RowError::field(row, err));
 
-        let household_no = text("household_no", get("household_no"), 32).map_err(&mut fail).ok();
-        let name = text("name", get("name"), 50).map_err(&mut fail).ok();
-        let id_number = IdNumber::parse(get("id_number")).map_err(&mut fail).ok();
-        let relation = optional_text("relation", get("relation"), 20).map_err(&mut fail).ok().flatten().unwrap_or_default();
-        let phone = match get("phone") {
+        let household_no = text("household_no", cells.cell(household_no_at), 32).map_err(&mut fail).ok();
+        let name = text("name", cells.cell(name_at), 50).map_err(&mut fail).ok();
+        let id_number = IdNumber::parse(cells.cell(id_number_at)).map_err(&mut fail).ok();
+        let relation = optional_text("relation", cells.cell(relation_at), 20).map_err(&mut fail).ok().flatten().unwrap_or_default();
+        let phone = match cells.cell(phone_at) {
             "" => Some(None),
             raw => Phone::parse(raw).map_err(&mut fail).ok().map(Some),
         };
-        let address = optional_text("address", get("address"), 200).map_err(&mut fail).ok();
-        let unit_code = match get("unit_code") {
+        let address = check_text("address", cells.cell(address_at), 200).map_err(&mut fail).ok();
+        // Rows of one household usually follow each other: most rows reuse the last unit code.
+        let unit_code = match cells.cell(unit_code_at) {
             "" => Some(default_unit.clone()),
-            raw => UnitCode::parse(raw).map_err(|e| fail(reword(e, "unit_code"))).ok(),
+            raw => match households.last() {
+                Some(last) if last.unit_code.as_str() == raw => Some(last.unit_code.clone()),
+                _ => UnitCode::parse(raw).map_err(|e| fail(reword(e, "unit_code"))).ok(),
+            },
         };
-        let residence = Residence::parse(get("residence")).map_err(&mut fail).ok();
+        let residence = Residence::parse(cells.cell(residence_at)).map_err(&mut fail).ok();
 
         if let Some(id) = &id_number {
-            if let Some(first_row) = first_row_of_id.get(id) {
-                errors.push(RowError { row, column: Some("id_number"), problem: RowProblem::DuplicateIdNumber { first_row: *first_row } });
-            } else {
-                first_row_of_id.insert(id.clone(), row);
+            match first_row_of_id.entry(id.value()) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    errors.push(RowError { row, column: Some("id_number"), problem: RowProblem::DuplicateIdNumber { first_row: *first.get() } })
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(row);
+                }
             }
         }
         let (Some(household_no), Some(name), Some(id_number), Some(phone), Some(address), Some(unit_code), Some(residence)) =
@@ -108,17 +116,25 @@ pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHouseho
         else {
             continue;
         };
-        let at = *household_at.entry((unit_code.clone(), household_no.clone())).or_insert_with(|| {
-            households.push(RosterHousehold { unit_code, household_no, address: None, residents: Vec::new() });
-            households.len() - 1
-        });
+        let at = match households.last() {
+            Some(last) if last.unit_code == unit_code && last.household_no == household_no => households.len() - 1,
+            _ => *household_at.entry((unit_code.clone(), household_no.clone())).or_insert_with(|| {
+                households.push(RosterHousehold { unit_code, household_no, address: None, residents: Vec::with_capacity(4) });
+                households.len() - 1
+            }),
+        };
         let household = &mut households[at];
-        if household.address.is_none() || is_head(&relation) {
-            household.address = address.or(household.address.take());
+        if !address.is_empty() && (household.address.is_none() || is_head(&relation)) {
+            household.address = Some(address.to_string());
         }
         household.residents.push(RosterResident { row, name, id_number, relation, phone, residence });
     }
     if errors.is_empty() { Ok(households) } else { Err(errors) }
+}
+
+/// Checks an optional text without copying it (most rows repeat their household's address).
+fn check_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, super::DomainError> {
+    super::error::check_optional_text(field, raw, max_chars)
 }
 
 fn reword(err: super::DomainError, field: &'static str) -> super::DomainError {

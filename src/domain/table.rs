@@ -8,26 +8,55 @@ use super::lang::{self, Lang};
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub header: Vec<String>,
-    pub rows: Vec<(usize, Vec<String>)>,
+    pub rows: Vec<Row>,
+}
+
+/// One row's cells, kept in one string: a roster of millions of rows would otherwise
+/// allocate a string per cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub number: usize,
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Row {
+    /// The trimmed text of a cell; a missing column or cell is empty.
+    pub fn cell(&self, column: Option<usize>) -> &str {
+        let Some(c) = column.filter(|c| *c < self.ends.len()) else { return "" };
+        let start = if c == 0 { 0 } else { self.ends[c - 1] as usize };
+        self.text[start..self.ends[c] as usize].trim()
+    }
 }
 
 impl Table {
-    /// Builds a table from records in order, the first being the header. Rows that are
-    /// entirely blank (Excel leaves them at the end of sheets) are dropped.
+    pub fn new(header: impl IntoIterator<Item = impl AsRef<str>>) -> Table {
+        let header = header.into_iter().map(|h| h.as_ref().trim_start_matches('\u{feff}').trim().to_string()).collect();
+        Table { header, rows: Vec::new() }
+    }
+
+    /// Adds a row; rows that are entirely blank (Excel leaves them at the end of sheets)
+    /// are dropped.
+    pub fn push<'a>(&mut self, number: usize, cells: impl IntoIterator<Item = &'a str>) {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for cell in cells {
+            text.push_str(cell);
+            ends.push(text.len() as u32);
+        }
+        if !text.trim().is_empty() {
+            self.rows.push(Row { number, text, ends });
+        }
+    }
+
+    /// Builds a table from records in order, the first being the header.
     pub fn from_records(records: impl IntoIterator<Item = Vec<String>>) -> Table {
         let mut records = records.into_iter();
-        let header = records
-            .next()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
-        let rows = records
-            .enumerate()
-            .map(|(i, cells)| (i + 2, cells))
-            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-            .collect();
-        Table { header, rows }
+        let mut table = Table::new(records.next().unwrap_or_default());
+        for (i, cells) in records.enumerate() {
+            table.push(i + 2, cells.iter().map(String::as_str));
+        }
+        table
     }
 
     /// The index of the first column whose header is one of `names` (case-insensitive).
@@ -37,10 +66,6 @@ impl Table {
             names.iter().any(|n| h == *n || h.split('/').any(|part| part.trim() == *n))
         })
     }
-}
-
-pub fn cell(cells: &[String], column: Option<usize>) -> &str {
-    column.and_then(|c| cells.get(c)).map(String::as_str).unwrap_or("").trim()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

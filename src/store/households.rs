@@ -127,6 +127,12 @@ pub(crate) fn list_items(rows: Vec<HouseholdRow>, residents: Vec<ResidentRecord>
         .collect()
 }
 
+/// JSON rows for `colour_changes_sql`: (household, from, to, cause).
+pub(crate) fn colour_changes_json(changes: &[(Uuid, Option<&str>, Colour, crate::domain::ColourCause)]) -> String {
+    let rows: Vec<(String, Option<&str>, &str, &str)> = changes.iter().map(|(id, from, to, cause)| (id.simple().to_string(), *from, to.as_str(), cause.as_str())).collect();
+    super::sql::json_rows(&rows)
+}
+
 pub(crate) const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.household_no, h.unit_code, h.unit_path, h.head_name, h.address, h.colour, h.colour_cause, a.login AS member_login \
      FROM households h LEFT JOIN accounts a ON a.id = h.member_id";
 
@@ -327,22 +333,27 @@ macro_rules! impl_households {
                 caller: &$crate::domain::Caller,
                 changes: impl Iterator<Item = (uuid::Uuid, Option<&'a str>, $crate::domain::Colour, $crate::domain::ColourCause)>,
             ) -> $crate::store::StoreResult<()> {
-                use $crate::store::sql::Dialect as _;
-                let rows: Vec<(String, Option<&str>, &str, &str)> = changes.map(|(id, from, to, cause)| (id.simple().to_string(), from, to.as_str(), cause.as_str())).collect();
-                let sql = format!(
-                    "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) SELECT {}, $2, j.value ->> 1, j.value ->> 2, j.value ->> 3, $3 FROM {}",
-                    Self::uuid("j.value ->> 0"),
-                    Self::JSON_ROWS
-                );
-                for chunk in rows.chunks($crate::store::sql::JSON_CHUNK) {
+                let changes: Vec<_> = changes.collect();
+                let sql = Self::colour_changes_sql();
+                for chunk in changes.chunks($crate::store::sql::JSON_CHUNK) {
                     sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                        .bind($crate::store::sql::json_rows(chunk))
+                        .bind($crate::store::households::colour_changes_json(chunk))
                         .bind(caller.now)
                         .bind(caller.login.as_str())
                         .execute(&mut **tx)
                         .await?;
                 }
                 Ok(())
+            }
+
+            /// Inserts the colour changes of the JSON rows `$1`, at `$2`, by `$3`.
+            fn colour_changes_sql() -> String {
+                use $crate::store::sql::Dialect as _;
+                format!(
+                    "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) SELECT {}, $2, j.value ->> 1, j.value ->> 2, j.value ->> 3, $3 FROM {}",
+                    Self::uuid("j.value ->> 0"),
+                    Self::JSON_ROWS
+                )
             }
 
             /// Rewrites the figures of the given units from their households and residents.

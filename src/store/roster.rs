@@ -172,22 +172,41 @@ macro_rules! impl_roster {
                     Self::uuid("j.value ->> 0"),
                     Self::JSON_ROWS
                 );
-                for chunk in new_households.chunks(JSON_CHUNK) {
+                let colour_sql = Self::colour_changes_sql();
+                // Each chunk's JSON (households and their first colours) is built while the
+                // database writes the one before.
+                let build = |chunk: &[&HouseholdPlan]| {
                     // A household new to the store has no isolation or returnee facts yet: its
                     // residents' residence is all that decides its colour.
-                    let colours: Vec<_> = chunk.iter().map(|p| $crate::domain::ColourFacts { renters: p.household.renters(), ..Default::default() }.colour()).collect();
+                    let colours: Vec<_> = chunk
+                        .iter()
+                        .map(|p| {
+                            let (colour, cause) = $crate::domain::ColourFacts { renters: p.household.renters(), ..Default::default() }.colour();
+                            (p.id, None, colour, cause)
+                        })
+                        .collect();
                     let rows: Vec<_> = chunk
                         .iter()
                         .zip(&colours)
-                        .map(|(plan, (colour, cause))| {
+                        .map(|(plan, (_, _, colour, cause))| {
                             let h = plan.household;
                             let path = unit_paths[h.unit_code.as_str()].as_str();
                             let county = $crate::domain::UnitPath::from_stored(path.to_string()).county_code().map(str::to_string);
                             (plan.id.simple().to_string(), h.unit_code.as_str(), path, county, h.household_no.as_str(), h.head_name(), h.address.as_deref(), colour.as_str(), cause.as_str())
                         })
                         .collect();
-                    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(json_rows(&rows)).bind(caller.now).execute(&mut *tx).await?;
-                    Self::record_colour_changes(&mut tx, caller, chunk.iter().zip(&colours).map(|(p, (colour, cause))| (p.id, None, *colour, *cause))).await?;
+                    (json_rows(&rows), $crate::store::households::colour_changes_json(&colours))
+                };
+                let mut chunks = new_households.chunks(JSON_CHUNK);
+                let mut next = chunks.next().map(&build);
+                while let Some((households_json, colours_json)) = next.take() {
+                    let write = async {
+                        sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(households_json).bind(caller.now).execute(&mut *tx).await?;
+                        sqlx::query(sqlx::AssertSqlSafe(colour_sql.clone())).bind(colours_json).bind(caller.now).bind(caller.login.as_str()).execute(&mut *tx).await
+                    };
+                    let (written, built) = tokio::join!(write, async { chunks.next().map(&build) });
+                    written?;
+                    next = built;
                 }
                 summary.households_created = new_households.len();
                 touched_units.extend(new_households.iter().map(|p| p.household.unit_code.to_string()));
