@@ -7,6 +7,16 @@ use sqlx::{Database, Pool};
 pub struct SqlStore<DB: Database> {
     pub(crate) reader: Pool<DB>,
     pub(crate) writer: Pool<DB>,
+    /// Background work of the backend (SQLite's checkpointer), stopped with the store.
+    pub(crate) _background: Vec<AbortOnDrop>,
+}
+
+pub(crate) struct AbortOnDrop(pub tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Rows per multi-row statement with one parameter per value: well under both backends'
