@@ -20,7 +20,8 @@ pub async fn open(url: &str) -> StoreResult<PgStore> {
 
 impl Dialect for PgStore {
     const JSON_ROWS: &'static str = "jsonb_array_elements($1::jsonb) AS j(value)";
-    const AFTER_BULK: Option<&'static str> = None;
+    /// Fresh statistics: without them the planner, which saw the tables empty, scans them.
+    const AFTER_BULK: Option<&'static str> = Some("ANALYZE households, residents, unit_counts, colour_changes");
 
     fn uuid(expr: &str) -> String {
         format!("({expr})::uuid")
