@@ -27,7 +27,8 @@ CREATE TABLE unit_counts (
     white      INTEGER NOT NULL DEFAULT 0,
     residents  INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX unit_counts_path ON unit_counts (path);
+-- Covering: a roll-up reads the index alone.
+CREATE INDEX unit_counts_path ON unit_counts (path, households, residents, red, yellow, blue, white);
 
 CREATE TABLE accounts (
     id            BLOB PRIMARY KEY,
