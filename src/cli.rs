@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::accounts::NewUser;
 use crate::app::demo::{self, Scale};
 use crate::app::{App, AppError, accounts, divisions, roster};
-use crate::domain::{Lang, UnitCode, UnitPath};
+use crate::domain::{Lang, Temperature, UnitCode, UnitPath};
 
 #[derive(Parser)]
 #[command(name = "wangge", version, about = "网格 wangge: grid-based epidemic prevention and control")]
@@ -33,6 +33,16 @@ enum Command {
         /// Load the small demo (Tongliao divisions, a few villages of households, demo logins) first.
         #[arg(long)]
         demo: bool,
+        /// A temperature at or above this (°C) is a fever and raises an alert.
+        #[arg(long, env = "WANGGE_FEVER_LINE", default_value_t = 37.3)]
+        fever_line: f64,
+        /// Days a returnee's household stays under observation after arrival.
+        #[arg(long, env = "WANGGE_OBSERVATION_DAYS", default_value_t = crate::domain::screening::DEFAULT_OBSERVATION_DAYS)]
+        observation_days: u32,
+        /// The address the public reaches this server at, for the QR codes on checkpoint
+        /// posters (e.g. http://192.168.1.10:8080); the address in the browser when unset.
+        #[arg(long, env = "WANGGE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Load demo data: Tongliao's real divisions and generated households below them.
     Demo {
@@ -102,9 +112,15 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let app = App::open(&cli.database_url).await.map_err(describe)?;
+    let mut app = App::open(&cli.database_url).await.map_err(describe)?;
     match cli.command {
-        Command::Serve { addr, demo } => {
+        Command::Serve { addr, demo, fever_line, observation_days, public_url } => {
+            app.settings.fever = Temperature::from_celsius(fever_line).map_err(|e| e.message(Lang::En))?;
+            if observation_days == 0 || observation_days > 60 {
+                return Err("--observation-days must be between 1 and 60".into());
+            }
+            app.settings.observation_days = observation_days;
+            app.settings.public_url = public_url;
             if demo {
                 load_demo(&app, Scale::Small).await?;
             }

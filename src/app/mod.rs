@@ -3,11 +3,13 @@
 //! calls storage. Reading files (CSV, GBK, .xlsx) happens here, at the boundary.
 
 pub mod accounts;
+pub mod checkpoints;
 pub mod demo;
 pub mod divisions;
 mod error;
 pub mod files;
 pub mod roster;
+pub mod screening;
 
 use std::sync::Arc;
 
@@ -15,7 +17,8 @@ use chrono::{DateTime, Utc};
 
 pub use error::AppError;
 
-use crate::domain::{Caller, Role, UnitPath};
+use crate::domain::screening::DEFAULT_OBSERVATION_DAYS;
+use crate::domain::{Caller, Role, Temperature, UnitPath};
 use crate::store::Store;
 
 /// Where the time comes from, so that tests can set it.
@@ -31,16 +34,35 @@ impl Clock for SystemClock {
     }
 }
 
-/// The running application: storage and a clock.
+/// What a region may set for itself.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A temperature at or above this line is a fever (37.3 °C by default).
+    pub fever: Temperature,
+    /// Days a returnee is observed after arrival (14 by default).
+    pub observation_days: u32,
+    /// The address the public reaches this server at (for the QR codes on posters); the
+    /// request's own Host when unset.
+    pub public_url: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { fever: Temperature::DEFAULT_FEVER, observation_days: DEFAULT_OBSERVATION_DAYS, public_url: None }
+    }
+}
+
+/// The running application: storage, a clock and the region's settings.
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>) -> App {
-        App { store, clock: Arc::new(SystemClock) }
+        App { store, clock: Arc::new(SystemClock), settings: Settings::default() }
     }
 
     pub async fn open(database_url: &str) -> Result<App, AppError> {

@@ -68,6 +68,31 @@ impl Role {
         self == Role::Admin
     }
 
+    /// Registering returnees and visiting households in screening rounds.
+    pub fn screens(self) -> bool {
+        matches!(self, Role::Admin | Role::Hq | Role::GridLeader | Role::GridMember)
+    }
+
+    /// Declaring key areas and opening screening rounds: command HQ's work.
+    pub fn commands(self) -> bool {
+        matches!(self, Role::Admin | Role::Hq)
+    }
+
+    /// Setting up checkpoints, their shifts and posters.
+    pub fn manages_checkpoints(self) -> bool {
+        matches!(self, Role::Admin | Role::Hq | Role::GridLeader)
+    }
+
+    /// Logging passages and confirming self-registrations.
+    pub fn logs_passages(self) -> bool {
+        matches!(self, Role::Admin | Role::Hq | Role::GridLeader | Role::Checkpoint)
+    }
+
+    /// Trajectories and contact lists: tracing a case.
+    pub fn traces_contacts(self) -> bool {
+        matches!(self, Role::Admin | Role::Hq | Role::GridLeader)
+    }
+
     /// A member holds households (包联) — grid members, and leaders who hold some themselves.
     pub fn holds_households(self) -> bool {
         matches!(self, Role::GridMember | Role::GridLeader)
@@ -118,6 +143,12 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// A member of the public acting through a poster or a personal link, over one unit.
+    /// The audit log names them `public`; they hold no role of their own, so the least one.
+    pub fn public(scope: UnitPath, now: DateTime<Utc>) -> Caller {
+        Caller { login: "public".into(), role: Role::Checkpoint, scope, now }
+    }
+
     pub fn require(&self, allowed: bool, what: &'static str) -> Result<(), DomainError> {
         if allowed { Ok(()) } else { Err(DomainError::NotAllowed(what)) }
     }

@@ -25,6 +25,16 @@ pub enum Reason {
     UnknownLevel,
     UnknownResidence,
     PasswordTooShort,
+    /// One of a fixed list of words, given in English as the API spells them.
+    OneOf(&'static str),
+    TemperatureRange,
+    PlateFormat,
+    DateFormat,
+    TimeFormat,
+    DateOrder,
+    Coordinates,
+    TooMany(usize),
+    InFuture,
 }
 
 impl std::fmt::Display for Reason {
@@ -50,6 +60,15 @@ impl Reason {
             UnknownLevel => if zh { "未知的层级".into() } else { "unknown level".into() },
             UnknownResidence => if zh { "居住类型应为 常住 或 租住".into() } else { "residence must be permanent (常住) or renter (租住)".into() },
             PasswordTooShort => if zh { "密码至少 8 位".into() } else { "a password has at least 8 characters".into() },
+            OneOf(words) => if zh { format!("应为以下之一：{words}") } else { format!("must be one of: {words}") },
+            TemperatureRange => if zh { "体温应在 34.0 到 43.0 ℃ 之间".into() } else { "a body temperature lies between 34.0 and 43.0 °C".into() },
+            PlateFormat => if zh { "车牌号格式不对（例：蒙G12345）".into() } else { "not a vehicle plate (e.g. 蒙G12345)".into() },
+            DateFormat => if zh { "日期格式应为 YYYY-MM-DD".into() } else { "a date is written YYYY-MM-DD".into() },
+            TimeFormat => if zh { "时间格式应为 YYYY-MM-DDTHH:MM（北京时间）或带时区".into() } else { "a time is written YYYY-MM-DDTHH:MM (Beijing time) or with a zone".into() },
+            DateOrder => if zh { "结束不能早于开始".into() } else { "the end cannot come before the start".into() },
+            Coordinates => if zh { "经纬度无效".into() } else { "not a valid latitude/longitude".into() },
+            TooMany(n) => if zh { format!("最多 {n} 项") } else { format!("at most {n} items") },
+            InFuture => if zh { "时间不能晚于现在".into() } else { "cannot be in the future".into() },
         }
     }
 }
@@ -98,4 +117,24 @@ pub fn check_optional_text<'a>(field: &'static str, raw: &'a str, max_chars: usi
         return Err(DomainError::invalid(field, Reason::BadCharacters));
     }
     Ok(value)
+}
+
+/// A free text a member of the public typed: like `optional_text`, and no markup either, so
+/// that nothing that looks like HTML is ever stored from a public form.
+pub fn public_text(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = optional_text(field, raw, max_chars)?;
+    if value.as_deref().is_some_and(|v| v.contains(['<', '>'])) {
+        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    }
+    Ok(value)
+}
+
+/// A person's name: letters of any script, spaces and the dots and dashes of transliterated
+/// names (巴·特尔, Anne-Marie); no digits, no markup.
+pub fn person_name(field: &'static str, raw: &str) -> Result<String, DomainError> {
+    let name = text(field, raw, 50)?;
+    if name.chars().any(|c| c.is_ascii_digit() || (c.is_ascii_punctuation() && !matches!(c, '.' | '-' | '\'')) || c.is_control()) {
+        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    }
+    Ok(name)
 }

@@ -2,6 +2,8 @@
 //! boundary (CLI, HTTP, files) into these types and is tested without a database.
 
 pub mod account;
+pub mod checkpoint;
+pub mod contacts;
 pub mod divisions;
 pub mod error;
 pub mod household;
@@ -9,10 +11,14 @@ pub mod id_number;
 pub mod lang;
 pub mod phone;
 pub mod roster;
+pub mod screening;
 pub mod table;
+pub mod time;
 pub mod unit;
 
 pub use account::{Caller, Login, Role};
+pub use checkpoint::{CheckpointKind, Direction, Location, Outcome, Plate, Temperature};
+pub use screening::{Health, KeyArea, Stay, Transport, VisitOutcome};
 pub use error::DomainError;
 pub use household::{Colour, ColourCause, ColourFacts, Residence};
 pub use id_number::{IdNumber, Sex};

@@ -4,6 +4,7 @@
 pub mod api;
 mod auth;
 mod error;
+mod limit;
 pub mod pages;
 
 use axum::Router;
@@ -21,13 +22,28 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .layer(axum::Extension(std::sync::Arc::new(limit::PublicLimits::default())))
         .layer(axum::middleware::from_fn(auth::same_origin))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
 }
 
-/// Serves until the process is stopped.
+/// Serves until the process is stopped. Beside the requests, every minute it returns
+/// households to their colour when their returnees' observation windows end.
 pub async fn serve(listener: TcpListener, app: App) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).await
+    let sweeper = tokio::spawn(expire_observations_forever(app.clone()));
+    let served = axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
+    sweeper.abort();
+    served
+}
+
+async fn expire_observations_forever(app: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(err) = crate::app::screening::expire_observations(&app).await {
+            tracing::warn!(%err, "could not expire observation windows; will try again");
+        }
+    }
 }

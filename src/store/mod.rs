@@ -5,12 +5,18 @@
 //! and connection settings.
 
 mod accounts;
+mod alerts;
 mod audit;
+mod checkpoints;
+mod checkpoints_sql;
 mod error;
 mod households;
+mod passages_sql;
 mod postgres;
 mod residents;
 mod roster;
+mod screening;
+mod screening_sql;
 mod sql;
 mod sqlite;
 mod units;
@@ -18,19 +24,28 @@ mod units;
 use std::sync::Arc;
 
 pub use accounts::{Account, AccountStore, NewAccount, Session};
+pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditStore};
+pub use checkpoints::{Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift, Trajectory, TrajectoryItem};
 pub use error::StoreError;
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
 pub use roster::{ImportSummary, RosterStore};
+pub use screening::{Arrival, CoverageRow, KeyAreaRecord, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, Unvisited};
 pub use sql::SqlStore;
 pub use units::{Duty, Figures, StaffMember, Unit, UnitStore, UpsertSummary};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the application needs from storage.
-pub trait Store: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + Send + Sync {}
-impl<T> Store for T where T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + Send + Sync {}
+pub trait Store:
+    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + Send + Sync
+{
+}
+impl<T> Store for T where
+    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + Send + Sync
+{
+}
 
 /// Opens (creating if needed) and migrates the database a URL names:
 /// `sqlite:PATH` (the embedded default) or `postgres://…`.

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use sqlx::Postgres;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use super::{StoreResult, UnitStore};
+use super::{CheckpointStore, StoreResult, UnitStore};
 use super::sql::{Dialect, SqlStore, impl_store};
 
 pub type PgStore = SqlStore<Postgres>;

@@ -87,29 +87,9 @@ macro_rules! impl_residents {
                 let (unit_code, path) = $crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let path = $crate::domain::UnitPath::from_stored(path);
                 let mut tx = self.writer.begin().await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO residents (id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(resident.id)
-                .bind(household_id)
-                .bind(path.as_str())
-                .bind(path.county_code())
-                .bind(&resident.name)
-                .bind(resident.id_number.as_str())
-                .bind(resident.id_number.sex().as_str())
-                .bind(resident.id_number.birth_date())
-                .bind(&resident.relation)
-                .bind(resident.phone.as_ref().map(|p| p.as_str()))
-                .bind(resident.residence.as_str())
-                .bind(caller.now)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| $crate::store::StoreError::unique(e, "ID number"))?;
-                if inserted.rows_affected() == 0 {
+                if !Self::insert_resident(&mut tx, caller, household_id, &path, resident).await? {
                     return Ok(resident.id);
                 }
-                $crate::store::sql::audit!(tx, caller, "create", "resident", resident.id, path.as_str(), serde_json::json!({"household_id": household_id, "name": resident.name}));
                 Self::after_resident_change(&mut tx, caller, household_id, $crate::store::residents::head_relation(&resident.relation).then_some(resident.name.as_str()), unit_code).await?;
                 tx.commit().await?;
                 Ok(resident.id)
@@ -204,6 +184,41 @@ macro_rules! impl_residents {
         }
 
         impl $store {
+            /// Inserts a resident into a household at `path` and audits it; false if a resident
+            /// with this id exists already (a retried request).
+            async fn insert_resident(
+                tx: &mut $crate::store::sql::Tx<$store>,
+                caller: &$crate::domain::Caller,
+                household_id: uuid::Uuid,
+                path: &$crate::domain::UnitPath,
+                resident: &$crate::store::NewResident,
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
+                    "INSERT INTO residents (id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(resident.id)
+                .bind(household_id)
+                .bind(path.as_str())
+                .bind(path.county_code())
+                .bind(&resident.name)
+                .bind(resident.id_number.as_str())
+                .bind(resident.id_number.sex().as_str())
+                .bind(resident.id_number.birth_date())
+                .bind(&resident.relation)
+                .bind(resident.phone.as_ref().map(|p| p.as_str()))
+                .bind(resident.residence.as_str())
+                .bind(caller.now)
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| $crate::store::StoreError::unique(e, "ID number"))?;
+                if inserted.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                $crate::store::sql::audit!(*tx, caller, "create", "resident", resident.id, path.as_str(), serde_json::json!({"household_id": household_id, "name": resident.name}));
+                Ok(true)
+            }
+
             async fn residents_of(&self, household_ids: &[uuid::Uuid]) -> $crate::store::StoreResult<Vec<$crate::store::ResidentRecord>> {
                 let mut all = Vec::new();
                 for chunk in household_ids.chunks($crate::store::sql::CHUNK) {

@@ -82,6 +82,10 @@ macro_rules! impl_store {
         $crate::store::roster::impl_roster!($store);
         $crate::store::accounts::impl_accounts!($store);
         $crate::store::audit::impl_audit!($store);
+        $crate::store::screening::impl_screening!($store);
+        $crate::store::checkpoints::impl_checkpoints!($store);
+        $crate::store::checkpoints::impl_passages!($store);
+        $crate::store::alerts::impl_alerts!($store);
     };
 }
 pub(crate) use impl_store;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::{ConnectOptions, Sqlite};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{StoreResult, UnitStore};
+use super::{CheckpointStore, StoreResult, UnitStore};
 use super::sql::{AbortOnDrop, Dialect, SqlStore, impl_store};
 
 pub type SqliteStore = SqlStore<Sqlite>;

@@ -4,8 +4,10 @@
 mod support;
 
 mod api_accounts;
+mod api_checkpoints;
 mod api_roster;
 mod api_scoping;
+mod api_screening;
 mod browser;
 mod cli;
 mod pages;

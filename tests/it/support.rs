@@ -4,12 +4,14 @@
 
 
 
-use chrono::NaiveDate;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
 use reqwest::Client;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use wangge::app::accounts::NewUser;
-use wangge::app::{App, accounts, divisions};
+use wangge::app::{App, Clock, accounts, divisions};
 use wangge::domain::{IdNumber, UnitPath};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +70,27 @@ pub async fn test_db(db: Db) -> TestDb {
     }
 }
 
+/// A clock the tests move: it starts at the real time and stands still until told.
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
 /// A running server and the app behind it.
 pub struct TestApp {
     pub base: String,
+    /// The same application the server runs, for what a test does beside HTTP.
+    pub app: App,
+    pub clock: Arc<TestClock>,
     /// Kept so that a temporary database lives as long as the server.
     _db: TestDb,
 }
@@ -79,12 +99,19 @@ impl TestApp {
     /// Starts a server with the fixture grid and accounts.
     pub async fn start(db: Db) -> TestApp {
         let db = test_db(db).await;
-        let app = App::open(&db.url).await.expect("open store");
+        let mut app = App::open(&db.url).await.expect("open store");
+        let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+        app.clock = clock.clone();
         seed(&app).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(wangge::http::serve(listener, app));
-        TestApp { base, _db: db }
+        tokio::spawn(wangge::http::serve(listener, app.clone()));
+        TestApp { base, app, clock, _db: db }
+    }
+
+    /// Local Beijing time `minutes` from the clock's now, as the API takes it.
+    pub fn local(&self, minutes: i64) -> String {
+        (self.clock.now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%dT%H:%M:%S").to_string()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,14 +1,17 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
 
 mod accounts;
+mod checkpoints;
 pub(crate) mod households;
+mod people;
 mod residents;
+pub(crate) mod screening;
 pub(crate) mod units;
 
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 
 use crate::app::App;
 
@@ -38,6 +41,29 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/members/{login}/households", get(households::of_member))
         .route("/api/v1/residents", get(residents::search))
         .route("/api/v1/residents/{id}", get(residents::show).patch(residents::update))
+        .route("/api/v1/key-areas", get(screening::key_areas).post(screening::add_key_area))
+        .route("/api/v1/key-areas/{id}", delete(screening::remove_key_area))
+        .route("/api/v1/returnees", post(screening::register_returnee))
+        .route("/api/v1/units/{code}/returnees", get(screening::returnees))
+        .route("/api/v1/units/{code}/rounds", get(screening::rounds).post(screening::open_round))
+        .route("/api/v1/rounds/{id}/coverage", get(screening::coverage))
+        .route("/api/v1/rounds/{id}/unvisited", get(screening::unvisited))
+        .route("/api/v1/rounds/{id}/visits", post(screening::record_visit))
+        .route("/api/v1/checkpoints", post(checkpoints::create))
+        .route("/api/v1/units/{code}/checkpoints", get(checkpoints::of_unit))
+        .route("/api/v1/checkpoints/{id}", get(checkpoints::show))
+        .route("/api/v1/checkpoints/{id}/token", post(checkpoints::rotate_token))
+        .route("/api/v1/checkpoints/{id}/poster", get(checkpoints::poster))
+        .route("/api/v1/checkpoints/{id}/shifts", get(checkpoints::shifts).post(checkpoints::add_shift))
+        .route("/api/v1/checkpoints/{id}/passages", get(checkpoints::passages).post(checkpoints::log_passage))
+        .route("/api/v1/checkpoints/{id}/registrations", get(checkpoints::registrations))
+        .route("/api/v1/registrations/{id}/confirm", post(checkpoints::confirm))
+        .route("/api/v1/people/{id}/trajectory", get(people::trajectory))
+        .route("/api/v1/people/{id}/contacts", get(people::contacts))
+        .route("/api/v1/people/{id}/contacts/screening", post(people::screen_contacts))
+        .route("/api/v1/tasks", get(people::tasks))
+        .route("/api/v1/alerts/{id}/ack", post(people::acknowledge))
+        .route("/api/v1/screening-tasks/{id}/done", post(people::finish_screening))
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -32,7 +32,7 @@ async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>) -> Resu
     caller.require(caller.role.manages_accounts(), "manage accounts")?;
     let accounts = app.store.accounts(&caller.scope).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&AccountsPage { c: Chrome::new(lang, Some(auth)), accounts, roles: Role::ALL, error })?).into_response())
+    Ok((status, render(&AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, error })?).into_response())
 }
 
 pub async fn list(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {

@@ -26,7 +26,7 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let h = app.store.household(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let crumbs = super::crumbs(&app, &auth, &h.unit_path).await?;
-    render(&HouseholdPage { c: Chrome::new(lang, Some(&auth)), h, crumbs, can_write: caller.role.writes_roster() })
+    render(&HouseholdPage { c: Chrome::load(&app, lang, &auth).await?, h, crumbs, can_write: caller.role.writes_roster() })
 }
 
 #[derive(Deserialize)]
@@ -63,7 +63,7 @@ pub async fn member(State(app): State<App>, RequestLang(lang): RequestLang, auth
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let member = Login::parse(&login).map_err(|_| AppError::NotFound)?;
     let households = app.store.member_households(&caller.scope, &member).await?;
-    render(&MemberPage { c: Chrome::new(lang, Some(&auth)), login: member.as_str().to_string(), households })
+    render(&MemberPage { c: Chrome::load(&app, lang, &auth).await?, login: member.as_str().to_string(), households })
 }
 
 #[derive(Template)]
@@ -84,5 +84,5 @@ pub async fn search(State(app): State<App>, RequestLang(lang): RequestLang, auth
     let caller = auth.caller();
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let results = app.store.search_residents(&caller.scope, &query.q, 50).await?;
-    render(&SearchPage { c: Chrome::new(lang, Some(&auth)), q: query.q, results })
+    render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, results })
 }

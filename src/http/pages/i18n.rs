@@ -56,6 +56,92 @@ impl Texts {
         }
     }
 
+    pub fn kind(&self, kind: &crate::domain::CheckpointKind) -> &'static str {
+        let (zh, en) = super::checkpoints::kind_words(*kind);
+        if self.zh() { zh } else { en }
+    }
+
+    pub fn outcome(&self, outcome: &crate::domain::Outcome) -> &'static str {
+        use crate::domain::Outcome::*;
+        match (outcome, self.zh()) {
+            (Passed, true) => "通行",
+            (TurnedBack, true) => "劝返",
+            (Referred, true) => "送医",
+            (Passed, false) => "passed",
+            (TurnedBack, false) => "turned back",
+            (Referred, false) => "sent to a doctor",
+        }
+    }
+
+    pub fn outcome_word(&self, stored: &str) -> &'static str {
+        self.outcome(&crate::domain::Outcome::parse_stored(stored))
+    }
+
+    pub fn direction(&self, direction: &crate::domain::Direction) -> &'static str {
+        match (direction, self.zh()) {
+            (crate::domain::Direction::In, true) => "进",
+            (crate::domain::Direction::Out, true) => "出",
+            (crate::domain::Direction::In, false) => "in",
+            (crate::domain::Direction::Out, false) => "out",
+        }
+    }
+
+    pub fn direction_word(&self, stored: &str) -> &'static str {
+        self.direction(&crate::domain::Direction::parse_stored(stored))
+    }
+
+    pub fn transport(&self, transport: &crate::domain::Transport) -> &'static str {
+        use crate::domain::Transport::*;
+        match (transport, self.zh()) {
+            (Train, true) => "火车",
+            (Bus, true) => "客车",
+            (Car, true) => "自驾",
+            (Flight, true) => "飞机",
+            (Other, true) => "其他",
+            (Train, false) => "train",
+            (Bus, false) => "bus",
+            (Car, false) => "car",
+            (Flight, false) => "flight",
+            (Other, false) => "other",
+        }
+    }
+
+    pub fn visit(&self, outcome: &str) -> &'static str {
+        match (outcome, self.zh()) {
+            ("visited", true) => "已走访",
+            ("nobody_home", true) => "无人在家",
+            ("refused", true) => "拒绝",
+            ("visited", false) => "visited",
+            ("nobody_home", false) => "nobody home",
+            ("refused", false) => "refused",
+            (_, true) => "未走访",
+            (_, false) => "not visited",
+        }
+    }
+
+    pub fn reason(&self, reason: &crate::domain::contacts::ContactReason) -> &'static str {
+        use crate::domain::contacts::ContactReason::*;
+        match (reason, self.zh()) {
+            (Household, true) => "同户",
+            (Vehicle, true) => "同车",
+            (Checkpoint, true) => "同卡点",
+            (Household, false) => "same household",
+            (Vehicle, false) => "same vehicle",
+            (Checkpoint, false) => "same checkpoint",
+        }
+    }
+
+    pub fn task_kind(&self, kind: &str) -> &'static str {
+        match (kind, self.zh()) {
+            ("fever_alert", true) => "发热预警",
+            ("fever_alert", false) => "fever alert",
+            ("screen_contact", true) => "排查接触者",
+            ("screen_contact", false) => "screen a contact",
+            (_, true) => "待办",
+            (_, false) => "task",
+        }
+    }
+
     pub fn cause<'a>(&self, cause: &'a str) -> &'a str {
         crate::domain::ColourCause::label(cause, self.zh())
     }
@@ -128,6 +214,72 @@ impl Texts {
             "back" => ("返回", "Back"),
             "rejected" => ("文件未导入", "The file was not imported"),
             "figures_note" => ("所有数字均含全部下级单位。", "Every figure counts the whole subtree."),
+            "tasks" => ("待办", "Tasks"),
+            "acknowledge" => ("已知悉", "Acknowledge"),
+            "done" => ("已完成", "Done"),
+            "nothing_to_do" => ("暂无待办", "Nothing to do"),
+            "area" => ("地区（编码或名称）", "Area (code or name)"),
+            "key_areas" => ("重点地区", "Key areas"),
+            "valid_from" => ("起始日期", "From"),
+            "valid_to" => ("截止日期（可空）", "Until (optional)"),
+            "returnees" => ("返乡人员", "Returnees"),
+            "from_key_areas" => ("来自重点地区", "From key areas"),
+            "in_observation" => ("观察期内", "In observation"),
+            "origin" => ("来源地", "Came from"),
+            "arrived_at" => ("到达时间", "Arrived"),
+            "observe_until" => ("观察期至", "Observed until"),
+            "expected_departure" => ("预计返程", "Expected departure"),
+            "register_returnee" => ("登记返乡人员", "Register a returnee"),
+            "register_returnee_hint" => ("已在花名册的居民只需身份证号；新来的人员需填写姓名和落脚户编号。", "A resident on the roster needs only the ID number; someone new needs a name and the household they stay with."),
+            "household_id_hint" => ("落脚户编号（新人员）", "Household id (for someone new)"),
+            "travel" => ("旅居地（途经地点）", "Travelled through"),
+            "transport_detail" => ("车次/航班/车牌", "Train, flight or plate"),
+            "contacts" => ("接触人员", "Contacts"),
+            "well" => ("健康", "well"),
+            "unwell" => ("有症状", "unwell"),
+            "register" => ("登记", "Register"),
+            "returnee_registered" => ("已登记，该户颜色已更新。", "Registered; the household's colour is updated."),
+            "visited" => ("已走访", "Visited"),
+            "not_visited" => ("未走访", "Not visited"),
+            "not_visited_households" => ("尚未走访的户", "Households not yet visited"),
+            "round_complete" => ("已全覆盖", "Complete"),
+            "rounds" => ("排查轮次", "Screening rounds"),
+            "open_round" => ("发起排查", "Start a screening round"),
+            "round_name" => ("名称，如：春节返乡排查", "Name, e.g. Spring Festival returnees"),
+            "checkpoints" => ("卡点", "Checkpoints"),
+            "add_checkpoint" => ("新增卡点", "Add a checkpoint"),
+            "kind" => ("类型", "Kind"),
+            "lat" => ("纬度", "Latitude"),
+            "lon" => ("经度", "Longitude"),
+            "poster" => ("打印扫码登记海报", "Print the QR poster"),
+            "rotate_token" => ("更换二维码（旧海报失效）", "New QR code (old posters stop working)"),
+            "pending_registrations" => ("待确认的扫码登记", "Self-registrations to confirm"),
+            "confirm" => ("测温确认", "Confirm"),
+            "log_passage" => ("登记通行", "Log a passage"),
+            "log" => ("登记", "Log"),
+            "logged" => ("已登记。", "Logged."),
+            "logged_fever" => ("已登记：体温异常，已向网格长和指挥部发出预警。", "Logged: a fever; the grid leader and HQ have been alerted."),
+            "passages_today" => ("24 小时内通行记录", "Passages in the last 24 hours"),
+            "shifts" => ("值班", "Shifts"),
+            "temperature" => ("体温", "Temperature"),
+            "plate" => ("车牌号", "Plate"),
+            "from" => ("从哪里来", "Coming from"),
+            "to" => ("到哪里去", "Going to"),
+            "purpose" => ("事由", "Purpose"),
+            "self_register" => ("扫码登记", "Self-registration"),
+            "register_hint" => ("请如实填写，提交后向工作人员出示登记码并测量体温。", "Fill in truthfully, then show the code to the staff and have your temperature taken."),
+            "submit_registration" => ("提交登记", "Register"),
+            "registered" => ("登记成功", "Registered"),
+            "show_code" => ("请向工作人员出示登记码：", "Show this code to the staff:"),
+            "register_another" => ("再登记一人", "Register another person"),
+            "privacy_note" => ("您的信息仅用于疫情防控，页面不会显示任何他人信息。", "Your data is used for epidemic control only; this page never shows anyone else's."),
+            "self_registered" => ("扫码登记（待确认）", "self-registered (unconfirmed)"),
+            "trajectory" => ("行程轨迹", "Trajectory"),
+            "minutes" => ("分钟", "minutes"),
+            "window" => ("时间窗", "Window"),
+            "export_csv" => ("导出 CSV", "Export CSV"),
+            "make_screening_tasks" => ("生成排查任务", "Turn into screening tasks"),
+            "screening_tasks_created" => ("新生成排查任务", "Screening tasks created"),
             // A key with no words shows as "?"; the test below keeps templates from using one.
             _ => ("?", "?"),
         };
@@ -152,6 +304,14 @@ mod tests {
             include_str!("../../../templates/audit.html"),
             include_str!("../../../templates/error.html"),
             include_str!("../../../templates/accounts.html"),
+            include_str!("../../../templates/checkpoint.html"),
+            include_str!("../../../templates/register.html"),
+            include_str!("../../../templates/message.html"),
+            include_str!("../../../templates/person.html"),
+            include_str!("../../../templates/tasks.html"),
+            include_str!("../../../templates/returnees.html"),
+            include_str!("../../../templates/round.html"),
+            include_str!("../../../templates/key_areas.html"),
         ];
         let mut keys = 0;
         for template in templates {

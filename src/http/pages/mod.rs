@@ -1,8 +1,12 @@
 //! HTML pages for people: rendered on the server, light, and usable on a 360-px phone.
 
 mod accounts;
+mod checkpoints;
 mod households;
 mod i18n;
+mod people;
+mod public;
+mod screening;
 mod units;
 
 use askama::Template;
@@ -39,6 +43,23 @@ pub fn routes() -> Router<App> {
         .route("/search", get(households::search))
         .route("/audit", get(audit))
         .route("/accounts", get(accounts::list).post(accounts::create))
+        .route("/r/{token}", get(public::form).post(public::submit))
+        .route("/units/{code}/checkpoints", post(checkpoints::create))
+        .route("/checkpoints/{id}", get(checkpoints::show))
+        .route("/checkpoints/{id}/passages", post(checkpoints::log_passage))
+        .route("/checkpoints/{id}/poster", get(checkpoints::poster))
+        .route("/checkpoints/{id}/token", post(checkpoints::rotate_token))
+        .route("/registrations/{id}/confirm", post(checkpoints::confirm))
+        .route("/people/{id}", get(people::show))
+        .route("/people/{id}/screening", post(people::screen_contacts))
+        .route("/tasks", get(people::tasks))
+        .route("/alerts/{id}/ack", post(people::acknowledge))
+        .route("/screening-tasks/{id}/done", post(people::finish_screening))
+        .route("/units/{code}/returnees", get(screening::returnees).post(screening::register_returnee))
+        .route("/units/{code}/rounds", post(screening::open_round))
+        .route("/rounds/{id}", get(screening::round))
+        .route("/rounds/{id}/visits", post(screening::record_visit))
+        .route("/key-areas", get(screening::key_areas).post(screening::add_key_area))
 }
 
 /// What every page shows around its content: the words, the user, the form token.
@@ -46,6 +67,8 @@ pub struct Chrome {
     pub t: Texts,
     pub user: Option<UserView>,
     pub csrf: String,
+    /// How many tasks wait in the user's inbox (the header's badge).
+    pub tasks: usize,
 }
 
 pub struct UserView {
@@ -54,6 +77,7 @@ pub struct UserView {
     pub unit_code: String,
     pub is_admin: bool,
     pub holds_households: bool,
+    pub reads_roster: bool,
 }
 
 impl Chrome {
@@ -67,9 +91,17 @@ impl Chrome {
                 unit_code: account.unit_code.clone(),
                 is_admin: account.role.reads_audit(),
                 holds_households: account.role.holds_households(),
+                reads_roster: account.role.reads_roster(),
             }
         });
-        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default() }
+        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default(), tasks: 0 }
+    }
+
+    /// The chrome of a logged-in page, with the inbox badge.
+    pub async fn load(app: &App, lang: Lang, auth: &Auth) -> Result<Chrome, HttpError> {
+        let mut chrome = Chrome::new(lang, Some(auth));
+        chrome.tasks = app.store.tasks(&auth.caller()).await?.len();
+        Ok(chrome)
     }
 }
 
@@ -106,6 +138,33 @@ pub fn local_path(next: Option<&str>) -> String {
 struct ErrorPage {
     c: Chrome,
     message: String,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    c: Chrome,
+    message: String,
+}
+
+/// A page that only says something (to the public, who have no account).
+pub fn message_page(lang: Lang, message: &str) -> String {
+    MessagePage { c: Chrome::new(lang, None), message: message.to_string() }.render().unwrap_or_else(|_| message.to_string())
+}
+
+/// The public page a checkpoint's poster opens.
+pub fn public_link(app: &App, headers: &HeaderMap, token: &str) -> String {
+    let base = app.settings.public_url.clone().unwrap_or_else(|| {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        format!("http://{host}")
+    });
+    format!("{}/r/{token}", base.trim_end_matches('/'))
+}
+
+/// A QR code as SVG, big enough to print on A4 and scan from a metre away.
+pub fn poster_svg(link: &str) -> Result<String, HttpError> {
+    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(400, 400).quiet_zone(true).build())
 }
 
 pub fn error_page(lang: Lang, err: &HttpError) -> String {
@@ -153,5 +212,5 @@ async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Aut
     caller.require(caller.role.reads_audit(), "read the audit log")?;
     let entries = app.store.audit_log(&caller.scope, query.before, 100).await?;
     let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
-    render(&AuditPage { c: Chrome::new(lang, Some(&auth)), entries, older })
+    render(&AuditPage { c: Chrome::load(&app, lang, &auth).await?, entries, older })
 }

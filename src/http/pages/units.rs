@@ -10,7 +10,8 @@ use crate::domain::{Colour, Lang, UnitCode};
 use crate::http::HttpError;
 use crate::http::api::units::{change_staff, create_child, parse_duty};
 use crate::http::auth::{Auth, RequestLang};
-use crate::store::{Figures, HouseholdListItem, ImportSummary, StaffMember, Unit};
+use crate::domain::CheckpointKind;
+use crate::store::{Checkpoint, Figures, HouseholdListItem, ImportSummary, Round, StaffMember, Unit};
 
 #[derive(Template)]
 #[template(path = "unit.html")]
@@ -26,6 +27,9 @@ struct UnitPage {
     can_write: bool,
     imported: Option<ImportSummary>,
     rejected: Vec<String>,
+    checkpoints: Vec<Checkpoint>,
+    rounds: Vec<Round>,
+    can_manage_checkpoints: bool,
 }
 
 impl UnitPage {
@@ -46,6 +50,10 @@ impl UnitPage {
 
     fn colours(&self) -> [Colour; 4] {
         Colour::ALL
+    }
+
+    fn kinds(&self) -> &'static [CheckpointKind] {
+        CheckpointKind::ALL
     }
 
     fn next_link(&self) -> Option<String> {
@@ -93,8 +101,10 @@ async fn unit_page(
         (Vec::new(), None)
     };
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
+    let checkpoints = app.store.checkpoints(&caller.scope, &code).await?.unwrap_or_default();
+    let rounds = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default();
     render(&UnitPage {
-        c: Chrome::new(lang, Some(auth)),
+        c: Chrome::load(app, lang, auth).await?,
         unit,
         crumbs,
         figures,
@@ -105,6 +115,9 @@ async fn unit_page(
         can_write: caller.role.writes_roster(),
         imported,
         rejected,
+        checkpoints,
+        rounds,
+        can_manage_checkpoints: caller.role.manages_checkpoints(),
     })
 }
 

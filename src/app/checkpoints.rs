@@ -1,0 +1,225 @@
+//! Checkpoints: setting them up, logging passages (a fever raises an alert at once),
+//! travellers registering themselves through a poster, and tracing a case.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::error::{DomainError, Reason, optional_text, person_name, public_text, text};
+use crate::domain::time::parse_time;
+use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Phone, Plate, Temperature, UnitCode};
+use crate::store::{Checkpoint, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PersonKey, Registration, Shift};
+
+use super::{App, AppError, accounts::random_token};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CheckpointInput {
+    pub id: Option<Uuid>,
+    pub unit_code: String,
+    pub name: String,
+    pub kind: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Result<Checkpoint, AppError> {
+    caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
+    let location = match (input.lat, input.lon) {
+        (Some(lat), Some(lon)) => Some(Location::new(lat, lon)?),
+        (None, None) => None,
+        _ => return Err(DomainError::invalid("lat", Reason::Coordinates).into()),
+    };
+    let checkpoint = NewCheckpoint {
+        id: input.id.unwrap_or_else(Uuid::now_v7),
+        unit_code: UnitCode::parse(&input.unit_code)?,
+        name: text("name", &input.name, 50)?,
+        kind: CheckpointKind::parse(&input.kind)?,
+        location,
+    };
+    Ok(app.store.create_checkpoint(caller, &checkpoint, &poster_token()?).await?)
+}
+
+/// A poster's token: short enough for a QR code a phone reads from a metre away, long
+/// enough (96 bits) that nobody guesses one.
+fn poster_token() -> Result<String, AppError> {
+    Ok(random_token()?[..24].to_string())
+}
+
+pub async fn rotate_token(app: &App, caller: &Caller, id: Uuid) -> Result<(), AppError> {
+    caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
+    Ok(app.store.rotate_token(caller, id, &poster_token()?).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ShiftInput {
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(default)]
+    pub staff: Vec<OnDuty>,
+}
+
+pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &ShiftInput) -> Result<Shift, AppError> {
+    caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
+    let starts_at = parse_time("starts_at", &input.starts_at)?;
+    let ends_at = parse_time("ends_at", &input.ends_at)?;
+    if ends_at <= starts_at {
+        return Err(DomainError::invalid("ends_at", Reason::DateOrder).into());
+    }
+    if input.staff.len() > 12 {
+        return Err(DomainError::invalid("staff", Reason::TooMany(12)).into());
+    }
+    let staff = input
+        .staff
+        .iter()
+        .map(|s| {
+            Ok(OnDuty {
+                name: person_name("name", &s.name)?,
+                duty: text("duty", &s.duty, 20)?,
+                phone: s.phone.as_deref().filter(|p| !p.trim().is_empty()).map(Phone::parse).transpose()?.map(|p| p.as_str().to_string()),
+            })
+        })
+        .collect::<Result<Vec<_>, DomainError>>()?;
+    Ok(app.store.add_shift(caller, checkpoint, starts_at, ends_at, &staff).await?)
+}
+
+/// A passage as staff log it; everything but direction and outcome may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PassageInput {
+    pub id: Option<Uuid>,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub plate: String,
+    pub direction: String,
+    pub temperature: Option<f64>,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    pub outcome: String,
+    #[serde(default)]
+    pub at: String,
+}
+
+fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>) -> Result<Option<T>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => parse(value).map(Some),
+    }
+}
+
+impl PassageInput {
+    pub fn parse(&self, caller: &Caller, checkpoint: Uuid) -> Result<NewPassage, DomainError> {
+        let at = match self.at.trim() {
+            "" => caller.now,
+            at => parse_time("at", at)?,
+        };
+        if at > caller.now + chrono::Duration::minutes(5) {
+            return Err(DomainError::invalid("at", Reason::InFuture));
+        }
+        Ok(NewPassage {
+            id: self.id.unwrap_or_else(Uuid::now_v7),
+            checkpoint_id: checkpoint,
+            person: PersonKey {
+                id_number: optional(&self.id_number, IdNumber::parse)?,
+                name: optional(&self.name, |n| person_name("name", n))?,
+                phone: optional(&self.phone, Phone::parse)?,
+            },
+            plate: optional(&self.plate, Plate::parse)?,
+            direction: Direction::parse(&self.direction)?,
+            temperature: self.temperature.map(Temperature::from_celsius).transpose()?,
+            purpose: optional_text("purpose", &self.purpose, 100)?,
+            from: optional_text("from", &self.from, 100)?,
+            to: optional_text("to", &self.to, 100)?,
+            outcome: Outcome::parse(&self.outcome)?,
+            at,
+        })
+    }
+}
+
+pub async fn log_passage(app: &App, caller: &Caller, checkpoint: Uuid, input: &PassageInput) -> Result<Passage, AppError> {
+    caller.require(caller.role.logs_passages(), "log passages")?;
+    let passage = input.parse(caller, checkpoint)?;
+    Ok(app.store.log_passage(caller, &passage, app.settings.fever).await?)
+}
+
+/// What a traveller types on the public page.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RegistrationInput {
+    pub id: Option<Uuid>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub plate: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub purpose: String,
+}
+
+impl RegistrationInput {
+    /// Every field is checked and every problem reported at once, so a traveller fixes the
+    /// form in one go.
+    pub fn parse(&self) -> Result<NewRegistration, Vec<DomainError>> {
+        fn keep<T>(errors: &mut Vec<DomainError>, result: Result<T, DomainError>) -> Option<T> {
+            result.map_err(|e| errors.push(e)).ok()
+        }
+        let mut errors = Vec::new();
+        let name = keep(&mut errors, person_name("name", &self.name));
+        let id_number = keep(&mut errors, IdNumber::parse(&self.id_number));
+        let phone = keep(&mut errors, Phone::parse(&self.phone));
+        let plate = keep(&mut errors, optional(&self.plate, Plate::parse));
+        let from = keep(&mut errors, public_text("from", &self.from, 100));
+        let to = keep(&mut errors, public_text("to", &self.to, 100));
+        let purpose = keep(&mut errors, public_text("purpose", &self.purpose, 100));
+        match (name, id_number, phone, plate, from, to, purpose) {
+            (Some(name), Some(id_number), Some(phone), Some(plate), Some(from), Some(to), Some(purpose)) => {
+                Ok(NewRegistration { id: self.id.unwrap_or_else(Uuid::now_v7), name, id_number, phone, plate, from, to, purpose })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+pub enum RegisterError {
+    UnknownPoster,
+    Invalid(Vec<DomainError>),
+    Failed(AppError),
+}
+
+pub async fn register_self(app: &App, token: &str, input: &RegistrationInput) -> Result<Registration, RegisterError> {
+    let registration = input.parse().map_err(RegisterError::Invalid)?;
+    match app.store.register_self(token, &registration, app.clock.now()).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(RegisterError::UnknownPoster),
+        Err(err) => Err(RegisterError::Failed(err.into())),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConfirmInput {
+    pub temperature: f64,
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub outcome: String,
+}
+
+pub async fn confirm_registration(app: &App, caller: &Caller, id: Uuid, input: &ConfirmInput) -> Result<Passage, AppError> {
+    caller.require(caller.role.logs_passages(), "log passages")?;
+    let temperature = Temperature::from_celsius(input.temperature)?;
+    let direction = if input.direction.trim().is_empty() { Direction::In } else { Direction::parse(&input.direction)? };
+    let outcome = if input.outcome.trim().is_empty() { Outcome::Passed } else { Outcome::parse(&input.outcome)? };
+    Ok(app.store.confirm_registration(caller, id, temperature, direction, outcome, app.settings.fever).await?)
+}

@@ -1,0 +1,165 @@
+//! Checkpoints (卡点, 劝返点, 检查点) and the passages logged at them.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{DomainError, Reason};
+
+/// Declares a closed list of words as an enum that parses from the words the API uses
+/// (and, where given, the Chinese words people type).
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident = $word:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn parse(raw: &str) -> Result<$name, DomainError> {
+                let raw = raw.trim();
+                $(if raw.eq_ignore_ascii_case($word) $(|| raw == $alias)* { return Ok($name::$variant); })+
+                Err(DomainError::invalid($field, Reason::OneOf(concat!($($word, " "),+))))
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+
+            /// Reads back a stored word; storage only holds words `as_str` wrote.
+            pub fn parse_stored(raw: &str) -> $name {
+                $name::parse(raw).unwrap_or($name::ALL[0])
+            }
+        }
+    };
+}
+pub(crate) use words;
+
+words!(
+    /// 卡点 (a road block), 劝返点 (where travellers are persuaded to turn back), 检查点.
+    CheckpointKind, "kind", { Checkpoint = "checkpoint" | "卡点", PersuasionPoint = "persuasion_point" | "劝返点", MonitoringPoint = "monitoring_point" | "检查点" | "监测点" }
+);
+words!(Direction, "direction", { In = "in" | "进", Out = "out" | "出" });
+words!(
+    /// What became of a passage: passed, turned back (劝返) or sent to a doctor.
+    Outcome, "outcome", { Passed = "passed" | "通行" | "放行", TurnedBack = "turned_back" | "劝返", Referred = "referred" | "送医" | "转诊" }
+);
+
+/// A body temperature in tenths of a degree Celsius, so that comparing it with the fever
+/// line is exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Temperature(i16);
+
+impl Temperature {
+    pub const DEFAULT_FEVER: Temperature = Temperature(373);
+
+    pub fn from_celsius(celsius: f64) -> Result<Temperature, DomainError> {
+        let tenths = (celsius * 10.0).round();
+        if !(340.0..=430.0).contains(&tenths) {
+            return Err(DomainError::invalid("temperature", Reason::TemperatureRange));
+        }
+        Ok(Temperature(tenths as i16))
+    }
+
+    pub fn parse(raw: &str) -> Result<Temperature, DomainError> {
+        raw.trim().trim_end_matches(['℃', 'C', 'c', '°']).trim().parse::<f64>().map_err(|_| DomainError::invalid("temperature", Reason::TemperatureRange)).and_then(Temperature::from_celsius)
+    }
+
+    pub fn celsius(self) -> f64 {
+        f64::from(self.0) / 10.0
+    }
+
+    pub fn is_fever(self, line: Temperature) -> bool {
+        self >= line
+    }
+}
+
+impl std::fmt::Display for Temperature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.1}", self.celsius())
+    }
+}
+
+/// A vehicle plate as written on it: a province character, a letter, and 4–6 letters or
+/// digits (new-energy plates have six), with an optional trailing 挂/学/警/领/使.
+/// Spaces, dots and dashes people type are dropped; letters are upper-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Plate(String);
+
+impl Plate {
+    pub fn parse(raw: &str) -> Result<Plate, DomainError> {
+        let plate: String = raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '.' | '-')).map(|c| c.to_ascii_uppercase()).collect();
+        let chars: Vec<char> = plate.chars().collect();
+        let bad = || DomainError::invalid("plate", Reason::PlateFormat);
+        let (body, _suffix) = match chars.last() {
+            Some('挂' | '学' | '警' | '领' | '使') => (&chars[..chars.len() - 1], true),
+            _ => (&chars[..], false),
+        };
+        if body.len() < 6 || body.len() > 8 {
+            return Err(bad());
+        }
+        if !is_cjk(body[0]) || !body[1].is_ascii_uppercase() || !body[2..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        Ok(Plate(plate))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// A point on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl Location {
+    pub fn new(lat: f64, lon: f64) -> Result<Location, DomainError> {
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || lat.is_nan() || lon.is_nan() {
+            return Err(DomainError::invalid("lat", Reason::Coordinates));
+        }
+        Ok(Location { lat, lon })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fever_line_is_exact_at_its_edge() {
+        let line = Temperature::DEFAULT_FEVER;
+        assert!(Temperature::from_celsius(37.3).unwrap().is_fever(line));
+        assert!(!Temperature::from_celsius(37.2).unwrap().is_fever(line));
+        assert!(Temperature::parse("38.1℃").unwrap().is_fever(line));
+        assert!(Temperature::from_celsius(52.0).is_err());
+        assert!(Temperature::parse("hot").is_err());
+    }
+
+    #[test]
+    fn plates_are_normalised() {
+        assert_eq!(Plate::parse("蒙G 12345").unwrap().as_str(), "蒙G12345");
+        assert_eq!(Plate::parse("蒙g·d12345").unwrap().as_str(), "蒙GD12345");
+        assert_eq!(Plate::parse("京A1234学").unwrap().as_str(), "京A1234学");
+        for bad in ["", "12345", "蒙12345", "蒙G1", "<script>"] {
+            assert!(Plate::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn words_in_both_languages() {
+        assert_eq!(Outcome::parse("劝返").unwrap(), Outcome::TurnedBack);
+        assert_eq!(Direction::parse("IN").unwrap(), Direction::In);
+        assert_eq!(CheckpointKind::parse("persuasion_point").unwrap().as_str(), "persuasion_point");
+        let err = Outcome::parse("waved").unwrap_err();
+        assert!(err.message(crate::domain::Lang::En).contains("passed turned_back referred"), "{err}");
+    }
+}

@@ -1,0 +1,40 @@
+//! Contact tracing: who may have met a case, and why.
+
+use chrono::Duration;
+use serde::Serialize;
+
+use super::error::{DomainError, Reason};
+
+pub const DEFAULT_WINDOW_MINUTES: u32 = 30;
+/// A wider window finds half a day's traffic at a busy checkpoint: not a contact list.
+pub const MAX_WINDOW_MINUTES: u32 = 24 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactReason {
+    /// Lives in the same household.
+    Household,
+    /// Passed in the same vehicle (same plate) within the window.
+    Vehicle,
+    /// Passed the same checkpoint within the window.
+    Checkpoint,
+}
+
+impl ContactReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactReason::Household => "household",
+            ContactReason::Vehicle => "vehicle",
+            ContactReason::Checkpoint => "checkpoint",
+        }
+    }
+}
+
+/// The ± window around each of a case's passages.
+pub fn window(minutes: Option<u32>) -> Result<Duration, DomainError> {
+    let minutes = minutes.unwrap_or(DEFAULT_WINDOW_MINUTES);
+    if minutes > MAX_WINDOW_MINUTES {
+        return Err(DomainError::invalid("window_minutes", Reason::TooLong(MAX_WINDOW_MINUTES as usize)));
+    }
+    Ok(Duration::minutes(i64::from(minutes)))
+}

@@ -1,0 +1,240 @@
+//! Checkpoint pages: the staff's page (log a passage, confirm self-registrations, today's
+//! passages, shifts), the printable poster with its QR code, and setting one up.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::app::checkpoints::{self as ops, CheckpointInput, ConfirmInput, PassageInput};
+use crate::app::{App, AppError};
+use crate::domain::{CheckpointKind, Direction, Outcome};
+use crate::http::HttpError;
+use crate::http::api::households::parse_id;
+use crate::http::auth::{Auth, RequestLang};
+use crate::store::{Checkpoint, Passage, Registration, Shift};
+
+#[derive(Template)]
+#[template(path = "checkpoint.html")]
+struct CheckpointPage {
+    c: Chrome,
+    cp: Checkpoint,
+    crumbs: Vec<(String, String, bool)>,
+    pending: Vec<Registration>,
+    passages: Vec<Passage>,
+    shifts: Vec<Shift>,
+    can_manage: bool,
+    can_log: bool,
+    notice: Option<String>,
+    errors: Vec<String>,
+    form: PassageInput,
+}
+
+impl CheckpointPage {
+    fn directions(&self) -> &'static [Direction] {
+        Direction::ALL
+    }
+
+    fn outcomes(&self) -> &'static [Outcome] {
+        Outcome::ALL
+    }
+
+    /// The code the public page showed the traveller: the registration id's last four.
+    fn short_code(&self, id: &uuid::Uuid) -> String {
+        let id = id.simple().to_string();
+        id[id.len() - 4..].to_uppercase()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    logged: Option<String>,
+}
+
+pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<ShowQuery>) -> Result<Response, HttpError> {
+    let notice = query.logged.map(|what| {
+        let t = super::Texts { lang };
+        if what == "fever" { t.t("logged_fever").to_string() } else { t.t("logged").to_string() }
+    });
+    page(&app, lang, &auth, &id, notice, Vec::new(), PassageInput::default()).await
+}
+
+async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notice: Option<String>, errors: Vec<String>, form: PassageInput) -> Result<Response, HttpError> {
+    let caller = auth.caller();
+    let id = parse_id(id)?;
+    let cp = app.store.checkpoint(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
+    let crumbs = super::crumbs(app, auth, &cp.unit_path).await?;
+    let pending = app.store.pending_registrations(&caller.scope, id, caller.now - Duration::days(1)).await?.unwrap_or_default();
+    let passages = app.store.passages(&caller.scope, id, caller.now - Duration::days(1), caller.now + Duration::minutes(5), 100, app.settings.fever).await?.unwrap_or_default();
+    let shifts = app.store.shifts(&caller.scope, id, caller.now - Duration::hours(12), caller.now + Duration::days(2)).await?.unwrap_or_default();
+    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let page = CheckpointPage {
+        c: Chrome::load(app, lang, auth).await?,
+        cp,
+        crumbs,
+        pending,
+        passages,
+        shifts,
+        can_manage: caller.role.manages_checkpoints(),
+        can_log: caller.role.logs_passages(),
+        notice,
+        errors,
+        form,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PassageForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(flatten)]
+    passage: PassageForm2,
+}
+
+/// A form sends the temperature as text (empty when not taken).
+#[derive(Deserialize)]
+pub struct PassageForm2 {
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    plate: String,
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    temperature: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+pub async fn log_passage(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Form(form): Form<PassageForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let f = form.passage;
+    let temperature = match f.temperature.trim() {
+        "" => None,
+        raw => match crate::domain::Temperature::parse(raw) {
+            Ok(t) => Some(t.celsius()),
+            Err(err) => {
+                let input = PassageInput { direction: f.direction.clone(), outcome: f.outcome.clone(), ..Default::default() };
+                return page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await;
+            }
+        },
+    };
+    let input = PassageInput {
+        id: None,
+        id_number: f.id_number,
+        name: f.name,
+        phone: f.phone,
+        plate: f.plate,
+        direction: f.direction,
+        temperature,
+        purpose: f.purpose,
+        from: f.from,
+        to: f.to,
+        outcome: f.outcome,
+        at: String::new(),
+    };
+    match ops::log_passage(&app, &auth.caller(), parse_id(&id)?, &input).await {
+        Ok(passage) => Ok(Redirect::to(&format!("/checkpoints/{id}?logged={}", if passage.fever { "fever" } else { "ok" })).into_response()),
+        Err(AppError::Domain(err)) => page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    temperature: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    direction: String,
+}
+
+pub async fn confirm(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<ConfirmForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let temperature = crate::domain::Temperature::parse(&form.temperature)?.celsius();
+    let input = ConfirmInput { temperature, direction: form.direction, outcome: form.outcome };
+    let passage = ops::confirm_registration(&app, &auth.caller(), parse_id(&id)?, &input).await?;
+    Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+pub async fn rotate_token(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    ops::rotate_token(&app, &auth.caller(), id).await?;
+    Ok(Redirect::to(&format!("/checkpoints/{id}/poster")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewCheckpointForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+}
+
+pub async fn create(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<NewCheckpointForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let number = |raw: &str| -> Result<Option<f64>, HttpError> {
+        match raw.trim() {
+            "" => Ok(None),
+            n => n.parse().map(Some).map_err(|_| crate::domain::DomainError::invalid("lat", crate::domain::error::Reason::Coordinates).into()),
+        }
+    };
+    let input = CheckpointInput { id: None, unit_code: code, name: form.name, kind: form.kind, lat: number(&form.lat)?, lon: number(&form.lon)? };
+    let checkpoint = ops::create(&app, &auth.caller(), &input).await?;
+    Ok(Redirect::to(&format!("/checkpoints/{}", checkpoint.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "poster.html")]
+struct PosterPage {
+    cp: Checkpoint,
+    kind_zh: &'static str,
+    kind_en: &'static str,
+    link: String,
+    svg: String,
+}
+
+pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
+    let cp = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let link = super::public_link(&app, &headers, &cp.token);
+    let svg = super::poster_svg(&link)?;
+    let (kind_zh, kind_en) = kind_words(cp.kind);
+    render(&PosterPage { cp, kind_zh, kind_en, link, svg })
+}
+
+pub fn kind_words(kind: CheckpointKind) -> (&'static str, &'static str) {
+    match kind {
+        CheckpointKind::Checkpoint => ("卡点", "Checkpoint"),
+        CheckpointKind::PersuasionPoint => ("劝返点", "Persuasion point"),
+        CheckpointKind::MonitoringPoint => ("检查点", "Monitoring point"),
+    }
+}

@@ -1,0 +1,93 @@
+//! A person's page (their time line over the checkpoints and their candidate contacts) and
+//! the task inbox.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::app::{App, AppError};
+use crate::domain::contacts;
+use crate::http::HttpError;
+use crate::http::api::households::parse_id;
+use crate::http::auth::{Auth, RequestLang};
+use crate::store::{Contact, Task, Trajectory};
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    c: Chrome,
+    t: Trajectory,
+    contacts: Option<Vec<Contact>>,
+    window: i64,
+    screened: Option<usize>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PersonQuery {
+    window_minutes: Option<u32>,
+    screened: Option<usize>,
+}
+
+pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<PersonQuery>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.logs_passages() || caller.role.traces_contacts(), "read trajectories")?;
+    let id = parse_id(&id)?;
+    let t = app.store.trajectory(&caller, id).await?.ok_or(AppError::NotFound)?;
+    let window = contacts::window(query.window_minutes)?;
+    let contacts = if caller.role.traces_contacts() { app.store.contacts(&caller, id, window).await? } else { None };
+    render(&PersonPage { c: Chrome::load(&app, lang, &auth).await?, t, contacts, window: window.num_minutes(), screened: query.screened })
+}
+
+#[derive(Deserialize)]
+pub struct ScreenForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    window_minutes: Option<u32>,
+}
+
+pub async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<ScreenForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let caller = auth.caller();
+    caller.require(caller.role.traces_contacts(), "trace contacts")?;
+    let window = contacts::window(form.window_minutes)?;
+    let id = parse_id(&id)?;
+    let created = app.store.screen_contacts(&caller, id, window).await?;
+    Ok(Redirect::to(&format!("/people/{id}?window_minutes={}&screened={created}", window.num_minutes())).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    c: Chrome,
+    tasks: Vec<Task>,
+}
+
+pub async fn tasks(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Html<String>, HttpError> {
+    let tasks = app.store.tasks(&auth.caller()).await?;
+    let mut c = Chrome::new(lang, Some(&auth));
+    c.tasks = tasks.len();
+    render(&TasksPage { c, tasks })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+pub async fn acknowledge(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    app.store.acknowledge(&auth.caller(), parse_id(&id)?).await?;
+    Ok(Redirect::to("/tasks").into_response())
+}
+
+pub async fn finish_screening(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let caller = auth.caller();
+    caller.require(caller.role.screens(), "screen people")?;
+    app.store.finish_screening_task(&caller, parse_id(&id)?).await?;
+    Ok(Redirect::to("/tasks").into_response())
+}

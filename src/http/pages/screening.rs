@@ -1,0 +1,224 @@
+//! Screening pages: a unit's returnees (四知四清) with the registration form, screening
+//! rounds with their coverage and the households still to visit, and the key areas.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::app::screening::{self as ops, KeyAreaInput, ReturneeInput, StayInput, VisitInput};
+use crate::app::{App, AppError};
+use crate::domain::{Lang, Transport, VisitOutcome};
+use crate::http::HttpError;
+use crate::http::api::households::parse_id;
+use crate::http::api::screening::unit_code;
+use crate::http::auth::{Auth, RequestLang};
+use crate::store::{CoverageRow, KeyAreaRecord, ReturneeItem, Round, ScreeningFigures, Unit, Unvisited};
+
+#[derive(Template)]
+#[template(path = "returnees.html")]
+struct ReturneesPage {
+    c: Chrome,
+    unit: Unit,
+    crumbs: Vec<(String, String, bool)>,
+    figures: ScreeningFigures,
+    items: Vec<ReturneeItem>,
+    can_register: bool,
+    errors: Vec<String>,
+    registered: bool,
+}
+
+impl ReturneesPage {
+    fn transports(&self) -> &'static [Transport] {
+        Transport::ALL
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReturneesQuery {
+    registered: Option<String>,
+}
+
+pub async fn returnees(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Query(query): Query<ReturneesQuery>) -> Result<Response, HttpError> {
+    returnees_page(&app, lang, &auth, &code, Vec::new(), query.registered.is_some()).await
+}
+
+async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, errors: Vec<String>, registered: bool) -> Result<Response, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let code = unit_code(code)?;
+    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let (figures, items) = app.store.returnees(&caller.scope, &code, caller.now, 200).await?.ok_or(AppError::NotFound)?;
+    let crumbs = super::crumbs(app, auth, &unit.path).await?;
+    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register: caller.role.screens(), errors, registered };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReturneeForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    household_id: String,
+    #[serde(default)]
+    origin: String,
+    #[serde(default)]
+    travel_place: String,
+    #[serde(default)]
+    travel_from: String,
+    #[serde(default)]
+    travel_to: String,
+    #[serde(default)]
+    arrived_at: String,
+    #[serde(default)]
+    transport: String,
+    #[serde(default)]
+    transport_detail: String,
+    #[serde(default)]
+    health: String,
+    #[serde(default)]
+    contacts: String,
+}
+
+pub async fn register_returnee(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Form(form): Form<ReturneeForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let household_id = match form.household_id.trim() {
+        "" => None,
+        raw => Some(parse_id(raw)?),
+    };
+    let input = ReturneeInput {
+        id_number: form.id_number,
+        name: form.name,
+        phone: form.phone,
+        household_id,
+        origin: form.origin,
+        travel: vec![StayInput { place: form.travel_place, from: Some(form.travel_from), to: Some(form.travel_to) }],
+        arrived_at: form.arrived_at,
+        transport: form.transport,
+        transport_detail: form.transport_detail,
+        health: form.health,
+        contacts: form.contacts,
+        ..Default::default()
+    };
+    match ops::register_returnee(&app, &auth.caller(), &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/returnees?registered=1")).into_response()),
+        Err(AppError::Domain(err)) => returnees_page(&app, lang, &auth, &code, vec![err.message(lang)], false).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoundForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    name: String,
+}
+
+pub async fn open_round(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<RoundForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let round = ops::open_round(&app, &auth.caller(), &code, &form.name).await?;
+    Ok(Redirect::to(&format!("/rounds/{}?unit={code}", round.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "round.html")]
+struct RoundPage {
+    c: Chrome,
+    round: Round,
+    unit: Unit,
+    crumbs: Vec<(String, String, bool)>,
+    rows: Vec<CoverageRow>,
+    unvisited: Vec<Unvisited>,
+    can_visit: bool,
+}
+
+impl RoundPage {
+    fn outcomes(&self) -> &'static [VisitOutcome] {
+        VisitOutcome::ALL
+    }
+
+    fn percent(&self) -> i64 {
+        if self.round.households == 0 { 100 } else { self.round.visited * 100 / self.round.households }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoundQuery {
+    unit: String,
+}
+
+pub async fn round(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<RoundQuery>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    let id = parse_id(&id)?;
+    let code = unit_code(&query.unit)?;
+    let rows = app.store.coverage(&caller.scope, id, &code).await?.ok_or(AppError::NotFound)?;
+    let round = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default().into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let unvisited = if caller.role.reads_roster() { app.store.unvisited(&caller.scope, id, &code, 200).await?.unwrap_or_default() } else { Vec::new() };
+    let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
+    render(&RoundPage { c: Chrome::load(&app, lang, &auth).await?, round, unit, crumbs, rows, unvisited, can_visit: caller.role.screens() })
+}
+
+#[derive(Deserialize)]
+pub struct VisitForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    household_id: String,
+    outcome: String,
+    unit: String,
+}
+
+pub async fn record_visit(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<VisitForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let round = parse_id(&id)?;
+    let input = VisitInput { household_id: parse_id(&form.household_id)?, outcome: form.outcome, note: String::new() };
+    ops::record_visit(&app, &auth.caller(), round, &input).await?;
+    let unit = unit_code(&form.unit)?;
+    Ok(Redirect::to(&format!("/rounds/{round}?unit={unit}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "key_areas.html")]
+struct KeyAreasPage {
+    c: Chrome,
+    areas: Vec<KeyAreaRecord>,
+    can_add: bool,
+    error: Option<String>,
+}
+
+pub async fn key_areas(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
+    key_areas_page(&app, lang, &auth, None).await
+}
+
+async fn key_areas_page(app: &App, lang: Lang, auth: &Auth, error: Option<String>) -> Result<Response, HttpError> {
+    let caller = auth.caller();
+    let areas = app.store.key_areas(&caller.scope).await?;
+    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    Ok((status, render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add: caller.role.commands(), error })?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct KeyAreaForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(flatten)]
+    area: KeyAreaInput,
+}
+
+pub async fn add_key_area(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Form(form): Form<KeyAreaForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    match ops::add_key_area(&app, &auth.caller(), &form.area).await {
+        Ok(_) => Ok(Redirect::to("/key-areas").into_response()),
+        Err(AppError::Domain(err)) => key_areas_page(&app, lang, &auth, Some(err.message(lang))).await,
+        Err(err) => Err(err.into()),
+    }
+}
