@@ -128,7 +128,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             println!("wangge is serving http://{addr}/  (database {})", cli.database_url);
             if demo {
-                println!("demo logins (password {}): admin, hq, leader, member", demo::DEMO_PASSWORD);
+                println!("demo logins (password {}): admin, hq, leader, member, checkpoint", demo::DEMO_PASSWORD);
             }
             tokio::select! {
                 served = crate::http::serve(listener, app) => served.map_err(|e| e.to_string()),

@@ -192,6 +192,8 @@ pub async fn load(app: &App, scale: Scale, progress: &(dyn Fn(usize, usize) + Se
         progress(done, total);
     }
     demo_accounts(app, &root, &counties).await?;
+    let first = &counties[0].1[0];
+    super::demo_field::load(app, &first.village_code, &first.code).await?;
     Ok(summary)
 }
 
@@ -212,6 +214,7 @@ pub fn demo_logins(counties: &[(String, Vec<GroupPlan>)]) -> Vec<(&'static str, 
         ("hq", "hq", counties[0].0.clone()),
         ("leader", "grid_leader", first_group.village_code.clone()),
         ("member", "grid_member", first_group.code.clone()),
+        ("checkpoint", "checkpoint", first_group.village_code.clone()),
     ]
 }
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod checkpoints;
 pub mod demo;
+mod demo_field;
 pub mod divisions;
 mod error;
 pub mod files;

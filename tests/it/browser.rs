@@ -61,6 +61,19 @@ async fn text(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
 }
 
+/// Waits until the element's text contains `expected` (a submitted form's page has loaded).
+async fn eventually(client: &Client, css: &str, expected: &str) {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            if element.text().await.is_ok_and(|t| t.contains(expected)) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never showed {expected:?}");
+}
+
 async fn no_sideways_scroll(client: &Client, page: &str) {
     let widths = client.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
     let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
@@ -122,6 +135,124 @@ async fn a_grid_leader_logs_in_and_drills_down_on_a_phone() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("the page did not switch to English");
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_traveller_registers_by_qr_and_staff_confirm_on_a_phone() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let leader = t.client("leader1").await;
+    let (status, checkpoint) = t.send(&leader, reqwest::Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201);
+    let (id, token) = (checkpoint["id"].as_str().unwrap().to_string(), checkpoint["token"].as_str().unwrap().to_string());
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        // The traveller: no account, a phone, the poster's link.
+        client.goto(&t.url(&format!("/r/{token}"))).await.unwrap();
+        assert!(text(&client, "#checkpoint-name").await.starts_with("和平路卡点"));
+        no_sideways_scroll(&client, "registration form").await;
+        screenshot(&client, "register").await;
+        let traveller = crate::support::id_number("110105", 9);
+        let form = client.form(Locator::Css("#register-form")).await.unwrap();
+        form.set_by_name("name", "周九").await.unwrap();
+        form.set_by_name("id_number", &traveller).await.unwrap();
+        form.set_by_name("phone", "13700002222").await.unwrap();
+        form.set_by_name("plate", "京A12345").await.unwrap();
+        form.set_by_name("from", "北京").await.unwrap();
+        form.set_by_name("to", "科尔沁区").await.unwrap();
+        form.submit().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#registration-code")).await.expect("registered");
+        let code = text(&client, "#registration-code").await;
+        assert_eq!(code.len(), 4, "a short code to show: {code}");
+        no_sideways_scroll(&client, "registered").await;
+        screenshot(&client, "registered").await;
+
+        // The staff member on duty, on their own phone.
+        client.goto(&t.url(&format!("/login?next=/checkpoints/{id}"))).await.unwrap();
+        let form = client.form(Locator::Css("form.stack")).await.unwrap();
+        form.set_by_name("login", "checkpoint").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        wait_for_path(&client, &format!("/checkpoints/{id}")).await;
+        let pending = text(&client, "#pending").await;
+        assert!(pending.contains("周九") && pending.contains(&code), "{pending}");
+        assert!(!pending.contains(&traveller), "masked: {pending}");
+        no_sideways_scroll(&client, "checkpoint").await;
+        screenshot(&client, "checkpoint").await;
+        let confirm = client.form(Locator::Css("form.confirm")).await.unwrap();
+        confirm.set_by_name("temperature", "36.5").await.unwrap().submit().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#logged")).await.expect("the confirmation");
+        let logged = text(&client, "#logged").await;
+        assert!(!logged.is_empty());
+        let passages = text(&client, "#passages").await;
+        assert!(passages.contains("周九") && passages.contains("36.5"), "{passages}");
+        assert!(!text(&client, "#pending").await.contains("周九"), "no longer waiting");
+        screenshot(&client, "confirmed").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grid_leader_clears_a_fever_alert_and_screens_households_on_a_phone() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let leader = t.client("leader1").await;
+    let post = |path: &'static str, body: serde_json::Value| {
+        let (t, leader) = (&t, &leader);
+        async move {
+            let (status, answer) = t.send(leader, reqwest::Method::POST, path, body).await;
+            assert!(status < 300, "{path}: {answer}");
+            answer
+        }
+    };
+    let checkpoint = post("/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    let staff = t.client("checkpoint").await;
+    let path = format!("/api/v1/checkpoints/{}/passages", checkpoint["id"].as_str().unwrap());
+    let (status, _) = t.send(&staff, reqwest::Method::POST, &path, json!({"name": "王强", "direction": "in", "temperature": 38.2, "outcome": "referred"})).await;
+    assert_eq!(status, 201);
+    post("/api/v1/returnees", json!({"id_number": crate::support::id_number("150502", 1), "origin": "北京", "arrived_at": t.local(-60), "transport": "train"})).await;
+    let round = post("/api/v1/units/150502001001/rounds", json!({"name": "春节返乡排查"})).await;
+
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        client.goto(&t.url("/login?next=/tasks")).await.unwrap();
+        let form = client.form(Locator::Css("form.stack")).await.unwrap();
+        form.set_by_name("login", "leader1").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        wait_for_path(&client, "/tasks").await;
+        assert_eq!(text(&client, "#task-badge").await, "1");
+        let tasks = text(&client, "#tasks").await;
+        assert!(tasks.contains("发热预警") && tasks.contains("38.2"), "{tasks}");
+        no_sideways_scroll(&client, "tasks").await;
+        screenshot(&client, "tasks").await;
+
+        // The alert's link: the person's time line.
+        client.find(Locator::Css("#tasks a")).await.unwrap().click().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#trajectory")).await.unwrap();
+        assert!(text(&client, "#trajectory").await.contains("38.2"));
+        no_sideways_scroll(&client, "person").await;
+        screenshot(&client, "person").await;
+        client.goto(&t.url("/tasks")).await.unwrap();
+        client.find(Locator::Css("#tasks form button")).await.unwrap().click().await.unwrap();
+        eventually(&client, "#tasks", "暂无待办").await;
+        assert!(client.find(Locator::Css("#task-badge")).await.is_err(), "and the badge gone");
+
+        // The village: its returnees (四知四清) and the round's households still to visit.
+        client.goto(&t.url("/units/150502001001/returnees")).await.unwrap();
+        assert_eq!(text(&client, "#fig-returnees").await, "1");
+        no_sideways_scroll(&client, "returnees").await;
+        screenshot(&client, "returnees").await;
+        client.goto(&t.url(&format!("/rounds/{}?unit=150502001001", round["id"].as_str().unwrap()))).await.unwrap();
+        assert_eq!(text(&client, "#round-progress").await, "0/4");
+        no_sideways_scroll(&client, "round").await;
+        screenshot(&client, "round").await;
+        client.find(Locator::Css("#unvisited form button")).await.unwrap().click().await.unwrap();
+        eventually(&client, "#round-progress", "1/4").await;
     }
     .await;
     client.close().await.unwrap();

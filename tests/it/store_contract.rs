@@ -158,3 +158,31 @@ async fn sessions_expire(db: Db) {
     assert!(app.store.session("token-1", now).await.unwrap().is_none());
 }
 both!(sessions_expire);
+
+async fn the_demo_shows_every_part_at_work_and_loads_once(db: Db) {
+    use wangge::app::demo::{self, Scale};
+    let db = test_db(db).await;
+    let app = App::open(&db.url).await.unwrap();
+    let first = demo::load(&app, Scale::Small, &|_, _| {}).await.unwrap();
+    assert!(first.roster.households_created > 500, "{first:?}");
+    let again = demo::load(&app, Scale::Small, &|_, _| {}).await.unwrap();
+    assert_eq!((again.units_created, again.roster.households_created), (0, 0));
+
+    let counties = demo::plan(Scale::Small);
+    let village = code(&counties[0].1[0].village_code);
+    let root = app.system_caller(UnitPath::root());
+    let checkpoints = app.store.checkpoints(&root.scope, &village).await.unwrap().unwrap();
+    assert_eq!(checkpoints.len(), 1, "one checkpoint, however often the demo loads");
+    let passages = app.store.passages(&root.scope, checkpoints[0].id, root.now - chrono::Duration::days(1), root.now, 100, wangge::domain::Temperature::DEFAULT_FEVER).await.unwrap().unwrap();
+    assert_eq!(passages.len(), 6);
+    assert_eq!(passages.iter().filter(|p| p.fever).count(), 1);
+    let (figures, returnees) = app.store.returnees(&root.scope, &village, root.now, 10).await.unwrap().unwrap();
+    assert_eq!((figures.returnees, figures.returnees_from_key_areas), (3, 1), "{returnees:?}");
+    let colours = app.store.figures(&root.scope, &village).await.unwrap().unwrap();
+    assert!(colours.red >= 1 && colours.yellow >= 2, "{colours:?}");
+    // The demo's grid leader finds the fever in their inbox.
+    let leader = app.store.credentials(&wangge::domain::Login::parse("leader").unwrap()).await.unwrap().unwrap().0;
+    let tasks = app.store.tasks(&leader.caller(root.now)).await.unwrap();
+    assert_eq!(tasks.iter().filter(|t| t.kind == "fever_alert").count(), 1, "{tasks:?}");
+}
+both!(the_demo_shows_every_part_at_work_and_loads_once);
