@@ -12,6 +12,7 @@ use crate::store::{Checkpoint, NewCheckpoint, NewPassage, NewRegistration, OnDut
 use super::{App, AppError, accounts::random_token};
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct CheckpointInput {
     pub id: Option<Uuid>,
     pub unit_code: String,
@@ -50,10 +51,10 @@ pub async fn rotate_token(app: &App, caller: &Caller, id: Uuid) -> Result<(), Ap
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ShiftInput {
     pub starts_at: String,
     pub ends_at: String,
-    #[serde(default)]
     pub staff: Vec<OnDuty>,
 }
 
@@ -83,26 +84,19 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
 
 /// A passage as staff log it; everything but direction and outcome may be left out.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct PassageInput {
     pub id: Option<Uuid>,
-    #[serde(default)]
     pub id_number: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub plate: String,
     pub direction: String,
     pub temperature: Option<f64>,
-    #[serde(default)]
     pub purpose: String,
-    #[serde(default)]
     pub from: String,
-    #[serde(default)]
     pub to: String,
     pub outcome: String,
-    #[serde(default)]
     pub at: String,
 }
 
@@ -150,21 +144,15 @@ pub async fn log_passage(app: &App, caller: &Caller, checkpoint: Uuid, input: &P
 
 /// What a traveller types on the public page.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RegistrationInput {
     pub id: Option<Uuid>,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub id_number: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub plate: String,
-    #[serde(default)]
     pub from: String,
-    #[serde(default)]
     pub to: String,
-    #[serde(default)]
     pub purpose: String,
 }
 
@@ -208,11 +196,10 @@ pub async fn register_self(app: &App, token: &str, input: &RegistrationInput) ->
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ConfirmInput {
     pub temperature: f64,
-    #[serde(default)]
     pub direction: String,
-    #[serde(default)]
     pub outcome: String,
 }
 

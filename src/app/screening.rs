@@ -17,10 +17,10 @@ use super::{App, AppError};
 const MAX_STAYS: usize = 30;
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct KeyAreaInput {
     pub area: String,
     pub valid_from: String,
-    #[serde(default)]
     pub valid_to: Option<String>,
 }
 
@@ -35,42 +35,33 @@ pub async fn add_key_area(app: &App, caller: &Caller, input: &KeyAreaInput) -> R
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct StayInput {
     pub place: String,
-    #[serde(default)]
     pub from: Option<String>,
-    #[serde(default)]
     pub to: Option<String>,
 }
 
 /// A returnee as the API and the form give one: either `resident_id`, or an ID number and
 /// name (with `household_id` for someone not yet on the roster).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ReturneeInput {
     pub id: Option<Uuid>,
     pub resident_id: Option<Uuid>,
-    #[serde(default)]
     pub id_number: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub relation: String,
     pub household_id: Option<Uuid>,
     pub origin: String,
-    #[serde(default)]
     pub travel: Vec<StayInput>,
     pub arrived_at: String,
     pub transport: String,
-    #[serde(default)]
     pub transport_detail: String,
-    #[serde(default)]
     pub health: String,
     pub temperature: Option<f64>,
-    #[serde(default)]
     pub contacts: String,
-    #[serde(default)]
     pub expected_departure: String,
 }
 
@@ -150,10 +141,10 @@ pub async fn open_round(app: &App, caller: &Caller, unit: &str, name: &str) -> R
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct VisitInput {
     pub household_id: Uuid,
     pub outcome: String,
-    #[serde(default)]
     pub note: String,
 }
 

@@ -214,6 +214,47 @@ pub trait PassageStore {
     async fn screen_contacts(&self, caller: &Caller, person: Uuid, window: Duration) -> StoreResult<usize>;
 }
 
+/// A passage waiting for the group committer, and where to send its answer.
+pub(crate) struct PassageJob {
+    pub caller: Caller,
+    pub checkpoint: Checkpoint,
+    pub passage: NewPassage,
+    pub fever: Temperature,
+    pub reply: tokio::sync::oneshot::Sender<StoreResult<Passage>>,
+}
+
+/// A person as a passage names them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct PersonRow {
+    pub id: Uuid,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The passage just written, as lists show it, without reading it back.
+pub(crate) fn written_passage(caller: &Caller, checkpoint: &Checkpoint, passage: &NewPassage, person: Option<&PersonRow>, fever: Temperature) -> Passage {
+    Passage {
+        id: passage.id,
+        checkpoint_id: checkpoint.id,
+        checkpoint_name: checkpoint.name.clone(),
+        person_id: person.map(|p| p.id),
+        name: person.map(|p| p.name.clone()),
+        id_number: person.and_then(|p| p.id_number.as_deref()).map(crate::domain::id_number::mask),
+        phone: person.and_then(|p| p.phone.as_deref()).map(crate::domain::phone::mask),
+        plate: passage.plate.as_ref().map(|p| p.as_str().to_string()),
+        direction: passage.direction.as_str().to_string(),
+        temperature: passage.temperature.map(|t| t.celsius()),
+        purpose: passage.purpose.clone(),
+        from: passage.from.clone(),
+        to: passage.to.clone(),
+        outcome: passage.outcome.as_str().to_string(),
+        at: passage.at,
+        actor: caller.login.clone(),
+        fever: passage.temperature.is_some_and(|t| t.is_fever(fever)),
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct CheckpointRow {
     pub id: Uuid,

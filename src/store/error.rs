@@ -15,6 +15,8 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("the database writer has stopped")]
+    WriterStopped,
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }

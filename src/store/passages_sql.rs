@@ -6,15 +6,18 @@ macro_rules! impl_passages {
         impl $crate::store::PassageStore for $store {
             async fn log_passage(&self, caller: &$crate::domain::Caller, passage: &$crate::store::NewPassage, fever: $crate::domain::Temperature) -> $crate::store::StoreResult<$crate::store::Passage> {
                 let checkpoint = self.checkpoint(&caller.scope, passage.checkpoint_id).await?.ok_or($crate::store::StoreError::NotFound)?;
-                let mut tx = self.writer.begin().await?;
-                let known = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM passages WHERE id = $1").bind(passage.id).fetch_optional(&mut *tx).await?;
-                if known.is_none() {
-                    let person = Self::person_for(&mut tx, &passage.person, caller.now).await?;
-                    Self::insert_passage(&mut tx, caller, &checkpoint, passage, person, None, fever).await?;
-                }
-                let found = Self::passage_in(&mut tx, passage.id, fever).await?;
-                tx.commit().await?;
-                Ok(found)
+                let queue = self
+                    .passages
+                    .get_or_init(|| async {
+                        let (sender, receiver) = tokio::sync::mpsc::channel(4 * $crate::store::sql::GROUP_COMMIT);
+                        tokio::spawn(Self::commit_passages(self.writer.clone(), receiver));
+                        sender
+                    })
+                    .await;
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let job = $crate::store::checkpoints::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
+                queue.send(job).await.map_err(|_| $crate::store::StoreError::WriterStopped)?;
+                answer.await.map_err(|_| $crate::store::StoreError::WriterStopped)?
             }
 
             async fn passages(
@@ -58,7 +61,7 @@ macro_rules! impl_passages {
                         name: Some(registration.name.clone()),
                         phone: Some(registration.phone.clone()),
                     };
-                    let person = Self::person_for(&mut tx, &key, now).await?.ok_or($crate::store::StoreError::NotFound)?;
+                    let person = Self::person_for(&mut tx, &key, now).await?.ok_or($crate::store::StoreError::NotFound)?.id;
                     sqlx::query(
                         "INSERT INTO registrations (id, checkpoint_id, unit_path, person_id, plate, from_place, to_place, purpose, at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -289,7 +292,7 @@ macro_rules! impl_passages {
                                 name: Some(name),
                                 phone: phone.as_deref().and_then(|p| $crate::domain::Phone::parse(p).ok()),
                             };
-                            (Self::person_for(&mut tx, &key, caller.now).await?, Some(path))
+                            (Self::person_for(&mut tx, &key, caller.now).await?.map(|p| p.id), Some(path))
                         }
                         (Some(id), None) => {
                             let path: Option<String> = sqlx::query_scalar(
@@ -339,14 +342,14 @@ macro_rules! impl_passages {
                 tx: &mut $crate::store::sql::Tx<$store>,
                 key: &$crate::store::PersonKey,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Option<uuid::Uuid>> {
+            ) -> $crate::store::StoreResult<Option<$crate::store::checkpoints::PersonRow>> {
                 let name = key.name.as_deref().unwrap_or_default();
                 let phone = key.phone.as_ref().map(|p| p.as_str());
                 if let Some(id_number) = &key.id_number {
-                    let id: uuid::Uuid = sqlx::query_scalar(
+                    let person = sqlx::query_as(
                         "INSERT INTO people (id, id_number, name, phone, created_at) VALUES ($1, $2, $3, $4, $5) \
                          ON CONFLICT (id_number) DO UPDATE SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END, \
-                         phone = COALESCE(excluded.phone, people.phone) RETURNING id",
+                         phone = COALESCE(excluded.phone, people.phone) RETURNING id, name, id_number, phone",
                     )
                     .bind(uuid::Uuid::now_v7())
                     .bind(id_number.as_str())
@@ -355,13 +358,13 @@ macro_rules! impl_passages {
                     .bind(now)
                     .fetch_one(&mut **tx)
                     .await?;
-                    return Ok(Some(id));
+                    return Ok(Some(person));
                 }
                 if name.is_empty() {
                     return Ok(None);
                 }
                 if let Some(phone) = phone {
-                    let known: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM people WHERE id_number IS NULL AND name = $1 AND phone = $2 LIMIT 1")
+                    let known = sqlx::query_as("SELECT id, name, id_number, phone FROM people WHERE id_number IS NULL AND name = $1 AND phone = $2 LIMIT 1")
                         .bind(name)
                         .bind(phone)
                         .fetch_optional(&mut **tx)
@@ -370,12 +373,63 @@ macro_rules! impl_passages {
                         return Ok(known);
                     }
                 }
-                let id = uuid::Uuid::now_v7();
-                sqlx::query("INSERT INTO people (id, name, phone, created_at) VALUES ($1, $2, $3, $4)").bind(id).bind(name).bind(phone).bind(now).execute(&mut **tx).await?;
-                Ok(Some(id))
+                let person = sqlx::query_as("INSERT INTO people (id, name, phone, created_at) VALUES ($1, $2, $3, $4) RETURNING id, name, id_number, phone")
+                    .bind(uuid::Uuid::now_v7())
+                    .bind(name)
+                    .bind(phone)
+                    .bind(now)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                Ok(Some(person))
             }
 
-            /// Writes a passage, its audit entry and, for a fever, the alert.
+            /// The group committer: takes the passages waiting, writes them in one transaction
+            /// (one sync of the log for all of them), and only then answers each request.
+            async fn commit_passages(
+                writer: sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
+                mut queue: tokio::sync::mpsc::Receiver<$crate::store::checkpoints::PassageJob>,
+            ) {
+                let mut jobs = Vec::with_capacity($crate::store::sql::GROUP_COMMIT);
+                while queue.recv_many(&mut jobs, $crate::store::sql::GROUP_COMMIT).await > 0 {
+                    let results: Vec<$crate::store::StoreResult<$crate::store::Passage>> = match Self::write_passages(&writer, &jobs).await {
+                        Ok(written) => written.into_iter().map(Ok).collect(),
+                        Err(_) => {
+                            // One passage that cannot be written must not fail the others:
+                            // each again alone, in a transaction of its own.
+                            let mut alone = Vec::with_capacity(jobs.len());
+                            for job in &jobs {
+                                alone.push(Self::write_passages(&writer, std::slice::from_ref(job)).await.map(|mut one| one.remove(0)));
+                            }
+                            alone
+                        }
+                    };
+                    for (job, result) in jobs.drain(..).zip(results) {
+                        let _ = job.reply.send(result);
+                    }
+                }
+            }
+
+            async fn write_passages(
+                writer: &sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
+                jobs: &[$crate::store::checkpoints::PassageJob],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Passage>> {
+                let mut tx = writer.begin().await?;
+                let mut written = Vec::with_capacity(jobs.len());
+                for job in jobs {
+                    let person = Self::person_for(&mut tx, &job.passage.person, job.caller.now).await?;
+                    let new = Self::insert_passage(&mut tx, &job.caller, &job.checkpoint, &job.passage, person.as_ref().map(|p| p.id), None, job.fever).await?;
+                    written.push(if new {
+                        $crate::store::checkpoints::written_passage(&job.caller, &job.checkpoint, &job.passage, person.as_ref(), job.fever)
+                    } else {
+                        Self::passage_in(&mut tx, job.passage.id, job.fever).await?
+                    });
+                }
+                tx.commit().await?;
+                Ok(written)
+            }
+
+            /// Writes a passage, its audit entry and, for a fever, the alert; false if a passage
+            /// with its id exists already (a retried request).
             async fn insert_passage(
                 tx: &mut $crate::store::sql::Tx<$store>,
                 caller: &$crate::domain::Caller,
@@ -384,10 +438,11 @@ macro_rules! impl_passages {
                 person: Option<uuid::Uuid>,
                 registration: Option<uuid::Uuid>,
                 fever: $crate::domain::Temperature,
-            ) -> $crate::store::StoreResult<()> {
-                sqlx::query(
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
                     "INSERT INTO passages (id, checkpoint_id, unit_path, county_code, person_id, plate, direction, temperature, purpose, from_place, to_place, \
-                     outcome, at, recorded_at, actor, registration_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                     outcome, at, recorded_at, actor, registration_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                     ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(passage.id)
                 .bind(checkpoint.id)
@@ -407,6 +462,9 @@ macro_rules! impl_passages {
                 .bind(registration)
                 .execute(&mut **tx)
                 .await?;
+                if inserted.rows_affected() == 0 {
+                    return Ok(false);
+                }
                 let detail = serde_json::json!({"checkpoint": checkpoint.id, "person": person, "outcome": passage.outcome.as_str(), "temperature": passage.temperature.map(|t| t.celsius())});
                 $crate::store::sql::audit!(*tx, caller, "create", "passage", passage.id, checkpoint.unit_path.as_str(), detail);
                 if let Some(temperature) = passage.temperature.filter(|t| t.is_fever(fever)) {
@@ -421,7 +479,7 @@ macro_rules! impl_passages {
                     };
                     Self::raise_alert(tx, "fever", &checkpoint.unit_path, &checkpoint.unit_code, &subject, &link, caller.now).await?;
                 }
-                Ok(())
+                Ok(true)
             }
 
             /// A passage as lists show it, read inside a transaction.

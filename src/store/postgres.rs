@@ -15,7 +15,7 @@ pub async fn open(url: &str) -> StoreResult<PgStore> {
     let options = PgConnectOptions::from_str(url)?;
     let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
     sqlx::migrate!("migrations/postgres").run(&pool).await?;
-    Ok(SqlStore { reader: pool.clone(), writer: pool, _background: Vec::new() })
+    Ok(SqlStore::new(pool.clone(), pool, Vec::new()))
 }
 
 impl Dialect for PgStore {

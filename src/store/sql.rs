@@ -9,7 +9,19 @@ pub struct SqlStore<DB: Database> {
     pub(crate) writer: Pool<DB>,
     /// Background work of the backend (SQLite's checkpointer), stopped with the store.
     pub(crate) _background: Vec<AbortOnDrop>,
+    /// The queue of passages waiting for the group committer, started on first use.
+    pub(crate) passages: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<super::checkpoints::PassageJob>>,
 }
+
+impl<DB: Database> SqlStore<DB> {
+    pub(crate) fn new(reader: Pool<DB>, writer: Pool<DB>, background: Vec<AbortOnDrop>) -> SqlStore<DB> {
+        SqlStore { reader, writer, _background: background, passages: tokio::sync::OnceCell::new() }
+    }
+}
+
+/// The most writes one group commit takes: enough to absorb a burst, few enough that the
+/// first in the batch does not wait long for the last.
+pub(crate) const GROUP_COMMIT: usize = 128;
 
 pub(crate) struct AbortOnDrop(pub tokio::task::AbortHandle);
 

@@ -41,7 +41,7 @@ pub async fn open(path: &str) -> StoreResult<SqliteStore> {
         .max_connections(std::thread::available_parallelism().map_or(4, |n| n.get().max(2) * 2) as u32)
         .connect_with(options.read_only(true))
         .await?;
-    Ok(SqlStore { reader, writer, _background: vec![AbortOnDrop(background.abort_handle())] })
+    Ok(SqlStore::new(reader, writer, vec![AbortOnDrop(background.abort_handle())]))
 }
 
 /// Copies committed WAL frames into the database file every second. PASSIVE never waits for

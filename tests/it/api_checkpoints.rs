@@ -315,3 +315,27 @@ async fn trajectories_and_contacts_at_the_edges_of_their_windows(db: Db) {
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["entity"] == "person" && e["actor"] == "leader1" && e["entity_id"] == case_person.as_str()));
 }
 both!(trajectories_and_contacts_at_the_edges_of_their_windows);
+
+async fn passages_at_once_are_each_written_once(db: Db) {
+    let t = TestApp::start(db).await;
+    let (cp, _) = checkpoint(&t, "和平路卡点").await;
+    let staff = t.client("checkpoint").await;
+    let path = format!("/api/v1/checkpoints/{cp}/passages");
+    // Forty passages at the same moment, each sent twice (a phone retrying on a weak signal).
+    let sends = (0..80u16).map(|n| {
+        let id = uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 | u128::from(n / 2));
+        let body = json!({"id": id, "id_number": id_number("150502", 500 + n / 2), "direction": "in", "temperature": if n / 2 == 7 { 38.0 } else { 36.5 }, "outcome": "passed"});
+        let (t, staff, path) = (&t, &staff, &path);
+        async move { (id, t.send(staff, Method::POST, path, body).await) }
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    for (id, (status, body)) in &answers {
+        assert_eq!(*status, 201, "{body}");
+        assert_eq!(body["id"], id.to_string());
+    }
+    let (_, list) = t.get(&staff, &format!("{path}?limit=500")).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 40, "each written once");
+    let fevers = inbox(&t, "leader1").await;
+    assert_eq!(fevers.len(), 1, "one fever, one alert: {fevers:?}");
+}
+both!(passages_at_once_are_each_written_once);
