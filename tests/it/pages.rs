@@ -96,3 +96,52 @@ async fn an_admin_adds_accounts_on_a_page(db: Db) {
     assert_eq!(hq.get(t.url("/accounts")).send().await.unwrap().status(), 403);
 }
 both!(an_admin_adds_accounts_on_a_page);
+
+/// The screening and checkpoint forms through the pages, in English: a checkpoint set up on
+/// the unit page, a passage logged (a fever), a returnee registered, a key area declared; and
+/// a form without its token refused.
+async fn screening_and_checkpoint_forms(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let leader = log_in_through_the_form(&t, "en", "leader1").await;
+    let page = leader.get(t.url("/units/150502001001")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    assert!(page.contains("Add a checkpoint") && page.contains("Start a screening round"));
+    let refused = leader.post(t.url("/units/150502001001/checkpoints")).form(&[("name", "x"), ("kind", "checkpoint")]).send().await.unwrap();
+    assert_eq!(refused.status(), 403, "no form token, no checkpoint");
+    let made = leader.post(t.url("/units/150502001001/checkpoints")).form(&[("_csrf", csrf.as_str()), ("name", "Peace Road"), ("kind", "persuasion_point"), ("lat", "43.6"), ("lon", "122.2")]).send().await.unwrap();
+    assert_eq!(made.status(), 303);
+    let checkpoint = made.headers()["location"].to_str().unwrap().to_string();
+    let page = leader.get(t.url(&checkpoint)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Peace Road") && page.contains("Persuasion point") && page.contains("Log a passage"));
+
+    let bad = leader.post(t.url(&format!("{checkpoint}/passages"))).form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "passed"), ("temperature", "hot")]).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("body temperature"), "a clear message");
+    let logged = leader.post(t.url(&format!("{checkpoint}/passages"))).form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "referred"), ("temperature", "38.5"), ("name", "Wang Qiang")]).send().await.unwrap();
+    assert_eq!(logged.headers()["location"].to_str().unwrap(), format!("{checkpoint}?logged=fever"));
+    let page = leader.get(t.url(&format!("{checkpoint}?logged=fever"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("the grid leader and HQ have been alerted") && page.contains("38.5"));
+    let tasks = leader.get(t.url("/tasks")).send().await.unwrap().text().await.unwrap();
+    assert!(tasks.contains("fever alert") && tasks.contains("Wang Qiang"));
+    let poster = leader.get(t.url(&format!("{checkpoint}/poster"))).send().await.unwrap().text().await.unwrap();
+    assert!(poster.contains("<svg") && poster.contains("Peace Road"));
+
+    let returnee = [("_csrf", csrf.as_str()), ("id_number", &crate::support::id_number("150502", 3)), ("origin", "Beijing"), ("arrived_at", &t.local(-90)[..16]), ("transport", "train")];
+    let registered = leader.post(t.url("/units/150502001001/returnees")).form(&returnee).send().await.unwrap();
+    assert_eq!(registered.status(), 303);
+    let page = leader.get(t.url("/units/150502001001/returnees?registered=1")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("巴特尔") && page.contains("id=\"fig-returnees\">1<"));
+    let wrong = leader.post(t.url("/units/150502001001/returnees")).form(&[("_csrf", csrf.as_str()), ("id_number", "123"), ("origin", "x"), ("arrived_at", "2020-02-01T08:00"), ("transport", "train")]).send().await.unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("18 characters"));
+
+    let hq = log_in_through_the_form(&t, "en", "hq").await;
+    let page = hq.get(t.url("/key-areas")).send().await.unwrap().text().await.unwrap();
+    let declared = hq.post(t.url("/key-areas")).form(&[("_csrf", csrf_of(&page).as_str()), ("area", "湖北省"), ("valid_from", "2020-01-01"), ("valid_to", "")]).send().await.unwrap();
+    assert_eq!(declared.status(), 303);
+    let page = hq.get(t.url("/key-areas")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("湖北省"));
+}
+both!(screening_and_checkpoint_forms);
