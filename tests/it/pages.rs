@@ -127,6 +127,10 @@ async fn screening_and_checkpoint_forms(db: Db) {
     assert!(tasks.contains("fever alert") && tasks.contains("Wang Qiang"));
     let poster = leader.get(t.url(&format!("{checkpoint}/poster"))).send().await.unwrap().text().await.unwrap();
     assert!(poster.contains("<svg") && poster.contains("Peace Road"));
+    let shift = [("_csrf", csrf.as_str()), ("starts_at", &t.local(0)[..16]), ("ends_at", &t.local(24 * 60)[..16]), ("staff", "医务人员 李医生\r\n公安干警 张警官")];
+    assert_eq!(leader.post(t.url(&format!("{checkpoint}/shifts"))).form(&shift).send().await.unwrap().status(), 303);
+    let page = leader.get(t.url(&checkpoint)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("医务人员 李医生") && page.contains("公安干警 张警官"), "the shift on the checkpoint's page");
 
     let returnee = [("_csrf", csrf.as_str()), ("id_number", &crate::support::id_number("150502", 3)), ("origin", "Beijing"), ("arrived_at", &t.local(-90)[..16]), ("transport", "train")];
     let registered = leader.post(t.url("/units/150502001001/returnees")).form(&returnee).send().await.unwrap();

@@ -175,6 +175,34 @@ pub async fn confirm(State(app): State<App>, auth: Auth, Path(id): Path<String>,
     Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response())
 }
 
+/// A shift as the page's form sends it: up to three people on duty, one per line.
+#[derive(Deserialize)]
+pub struct ShiftForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    ends_at: String,
+    #[serde(default)]
+    staff: String,
+}
+
+pub async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<ShiftForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    // Each line: a duty and a name, e.g. "医务人员 李医生".
+    let staff = form
+        .staff
+        .lines()
+        .filter_map(|line| line.trim().split_once(char::is_whitespace))
+        .map(|(duty, name)| crate::store::OnDuty { name: name.trim().to_string(), duty: duty.to_string(), phone: None })
+        .collect();
+    let input = crate::app::checkpoints::ShiftInput { starts_at: form.starts_at, ends_at: form.ends_at, staff };
+    let checkpoint = parse_id(&id)?;
+    ops::add_shift(&app, &auth.caller(), checkpoint, &input).await?;
+    Ok(Redirect::to(&format!("/checkpoints/{checkpoint}#shifts")).into_response())
+}
+
 #[derive(Deserialize)]
 pub struct CsrfForm {
     #[serde(rename = "_csrf", default)]

@@ -49,6 +49,7 @@ pub fn routes() -> Router<App> {
         .route("/checkpoints/{id}/passages", post(checkpoints::log_passage))
         .route("/checkpoints/{id}/poster", get(checkpoints::poster))
         .route("/checkpoints/{id}/token", post(checkpoints::rotate_token))
+        .route("/checkpoints/{id}/shifts", post(checkpoints::add_shift))
         .route("/registrations/{id}/confirm", post(checkpoints::confirm))
         .route("/people/{id}", get(people::show))
         .route("/people/{id}/screening", post(people::screen_contacts))
