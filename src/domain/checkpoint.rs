@@ -1,6 +1,6 @@
 //! Checkpoints (卡点, 劝返点, 检查点) and the passages logged at them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::error::{DomainError, Reason};
 
@@ -9,17 +9,17 @@ use super::error::{DomainError, Reason};
 macro_rules! words {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident = $word:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            pub fn parse(raw: &str) -> Result<$name, DomainError> {
+            pub fn parse(raw: &str) -> Result<$name, $crate::domain::DomainError> {
                 let raw = raw.trim();
                 $(if raw.eq_ignore_ascii_case($word) $(|| raw == $alias)* { return Ok($name::$variant); })+
-                Err(DomainError::invalid($field, Reason::OneOf(concat!($($word, " "),+))))
+                Err($crate::domain::DomainError::invalid($field, $crate::domain::error::Reason::OneOf(concat!($($word, " "),+))))
             }
 
             pub fn as_str(self) -> &'static str {

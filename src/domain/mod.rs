@@ -2,12 +2,14 @@
 //! boundary (CLI, HTTP, files) into these types and is tested without a database.
 
 pub mod account;
+pub mod checkin;
 pub mod checkpoint;
 pub mod contacts;
 pub mod divisions;
 pub mod error;
 pub mod household;
 pub mod id_number;
+pub mod isolation;
 pub mod lang;
 pub mod phone;
 pub mod roster;

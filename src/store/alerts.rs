@@ -31,6 +31,9 @@ pub trait AlertStore {
     async fn finish_screening_task(&self, caller: &Caller, task: Uuid) -> StoreResult<()>;
 }
 
+/// The depth of a village (嘎查村) on a path: region, city, county, township, village.
+pub(crate) const VILLAGE_DEPTH: usize = 5;
+
 macro_rules! impl_alerts {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -96,13 +99,66 @@ macro_rules! impl_alerts {
         }
 
         impl $store {
-            /// Raises an alert about a unit to those who must act on it: the unit's leader (网格长,
-            /// named on the unit or holding it as their scope) and the HQ accounts over it.
+            /// Raises an alert about a unit to those who must act on it: the grid leaders (网格长)
+            /// of the village or grids on its path (an account over it, or named on it) and the
+            /// HQ accounts over it.
             async fn raise_alert(
                 tx: &mut $crate::store::sql::Tx<$store>,
                 kind: &str,
                 path: &$crate::domain::UnitPath,
                 unit_code: &str,
+                subject: &str,
+                link: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<uuid::Uuid> {
+                let id = Self::insert_alert(tx, kind, path, subject, link, now).await?;
+                let mut leaders: Vec<&str> = path.codes().skip($crate::store::alerts::VILLAGE_DEPTH - 1).collect();
+                if leaders.is_empty() {
+                    leaders.push(unit_code);
+                }
+                let mut query = sqlx::QueryBuilder::new("INSERT INTO alert_recipients (account_id, alert_id) SELECT DISTINCT a.id, ");
+                query.push_bind(id).push(" FROM accounts a JOIN units u ON u.code = a.unit_code WHERE (a.role = 'hq' AND substr(").push_bind(path.as_str().to_string());
+                query.push(", 1, length(u.path)) = u.path) OR (a.role = 'grid_leader' AND a.unit_code IN (");
+                let mut list = query.separated(", ");
+                for code in &leaders {
+                    list.push_bind(code.to_string());
+                }
+                query.push(")) OR a.id IN (SELECT s.account_id FROM unit_staff s WHERE s.duty = 'leader' AND s.unit_code IN (");
+                let mut list = query.separated(", ");
+                for code in &leaders {
+                    list.push_bind(code.to_string());
+                }
+                query.push("))");
+                query.build().execute(&mut **tx).await?;
+                Ok(id)
+            }
+
+            /// Raises an alert to the leaders and HQ of exactly one unit: a step of escalation.
+            async fn raise_alert_at(
+                tx: &mut $crate::store::sql::Tx<$store>,
+                kind: &str,
+                path: &$crate::domain::UnitPath,
+                level_code: &str,
+                subject: &str,
+                link: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<uuid::Uuid> {
+                let id = Self::insert_alert(tx, kind, path, subject, link, now).await?;
+                sqlx::query(
+                    "INSERT INTO alert_recipients (account_id, alert_id) SELECT DISTINCT a.id, $1 FROM accounts a \
+                     WHERE (a.role IN ('grid_leader', 'hq') AND a.unit_code = $2) OR a.id IN (SELECT s.account_id FROM unit_staff s WHERE s.duty = 'leader' AND s.unit_code = $2)",
+                )
+                .bind(id)
+                .bind(level_code)
+                .execute(&mut **tx)
+                .await?;
+                Ok(id)
+            }
+
+            async fn insert_alert(
+                tx: &mut $crate::store::sql::Tx<$store>,
+                kind: &str,
+                path: &$crate::domain::UnitPath,
                 subject: &str,
                 link: &str,
                 now: chrono::DateTime<chrono::Utc>,
@@ -118,16 +174,6 @@ macro_rules! impl_alerts {
                     .bind(now)
                     .execute(&mut **tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO alert_recipients (account_id, alert_id) SELECT DISTINCT a.id, $1 FROM accounts a JOIN units u ON u.code = a.unit_code \
-                     WHERE (a.role = 'hq' AND substr($2, 1, length(u.path)) = u.path) OR (a.role = 'grid_leader' AND a.unit_code = $3) \
-                     OR a.id IN (SELECT s.account_id FROM unit_staff s WHERE s.unit_code = $3 AND s.duty = 'leader')",
-                )
-                .bind(id)
-                .bind(path.as_str())
-                .bind(unit_code)
-                .execute(&mut **tx)
-                .await?;
                 Ok(id)
             }
         }

@@ -296,24 +296,25 @@ macro_rules! impl_households {
 
         impl $store {
             /// Re-derives the colour of each household from its facts (renters, returnees within
-            /// their observation window, from a key area, as of `caller.now`) and records every
-            /// change of colour or cause.
+            /// their observation window, from a key area, an isolation order under way, as of
+            /// `caller.now`) and records every change of colour or cause.
             async fn refresh_colours(tx: &mut $crate::store::sql::Tx<$store>, caller: &$crate::domain::Caller, ids: &[uuid::Uuid]) -> $crate::store::StoreResult<()> {
                 for chunk in ids.chunks($crate::store::sql::CHUNK) {
                     let mut query = sqlx::QueryBuilder::new("SELECT h.id, h.colour, h.colour_cause, EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.residence = 'renter'), ");
                     query.push("EXISTS (SELECT 1 FROM returnees t WHERE t.household_id = h.id AND t.observe_until > ").push_bind(caller.now).push("), ");
-                    query.push("EXISTS (SELECT 1 FROM returnees t WHERE t.household_id = h.id AND t.from_key_area AND t.observe_until > ").push_bind(caller.now).push(") ");
+                    query.push("EXISTS (SELECT 1 FROM returnees t WHERE t.household_id = h.id AND t.from_key_area AND t.observe_until > ").push_bind(caller.now).push("), ");
+                    query.push("EXISTS (SELECT 1 FROM isolations i WHERE i.household_id = h.id AND i.ended_at IS NULL AND i.starts_at <= ").push_bind(caller.now).push(") ");
                     query.push("FROM households h WHERE h.id IN (");
                     let mut list = query.separated(", ");
                     for id in chunk {
                         list.push_bind(*id);
                     }
                     query.push(")");
-                    let facts: Vec<(uuid::Uuid, String, String, bool, bool, bool)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                    let facts: Vec<(uuid::Uuid, String, String, bool, bool, bool, bool)> = query.build_query_as().fetch_all(&mut **tx).await?;
                     let changes: Vec<(uuid::Uuid, String, $crate::domain::Colour, $crate::domain::ColourCause)> = facts
                         .into_iter()
-                        .filter_map(|(id, old, old_cause, renters, returnee_in_window, from_key_area)| {
-                            let facts = $crate::domain::ColourFacts { renters, returnee_in_window, from_key_area, ..Default::default() };
+                        .filter_map(|(id, old, old_cause, renters, returnee_in_window, from_key_area, under_isolation)| {
+                            let facts = $crate::domain::ColourFacts { renters, returnee_in_window, from_key_area, under_isolation };
                             let (colour, cause) = facts.colour();
                             (old != colour.as_str() || old_cause != cause.as_str()).then_some((id, old, colour, cause))
                         })

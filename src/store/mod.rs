@@ -10,7 +10,10 @@ mod audit;
 mod checkpoints;
 mod checkpoints_sql;
 mod error;
+mod escalation;
 mod households;
+mod isolation;
+mod isolation_sql;
 mod passages_sql;
 mod postgres;
 mod residents;
@@ -28,6 +31,8 @@ pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditStore};
 pub use checkpoints::{Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift, Trajectory, TrajectoryItem};
 pub use error::StoreError;
+pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
+pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
 pub use roster::{ImportSummary, RosterStore};
@@ -39,11 +44,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the application needs from storage.
 pub trait Store:
-    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + Send + Sync
+    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + Send + Sync
 {
 }
 impl<T> Store for T where
-    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + Send + Sync
+    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + Send + Sync
 {
 }
 

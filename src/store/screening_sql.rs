@@ -134,9 +134,12 @@ macro_rules! impl_screening {
             }
 
             async fn expire_observations(&self, caller: &$crate::domain::Caller) -> $crate::store::StoreResult<usize> {
+                // Windows that have closed, and isolation orders that have begun since they were made.
                 let query = sqlx::query_as::<_, (uuid::Uuid, String)>(
                     "SELECT DISTINCT h.id, h.unit_code FROM households h JOIN returnees t ON t.household_id = h.id \
-                     WHERE h.unit_path >= $1 AND h.unit_path < $2 AND t.observe_until <= $3 AND h.colour_cause IN ('returnee', 'from_key_area')",
+                     WHERE h.unit_path >= $1 AND h.unit_path < $2 AND t.observe_until <= $3 AND h.colour_cause IN ('returnee', 'from_key_area') \
+                     UNION SELECT h.id, h.unit_code FROM households h JOIN isolations i ON i.household_id = h.id \
+                     WHERE h.unit_path >= $1 AND h.unit_path < $2 AND i.ended_at IS NULL AND i.starts_at <= $3 AND h.colour_cause <> 'under_isolation'",
                 );
                 let due = $crate::store::sql::bind_range!(query, caller.scope).bind(caller.now).fetch_all(&self.reader).await?;
                 if due.is_empty() {

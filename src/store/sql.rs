@@ -98,6 +98,8 @@ macro_rules! impl_store {
         $crate::store::checkpoints::impl_checkpoints!($store);
         $crate::store::checkpoints::impl_passages!($store);
         $crate::store::alerts::impl_alerts!($store);
+        $crate::store::isolation::impl_isolation!($store);
+        $crate::store::escalation::impl_escalation!($store);
     };
 }
 pub(crate) use impl_store;

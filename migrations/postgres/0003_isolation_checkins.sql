@@ -1,0 +1,81 @@
+-- Isolation and daily reporting (PostgreSQL): orders, follow-ups, check-ins, and the rules and
+-- record of escalation.
+
+CREATE TABLE isolations (
+    id           UUID PRIMARY KEY,
+    resident_id  UUID NOT NULL REFERENCES residents (id),
+    household_id UUID NOT NULL REFERENCES households (id),
+    unit_path    TEXT COLLATE "C" NOT NULL,
+    county_code  TEXT,
+    kind         TEXT NOT NULL,
+    place        TEXT,
+    reason       TEXT NOT NULL,
+    note         TEXT,
+    starts_at    TIMESTAMPTZ NOT NULL,
+    planned_end  TIMESTAMPTZ NOT NULL,
+    ended_at     TIMESTAMPTZ,
+    end_reason   TEXT,
+    cadre_id     UUID REFERENCES accounts (id),
+    created_at   TIMESTAMPTZ NOT NULL,
+    created_by   TEXT NOT NULL
+);
+CREATE INDEX isolations_path ON isolations (unit_path, ended_at);
+CREATE INDEX isolations_household ON isolations (household_id, ended_at);
+CREATE INDEX isolations_cadre ON isolations (cadre_id, ended_at);
+
+CREATE TABLE followups (
+    id           UUID PRIMARY KEY,
+    isolation_id UUID NOT NULL REFERENCES isolations (id),
+    unit_path    TEXT COLLATE "C" NOT NULL,
+    at           TIMESTAMPTZ NOT NULL,
+    temperature  DOUBLE PRECISION,
+    symptoms     TEXT NOT NULL,
+    needs        TEXT NOT NULL,
+    reached      TEXT NOT NULL,
+    note         TEXT,
+    actor        TEXT NOT NULL
+);
+CREATE INDEX followups_isolation ON followups (isolation_id, at);
+
+-- Rules are data: how long a kind of lapse may last before it climbs one level, and how
+-- many levels it climbs (grid leader, township, county).
+CREATE TABLE escalation_rules (
+    kind          TEXT PRIMARY KEY,
+    delay_minutes INTEGER NOT NULL,
+    steps         INTEGER NOT NULL
+);
+INSERT INTO escalation_rules (kind, delay_minutes, steps) VALUES ('followup_missed', 60, 3), ('alert_unacknowledged', 30, 3);
+
+-- Every step taken: one row per lapse and level, so that no step is taken twice.
+CREATE TABLE escalations (
+    kind      TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    step      INTEGER NOT NULL,
+    unit_path TEXT COLLATE "C" NOT NULL,
+    at        TIMESTAMPTZ NOT NULL,
+    alert_id  UUID REFERENCES alerts (id),
+    PRIMARY KEY (kind, subject, step)
+);
+
+-- One check-in per resident per local day; a retried or corrected one replaces it.
+CREATE TABLE checkins (
+    resident_id       UUID NOT NULL REFERENCES residents (id),
+    day               DATE NOT NULL,
+    household_id      UUID NOT NULL REFERENCES households (id),
+    unit_path         TEXT COLLATE "C" NOT NULL,
+    county_code       TEXT,
+    status            TEXT NOT NULL,
+    symptoms          TEXT NOT NULL,
+    location          TEXT NOT NULL,
+    place             TEXT,
+    at                TIMESTAMPTZ NOT NULL,
+    via               TEXT NOT NULL,
+    actor             TEXT NOT NULL,
+    same_as_yesterday BOOLEAN NOT NULL,
+    PRIMARY KEY (resident_id, day)
+);
+CREATE INDEX checkins_day_path ON checkins (day, unit_path);
+
+-- The household's own check-in link (/c/{token}), made when first asked for.
+ALTER TABLE households ADD COLUMN checkin_token TEXT;
+CREATE UNIQUE INDEX households_checkin_token ON households (checkin_token);

@@ -1,0 +1,50 @@
+//! Daily check-ins (报平安): every resident once a day, by themselves, by the household head
+//! for everyone, by a grid member for households without phones, or by a unit for its staff.
+
+use serde::Serialize;
+
+use super::checkpoint::words;
+
+words!(Whereabouts, "location", { Home = "home" | "在家", Elsewhere = "elsewhere" | "外出" | "其他地方" });
+words!(
+    /// How a check-in arrived.
+    Via, "via", { Household = "household", Member = "member", Batch = "batch", Api = "api" }
+);
+
+/// The facts of a check-in that "the same as yesterday" compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub status: String,
+    pub symptoms: Vec<String>,
+    pub location: String,
+    pub place: Option<String>,
+}
+
+/// Seconds under which a form filled the same as yesterday is flagged for review: auto-fill
+/// tools submit unchanged forms in a blink (a known failure of such systems).
+pub const SAME_AS_YESTERDAY_SECONDS: i64 = 10;
+
+/// Whether a check-in deserves a second look: identical to the day before and sent faster
+/// than a person reads the form. Without a time to fill (an API call), identical alone is no flag.
+pub fn same_as_yesterday(today: &Report, yesterday: Option<&Report>, seconds_to_fill: Option<i64>) -> bool {
+    yesterday == Some(today) && seconds_to_fill.is_some_and(|s| s < SAME_AS_YESTERDAY_SECONDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn well() -> Report {
+        Report { status: "well".into(), symptoms: vec![], location: "home".into(), place: None }
+    }
+
+    #[test]
+    fn identical_and_hurried_is_flagged() {
+        assert!(same_as_yesterday(&well(), Some(&well()), Some(3)));
+        assert!(!same_as_yesterday(&well(), Some(&well()), Some(30)), "read and confirmed");
+        assert!(!same_as_yesterday(&well(), Some(&well()), None));
+        let unwell = Report { status: "unwell".into(), symptoms: vec!["cough".into()], ..well() };
+        assert!(!same_as_yesterday(&unwell, Some(&well()), Some(3)), "a change is news, not fraud");
+        assert!(!same_as_yesterday(&well(), None, Some(3)));
+    }
+}
