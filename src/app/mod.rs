@@ -3,14 +3,17 @@
 //! calls storage. Reading files (CSV, GBK, .xlsx) happens here, at the boundary.
 
 pub mod accounts;
+pub mod checkins;
 pub mod checkpoints;
 pub mod demo;
 mod demo_field;
 pub mod divisions;
 mod error;
 pub mod files;
+pub mod isolation;
 pub mod roster;
 pub mod screening;
+pub mod tasks;
 
 use std::sync::Arc;
 
@@ -18,6 +21,7 @@ use chrono::{DateTime, Utc};
 
 pub use error::AppError;
 
+use crate::domain::isolation::FollowupWindows;
 use crate::domain::screening::DEFAULT_OBSERVATION_DAYS;
 use crate::domain::{Caller, Role, Temperature, UnitPath};
 use crate::store::Store;
@@ -45,11 +49,13 @@ pub struct Settings {
     /// The address the public reaches this server at (for the QR codes on posters); the
     /// request's own Host when unset.
     pub public_url: Option<String>,
+    /// The morning and afternoon windows in which isolation follow-ups are due.
+    pub followup_windows: FollowupWindows,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { fever: Temperature::DEFAULT_FEVER, observation_days: DEFAULT_OBSERVATION_DAYS, public_url: None }
+        Settings { fever: Temperature::DEFAULT_FEVER, observation_days: DEFAULT_OBSERVATION_DAYS, public_url: None, followup_windows: FollowupWindows::default() }
     }
 }
 

@@ -80,6 +80,8 @@ pub enum RowProblem {
     RegisteredElsewhere,
     EmptyFile,
     Unreadable(String),
+    /// A record the row names does not exist, or lies outside the caller's subtree.
+    NotFound,
 }
 
 /// One thing wrong with one row (or with the whole file, when `row` is 0).
@@ -119,6 +121,7 @@ impl RowError {
             RowProblem::RegisteredElsewhere => if zh { "此人已登记在导入范围以外的户中".into() } else { "this person is registered in a household outside the importing unit".into() },
             RowProblem::EmptyFile => if zh { "文件中没有数据行".into() } else { "the file has no data rows".into() },
             RowProblem::Unreadable(why) => if zh { format!("无法读取文件：{why}") } else { format!("cannot read the file: {why}") },
+            RowProblem::NotFound => if zh { "找不到，或不在您的管辖范围内".into() } else { "not found, or outside your area".into() },
         };
         format!("{place}: {what}")
     }

@@ -29,8 +29,8 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
-/// Serves until the process is stopped. Beside the requests, every minute it returns
-/// households to their colour when their returnees' observation windows end.
+/// Serves until the process is stopped. Beside the requests, every minute it sweeps: windows
+/// that closed, isolation that began, lapses due to escalate.
 pub async fn serve(listener: TcpListener, app: App) -> std::io::Result<()> {
     let sweeper = tokio::spawn(expire_observations_forever(app.clone()));
     let served = axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
@@ -42,8 +42,8 @@ async fn expire_observations_forever(app: App) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        if let Err(err) = crate::app::screening::expire_observations(&app).await {
-            tracing::warn!(%err, "could not expire observation windows; will try again");
+        if let Err(err) = crate::app::tasks::sweep(&app).await {
+            tracing::warn!(%err, "could not sweep windows and escalations; will try again");
         }
     }
 }

@@ -7,6 +7,8 @@
 mod accounts;
 mod alerts;
 mod audit;
+mod checkins;
+mod checkins_sql;
 mod checkpoints;
 mod checkpoints_sql;
 mod error;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 pub use accounts::{Account, AccountStore, NewAccount, Session};
 pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditStore};
+pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin};
 pub use checkpoints::{Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift, Trajectory, TrajectoryItem};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
@@ -44,11 +47,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the application needs from storage.
 pub trait Store:
-    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + Send + Sync
+    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + Send + Sync
 {
 }
 impl<T> Store for T where
-    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + Send + Sync
+    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + Send + Sync
 {
 }
 

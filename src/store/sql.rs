@@ -100,6 +100,7 @@ macro_rules! impl_store {
         $crate::store::alerts::impl_alerts!($store);
         $crate::store::isolation::impl_isolation!($store);
         $crate::store::escalation::impl_escalation!($store);
+        $crate::store::checkins::impl_checkins!($store);
     };
 }
 pub(crate) use impl_store;

@@ -42,7 +42,7 @@ pub async fn rotate_token(State(app): State<App>, auth: Auth, Path(id): Path<Str
 /// The poster's QR code as SVG; the printable poster is the page `/checkpoints/{id}/poster`.
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, HttpError> {
     let checkpoint = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let svg = crate::http::pages::poster_svg(&crate::http::pages::public_link(&app, &headers, &checkpoint.token))?;
+    let svg = crate::http::pages::poster_svg(&crate::http::pages::public_link(&app, &headers, &format!("/r/{}", checkpoint.token)))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 

@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
 
 mod accounts;
+mod checkins;
 mod checkpoints;
 pub(crate) mod households;
+mod isolation;
 mod people;
 mod residents;
 pub(crate) mod screening;
@@ -64,6 +66,15 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/tasks", get(people::tasks))
         .route("/api/v1/alerts/{id}/ack", post(people::acknowledge))
         .route("/api/v1/screening-tasks/{id}/done", post(people::finish_screening))
+        .route("/api/v1/isolations", post(isolation::order))
+        .route("/api/v1/isolations/{id}", get(isolation::show))
+        .route("/api/v1/isolations/{id}/followups", post(isolation::follow_up))
+        .route("/api/v1/isolations/{id}/end", post(isolation::end))
+        .route("/api/v1/units/{code}/isolations", get(isolation::of_unit))
+        .route("/api/v1/escalations", get(isolation::escalations))
+        .route("/api/v1/checkins", post(checkins::check_in))
+        .route("/api/v1/units/{code}/checkins", get(checkins::summary))
+        .route("/api/v1/households/{id}/checkin-link", post(checkins::household_link))
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -68,7 +68,7 @@ pub async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<
 }
 
 pub async fn tasks(State(app): State<App>, auth: Auth) -> Result<Json<Value>, HttpError> {
-    let items = app.store.tasks(&auth.caller()).await?;
+    let items = crate::app::tasks::inbox(&app, &auth.caller()).await?;
     Ok(Json(json!({"items": items})))
 }
 

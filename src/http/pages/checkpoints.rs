@@ -253,7 +253,7 @@ struct PosterPage {
 
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
     let cp = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let link = super::public_link(&app, &headers, &cp.token);
+    let link = super::public_link(&app, &headers, &format!("/r/{}", cp.token));
     let svg = super::poster_svg(&link)?;
     let (kind_zh, kind_en) = kind_words(cp.kind);
     render(&PosterPage { cp, kind_zh, kind_en, link, svg })

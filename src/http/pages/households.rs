@@ -21,6 +21,16 @@ struct HouseholdPage {
     can_write: bool,
 }
 
+impl HouseholdPage {
+    fn kinds(&self) -> &'static [crate::domain::isolation::IsolationKind] {
+        super::isolation::order_choices().0
+    }
+
+    fn reasons(&self) -> &'static [crate::domain::isolation::IsolationReason] {
+        super::isolation::order_choices().1
+    }
+}
+
 pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.reads_roster(), "read the roster")?;

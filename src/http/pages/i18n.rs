@@ -131,8 +131,67 @@ impl Texts {
         }
     }
 
+    pub fn symptom(&self, symptom: &crate::domain::isolation::Symptom) -> &'static str {
+        use crate::domain::isolation::Symptom::*;
+        let (zh, en) = match symptom {
+            Fever => ("发热", "fever"),
+            Cough => ("咳嗽", "cough"),
+            Fatigue => ("乏力", "fatigue"),
+            Breathlessness => ("气促", "breathlessness"),
+            SoreThroat => ("咽痛", "sore throat"),
+            Diarrhoea => ("腹泻", "diarrhoea"),
+            LossOfTaste => ("味觉丧失", "loss of taste"),
+            Other => ("其他", "other"),
+        };
+        if self.zh() { zh } else { en }
+    }
+
+    /// A stored word of a closed list (isolation kinds and reasons, follow-up outcomes,
+    /// symptoms, needs) in the page's language.
+    pub fn word<'a>(&self, word: &'a str) -> &'a str {
+        if !self.zh() {
+            return word;
+        }
+        match word {
+            "home" => "居家隔离",
+            "central" => "集中医学观察",
+            "key_area" => "来自重点地区",
+            "contact" => "密切接触者",
+            "fever" => "发热",
+            "other" => "其他",
+            "phone" => "电话随访",
+            "visit" => "上门随访",
+            "not_reached" => "未联系上",
+            "food" => "需要食品",
+            "medicine" => "需要药品",
+            "cough" => "咳嗽",
+            "fatigue" => "乏力",
+            "breathlessness" => "气促",
+            "sore_throat" => "咽痛",
+            "diarrhoea" => "腹泻",
+            "loss_of_taste" => "味觉丧失",
+            _ => word,
+        }
+    }
+
     pub fn task_kind(&self, kind: &str) -> &'static str {
         match (kind, self.zh()) {
+            ("followup_alert", true) => "随访异常",
+            ("followup_alert", false) => "follow-up alert",
+            ("escalation_alert", true) => "升级预警",
+            ("escalation_alert", false) => "escalation",
+            ("followup_due", true) => "今日随访",
+            ("followup_due", false) => "follow-up due",
+            ("followup_overdue", true) => "随访逾期",
+            ("followup_overdue", false) => "follow-up overdue",
+            ("release_due", true) => "期满解除",
+            ("release_due", false) => "release due",
+            ("households_to_visit", true) => "未走访户",
+            ("households_to_visit", false) => "households to visit",
+            ("done", true) => "今日随访已完成",
+            ("done", false) => "follow-ups done",
+            ("ended", true) => "已解除",
+            ("ended", false) => "ended",
             ("fever_alert", true) => "发热预警",
             ("fever_alert", false) => "fever alert",
             ("screen_contact", true) => "排查接触者",
@@ -215,6 +274,35 @@ impl Texts {
             "rejected" => ("文件未导入", "The file was not imported"),
             "figures_note" => ("所有数字均含全部下级单位。", "Every figure counts the whole subtree."),
             "tasks" => ("待办", "Tasks"),
+            "isolation" => ("隔离", "Isolation"),
+            "order_isolation" => ("下达隔离", "Order isolation"),
+            "period" => ("期限", "Period"),
+            "cadre" => ("结对包保干部", "Paired cadre"),
+            "ended" => ("已解除", "Ended"),
+            "print_notice" => ("打印公示", "Print the notice"),
+            "follow_up" => ("随访", "Follow up"),
+            "followups" => ("随访记录", "Follow-ups"),
+            "note" => ("备注", "Note"),
+            "save" => ("保存", "Save"),
+            "end_or_extend" => ("解除或调整期限", "End or change the period"),
+            "reason" => ("原因", "Reason"),
+            "days_hint" => ("新期限天数（留空则立即解除）", "New length in days (blank: end now)"),
+            "days" => ("天数", "Days"),
+            "cadre_login" => ("包保干部账号", "Cadre's login"),
+            "daily_checkin" => ("每日报平安", "Daily check-in"),
+            "checked_in" => ("已报平安，谢谢！", "Checked in, thank you!"),
+            "reported_today" => ("今日已报", "reported today"),
+            "symptoms" => ("症状", "Symptoms"),
+            "at_home" => ("在家", "at home"),
+            "elsewhere" => ("外出", "elsewhere"),
+            "where" => ("在哪里", "where"),
+            "submit_checkin" => ("提交", "Check in"),
+            "expected" => ("应报", "Expected"),
+            "reported" => ("已报", "Reported"),
+            "missing" => ("未报", "Missing"),
+            "flagged" => ("与昨日相同且填写过快，请核实", "Same as yesterday and sent in a hurry: please check"),
+            "not_reported" => ("今日未报平安", "Not yet checked in today"),
+            "tick_well" => ("已问询：健康在家", "Asked: well, at home"),
             "acknowledge" => ("已知悉", "Acknowledge"),
             "done" => ("已完成", "Done"),
             "nothing_to_do" => ("暂无待办", "Nothing to do"),
@@ -316,6 +404,9 @@ mod tests {
             include_str!("../../../templates/returnees.html"),
             include_str!("../../../templates/round.html"),
             include_str!("../../../templates/key_areas.html"),
+            include_str!("../../../templates/checkin.html"),
+            include_str!("../../../templates/checkins.html"),
+            include_str!("../../../templates/isolation.html"),
         ];
         let mut keys = 0;
         for template in templates {

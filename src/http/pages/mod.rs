@@ -1,9 +1,11 @@
 //! HTML pages for people: rendered on the server, light, and usable on a 360-px phone.
 
 mod accounts;
+mod checkins;
 mod checkpoints;
 mod households;
 mod i18n;
+mod isolation;
 mod people;
 mod public;
 mod screening;
@@ -44,6 +46,13 @@ pub fn routes() -> Router<App> {
         .route("/audit", get(audit))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/r/{token}", get(public::form).post(public::submit))
+        .route("/c/{token}", get(checkins::form).post(checkins::submit))
+        .route("/isolations", post(isolation::order))
+        .route("/isolations/{id}", get(isolation::show))
+        .route("/isolations/{id}/followups", post(isolation::follow_up))
+        .route("/isolations/{id}/end", post(isolation::end))
+        .route("/isolations/{id}/notice", get(isolation::notice))
+        .route("/units/{code}/checkins", get(checkins::summary).post(checkins::tick))
         .route("/units/{code}/checkpoints", post(checkpoints::create))
         .route("/checkpoints/{id}", get(checkpoints::show))
         .route("/checkpoints/{id}/passages", post(checkpoints::log_passage))
@@ -101,7 +110,7 @@ impl Chrome {
     /// The chrome of a logged-in page, with the inbox badge.
     pub async fn load(app: &App, lang: Lang, auth: &Auth) -> Result<Chrome, HttpError> {
         let mut chrome = Chrome::new(lang, Some(auth));
-        chrome.tasks = app.store.tasks(&auth.caller()).await?.len();
+        chrome.tasks = crate::app::tasks::inbox(app, &auth.caller()).await?.len();
         Ok(chrome)
     }
 }
@@ -153,13 +162,13 @@ pub fn message_page(lang: Lang, message: &str) -> String {
     MessagePage { c: Chrome::new(lang, None), message: message.to_string() }.render().unwrap_or_else(|_| message.to_string())
 }
 
-/// The public page a checkpoint's poster opens.
-pub fn public_link(app: &App, headers: &HeaderMap, token: &str) -> String {
+/// The full address of a public page (`/r/…` a poster opens, `/c/…` a household's check-in).
+pub fn public_link(app: &App, headers: &HeaderMap, path: &str) -> String {
     let base = app.settings.public_url.clone().unwrap_or_else(|| {
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
         format!("http://{host}")
     });
-    format!("{}/r/{token}", base.trim_end_matches('/'))
+    format!("{}{path}", base.trim_end_matches('/'))
 }
 
 /// A QR code as SVG, big enough to print on A4 and scan from a metre away.

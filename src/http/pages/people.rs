@@ -66,7 +66,7 @@ struct TasksPage {
 }
 
 pub async fn tasks(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Html<String>, HttpError> {
-    let tasks = app.store.tasks(&auth.caller()).await?;
+    let tasks = crate::app::tasks::inbox(&app, &auth.caller()).await?;
     let mut c = Chrome::new(lang, Some(&auth));
     c.tasks = tasks.len();
     render(&TasksPage { c, tasks })

@@ -30,7 +30,7 @@ struct RegisterPage {
     done: Option<String>,
 }
 
-fn too_many(lang: Lang) -> Response {
+pub fn too_many(lang: Lang) -> Response {
     let message = if lang == Lang::Zh { "提交过于频繁，请稍候一分钟再试。" } else { "Too many requests; please wait a minute and try again." };
     (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], Html(super::message_page(lang, message))).into_response()
 }

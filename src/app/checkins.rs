@@ -1,0 +1,133 @@
+//! Daily check-ins (报平安): through a household's own link, a grid member's list, or the API
+//! (one or many at once).
+
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::checkin::{Report, Via, Whereabouts};
+use crate::domain::error::{DomainError, Reason, optional_text};
+use crate::domain::isolation::{Symptom, parse_list};
+use crate::domain::table::RowError;
+use crate::domain::time::{local_date, parse_date};
+use crate::domain::{Caller, Health};
+use crate::store::{CheckedIn, CheckinHousehold, NewCheckin};
+
+use super::{App, AppError};
+
+/// How far back a check-in may be entered (a paper list brought in late).
+const DAYS_BACK: i64 = 7;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CheckinInput {
+    pub resident_id: Option<Uuid>,
+    pub date: String,
+    pub status: String,
+    pub symptoms: Vec<String>,
+    pub location: String,
+    #[serde(rename = "where")]
+    pub place: String,
+}
+
+/// A check-in alone, or many in one request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    Many(Vec<CheckinInput>),
+    One(CheckinInput),
+}
+
+impl CheckinInput {
+    pub fn parse(&self, caller: &Caller, via: Via, seconds_to_fill: Option<i64>) -> Result<NewCheckin, DomainError> {
+        let today = local_date(caller.now);
+        let day = match self.date.trim() {
+            "" => today,
+            date => parse_date("date", date)?,
+        };
+        if day > today {
+            return Err(DomainError::invalid("date", Reason::InFuture));
+        }
+        if day < today - Duration::days(DAYS_BACK) {
+            return Err(DomainError::invalid("date", Reason::DateOrder));
+        }
+        let status = if self.status.trim().is_empty() { Health::Well } else { Health::parse(&self.status)? };
+        let location = if self.location.trim().is_empty() { Whereabouts::Home } else { Whereabouts::parse(&self.location)? };
+        let place = optional_text("where", &self.place, 100)?;
+        if location == Whereabouts::Elsewhere && place.is_none() {
+            return Err(DomainError::invalid("where", Reason::Empty));
+        }
+        let symptoms = parse_list(&self.symptoms, Symptom::parse)?;
+        Ok(NewCheckin {
+            resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
+            day,
+            report: Report {
+                status: status.as_str().into(),
+                symptoms: symptoms.iter().map(|s| s.as_str().to_string()).collect(),
+                location: location.as_str().into(),
+                place: if location == Whereabouts::Home { None } else { place },
+            },
+            via,
+            seconds_to_fill,
+        })
+    }
+}
+
+/// Check-ins through the API or a grid member's list: all of them, or (naming every bad row)
+/// none.
+pub async fn check_in(app: &App, caller: &Caller, inputs: &[CheckinInput], via: Via) -> Result<Vec<CheckedIn>, AppError> {
+    caller.require(caller.role.screens(), "report check-ins")?;
+    let mut errors = Vec::new();
+    let mut checkins = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        match input.parse(caller, via, None) {
+            Ok(checkin) => checkins.push(checkin),
+            Err(err) => errors.push(RowError::field(i + 1, err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    if checkins.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(app.store.check_in(caller, &checkins).await?)
+}
+
+/// The household behind a check-in link, as of today.
+pub async fn household(app: &App, token: &str) -> Result<Option<CheckinHousehold>, AppError> {
+    if token.is_empty() || token.len() > 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(app.store.checkin_household(token, local_date(app.clock.now())).await?)
+}
+
+/// The household head checks in for the members through the household's link: only the
+/// household's own members, and every field checked.
+pub async fn household_check_in(app: &App, token: &str, inputs: &[CheckinInput], seconds_to_fill: Option<i64>) -> Result<Vec<CheckedIn>, AppError> {
+    let home = household(app, token).await?.ok_or(AppError::NotFound)?;
+    let caller = Caller::public(home.unit_path.clone(), app.clock.now());
+    let mut checkins = Vec::new();
+    let mut errors = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if !input.resident_id.is_some_and(|id| home.members.iter().any(|(m, ..)| *m == id)) {
+            return Err(AppError::NotFound);
+        }
+        match input.parse(&caller, Via::Household, seconds_to_fill) {
+            Ok(checkin) => checkins.push(checkin),
+            Err(err) => errors.push(RowError::field(i + 1, err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    Ok(app.store.check_in(&caller, &checkins).await?)
+}
+
+/// The day a summary is asked for: today in the region unless given.
+pub fn day(app: &App, raw: Option<&str>) -> Result<NaiveDate, DomainError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(local_date(app.clock.now())),
+        Some(date) => parse_date("date", date),
+    }
+}

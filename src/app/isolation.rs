@@ -1,0 +1,111 @@
+//! Isolation: ordering it, following up twice a day, extending or ending it.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::error::{DomainError, Reason, optional_text, text};
+use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
+use crate::domain::time::parse_time;
+use crate::domain::{Caller, Login, Temperature};
+use crate::store::{Followup, Isolation, NewFollowup, NewIsolation};
+
+use super::{App, AppError};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IsolationInput {
+    pub id: Option<Uuid>,
+    pub resident_id: Option<Uuid>,
+    pub kind: String,
+    pub place: String,
+    /// Local time or RFC 3339; now when left out.
+    pub start: String,
+    pub days: Option<u32>,
+    pub cadre_login: String,
+    pub reason: String,
+    pub note: String,
+}
+
+impl IsolationInput {
+    pub fn parse(&self, caller: &Caller) -> Result<NewIsolation, DomainError> {
+        let starts_at = match self.start.trim() {
+            "" => caller.now,
+            start => parse_time("start", start)?,
+        };
+        Ok(NewIsolation {
+            id: self.id.unwrap_or_else(Uuid::now_v7),
+            resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
+            kind: IsolationKind::parse(&self.kind)?,
+            place: optional_text("place", &self.place, 100)?,
+            reason: IsolationReason::parse(&self.reason)?,
+            note: optional_text("note", &self.note, 500)?,
+            starts_at,
+            planned_end: planned_end(starts_at, self.days.unwrap_or(DEFAULT_ISOLATION_DAYS))?,
+            cadre: match self.cadre_login.trim() {
+                "" => None,
+                login => Some(Login::parse(login)?),
+            },
+        })
+    }
+}
+
+/// Ordering isolation is a grid leader's (or HQ's) decision.
+pub async fn order(app: &App, caller: &Caller, input: &IsolationInput) -> Result<Isolation, AppError> {
+    caller.require(caller.role.writes_roster(), "order isolation")?;
+    let order = input.parse(caller)?;
+    Ok(app.store.order_isolation(caller, &order, crate::domain::isolation::MAX_HOUSEHOLDS_PER_CADRE).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FollowupInput {
+    pub id: Option<Uuid>,
+    pub temperature: Option<f64>,
+    pub symptoms: Vec<String>,
+    pub needs: Vec<String>,
+    pub reached: String,
+    pub note: String,
+}
+
+impl FollowupInput {
+    pub fn parse(&self) -> Result<NewFollowup, DomainError> {
+        let reached = Reached::parse(&self.reached)?;
+        let temperature = self.temperature.map(Temperature::from_celsius).transpose()?;
+        Ok(NewFollowup {
+            id: self.id.unwrap_or_else(Uuid::now_v7),
+            temperature,
+            symptoms: parse_list(&self.symptoms, Symptom::parse)?,
+            needs: parse_list(&self.needs, Need::parse)?,
+            reached,
+            note: optional_text("note", &self.note, 500)?,
+        })
+    }
+}
+
+/// The paired cadre, grid members and leaders follow up (日监测、日报告、日回访).
+pub async fn follow_up(app: &App, caller: &Caller, id: Uuid, input: &FollowupInput) -> Result<Followup, AppError> {
+    caller.require(caller.role.screens(), "follow up isolation")?;
+    let followup = input.parse()?;
+    Ok(app.store.record_followup(caller, id, &followup, app.settings.fever).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EndInput {
+    pub reason: String,
+    /// With `days`: the order's new length from its start, instead of ending it now.
+    pub days: Option<u32>,
+}
+
+/// Ends an order now (a reason is required), or sets its length anew (extends or shortens).
+pub async fn end_or_extend(app: &App, caller: &Caller, id: Uuid, input: &EndInput) -> Result<Isolation, AppError> {
+    caller.require(caller.role.writes_roster(), "end isolation")?;
+    let reason = text("reason", &input.reason, 200)?;
+    match input.days {
+        Some(days) => {
+            let order = app.store.isolation(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
+            Ok(app.store.extend_isolation(caller, id, planned_end(order.starts_at, days)?, &reason).await?)
+        }
+        None => Ok(app.store.end_isolation(caller, id, &reason).await?),
+    }
+}

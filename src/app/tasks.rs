@@ -1,0 +1,107 @@
+//! The task inbox, computed from facts, and the minute-by-minute sweep that keeps time-driven
+//! facts true: observation windows closing, isolation starting, lapses escalating.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::isolation::Slot;
+use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::{Isolation, Lapse, Task};
+
+use super::{App, AppError};
+
+/// Everything the caller must do now: alerts and contacts to screen (kept in storage),
+/// follow-ups due or overdue for the orders they are paired with, and households not yet
+/// visited in the open rounds over their unit.
+pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
+    let mut tasks = app.store.tasks(caller).await?;
+    if caller.role.screens() {
+        for order in app.store.orders_of_cadre(&caller.login, caller.now).await? {
+            tasks.extend(followup_task(app, &order, caller.now));
+        }
+    }
+    if caller.role.holds_households() {
+        if let Some(unit) = caller.scope.codes().last().and_then(|c| UnitCode::parse(c).ok()) {
+            for round in app.store.rounds(&caller.scope, &unit).await?.unwrap_or_default() {
+                if round.households > round.visited {
+                    tasks.push(Task {
+                        kind: "households_to_visit".into(),
+                        id: round.id,
+                        due: caller.now,
+                        subject: format!("{} · {}", round.name, round.households - round.visited),
+                        link: format!("/rounds/{}?unit={unit}", round.id),
+                    });
+                }
+            }
+        }
+    }
+    tasks.sort_by_key(|t| t.due);
+    Ok(tasks)
+}
+
+/// Where an order stands against its follow-up windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowupState {
+    /// A window is open and nobody has followed up in it yet.
+    Due(Slot),
+    /// The last window closed without a follow-up since it opened.
+    Overdue(Slot),
+    /// The planned end has passed: a final follow-up, then release.
+    ReleaseDue,
+    Done,
+}
+
+pub fn followup_state(app: &App, order: &Isolation, now: DateTime<Utc>) -> FollowupState {
+    if now >= order.planned_end {
+        return FollowupState::ReleaseDue;
+    }
+    let slots = app.settings.followup_windows.slots(order.starts_at, order.planned_end);
+    let followed_since = |at: DateTime<Utc>| order.followups.iter().any(|f| f.at >= at);
+    if let Some(open) = slots.iter().find(|s| s.contains(now)) {
+        if !order.followups.iter().any(|f| open.contains(f.at)) {
+            return FollowupState::Due(*open);
+        }
+    }
+    match slots.iter().filter(|s| s.closes <= now).last() {
+        Some(last) if !followed_since(last.opens) => FollowupState::Overdue(*last),
+        _ => FollowupState::Done,
+    }
+}
+
+fn followup_task(app: &App, order: &Isolation, now: DateTime<Utc>) -> Option<Task> {
+    let (kind, due) = match followup_state(app, order, now) {
+        FollowupState::Due(slot) => ("followup_due", slot.closes),
+        FollowupState::Overdue(slot) => ("followup_overdue", slot.closes),
+        FollowupState::ReleaseDue => ("release_due", order.planned_end),
+        FollowupState::Done => return None,
+    };
+    Some(Task { kind: kind.into(), id: order.id, due, subject: format!("{} · {}", order.name, order.address.as_deref().unwrap_or("")), link: format!("/isolations/{}", order.id) })
+}
+
+/// The lapses of follow-up the escalation engine climbs: each order's last missed window.
+fn missed_followups(app: &App, orders: &[Isolation], now: DateTime<Utc>) -> Vec<Lapse> {
+    orders
+        .iter()
+        .filter_map(|order| match followup_state(app, order, now) {
+            FollowupState::Overdue(slot) => Some(Lapse {
+                kind: "followup_missed",
+                subject: format!("{}/{}", order.id, slot.key()),
+                since: slot.closes,
+                path: order.unit_path.clone(),
+                title: format!("followup_missed · {}", order.name),
+                link: format!("/isolations/{}", order.id),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the server does every minute, as of the app's clock.
+pub async fn sweep(app: &App) -> Result<usize, AppError> {
+    let now = app.clock.now();
+    let caller = app.system_caller(UnitPath::root());
+    let mut changed = app.store.expire_observations(&caller).await?;
+    let orders = app.store.active_orders(now).await?;
+    changed += app.store.escalate(&missed_followups(app, &orders, now), now).await?;
+    Ok(changed)
+}
+

@@ -1,0 +1,47 @@
+//! Daily check-ins: one or many, a unit's figures for a day, a household's link.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::checkins::{self as ops, OneOrMany};
+use crate::app::{App, AppError};
+use crate::domain::checkin::Via;
+use crate::http::HttpError;
+use crate::http::api::households::parse_id;
+use crate::http::api::screening::unit_code;
+use crate::http::auth::Auth;
+
+pub async fn check_in(State(app): State<App>, auth: Auth, Json(body): Json<OneOrMany>) -> Result<Response, HttpError> {
+    let (inputs, via) = match body {
+        OneOrMany::One(one) => (vec![one], Via::Api),
+        OneOrMany::Many(many) => (many, Via::Batch),
+    };
+    let items = ops::check_in(&app, &auth.caller(), &inputs, via).await?;
+    Ok((StatusCode::CREATED, Json(json!({"items": items}))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DayQuery {
+    date: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn summary(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<Value>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let day = ops::day(&app, query.date.as_deref())?;
+    let summary = app.store.checkin_summary(&caller.scope, &unit_code(&code)?, day, query.limit.unwrap_or(500)).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json!(summary)))
+}
+
+pub async fn household_link(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.screens(), "hand out check-in links")?;
+    let token = app.store.checkin_token(&caller, parse_id(&id)?, &crate::app::accounts::random_token()?[..24]).await?;
+    let url = crate::http::pages::public_link(&app, &headers, &format!("/c/{token}"));
+    Ok(Json(json!({"token": token, "url": url})))
+}

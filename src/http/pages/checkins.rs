@@ -1,0 +1,161 @@
+//! Check-in pages: the household's own link (`/c/{token}`, no account: the head checks in for
+//! everyone in one form), and a unit's list of who has not reported, which a grid member ticks
+//! for households without phones.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::app::checkins::{self as ops, CheckinInput};
+use crate::app::{App, AppError};
+use crate::domain::Lang;
+use crate::domain::checkin::Via;
+use crate::domain::isolation::Symptom;
+use crate::http::HttpError;
+use crate::http::api::screening::unit_code;
+use crate::http::auth::{Auth, RequestLang};
+use crate::http::limit::PublicLimits;
+use crate::store::{CheckinHousehold, CheckinSummary, Unit};
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+struct CheckinPage {
+    c: Chrome,
+    token: String,
+    home: CheckinHousehold,
+    opened_at: i64,
+    errors: Vec<String>,
+    done: bool,
+}
+
+impl CheckinPage {
+    fn symptoms(&self) -> &'static [Symptom] {
+        Symptom::ALL
+    }
+}
+
+pub async fn form(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+) -> Result<Response, HttpError> {
+    if !limits.views.allow(client.ip()) {
+        return Ok(super::public::too_many(lang));
+    }
+    let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
+    let page = CheckinPage { c: Chrome::new(lang, None), token, home, opened_at: app.clock.now().timestamp(), errors: Vec::new(), done: false };
+    Ok(render(&page)?.into_response())
+}
+
+fn unknown_link(lang: Lang) -> Response {
+    let message = if lang == Lang::Zh { "此报平安链接无效，请向网格员索取本户的链接。" } else { "This check-in link is not valid; ask your grid member for your household's link." };
+    (StatusCode::NOT_FOUND, Html(super::message_page(lang, message))).into_response()
+}
+
+/// The form's fields, `status_0`, `symptoms_0` (repeated), `location_0`, `where_0`,
+/// `resident_0`, … one set per member, and `opened_at`.
+fn inputs(fields: &[(String, String)]) -> (Vec<CheckinInput>, Option<i64>) {
+    let mut members: Vec<CheckinInput> = Vec::new();
+    let mut opened_at = None;
+    for (key, value) in fields {
+        if key == "opened_at" {
+            opened_at = value.parse().ok();
+            continue;
+        }
+        let Some((name, index)) = key.rsplit_once('_') else { continue };
+        let Ok(index) = index.parse::<usize>() else { continue };
+        if index >= 50 {
+            continue;
+        }
+        if members.len() <= index {
+            members.resize_with(index + 1, CheckinInput::default);
+        }
+        let member = &mut members[index];
+        match name {
+            "resident" => member.resident_id = value.parse().ok(),
+            "status" => member.status = value.clone(),
+            "symptoms" => member.symptoms.push(value.clone()),
+            "location" => member.location = value.clone(),
+            "where" => member.place = value.clone(),
+            _ => {}
+        }
+    }
+    (members.into_iter().filter(|m| m.resident_id.is_some()).collect(), opened_at)
+}
+
+pub async fn submit(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    if !limits.submissions.allow(client.ip()) {
+        return Ok(super::public::too_many(lang));
+    }
+    let (members, opened_at) = inputs(&fields);
+    let seconds = opened_at.map(|at| app.clock.now().timestamp() - at);
+    let result = ops::household_check_in(&app, &token, &members, seconds).await;
+    let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
+    let opened_at = app.clock.now().timestamp();
+    match result {
+        Ok(_) => Ok(render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors: Vec::new(), done: true })?.into_response()),
+        Err(AppError::Rows(rows)) => {
+            let errors = rows.iter().map(|r| r.message(lang)).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors, done: false })?).into_response())
+        }
+        Err(AppError::NotFound) => Ok(unknown_link(lang)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "checkins.html")]
+struct SummaryPage {
+    c: Chrome,
+    unit: Unit,
+    crumbs: Vec<(String, String, bool)>,
+    s: CheckinSummary,
+    can_tick: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DayQuery {
+    date: Option<String>,
+}
+
+pub async fn summary(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let code = unit_code(&code)?;
+    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let day = ops::day(&app, query.date.as_deref())?;
+    let s = app.store.checkin_summary(&caller.scope, &code, day, 500).await?.ok_or(AppError::NotFound)?;
+    let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
+    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, can_tick: caller.role.screens() })
+}
+
+#[derive(Deserialize)]
+pub struct TickForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    resident_id: String,
+}
+
+/// A grid member reports "well, at home" for someone without a phone, after asking them.
+pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<TickForm>) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let input = CheckinInput { resident_id: Some(crate::http::api::households::parse_id(&form.resident_id)?), ..Default::default() };
+    ops::check_in(&app, &auth.caller(), &[input], Via::Member).await?;
+    Ok(Redirect::to(&format!("/units/{}/checkins", unit_code(&code)?)).into_response())
+}

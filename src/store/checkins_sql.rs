@@ -1,0 +1,188 @@
+//! The SQL of `CheckinStore`, shared by both backends.
+
+macro_rules! impl_checkins {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::CheckinStore for $store {
+            async fn check_in(&self, caller: &$crate::domain::Caller, checkins: &[$crate::store::NewCheckin]) -> $crate::store::StoreResult<Vec<$crate::store::CheckedIn>> {
+                use $crate::domain::table::{RowError, RowProblem};
+                use std::collections::HashMap;
+                // The last word on a resident's day wins, within a batch as across batches.
+                let mut latest: HashMap<(uuid::Uuid, chrono::NaiveDate), usize> = HashMap::new();
+                for (i, c) in checkins.iter().enumerate() {
+                    latest.insert((c.resident_id, c.day), i);
+                }
+                let ids: Vec<uuid::Uuid> = latest.keys().map(|(id, _)| *id).collect();
+                let (low, high) = caller.scope.range();
+                let mut homes: HashMap<uuid::Uuid, (uuid::Uuid, String)> = HashMap::new();
+                for chunk in ids.chunks($crate::store::sql::CHUNK) {
+                    let mut query = sqlx::QueryBuilder::new("SELECT id, household_id, unit_path FROM residents WHERE unit_path >= ");
+                    query.push_bind(low.clone()).push(" AND unit_path < ").push_bind(high.clone()).push(" AND id IN (");
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    let rows: Vec<(uuid::Uuid, uuid::Uuid, String)> = query.build_query_as().fetch_all(&self.reader).await?;
+                    homes.extend(rows.into_iter().map(|(id, household, path)| (id, (household, path))));
+                }
+                let errors: Vec<RowError> = checkins
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !homes.contains_key(&c.resident_id))
+                    .map(|(i, _)| RowError { row: i + 1, column: Some("resident_id"), problem: RowProblem::NotFound })
+                    .collect();
+                if !errors.is_empty() {
+                    return Err($crate::store::StoreError::Rows(errors));
+                }
+                let mut rows: Vec<usize> = latest.into_values().collect();
+                rows.sort();
+                let mut tx = self.writer.begin().await?;
+                let mut answers = Vec::with_capacity(rows.len());
+                for chunk in rows.chunks($crate::store::sql::CHUNK) {
+                    let yesterday = Self::reports_before(&mut tx, chunk.iter().map(|i| &checkins[*i])).await?;
+                    let mut query = sqlx::QueryBuilder::new(
+                        "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
+                    );
+                    let rows: Vec<(&$crate::store::NewCheckin, bool)> = chunk
+                        .iter()
+                        .map(|i| {
+                            let c = &checkins[*i];
+                            let flagged = $crate::domain::checkin::same_as_yesterday(&c.report, yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill);
+                            (c, flagged)
+                        })
+                        .collect();
+                    query.push_values(rows.iter(), |mut row, (c, flagged)| {
+                        let (household, path) = &homes[&c.resident_id];
+                        let path = $crate::domain::UnitPath::from_stored(path.clone());
+                        row.push_bind(c.resident_id)
+                            .push_bind(c.day)
+                            .push_bind(*household)
+                            .push_bind(path.as_str().to_string())
+                            .push_bind(path.county_code().map(str::to_string))
+                            .push_bind(c.report.status.clone())
+                            .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
+                            .push_bind(c.report.location.clone())
+                            .push_bind(c.report.place.clone())
+                            .push_bind(caller.now)
+                            .push_bind(c.via.as_str())
+                            .push_bind(caller.login.clone())
+                            .push_bind(*flagged);
+                    });
+                    query.push(
+                        " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
+                         place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
+                    );
+                    query.build().execute(&mut *tx).await?;
+                    answers.extend(rows.iter().map(|(c, flagged)| $crate::store::CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday: *flagged }));
+                }
+                let residents: Vec<String> = answers.iter().take(100).map(|a| a.resident_id.to_string()).collect();
+                let detail = serde_json::json!({"count": answers.len(), "residents": residents});
+                $crate::store::sql::audit!(tx, caller, "create", "checkins", answers.len(), caller.scope.as_str(), detail);
+                tx.commit().await?;
+                Ok(answers)
+            }
+
+            async fn checkin_token(&self, caller: &$crate::domain::Caller, household: uuid::Uuid, new_token: &str) -> $crate::store::StoreResult<String> {
+                let query = sqlx::query_as::<_, (String, Option<String>)>("SELECT unit_path, checkin_token FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3").bind(household);
+                let (path, token) = $crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or($crate::store::StoreError::NotFound)?;
+                if let Some(token) = token {
+                    return Ok(token);
+                }
+                let mut tx = self.writer.begin().await?;
+                sqlx::query("UPDATE households SET checkin_token = $1 WHERE id = $2 AND checkin_token IS NULL").bind(new_token).bind(household).execute(&mut *tx).await?;
+                $crate::store::sql::audit!(tx, caller, "create", "checkin_link", household, path.as_str(), serde_json::json!({}));
+                let token: String = sqlx::query_scalar("SELECT checkin_token FROM households WHERE id = $1").bind(household).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(token)
+            }
+
+            async fn checkin_household(&self, token: &str, day: chrono::NaiveDate) -> $crate::store::StoreResult<Option<$crate::store::CheckinHousehold>> {
+                let found: Option<(uuid::Uuid, String, String)> = sqlx::query_as("SELECT id, household_no, unit_path FROM households WHERE checkin_token = $1").bind(token).fetch_optional(&self.reader).await?;
+                let Some((id, household_no, path)) = found else { return Ok(None) };
+                let members: Vec<(uuid::Uuid, String, String, Option<uuid::Uuid>)> = sqlx::query_as(
+                    "SELECT r.id, r.name, r.relation, c.resident_id FROM residents r LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = $2 \
+                     WHERE r.household_id = $1 ORDER BY r.birth_date, r.id",
+                )
+                .bind(id)
+                .bind(day)
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(Some($crate::store::CheckinHousehold {
+                    id,
+                    household_no,
+                    unit_path: $crate::domain::UnitPath::from_stored(path),
+                    members: members.into_iter().map(|(id, name, relation, done)| (id, name, relation, done.is_some())).collect(),
+                }))
+            }
+
+            async fn checkin_summary(
+                &self,
+                scope: &$crate::domain::UnitPath,
+                unit: &$crate::domain::UnitCode,
+                day: chrono::NaiveDate,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Option<$crate::store::CheckinSummary>> {
+                let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+                let expected = self.subtree_figures(&unit.path).await?.residents;
+                let query = sqlx::query_as::<_, (i64, Option<i64>)>(
+                    "SELECT COUNT(*), SUM(CASE WHEN same_as_yesterday THEN 1 ELSE 0 END) FROM checkins WHERE day = $3 AND unit_path >= $1 AND unit_path < $2",
+                );
+                let (reported, flagged) = $crate::store::sql::bind_range!(query, unit.path).bind(day).fetch_one(&self.reader).await?;
+                let query = sqlx::query_as::<_, (uuid::Uuid, String, uuid::Uuid, String, String, Option<String>)>(
+                    "SELECT r.id, r.name, r.household_id, h.household_no, h.unit_code, r.phone FROM residents r JOIN households h ON h.id = r.household_id \
+                     LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = $3 WHERE r.unit_path >= $1 AND r.unit_path < $2 AND c.resident_id IS NULL \
+                     ORDER BY r.unit_path, h.household_no, r.birth_date LIMIT $4",
+                );
+                let missing = $crate::store::sql::bind_range!(query, unit.path).bind(day).bind(i64::from(limit.clamp(1, $crate::store::MAX_PAGE))).fetch_all(&self.reader).await?;
+                Ok(Some($crate::store::CheckinSummary {
+                    day,
+                    expected,
+                    reported,
+                    missing_count: (expected - reported).max(0),
+                    flagged: flagged.unwrap_or(0),
+                    missing: missing
+                        .into_iter()
+                        .map(|(resident_id, name, household_id, household_no, unit_code, phone)| $crate::store::Missing {
+                            resident_id,
+                            name,
+                            household_id,
+                            household_no,
+                            unit_code,
+                            phone: phone.as_deref().map($crate::domain::phone::mask),
+                        })
+                        .collect(),
+                }))
+            }
+        }
+
+        impl $store {
+            /// The reports of the day before each check-in's day, by (resident, that day).
+            async fn reports_before<'a>(
+                tx: &mut $crate::store::sql::Tx<$store>,
+                checkins: impl Iterator<Item = &'a $crate::store::NewCheckin>,
+            ) -> $crate::store::StoreResult<std::collections::HashMap<(uuid::Uuid, chrono::NaiveDate), $crate::domain::checkin::Report>> {
+                let wanted: Vec<(uuid::Uuid, chrono::NaiveDate)> = checkins.map(|c| (c.resident_id, c.day)).collect();
+                let mut found = std::collections::HashMap::new();
+                if wanted.is_empty() {
+                    return Ok(found);
+                }
+                let mut query = sqlx::QueryBuilder::new("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id IN (");
+                let mut list = query.separated(", ");
+                for (id, _) in &wanted {
+                    list.push_bind(*id);
+                }
+                query.push(")");
+                let rows: Vec<(uuid::Uuid, chrono::NaiveDate, String, String, String, Option<String>)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                for (id, day, status, symptoms, location, place) in rows {
+                    if let Some(next) = day.succ_opt().filter(|next| wanted.contains(&(id, *next))) {
+                        let report = $crate::domain::checkin::Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place };
+                        found.insert((id, next), report);
+                    }
+                }
+                Ok(found)
+            }
+        }
+    };
+}
+pub(crate) use impl_checkins;
