@@ -41,8 +41,8 @@ CREATE INDEX followups_isolation ON followups (isolation_id, at);
 -- many levels it climbs (grid leader, township, county).
 CREATE TABLE escalation_rules (
     kind          TEXT PRIMARY KEY,
-    delay_minutes INTEGER NOT NULL,
-    steps         INTEGER NOT NULL
+    delay_minutes BIGINT NOT NULL,
+    steps         BIGINT NOT NULL
 );
 INSERT INTO escalation_rules (kind, delay_minutes, steps) VALUES ('followup_missed', 60, 3), ('alert_unacknowledged', 30, 3);
 
@@ -50,7 +50,7 @@ INSERT INTO escalation_rules (kind, delay_minutes, steps) VALUES ('followup_miss
 CREATE TABLE escalations (
     kind      TEXT NOT NULL,
     subject   TEXT NOT NULL,
-    step      INTEGER NOT NULL,
+    step      BIGINT NOT NULL,
     unit_path TEXT COLLATE "C" NOT NULL,
     at        TIMESTAMPTZ NOT NULL,
     alert_id  UUID REFERENCES alerts (id),

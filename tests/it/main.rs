@@ -5,6 +5,7 @@ mod support;
 
 mod api_accounts;
 mod api_checkpoints;
+mod api_isolation;
 mod api_roster;
 mod api_scoping;
 mod api_screening;

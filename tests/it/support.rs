@@ -77,6 +77,11 @@ impl TestClock {
     pub fn advance(&self, by: chrono::Duration) {
         *self.0.lock().unwrap() += by;
     }
+
+    /// Sets the clock to a local Beijing time, `2020-02-01T08:00`.
+    pub fn set(&self, local: &str) {
+        *self.0.lock().unwrap() = wangge::domain::time::parse_time("at", local).unwrap();
+    }
 }
 
 impl Clock for TestClock {
