@@ -51,7 +51,10 @@ impl CheckinInput {
         if day < today - Duration::days(DAYS_BACK) {
             return Err(DomainError::invalid("date", Reason::DateOrder));
         }
-        let status = if self.status.trim().is_empty() { Health::Well } else { Health::parse(&self.status)? };
+        let status = match self.status.trim() {
+            "" => Health::Well,
+            status => Health::parse(status).map_err(|_| DomainError::invalid("status", Reason::OneOf("well unwell")))?,
+        };
         let location = if self.location.trim().is_empty() { Whereabouts::Home } else { Whereabouts::parse(&self.location)? };
         let place = optional_text("where", &self.place, 100)?;
         if location == Whereabouts::Elsewhere && place.is_none() {

@@ -4,6 +4,7 @@
 mod support;
 
 mod api_accounts;
+mod api_checkins;
 mod api_checkpoints;
 mod api_isolation;
 mod api_roster;

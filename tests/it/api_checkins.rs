@@ -1,0 +1,158 @@
+//! Daily check-ins through HTTP with a clock the test moves: one or many, all or nothing,
+//! idempotent retries, the Asia/Shanghai day boundary, the missing list, a household's own
+//! link, and "same as yesterday" flagged.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::api_roster::find_household;
+use crate::both;
+use crate::support::{Db, TestApp, client, sample_roster};
+
+/// Resident ids by name, in the fixture's village 和平社区 and 胜利社区.
+async fn people(t: &TestApp, client: &reqwest::Client) -> std::collections::HashMap<String, String> {
+    let mut all = std::collections::HashMap::new();
+    for (unit, no) in [("150502001001001", "001"), ("150502001001001", "002"), ("150502001001002", "003"), ("150502001001002", "004")] {
+        let id = find_household(t, client, unit, no).await["id"].as_str().unwrap().to_string();
+        let (_, record) = t.get(client, &format!("/api/v1/households/{id}")).await;
+        for r in record["residents"].as_array().unwrap() {
+            all.insert(r["name"].as_str().unwrap().to_string(), r["id"].as_str().unwrap().to_string());
+        }
+    }
+    all
+}
+
+async fn summary(t: &TestApp, client: &reqwest::Client, unit: &str, date: Option<&str>) -> Value {
+    let query = date.map(|d| format!("?date={d}")).unwrap_or_default();
+    let (status, body) = t.get(client, &format!("/api/v1/units/{unit}/checkins{query}")).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn check_ins_count_once_a_day_per_resident(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T09:00");
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let leader = t.client("leader1").await;
+    let ids = people(&t, &leader).await;
+    let member = t.client("member1").await;
+
+    let (status, one) = t.send(&member, Method::POST, "/api/v1/checkins", json!({"resident_id": ids["张三"], "status": "well", "location": "home"})).await;
+    assert_eq!(status, 201, "{one}");
+    assert_eq!(one["items"][0]["day"], "2020-02-01");
+    let batch = json!([
+        {"resident_id": ids["李四"]},
+        {"resident_id": ids["巴特尔"], "status": "unwell", "symptoms": ["cough"], "location": "elsewhere", "where": "旗医院"},
+    ]);
+    let (status, many) = t.send(&member, Method::POST, "/api/v1/checkins", batch.clone()).await;
+    assert_eq!(status, 201, "{many}");
+    assert_eq!(many["items"].as_array().unwrap().len(), 2);
+    let (status, _) = t.send(&member, Method::POST, "/api/v1/checkins", batch).await;
+    assert_eq!(status, 201, "a retried batch changes nothing");
+
+    // All or nothing: a resident outside the member's group, a bad word, a missing place.
+    let (status, refused) = t
+        .send(&member, Method::POST, "/api/v1/checkins", json!([{"resident_id": ids["其木格"]}, {"resident_id": ids["王五"]}]))
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!((refused["errors"][0]["row"].as_i64(), refused["errors"][0]["column"].as_str()), (Some(2), Some("resident_id")));
+    let (status, refused) = t
+        .send(&member, Method::POST, "/api/v1/checkins", json!([{"resident_id": ids["其木格"], "status": "sick"}, {"resident_id": ids["其木格"], "location": "elsewhere"}]))
+        .await;
+    assert_eq!(status, 422);
+    let rows: Vec<(i64, &str)> = refused["errors"].as_array().unwrap().iter().map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap())).collect();
+    assert_eq!(rows, [(1, "status"), (2, "where")]);
+    let (status, _) = t.send(&member, Method::POST, "/api/v1/checkins", json!({"resident_id": ids["张三"], "date": "2020-02-02"})).await;
+    assert_eq!(status, 422, "not for tomorrow");
+
+    let group = summary(&t, &leader, "150502001001001", None).await;
+    assert_eq!((group["expected"].as_i64(), group["reported"].as_i64(), group["missing_count"].as_i64()), (Some(4), Some(3), Some(1)), "{group}");
+    assert_eq!(group["missing"][0]["name"], "其木格");
+    assert!(group["missing"][0]["phone"].as_str().unwrap().contains("****"), "masked");
+    let village = summary(&t, &leader, "150502001001", None).await;
+    assert_eq!((village["expected"].as_i64(), village["reported"].as_i64()), (Some(6), Some(3)));
+
+    // The day ends at midnight in Beijing, not in UTC.
+    t.clock.set("2020-02-01T23:59");
+    let member = t.client("member1").await;
+    t.send(&member, Method::POST, "/api/v1/checkins", json!({"resident_id": ids["其木格"]})).await;
+    assert_eq!(summary(&t, &member, "150502001001001", None).await["missing_count"], 0);
+    t.clock.set("2020-02-02T00:00");
+    let leader = t.client("leader1").await;
+    let today = summary(&t, &leader, "150502001001001", None).await;
+    assert_eq!((today["day"].as_str(), today["reported"].as_i64()), (Some("2020-02-02"), Some(0)));
+    assert_eq!(summary(&t, &leader, "150502001001001", Some("2020-02-01")).await["reported"], 4);
+
+    let leader2 = t.client("leader2").await;
+    assert_eq!(t.get(&leader2, "/api/v1/units/150502001001/checkins").await.0, 404);
+    let (status, _) = t.send(&leader2, Method::POST, "/api/v1/checkins", json!({"resident_id": ids["张三"]})).await;
+    assert_eq!(status, 422, "a resident out of scope is a row not found");
+}
+both!(check_ins_count_once_a_day_per_resident);
+
+/// Posts a household's check-in form: every member well at home, opened `seconds` ago.
+async fn household_form(t: &TestApp, token: &str, members: &[String], seconds: i64) -> (u16, String) {
+    let opened = t.clock_now() - seconds;
+    let mut form = vec![("opened_at".to_string(), opened.to_string())];
+    for (i, id) in members.iter().enumerate() {
+        form.push((format!("resident_{i}"), id.clone()));
+        form.push((format!("status_{i}"), "well".into()));
+        form.push((format!("location_{i}"), "home".into()));
+    }
+    let response = client("zh").post(t.url(&format!("/c/{token}"))).form(&form).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+impl TestApp {
+    fn clock_now(&self) -> i64 {
+        use wangge::app::Clock;
+        self.clock.now().timestamp()
+    }
+}
+
+async fn a_household_checks_in_through_its_link(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T09:00");
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let member = t.client("member1").await;
+    let household = find_household(&t, &member, "150502001001001", "002").await["id"].as_str().unwrap().to_string();
+    let (status, link) = t.send(&member, Method::POST, &format!("/api/v1/households/{household}/checkin-link"), json!({})).await;
+    assert_eq!(status, 200, "{link}");
+    let token = link["token"].as_str().unwrap().to_string();
+    assert!(link["url"].as_str().unwrap().ends_with(&format!("/c/{token}")));
+    let (_, again) = t.send(&member, Method::POST, &format!("/api/v1/households/{household}/checkin-link"), json!({})).await;
+    assert_eq!(again["token"], token.as_str(), "one link per household");
+
+    let page = client("zh").get(t.url(&format!("/c/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("巴特尔") && page.contains("其木格"));
+    assert!(!page.contains("张三"), "only this household's members");
+    let leader = t.client("leader1").await;
+    let (_, record) = t.get(&leader, &format!("/api/v1/households/{household}")).await;
+    let members: Vec<String> = record["residents"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    assert!(!page.contains(record["residents"][0]["id_number"].as_str().unwrap()), "no ID numbers on a public page");
+
+    let (status, body) = household_form(&t, &token, &members, 40).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("id=\"checked-in\""));
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 2);
+
+    // Someone else's resident through this household's link: refused, nothing stored.
+    let zhang = find_household(&t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
+    let (_, zhang_record) = t.get(&leader, &format!("/api/v1/households/{zhang}")).await;
+    let outsider = vec![zhang_record["residents"][0]["id"].as_str().unwrap().to_string()];
+    let (status, _) = household_form(&t, &token, &outsider, 40).await;
+    assert_eq!(status, 404);
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 2);
+    assert_eq!(client("zh").get(t.url("/c/0000000000000000000000ff")).send().await.unwrap().status(), 404);
+
+    // The next day: the same answers in two seconds are flagged; read and sent in 40, not.
+    t.clock.set("2020-02-02T09:00");
+    household_form(&t, &token, &members, 2).await;
+    let leader = t.client("leader1").await;
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["flagged"], 2);
+    household_form(&t, &token, &members, 40).await;
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["flagged"], 0, "a considered resubmission replaces it");
+}
+both!(a_household_checks_in_through_its_link);
