@@ -258,3 +258,57 @@ async fn a_grid_leader_clears_a_fever_alert_and_screens_households_on_a_phone() 
     client.close().await.unwrap();
     result
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_household_head_checks_in_four_people_and_the_missing_list_shrinks() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    let id = |n| crate::support::id_number("150502", n);
+    let roster = crate::support::roster_csv(&[
+        ("010", "乌力吉", &id(41), "户主", "13812340001", "150502001001001", "常住"),
+        ("010", "萨仁", &id(42), "配偶", "", "150502001001001", "常住"),
+        ("010", "宝音", &id(43), "子", "", "150502001001001", "常住"),
+        ("010", "图雅", &id(44), "女", "", "150502001001001", "常住"),
+        ("011", "王五", &id(45), "户主", "", "150502001001001", "常住"),
+    ]);
+    assert_eq!(t.upload_roster(&admin, "150502001001001", "text/csv", roster.into_bytes()).await.0, 200);
+    let member = t.client("member1").await;
+    let household = crate::api_roster::find_household(&t, &member, "150502001001001", "010").await["id"].as_str().unwrap().to_string();
+    let (_, link) = t.send(&member, reqwest::Method::POST, &format!("/api/v1/households/{household}/checkin-link"), json!({})).await;
+    let token = link["token"].as_str().unwrap().to_string();
+    let (_, before) = t.get(&member, "/api/v1/units/150502001001001/checkins").await;
+    assert_eq!(before["missing_count"], 5);
+
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        client.goto(&t.url(&format!("/c/{token}"))).await.unwrap();
+        assert_eq!(client.find_all(Locator::Css("fieldset.member")).await.unwrap().len(), 4);
+        no_sideways_scroll(&client, "check-in form").await;
+        screenshot(&client, "checkin").await;
+        // One of them is away: elsewhere, and where.
+        client.find(Locator::Css("input[name=location_2][value=elsewhere]")).await.unwrap().click().await.unwrap();
+        client.find(Locator::Css("input[name=where_2]")).await.unwrap().send_keys("通辽市医院陪护").await.unwrap();
+        client.find(Locator::Css("#checkin-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#checked-in")).await.expect("checked in");
+        assert_eq!(client.find_all(Locator::Css("span.ok")).await.unwrap().len(), 4, "each member shows as reported today");
+        screenshot(&client, "checked-in").await;
+
+        // The grid member's list of who has not reported: only 王五 is left.
+        client.goto(&t.url("/login?next=/units/150502001001001/checkins")).await.unwrap();
+        let form = client.form(Locator::Css("form.stack")).await.unwrap();
+        form.set_by_name("login", "member1").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        wait_for_path(&client, "/units/150502001001001/checkins").await;
+        assert_eq!(text(&client, "#fig-missing").await, "1");
+        let missing = text(&client, "#missing").await;
+        assert!(missing.contains("王五") && !missing.contains("乌力吉"), "{missing}");
+        no_sideways_scroll(&client, "missing list").await;
+        screenshot(&client, "missing").await;
+        // 王五 has no phone: the member asks and ticks.
+        client.find(Locator::Css("#missing form button")).await.unwrap().click().await.unwrap();
+        eventually(&client, "#fig-missing", "0").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
