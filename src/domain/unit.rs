@@ -89,6 +89,22 @@ impl UnitPath {
         self.codes().count()
     }
 
+    /// The deepest unit containing all of `paths` (the root for none).
+    pub fn common<'a>(paths: impl IntoIterator<Item = &'a UnitPath>) -> UnitPath {
+        let mut common: Option<Vec<&str>> = None;
+        for path in paths {
+            let codes: Vec<&str> = path.codes().collect();
+            common = Some(match common {
+                None => codes,
+                Some(prefix) => prefix.into_iter().zip(codes).take_while(|(a, b)| a == b).map(|(a, _)| a).collect(),
+            });
+        }
+        match common {
+            Some(codes) if !codes.is_empty() => UnitPath(format!("/{}/", codes.join("/"))),
+            _ => UnitPath::root(),
+        }
+    }
+
     /// The county (旗县) a unit belongs to: the third code on its path, if any. Large
     /// tables carry it so that a region can later be distributed by county.
     pub fn county_code(&self) -> Option<&str> {
@@ -188,6 +204,15 @@ impl NewUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_common_unit_of_paths() {
+        let a = UnitPath("/15/1505/150502/150502001/".into());
+        let b = UnitPath("/15/1505/150502/150502002/".into());
+        assert_eq!(UnitPath::common([&a, &b]).as_str(), "/15/1505/150502/");
+        assert_eq!(UnitPath::common([&a]).as_str(), a.as_str());
+        assert_eq!(UnitPath::common([]).as_str(), "/");
+    }
 
     fn path(codes: &[&str]) -> UnitPath {
         codes.iter().fold(UnitPath::root(), |p, c| p.child(&UnitCode::parse(c).unwrap()))

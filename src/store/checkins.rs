@@ -71,4 +71,20 @@ pub trait CheckinStore {
     async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>>;
 }
 
+/// Check-ins checked against the scope, waiting for the group committer: each with its
+/// household and path.
+pub(crate) struct CheckinJob {
+    pub caller: Caller,
+    pub rows: Vec<(NewCheckin, Uuid, UnitPath)>,
+    pub reply: tokio::sync::oneshot::Sender<StoreResult<Vec<CheckedIn>>>,
+}
+
+impl super::sql::Job for CheckinJob {
+    type Answer = Vec<CheckedIn>;
+
+    fn reply(self, answer: StoreResult<Vec<CheckedIn>>) {
+        let _ = self.reply.send(answer);
+    }
+}
+
 pub(crate) use super::checkins_sql::impl_checkins;

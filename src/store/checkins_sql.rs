@@ -37,50 +37,15 @@ macro_rules! impl_checkins {
                 }
                 let mut rows: Vec<usize> = latest.into_values().collect();
                 rows.sort();
-                let mut tx = self.writer.begin().await?;
-                let mut answers = Vec::with_capacity(rows.len());
-                for chunk in rows.chunks($crate::store::sql::CHUNK) {
-                    let yesterday = Self::reports_before(&mut tx, chunk.iter().map(|i| &checkins[*i])).await?;
-                    let mut query = sqlx::QueryBuilder::new(
-                        "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
-                    );
-                    let rows: Vec<(&$crate::store::NewCheckin, bool)> = chunk
-                        .iter()
-                        .map(|i| {
-                            let c = &checkins[*i];
-                            let flagged = $crate::domain::checkin::same_as_yesterday(&c.report, yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill);
-                            (c, flagged)
-                        })
-                        .collect();
-                    query.push_values(rows.iter(), |mut row, (c, flagged)| {
-                        let (household, path) = &homes[&c.resident_id];
-                        let path = $crate::domain::UnitPath::from_stored(path.clone());
-                        row.push_bind(c.resident_id)
-                            .push_bind(c.day)
-                            .push_bind(*household)
-                            .push_bind(path.as_str().to_string())
-                            .push_bind(path.county_code().map(str::to_string))
-                            .push_bind(c.report.status.clone())
-                            .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
-                            .push_bind(c.report.location.clone())
-                            .push_bind(c.report.place.clone())
-                            .push_bind(caller.now)
-                            .push_bind(c.via.as_str())
-                            .push_bind(caller.login.clone())
-                            .push_bind(*flagged);
-                    });
-                    query.push(
-                        " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
-                         place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
-                    );
-                    query.build().execute(&mut *tx).await?;
-                    answers.extend(rows.iter().map(|(c, flagged)| $crate::store::CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday: *flagged }));
-                }
-                let residents: Vec<String> = answers.iter().take(100).map(|a| a.resident_id.to_string()).collect();
-                let detail = serde_json::json!({"count": answers.len(), "residents": residents});
-                $crate::store::sql::audit!(tx, caller, "create", "checkins", answers.len(), caller.scope.as_str(), detail);
-                tx.commit().await?;
-                Ok(answers)
+                let rows: Vec<($crate::store::NewCheckin, uuid::Uuid, $crate::domain::UnitPath)> = rows
+                    .into_iter()
+                    .map(|i| {
+                        let (household, path) = &homes[&checkins[i].resident_id];
+                        (checkins[i].clone(), *household, $crate::domain::UnitPath::from_stored(path.clone()))
+                    })
+                    .collect();
+                let job = |reply| $crate::store::checkins::CheckinJob { caller: caller.clone(), rows, reply };
+                $crate::store::sql::submit!(self, checkins, Self::write_checkins, job)
             }
 
             async fn checkin_token(&self, caller: &$crate::domain::Caller, household: uuid::Uuid, new_token: &str) -> $crate::store::StoreResult<String> {
@@ -157,6 +122,57 @@ macro_rules! impl_checkins {
         }
 
         impl $store {
+            /// Writes the check-ins of a group of requests in one transaction (see
+            /// `commit_in_groups`), one audit entry for each request.
+            async fn write_checkins(
+                writer: sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
+                jobs: &[$crate::store::checkins::CheckinJob],
+            ) -> $crate::store::StoreResult<Vec<Vec<$crate::store::CheckedIn>>> {
+                let mut tx = writer.begin().await?;
+                let mut answers = Vec::with_capacity(jobs.len());
+                for job in jobs {
+                    let mut answer = Vec::with_capacity(job.rows.len());
+                    for chunk in job.rows.chunks($crate::store::sql::CHUNK) {
+                        let yesterday = Self::reports_before(&mut tx, chunk.iter().map(|(c, ..)| c)).await?;
+                        let mut query = sqlx::QueryBuilder::new(
+                            "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
+                        );
+                        let flagged: Vec<bool> = chunk
+                            .iter()
+                            .map(|(c, ..)| $crate::domain::checkin::same_as_yesterday(&c.report, yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill))
+                            .collect();
+                        query.push_values(chunk.iter().zip(&flagged), |mut row, ((c, household, path), flagged)| {
+                            row.push_bind(c.resident_id)
+                                .push_bind(c.day)
+                                .push_bind(*household)
+                                .push_bind(path.as_str().to_string())
+                                .push_bind(path.county_code().map(str::to_string))
+                                .push_bind(c.report.status.clone())
+                                .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
+                                .push_bind(c.report.location.clone())
+                                .push_bind(c.report.place.clone())
+                                .push_bind(job.caller.now)
+                                .push_bind(c.via.as_str())
+                                .push_bind(job.caller.login.clone())
+                                .push_bind(*flagged);
+                        });
+                        query.push(
+                            " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
+                             place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
+                        );
+                        query.build().execute(&mut *tx).await?;
+                        answer.extend(chunk.iter().zip(flagged).map(|((c, ..), flagged)| $crate::store::CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday: flagged }));
+                    }
+                    let residents: Vec<String> = answer.iter().take(100).map(|a| a.resident_id.to_string()).collect();
+                    let detail = serde_json::json!({"count": answer.len(), "residents": residents});
+                    let at = $crate::domain::UnitPath::common(job.rows.iter().map(|(_, _, p)| p));
+                    $crate::store::sql::audit!(tx, job.caller, "create", "checkins", answer.len(), at.as_str(), detail);
+                    answers.push(answer);
+                }
+                tx.commit().await?;
+                Ok(answers)
+            }
+
             /// The reports of the day before each check-in's day, by (resident, that day).
             async fn reports_before<'a>(
                 tx: &mut $crate::store::sql::Tx<$store>,

@@ -223,6 +223,14 @@ pub(crate) struct PassageJob {
     pub reply: tokio::sync::oneshot::Sender<StoreResult<Passage>>,
 }
 
+impl super::sql::Job for PassageJob {
+    type Answer = Passage;
+
+    fn reply(self, answer: StoreResult<Passage>) {
+        let _ = self.reply.send(answer);
+    }
+}
+
 /// A person as a passage names them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct PersonRow {

@@ -6,18 +6,8 @@ macro_rules! impl_passages {
         impl $crate::store::PassageStore for $store {
             async fn log_passage(&self, caller: &$crate::domain::Caller, passage: &$crate::store::NewPassage, fever: $crate::domain::Temperature) -> $crate::store::StoreResult<$crate::store::Passage> {
                 let checkpoint = self.checkpoint(&caller.scope, passage.checkpoint_id).await?.ok_or($crate::store::StoreError::NotFound)?;
-                let queue = self
-                    .passages
-                    .get_or_init(|| async {
-                        let (sender, receiver) = tokio::sync::mpsc::channel(4 * $crate::store::sql::GROUP_COMMIT);
-                        tokio::spawn(Self::commit_passages(self.writer.clone(), receiver));
-                        sender
-                    })
-                    .await;
-                let (reply, answer) = tokio::sync::oneshot::channel();
-                let job = $crate::store::checkpoints::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
-                queue.send(job).await.map_err(|_| $crate::store::StoreError::WriterStopped)?;
-                answer.await.map_err(|_| $crate::store::StoreError::WriterStopped)?
+                let job = |reply| $crate::store::checkpoints::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
+                $crate::store::sql::submit!(self, passages, Self::write_passages, job)
             }
 
             async fn passages(
@@ -383,34 +373,9 @@ macro_rules! impl_passages {
                 Ok(Some(person))
             }
 
-            /// The group committer: takes the passages waiting, writes them in one transaction
-            /// (one sync of the log for all of them), and only then answers each request.
-            async fn commit_passages(
-                writer: sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
-                mut queue: tokio::sync::mpsc::Receiver<$crate::store::checkpoints::PassageJob>,
-            ) {
-                let mut jobs = Vec::with_capacity($crate::store::sql::GROUP_COMMIT);
-                while queue.recv_many(&mut jobs, $crate::store::sql::GROUP_COMMIT).await > 0 {
-                    let results: Vec<$crate::store::StoreResult<$crate::store::Passage>> = match Self::write_passages(&writer, &jobs).await {
-                        Ok(written) => written.into_iter().map(Ok).collect(),
-                        Err(_) => {
-                            // One passage that cannot be written must not fail the others:
-                            // each again alone, in a transaction of its own.
-                            let mut alone = Vec::with_capacity(jobs.len());
-                            for job in &jobs {
-                                alone.push(Self::write_passages(&writer, std::slice::from_ref(job)).await.map(|mut one| one.remove(0)));
-                            }
-                            alone
-                        }
-                    };
-                    for (job, result) in jobs.drain(..).zip(results) {
-                        let _ = job.reply.send(result);
-                    }
-                }
-            }
-
+            /// Writes a group of passages in one transaction (see `commit_in_groups`).
             async fn write_passages(
-                writer: &sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
+                writer: sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
                 jobs: &[$crate::store::checkpoints::PassageJob],
             ) -> $crate::store::StoreResult<Vec<$crate::store::Passage>> {
                 let mut tx = writer.begin().await?;

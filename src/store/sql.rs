@@ -9,19 +9,70 @@ pub struct SqlStore<DB: Database> {
     pub(crate) writer: Pool<DB>,
     /// Background work of the backend (SQLite's checkpointer), stopped with the store.
     pub(crate) _background: Vec<AbortOnDrop>,
-    /// The queue of passages waiting for the group committer, started on first use.
+    /// The queues of writes waiting for their group committer, each started on first use.
     pub(crate) passages: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<super::checkpoints::PassageJob>>,
+    pub(crate) checkins: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<super::checkins::CheckinJob>>,
 }
 
 impl<DB: Database> SqlStore<DB> {
     pub(crate) fn new(reader: Pool<DB>, writer: Pool<DB>, background: Vec<AbortOnDrop>) -> SqlStore<DB> {
-        SqlStore { reader, writer, _background: background, passages: tokio::sync::OnceCell::new() }
+        SqlStore { reader, writer, _background: background, passages: tokio::sync::OnceCell::new(), checkins: tokio::sync::OnceCell::new() }
     }
 }
 
 /// The most writes one group commit takes: enough to absorb a burst, few enough that the
 /// first in the batch does not wait long for the last.
 pub(crate) const GROUP_COMMIT: usize = 128;
+
+/// A write waiting for a group committer, and the channel its answer goes back on.
+pub(crate) trait Job: Send + 'static {
+    type Answer: Send;
+    fn reply(self, answer: super::StoreResult<Self::Answer>);
+}
+
+pub(crate) type Written<'a, A> = std::pin::Pin<Box<dyn std::future::Future<Output = super::StoreResult<Vec<A>>> + Send + 'a>>;
+
+/// Group commit: takes every job waiting, writes them in one transaction (`write`, one sync
+/// of the log for all), and only then answers each. If the group fails, each job is written
+/// again alone, so that one bad write does not fail the others.
+pub(crate) async fn commit_in_groups<J: Job>(mut queue: tokio::sync::mpsc::Receiver<J>, write: impl for<'a> Fn(&'a [J]) -> Written<'a, J::Answer>) {
+    let mut jobs = Vec::with_capacity(GROUP_COMMIT);
+    while queue.recv_many(&mut jobs, GROUP_COMMIT).await > 0 {
+        let answers: Vec<super::StoreResult<J::Answer>> = match write(&jobs).await {
+            Ok(written) => written.into_iter().map(Ok).collect(),
+            Err(_) => {
+                let mut alone = Vec::with_capacity(jobs.len());
+                for job in jobs.chunks(1) {
+                    alone.push(write(job).await.and_then(|mut one| one.pop().ok_or(super::StoreError::WriterStopped)));
+                }
+                alone
+            }
+        };
+        for (job, answer) in jobs.drain(..).zip(answers) {
+            job.reply(answer);
+        }
+    }
+}
+
+/// Hands a job to a store's group committer, starting it on first use, and waits for the
+/// answer (given after the commit).
+macro_rules! submit {
+    ($self:expr, $queue:ident, $write:path, $job:expr) => {{
+        let queue = $self
+            .$queue
+            .get_or_init(|| async {
+                let (sender, receiver) = tokio::sync::mpsc::channel(4 * $crate::store::sql::GROUP_COMMIT);
+                let writer = $self.writer.clone();
+                tokio::spawn($crate::store::sql::commit_in_groups(receiver, move |jobs| Box::pin($write(writer.clone(), jobs))));
+                sender
+            })
+            .await;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        queue.send($job(reply)).await.map_err(|_| $crate::store::StoreError::WriterStopped)?;
+        answer.await.map_err(|_| $crate::store::StoreError::WriterStopped)?
+    }};
+}
+pub(crate) use submit;
 
 pub(crate) struct AbortOnDrop(pub tokio::task::AbortHandle);
 
