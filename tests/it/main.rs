@@ -12,5 +12,6 @@ mod api_scoping;
 mod api_screening;
 mod browser;
 mod cli;
+mod durability;
 mod pages;
 mod store_contract;
