@@ -1,0 +1,219 @@
+//! The check-in benchmark (not a test), against a Tongliao-scale SQLite database (640,000
+//! households, ~2.5 M residents):
+//!
+//! 1. the server's requests per second on an endpoint that does nothing (`/api/v1/health`);
+//! 2. single check-ins over HTTP per second, and their latency, from many clients at once;
+//! 3. the batch endpoint's rows per second (1,000 rows a request);
+//! 4. raw SQLite inserts per second of the same rows in one transaction, with the same
+//!    durability (WAL, synchronous = FULL).
+//!
+//! Targets: (2) ≥ 50 % of (1); (3) ≥ 50 % of (4).
+//!
+//!     cargo bench --bench checkins
+//!     WANGGE_BENCH_SCALE=small cargo bench --bench checkins   # the small demo, for a quick look
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wangge::app::demo::{self, Scale};
+use wangge::app::{App, accounts};
+use wangge::domain::UnitPath;
+
+const PASSWORD: &str = "benchmark password";
+const CLIENTS: usize = 64;
+const SECONDS: u64 = 10;
+
+fn main() {
+    let scale = match std::env::var("WANGGE_BENCH_SCALE").as_deref() {
+        Ok("small") => Scale::Small,
+        _ => Scale::Tongliao,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("bench.db").display());
+    let started = Instant::now();
+    let residents = runtime.block_on(setup(&url, scale));
+    println!("database: {} residents to check in, built in {:.0} s", residents.len(), started.elapsed().as_secs_f64());
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Server::start(&url, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let (floor, singles, batch) = runtime.block_on(async {
+        let client = login(&base).await;
+        let floor = hammer(&client, &base, "do-nothing endpoint GET /api/v1/health", |_| None).await;
+        let residents = Arc::new(residents.clone());
+        let singles = {
+            let residents = residents.clone();
+            hammer(&client, &base, "single check-ins POST /api/v1/checkins", move |n| Some(json!({"resident_id": residents[n % residents.len()]}))).await
+        };
+        let batch = batches(&client, &base, &residents).await;
+        (floor, singles, batch)
+    });
+    drop(server);
+    let raw = runtime.block_on(raw_inserts(&url, &residents));
+    println!("\nsingle check-ins / do-nothing endpoint: {:.0} %", singles / floor * 100.0);
+    println!("batch rows / raw inserts: {:.0} %", batch / raw * 100.0);
+}
+
+/// Divisions, villager groups and the roster at the scale, and an HQ account over the city;
+/// returns the residents of the first county.
+async fn setup(url: &str, scale: Scale) -> Vec<String> {
+    let app = App::open(url).await.unwrap();
+    demo::load(&app, scale, &|_, _| {}).await.unwrap();
+    let root = app.system_caller(UnitPath::root());
+    let user = accounts::NewUser { login: "bench", password: PASSWORD, role: "hq", unit_code: "1505", display_name: "" };
+    accounts::add_user(&app, &root, user).await.unwrap();
+    drop(app);
+    // The people to check in, straight from the database: the first 100,000 (or all).
+    let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM residents ORDER BY unit_path LIMIT 100000").fetch_all(&pool).await.unwrap();
+    ids.into_iter().map(|id| id.to_string()).collect()
+}
+
+async fn login(base: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(256).build().unwrap();
+    let started = Instant::now();
+    while client.get(format!("{base}/api/v1/health")).send().await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let response = client.post(format!("{base}/api/v1/login")).json(&json!({"login": "bench", "password": PASSWORD})).send().await.unwrap();
+    assert!(response.status().is_success());
+    client
+}
+
+/// `CLIENTS` clients send requests for `SECONDS`; prints and returns requests per second.
+async fn hammer(client: &reqwest::Client, base: &str, what: &str, body: impl Fn(usize) -> Option<serde_json::Value> + Send + Sync + 'static) -> f64 {
+    let body = Arc::new(body);
+    let deadline = Instant::now() + Duration::from_secs(SECONDS);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..CLIENTS {
+        let (client, base, body) = (client.clone(), base.to_string(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut n = worker;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let response = match body(n) {
+                    Some(json) => client.post(format!("{base}/api/v1/checkins")).json(&json).send().await.unwrap(),
+                    None => client.get(format!("{base}/api/v1/health")).send().await.unwrap(),
+                };
+                assert!(response.status().is_success(), "{}", response.status());
+                response.bytes().await.unwrap();
+                times.push(sent.elapsed());
+                n += CLIENTS;
+            }
+            times
+        }));
+    }
+    let mut times = Vec::new();
+    for task in tasks {
+        times.extend(task.await.unwrap());
+    }
+    let rate = times.len() as f64 / started.elapsed().as_secs_f64();
+    times.sort();
+    let pick = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3;
+    println!("{what}, {CLIENTS} clients: {rate:.0} requests/s, p50 {:.1} ms, p99 {:.1} ms", pick(0.5), pick(0.99));
+    rate
+}
+
+/// Batches of 1,000 rows from 4 clients: rows per second.
+async fn batches(client: &reqwest::Client, base: &str, residents: &Arc<Vec<String>>) -> f64 {
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    let per_client = residents.len() / 4;
+    for worker in 0..4 {
+        let (client, base, residents) = (client.clone(), base.to_string(), residents.clone());
+        tasks.push(tokio::spawn(async move {
+            let mine = &residents[worker * per_client..(worker + 1) * per_client];
+            let mut rows = 0;
+            for chunk in mine.chunks(1_000) {
+                let body: Vec<serde_json::Value> = chunk.iter().map(|id| json!({"resident_id": id, "status": "well", "location": "home"})).collect();
+                let response = client.post(format!("{base}/api/v1/checkins")).json(&body).send().await.unwrap();
+                assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+                rows += chunk.len();
+            }
+            rows
+        }));
+    }
+    let mut rows = 0;
+    for task in tasks {
+        rows += task.await.unwrap();
+    }
+    let rate = rows as f64 / started.elapsed().as_secs_f64();
+    println!("batch check-ins, 1,000 rows a request, 4 clients: {rows} rows at {rate:.0} rows/s");
+    rate
+}
+
+/// The same rows straight into SQLite in one transaction (for tomorrow, so none conflict),
+/// with the server's durability settings: the ceiling for the batch endpoint.
+async fn raw_inserts(url: &str, residents: &[String]) -> f64 {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+    let options: SqliteConnectOptions = url.parse::<SqliteConnectOptions>().unwrap().journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let homes: Vec<(uuid::Uuid, uuid::Uuid, String)> = {
+        let mut all = Vec::new();
+        for chunk in residents.chunks(500) {
+            let mut query = sqlx::QueryBuilder::new("SELECT id, household_id, unit_path FROM residents WHERE id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(id.parse::<uuid::Uuid>().unwrap());
+            }
+            query.push(")");
+            all.extend(query.build_query_as::<(uuid::Uuid, uuid::Uuid, String)>().fetch_all(&pool).await.unwrap());
+        }
+        all
+    };
+    let day = wangge::domain::time::local_date(chrono::Utc::now()) + chrono::Duration::days(1);
+    let now = chrono::Utc::now();
+    let started = Instant::now();
+    let mut tx = pool.begin().await.unwrap();
+    for chunk in homes.chunks(500) {
+        let mut query = sqlx::QueryBuilder::new("INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ");
+        query.push_values(chunk, |mut row, (id, household, path)| {
+            row.push_bind(*id)
+                .push_bind(day)
+                .push_bind(*household)
+                .push_bind(path.clone())
+                .push_bind("150502")
+                .push_bind("well")
+                .push_bind("[]")
+                .push_bind("home")
+                .push_bind(Option::<String>::None)
+                .push_bind(now)
+                .push_bind("batch")
+                .push_bind("bench")
+                .push_bind(false);
+        });
+        query.build().execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let rate = homes.len() as f64 / started.elapsed().as_secs_f64();
+    println!("raw SQLite inserts of the same rows, one transaction: {} rows at {rate:.0} rows/s", homes.len());
+    rate
+}
+
+struct Server(Child);
+
+impl Server {
+    fn start(url: &str, port: u16) -> Server {
+        let child = Command::new(env!("CARGO_BIN_EXE_wangge"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env("WANGGE_DATABASE_URL", url)
+            .env("WANGGE_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        Server(child)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
