@@ -79,3 +79,42 @@ CREATE INDEX checkins_day_path ON checkins (day, unit_path);
 -- The household's own check-in link (/c/{token}), made when first asked for.
 ALTER TABLE households ADD COLUMN checkin_token TEXT;
 CREATE UNIQUE INDEX households_checkin_token ON households (checkin_token);
+
+-- 三个制度: an organisation (a bureau, a school) reports daily for its staff, and staff for
+-- their relatives. Its people need not live in the grid, so they are its own list.
+CREATE TABLE organisations (
+    id         BLOB PRIMARY KEY,
+    unit_code  TEXT NOT NULL REFERENCES units (code),
+    unit_path  TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX organisations_path ON organisations (unit_path);
+
+CREATE TABLE org_members (
+    id          BLOB PRIMARY KEY,
+    org_id      BLOB NOT NULL REFERENCES organisations (id),
+    unit_path   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    id_number   TEXT,
+    phone       TEXT,
+    relative_of BLOB REFERENCES org_members (id),
+    relation    TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX org_members_org ON org_members (org_id);
+
+CREATE TABLE org_checkins (
+    member_id BLOB NOT NULL REFERENCES org_members (id),
+    day       TEXT NOT NULL,
+    org_id    BLOB NOT NULL REFERENCES organisations (id),
+    status    TEXT NOT NULL,
+    symptoms  TEXT NOT NULL,
+    location  TEXT NOT NULL,
+    place     TEXT,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    PRIMARY KEY (member_id, day)
+);
+CREATE INDEX org_checkins_org_day ON org_checkins (org_id, day);

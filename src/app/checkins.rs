@@ -134,3 +134,97 @@ pub fn day(app: &App, raw: Option<&str>) -> Result<NaiveDate, DomainError> {
         Some(date) => parse_date("date", date),
     }
 }
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OrganisationInput {
+    pub id: Option<Uuid>,
+    pub unit_code: String,
+    pub name: String,
+    /// bureau, school, company, … as the unit calls itself.
+    pub kind: String,
+}
+
+pub async fn create_organisation(app: &App, caller: &Caller, input: &OrganisationInput) -> Result<crate::store::Organisation, AppError> {
+    caller.require(caller.role.writes_roster(), "register organisations")?;
+    let unit = crate::domain::UnitCode::parse(&input.unit_code)?;
+    let name = crate::domain::error::text("name", &input.name, 100)?;
+    let kind = crate::domain::error::text("kind", &input.kind, 30)?;
+    Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), &unit, &name, &kind).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MemberInput {
+    pub id: Option<Uuid>,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub relative_of: Option<Uuid>,
+    pub relation: String,
+}
+
+/// Staff (and relatives of staff) an organisation reports for: all of them, or none.
+pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[MemberInput]) -> Result<usize, AppError> {
+    caller.require(caller.role.screens(), "list an organisation's staff")?;
+    let mut members = Vec::new();
+    let mut errors = Vec::new();
+    for (i, m) in inputs.iter().enumerate() {
+        let parsed = (|| {
+            Ok::<_, DomainError>(crate::store::NewMember {
+                id: m.id.unwrap_or_else(Uuid::now_v7),
+                name: crate::domain::error::person_name("name", &m.name)?,
+                id_number: match m.id_number.trim() {
+                    "" => None,
+                    id => Some(crate::domain::IdNumber::parse(id)?),
+                },
+                phone: match m.phone.trim() {
+                    "" => None,
+                    phone => Some(crate::domain::Phone::parse(phone)?),
+                },
+                relative_of: m.relative_of,
+                relation: optional_text("relation", &m.relation, 20)?,
+            })
+        })();
+        match parsed {
+            Ok(member) => members.push(member),
+            Err(err) => errors.push(RowError::field(i + 1, err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    Ok(app.store.add_members(caller, org, &members).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OrgCheckinInput {
+    pub member_id: Option<Uuid>,
+    #[serde(flatten)]
+    pub report: CheckinInput,
+}
+
+/// An organisation's daily report for its staff and their relatives: all rows, or none.
+pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&str>, inputs: &[OrgCheckinInput]) -> Result<usize, AppError> {
+    caller.require(caller.role.screens(), "report check-ins")?;
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        // The report's own checks, with a stand-in resident: the member is checked by storage.
+        let mut report = input.report.clone();
+        report.resident_id = Some(Uuid::nil());
+        report.date = date.unwrap_or_default().to_string();
+        match (input.member_id, report.parse(caller, Via::Batch, None)) {
+            (Some(member), Ok(parsed)) => reports.push((member, parsed.report, parsed.day)),
+            (None, _) => errors.push(RowError::field(i + 1, DomainError::invalid("member_id", Reason::Empty))),
+            (_, Err(err)) => errors.push(RowError::field(i + 1, err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    let day = day(app, date)?;
+    let reports: Vec<(Uuid, Report)> = reports.into_iter().map(|(m, r, _)| (m, r)).collect();
+    Ok(app.store.org_check_in(caller, org, day, &reports).await?)
+}

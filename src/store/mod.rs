@@ -18,6 +18,7 @@ mod isolation;
 mod isolation_sql;
 mod passages_sql;
 mod postgres;
+mod organisations;
 mod residents;
 mod roster;
 mod screening;
@@ -37,6 +38,7 @@ pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
 pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
+pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore};
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
 pub use roster::{ImportSummary, RosterStore};
 pub use screening::{Arrival, CoverageRow, KeyAreaRecord, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, Unvisited};
@@ -47,11 +49,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the application needs from storage.
 pub trait Store:
-    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + Send + Sync
+    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + OrganisationStore + Send + Sync
 {
 }
 impl<T> Store for T where
-    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + Send + Sync
+    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + OrganisationStore + Send + Sync
 {
 }
 

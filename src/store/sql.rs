@@ -152,6 +152,7 @@ macro_rules! impl_store {
         $crate::store::isolation::impl_isolation!($store);
         $crate::store::escalation::impl_escalation!($store);
         $crate::store::checkins::impl_checkins!($store);
+        $crate::store::organisations::impl_organisations!($store);
     };
 }
 pub(crate) use impl_store;

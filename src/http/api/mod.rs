@@ -5,6 +5,7 @@ mod checkins;
 mod checkpoints;
 pub(crate) mod households;
 mod isolation;
+mod organisations;
 mod people;
 mod residents;
 pub(crate) mod screening;
@@ -76,6 +77,10 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/checkins", post(checkins::check_in))
         .route("/api/v1/units/{code}/checkins", get(checkins::summary))
         .route("/api/v1/households/{id}/checkin-link", post(checkins::household_link))
+        .route("/api/v1/organisations", post(organisations::create))
+        .route("/api/v1/units/{code}/organisations", get(organisations::of_unit))
+        .route("/api/v1/organisations/{id}/members", post(organisations::add_members))
+        .route("/api/v1/organisations/{id}/checkins", get(organisations::day).post(organisations::check_in))
 }
 
 /// For load balancers (and the benchmark's floor): answers without touching the database.

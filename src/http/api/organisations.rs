@@ -1,0 +1,46 @@
+//! Organisations (三个制度): registering one, its staff and relatives, its daily report.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::checkins::{self as ops, MemberInput, OrgCheckinInput, OrganisationInput};
+use crate::app::{App, AppError};
+use crate::http::HttpError;
+use crate::http::api::households::parse_id;
+use crate::http::api::screening::unit_code;
+use crate::http::auth::Auth;
+
+pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<OrganisationInput>) -> Result<Response, HttpError> {
+    let org = ops::create_organisation(&app, &auth.caller(), &body).await?;
+    Ok((StatusCode::CREATED, Json(json!(org))).into_response())
+}
+
+pub async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
+    let items = app.store.organisations(&auth.session.account.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json!({"items": items})))
+}
+
+pub async fn add_members(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<Vec<MemberInput>>) -> Result<Response, HttpError> {
+    let added = ops::add_members(&app, &auth.caller(), parse_id(&id)?, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({"added": added}))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DayQuery {
+    date: Option<String>,
+}
+
+pub async fn check_in(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<DayQuery>, Json(body): Json<Vec<OrgCheckinInput>>) -> Result<Response, HttpError> {
+    let count = ops::org_check_in(&app, &auth.caller(), parse_id(&id)?, query.date.as_deref(), &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({"reported": count}))).into_response())
+}
+
+pub async fn day(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<Value>, HttpError> {
+    let day = ops::day(&app, query.date.as_deref())?;
+    let report = app.store.org_day(&auth.session.account.scope, parse_id(&id)?, day).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json!(report)))
+}

@@ -1,0 +1,225 @@
+//! Organisations (三个制度): a bureau or school registered in a unit, its staff and their
+//! relatives, and the check-ins it reports for them each day.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::StoreResult;
+use crate::domain::checkin::Report;
+use crate::domain::{Caller, IdNumber, Phone, UnitCode, UnitPath};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub unit_code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub id: Uuid,
+    pub name: String,
+    pub id_number: Option<IdNumber>,
+    pub phone: Option<Phone>,
+    /// A relative of this staff member (三个制度: units report on relatives too).
+    pub relative_of: Option<Uuid>,
+    pub relation: Option<String>,
+}
+
+/// A member as lists show them: ID number and phone masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: Uuid,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub relative_of: Option<Uuid>,
+    pub relation: Option<String>,
+    pub reported: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgDay {
+    pub day: NaiveDate,
+    pub expected: i64,
+    pub reported: i64,
+    pub missing_count: i64,
+    pub members: Vec<Member>,
+}
+
+#[async_trait]
+pub trait OrganisationStore {
+    async fn create_organisation(&self, caller: &Caller, id: Uuid, unit: &UnitCode, name: &str, kind: &str) -> StoreResult<Organisation>;
+    async fn organisations(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Option<Vec<Organisation>>>;
+    /// Adds staff or relatives, all or none; a relative's staff member must belong to it.
+    async fn add_members(&self, caller: &Caller, org: Uuid, members: &[NewMember]) -> StoreResult<usize>;
+    /// The organisation's check-ins for its members: (member, report), all or none.
+    async fn org_check_in(&self, caller: &Caller, org: Uuid, day: NaiveDate, reports: &[(Uuid, Report)]) -> StoreResult<usize>;
+    /// Everyone the organisation reports for, and whether they have for `day`.
+    async fn org_day(&self, scope: &UnitPath, org: Uuid, day: NaiveDate) -> StoreResult<Option<OrgDay>>;
+}
+
+macro_rules! impl_organisations {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::OrganisationStore for $store {
+            async fn create_organisation(
+                &self,
+                caller: &$crate::domain::Caller,
+                id: uuid::Uuid,
+                unit: &$crate::domain::UnitCode,
+                name: &str,
+                kind: &str,
+            ) -> $crate::store::StoreResult<$crate::store::Organisation> {
+                let unit = self.unit(&caller.scope, unit).await?.ok_or($crate::store::StoreError::NotFound)?;
+                let mut tx = self.writer.begin().await?;
+                let inserted = sqlx::query("INSERT INTO organisations (id, unit_code, unit_path, name, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING")
+                    .bind(id)
+                    .bind(&unit.code)
+                    .bind(unit.path.as_str())
+                    .bind(name)
+                    .bind(kind)
+                    .bind(caller.now)
+                    .execute(&mut *tx)
+                    .await?;
+                if inserted.rows_affected() > 0 {
+                    $crate::store::sql::audit!(tx, caller, "create", "organisation", id, unit.path.as_str(), serde_json::json!({"name": name, "kind": kind}));
+                }
+                tx.commit().await?;
+                Ok($crate::store::Organisation { id, unit_code: unit.code, name: name.to_string(), kind: kind.to_string() })
+            }
+
+            async fn organisations(&self, scope: &$crate::domain::UnitPath, unit: &$crate::domain::UnitCode) -> $crate::store::StoreResult<Option<Vec<$crate::store::Organisation>>> {
+                let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+                let query = sqlx::query_as::<_, (uuid::Uuid, String, String, String)>("SELECT id, unit_code, name, kind FROM organisations WHERE unit_path >= $1 AND unit_path < $2 ORDER BY name");
+                let rows = $crate::store::sql::bind_range!(query, unit.path).fetch_all(&self.reader).await?;
+                Ok(Some(rows.into_iter().map(|(id, unit_code, name, kind)| $crate::store::Organisation { id, unit_code, name, kind }).collect()))
+            }
+
+            async fn add_members(&self, caller: &$crate::domain::Caller, org: uuid::Uuid, members: &[$crate::store::NewMember]) -> $crate::store::StoreResult<usize> {
+                use $crate::domain::table::{RowError, RowProblem};
+                let path = self.org_path(&caller.scope, org).await?.ok_or($crate::store::StoreError::NotFound)?;
+                let staff: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM org_members WHERE org_id = $1 AND relative_of IS NULL").bind(org).fetch_all(&self.reader).await?;
+                let new_staff: Vec<uuid::Uuid> = members.iter().filter(|m| m.relative_of.is_none()).map(|m| m.id).collect();
+                let errors: Vec<RowError> = members
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.relative_of.is_some_and(|of| !staff.contains(&of) && !new_staff.contains(&of)))
+                    .map(|(i, _)| RowError { row: i + 1, column: Some("relative_of"), problem: RowProblem::NotFound })
+                    .collect();
+                if !errors.is_empty() {
+                    return Err($crate::store::StoreError::Rows(errors));
+                }
+                let mut tx = self.writer.begin().await?;
+                let mut added = 0;
+                // Staff first, so that relatives added with them find them.
+                let mut ordered: Vec<&$crate::store::NewMember> = members.iter().collect();
+                ordered.sort_by_key(|m| m.relative_of.is_some());
+                for m in ordered {
+                    let inserted = sqlx::query(
+                        "INSERT INTO org_members (id, org_id, unit_path, name, id_number, phone, relative_of, relation, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(m.id)
+                    .bind(org)
+                    .bind(path.as_str())
+                    .bind(&m.name)
+                    .bind(m.id_number.as_ref().map(|i| i.as_str()))
+                    .bind(m.phone.as_ref().map(|p| p.as_str()))
+                    .bind(m.relative_of)
+                    .bind(&m.relation)
+                    .bind(caller.now)
+                    .execute(&mut *tx)
+                    .await?;
+                    added += inserted.rows_affected() as usize;
+                }
+                $crate::store::sql::audit!(tx, caller, "create", "org_members", org, path.as_str(), serde_json::json!({"added": added}));
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn org_check_in(
+                &self,
+                caller: &$crate::domain::Caller,
+                org: uuid::Uuid,
+                day: chrono::NaiveDate,
+                reports: &[(uuid::Uuid, $crate::domain::checkin::Report)],
+            ) -> $crate::store::StoreResult<usize> {
+                use $crate::domain::table::{RowError, RowProblem};
+                let path = self.org_path(&caller.scope, org).await?.ok_or($crate::store::StoreError::NotFound)?;
+                let members: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM org_members WHERE org_id = $1").bind(org).fetch_all(&self.reader).await?;
+                let errors: Vec<RowError> = reports
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (m, _))| !members.contains(m))
+                    .map(|(i, _)| RowError { row: i + 1, column: Some("member_id"), problem: RowProblem::NotFound })
+                    .collect();
+                if !errors.is_empty() {
+                    return Err($crate::store::StoreError::Rows(errors));
+                }
+                let mut tx = self.writer.begin().await?;
+                for (member, report) in reports {
+                    sqlx::query(
+                        "INSERT INTO org_checkins (member_id, day, org_id, status, symptoms, location, place, at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                         ON CONFLICT (member_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
+                         place = excluded.place, at = excluded.at, actor = excluded.actor",
+                    )
+                    .bind(*member)
+                    .bind(day)
+                    .bind(org)
+                    .bind(&report.status)
+                    .bind(serde_json::to_string(&report.symptoms).unwrap_or_else(|_| "[]".into()))
+                    .bind(&report.location)
+                    .bind(&report.place)
+                    .bind(caller.now)
+                    .bind(&caller.login)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                $crate::store::sql::audit!(tx, caller, "create", "org_checkins", org, path.as_str(), serde_json::json!({"day": day, "count": reports.len()}));
+                tx.commit().await?;
+                Ok(reports.len())
+            }
+
+            async fn org_day(&self, scope: &$crate::domain::UnitPath, org: uuid::Uuid, day: chrono::NaiveDate) -> $crate::store::StoreResult<Option<$crate::store::OrgDay>> {
+                if self.org_path(scope, org).await?.is_none() {
+                    return Ok(None);
+                }
+                let rows: Vec<(uuid::Uuid, String, Option<String>, Option<String>, Option<uuid::Uuid>, Option<String>, Option<uuid::Uuid>)> = sqlx::query_as(
+                    "SELECT m.id, m.name, m.id_number, m.phone, m.relative_of, m.relation, c.member_id FROM org_members m \
+                     LEFT JOIN org_checkins c ON c.member_id = m.id AND c.day = $2 WHERE m.org_id = $1 ORDER BY m.created_at, m.id",
+                )
+                .bind(org)
+                .bind(day)
+                .fetch_all(&self.reader)
+                .await?;
+                let members: Vec<$crate::store::Member> = rows
+                    .into_iter()
+                    .map(|(id, name, id_number, phone, relative_of, relation, done)| $crate::store::Member {
+                        id,
+                        name,
+                        id_number: id_number.as_deref().map($crate::domain::id_number::mask),
+                        phone: phone.as_deref().map($crate::domain::phone::mask),
+                        relative_of,
+                        relation,
+                        reported: done.is_some(),
+                    })
+                    .collect();
+                let reported = members.iter().filter(|m| m.reported).count() as i64;
+                let expected = members.len() as i64;
+                Ok(Some($crate::store::OrgDay { day, expected, reported, missing_count: expected - reported, members }))
+            }
+        }
+
+        impl $store {
+            async fn org_path(&self, scope: &$crate::domain::UnitPath, org: uuid::Uuid) -> $crate::store::StoreResult<Option<$crate::domain::UnitPath>> {
+                let query = sqlx::query_scalar::<_, String>("SELECT unit_path FROM organisations WHERE id = $3 AND unit_path >= $1 AND unit_path < $2");
+                Ok($crate::store::sql::bind_range!(query, scope).bind(org).fetch_optional(&self.reader).await?.map($crate::domain::UnitPath::from_stored))
+            }
+        }
+    };
+}
+pub(crate) use impl_organisations;
