@@ -1,6 +1,7 @@
 //! The demo's field work in its first village, so that a first look shows every part at
 //! work: a key area, returnees (yellow and red households), a checkpoint with a shift and a
-//! day of passages (one with a fever, alerting the leader and HQ), and a screening round.
+//! day of passages (one with a fever, alerting the leader and HQ), a screening round, an
+//! isolation order with its follow-ups, today's check-ins, and a bureau's staff.
 //! Written once: a village that has a checkpoint already is left alone.
 
 use chrono::Duration;
@@ -8,7 +9,10 @@ use uuid::Uuid;
 
 use crate::domain::{UnitCode, UnitPath};
 
+use super::checkins::{self, CheckinInput, MemberInput, OrganisationInput};
 use super::checkpoints::{self, CheckpointInput, PassageInput, ShiftInput};
+use super::isolation::{self, FollowupInput, IsolationInput};
+use crate::domain::checkin::Via;
 use super::screening::{self, KeyAreaInput, ReturneeInput, StayInput, VisitInput};
 use super::{App, AppError};
 use crate::store::OnDuty;
@@ -89,6 +93,37 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         let outcome = if n == 2 { "nobody_home" } else { "visited" };
         screening::record_visit(app, &root, round.id, &VisitInput { household_id: item.id, outcome: outcome.into(), note: String::new() }).await?;
     }
+
+    // The Wuhan returnee isolated at home since yesterday, paired with the demo's grid member,
+    // followed up yesterday afternoon (so this morning's follow-up is in `member`'s inbox).
+    if let Some(household) = household(5) {
+        let record = app.store.household(&root, household).await?.ok_or(AppError::NotFound)?;
+        if let Some(person) = record.residents.first() {
+            let start = now - Duration::days(1);
+            let input = IsolationInput { id: Some(id(300)), resident_id: Some(person.id), kind: "home".into(), reason: "key_area".into(), start: local(start), days: Some(14), cadre_login: "member".into(), ..Default::default() };
+            let order = isolation::order(app, &root, &input).await?;
+            let mut earlier = app.system_caller(UnitPath::root());
+            earlier.now = now - Duration::hours(18);
+            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: Some(id(301)), temperature: Some(36.6), reached: "phone".into(), ..Default::default() }).await?;
+        }
+    }
+    // Today's check-ins of the first two households.
+    let mut reports = Vec::new();
+    for item in page.items.iter().take(2) {
+        let record = app.store.household(&root, item.id).await?.ok_or(AppError::NotFound)?;
+        reports.extend(record.residents.iter().map(|r| CheckinInput { resident_id: Some(r.id), ..Default::default() }));
+    }
+    checkins::check_in(app, &root, &reports, Via::Member).await?;
+    // A bureau that reports for its staff and their relatives (三个制度).
+    let county = &village[..6];
+    let org = checkins::create_organisation(app, &root, &OrganisationInput { id: Some(id(400)), unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() }).await?;
+    let staff = id(401);
+    let members = [
+        MemberInput { id: Some(staff), name: "包老师".into(), phone: "13904751234".into(), ..Default::default() },
+        MemberInput { id: Some(id(402)), name: "包小红".into(), relative_of: Some(staff), relation: "女儿".into(), ..Default::default() },
+        MemberInput { id: Some(id(403)), name: "韩主任".into(), ..Default::default() },
+    ];
+    checkins::add_members(app, &root, org.id, &members).await?;
     Ok(())
 }
 

@@ -133,7 +133,9 @@ macro_rules! impl_checkins {
                 for job in jobs {
                     let mut answer = Vec::with_capacity(job.rows.len());
                     for chunk in job.rows.chunks($crate::store::sql::CHUNK) {
-                        let yesterday = Self::reports_before(&mut tx, chunk.iter().map(|(c, ..)| c)).await?;
+                        // Only a form's check-in (timed) can be flagged: API rows skip the look back.
+                        let timed = chunk.iter().map(|(c, ..)| c).filter(|c| c.seconds_to_fill.is_some());
+                        let yesterday = Self::reports_before(&mut tx, timed).await?;
                         let mut query = sqlx::QueryBuilder::new(
                             "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
                         );

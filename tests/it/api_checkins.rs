@@ -156,3 +156,44 @@ async fn a_household_checks_in_through_its_link(db: Db) {
     assert_eq!(summary(&t, &leader, "150502001001001", None).await["flagged"], 0, "a considered resubmission replaces it");
 }
 both!(a_household_checks_in_through_its_link);
+
+async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-03T08:30");
+    let hq = t.client("hq").await;
+    let (status, org) = t.send(&hq, Method::POST, "/api/v1/organisations", json!({"unit_code": "150502", "name": "科尔沁区教育局", "kind": "bureau"})).await;
+    assert_eq!(status, 201, "{org}");
+    let org = org["id"].as_str().unwrap().to_string();
+    let staff = uuid::Uuid::now_v7();
+    let members = json!([
+        {"id": staff, "name": "包老师", "phone": "13900002222"},
+        {"name": "包小红", "relative_of": staff, "relation": "女儿"},
+        {"name": "韩主任"},
+    ]);
+    let (status, added) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), members.clone()).await;
+    assert_eq!((status, added["added"].as_i64()), (201, Some(3)), "{added}");
+    let (_, again) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师"}])).await;
+    assert_eq!(again["added"], 0, "a retried list adds nobody twice");
+    let (status, bad) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"name": "x1"}, {"name": "某人", "relative_of": uuid::Uuid::now_v7()}])).await;
+    assert_eq!(status, 422);
+    assert_eq!(bad["errors"][0]["row"], 1, "a name with a digit: {bad}");
+
+    let (_, day) = t.get(&hq, &format!("/api/v1/organisations/{org}/checkins")).await;
+    assert_eq!((day["expected"].as_i64(), day["reported"].as_i64()), (Some(3), Some(0)));
+    assert_eq!(day["members"][0]["phone"], "139****2222");
+    let ids: Vec<String> = day["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    let (status, reported) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/checkins"), json!([{"member_id": ids[0]}, {"member_id": ids[1], "status": "unwell", "symptoms": ["fever"]}])).await;
+    assert_eq!((status, reported["reported"].as_i64()), (201, Some(2)), "{reported}");
+    let (status, _) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/checkins"), json!([{"member_id": uuid::Uuid::now_v7()}])).await;
+    assert_eq!(status, 422, "not one of its members");
+    let (_, day) = t.get(&hq, &format!("/api/v1/organisations/{org}/checkins")).await;
+    assert_eq!((day["reported"].as_i64(), day["missing_count"].as_i64()), (Some(2), Some(1)));
+    let (_, yesterday) = t.get(&hq, &format!("/api/v1/organisations/{org}/checkins?date=2020-02-02")).await;
+    assert_eq!(yesterday["reported"], 0);
+
+    let leader = t.client("leader1").await;
+    assert_eq!(t.get(&leader, &format!("/api/v1/organisations/{org}/checkins")).await.0, 404, "registered above the leader's village");
+    let (_, listed) = t.get(&hq, "/api/v1/units/150502/organisations").await;
+    assert_eq!(listed["items"][0]["name"], "科尔沁区教育局");
+}
+both!(an_organisation_reports_for_its_staff_and_their_relatives);
