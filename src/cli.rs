@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::accounts::NewUser;
 use crate::app::demo::{self, Scale};
 use crate::app::{App, AppError, accounts, divisions, roster};
+use crate::domain::isolation::FollowupWindows;
 use crate::domain::{Lang, Temperature, UnitCode, UnitPath};
 
 #[derive(Parser)]
@@ -39,6 +40,9 @@ enum Command {
         /// Days a returnee's household stays under observation after arrival.
         #[arg(long, env = "WANGGE_OBSERVATION_DAYS", default_value_t = crate::domain::screening::DEFAULT_OBSERVATION_DAYS)]
         observation_days: u32,
+        /// The morning and afternoon windows (local time) in which isolation follow-ups are due.
+        #[arg(long, env = "WANGGE_FOLLOWUP_WINDOWS", default_value = "07:00-12:00,14:00-19:00")]
+        followup_windows: String,
         /// The address the public reaches this server at, for the QR codes on checkpoint
         /// posters (e.g. http://192.168.1.10:8080); the address in the browser when unset.
         #[arg(long, env = "WANGGE_PUBLIC_URL")]
@@ -114,7 +118,8 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let mut app = App::open(&cli.database_url).await.map_err(describe)?;
     match cli.command {
-        Command::Serve { addr, demo, fever_line, observation_days, public_url } => {
+        Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url } => {
+            app.settings.followup_windows = FollowupWindows::parse(&followup_windows).map_err(|e| format!("--followup-windows: {}", e.message(Lang::En)))?;
             app.settings.fever = Temperature::from_celsius(fever_line).map_err(|e| e.message(Lang::En))?;
             if observation_days == 0 || observation_days > 60 {
                 return Err("--observation-days must be between 1 and 60".into());
