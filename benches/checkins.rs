@@ -43,6 +43,8 @@ fn main() {
     let (floor, singles, batch) = runtime.block_on(async {
         let client = login(&base).await;
         let floor = hammer(&client, &base, "do-nothing endpoint GET /api/v1/health", |_| None).await;
+        // Where a single check-in's time goes: reading the session alone.
+        hammer_get(&client, &base, "session read only GET /api/v1/me", "/api/v1/me").await;
         let residents = Arc::new(residents.clone());
         let singles = {
             let residents = residents.clone();
@@ -117,6 +119,33 @@ async fn hammer(client: &reqwest::Client, base: &str, what: &str, body: impl Fn(
     times.sort();
     let pick = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3;
     println!("{what}, {CLIENTS} clients: {rate:.0} requests/s, p50 {:.1} ms, p99 {:.1} ms", pick(0.5), pick(0.99));
+    rate
+}
+
+/// `CLIENTS` clients GET a path for `SECONDS`; prints requests per second.
+async fn hammer_get(client: &reqwest::Client, base: &str, what: &str, path: &str) -> f64 {
+    let deadline = Instant::now() + Duration::from_secs(SECONDS);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (client, url) = (client.clone(), format!("{base}{path}"));
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0usize;
+            while Instant::now() < deadline {
+                let response = client.get(&url).send().await.unwrap();
+                assert!(response.status().is_success());
+                response.bytes().await.unwrap();
+                done += 1;
+            }
+            done
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    let rate = total as f64 / started.elapsed().as_secs_f64();
+    println!("{what}, {CLIENTS} clients: {rate:.0} requests/s");
     rate
 }
 

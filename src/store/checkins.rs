@@ -71,19 +71,20 @@ pub trait CheckinStore {
     async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>>;
 }
 
-/// Check-ins checked against the scope, waiting for the group committer: each with its
-/// household and path.
+/// A request's check-ins waiting for the group committer, each with its row number; the
+/// committer checks them against the caller's scope for the whole group at once.
 pub(crate) struct CheckinJob {
     pub caller: Caller,
-    pub rows: Vec<(NewCheckin, Uuid, UnitPath)>,
+    pub rows: Vec<(usize, NewCheckin)>,
     pub reply: tokio::sync::oneshot::Sender<StoreResult<Vec<CheckedIn>>>,
 }
 
 impl super::sql::Job for CheckinJob {
-    type Answer = Vec<CheckedIn>;
+    /// A request whose rows fall outside its scope fails alone, not its group.
+    type Answer = StoreResult<Vec<CheckedIn>>;
 
-    fn reply(self, answer: StoreResult<Vec<CheckedIn>>) {
-        let _ = self.reply.send(answer);
+    fn reply(self, answer: StoreResult<StoreResult<Vec<CheckedIn>>>) {
+        let _ = self.reply.send(answer.and_then(|own| own));
     }
 }
 

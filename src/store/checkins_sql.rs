@@ -5,45 +5,14 @@ macro_rules! impl_checkins {
         #[async_trait::async_trait]
         impl $crate::store::CheckinStore for $store {
             async fn check_in(&self, caller: &$crate::domain::Caller, checkins: &[$crate::store::NewCheckin]) -> $crate::store::StoreResult<Vec<$crate::store::CheckedIn>> {
-                use $crate::domain::table::{RowError, RowProblem};
                 use std::collections::HashMap;
                 // The last word on a resident's day wins, within a batch as across batches.
                 let mut latest: HashMap<(uuid::Uuid, chrono::NaiveDate), usize> = HashMap::new();
                 for (i, c) in checkins.iter().enumerate() {
                     latest.insert((c.resident_id, c.day), i);
                 }
-                let ids: Vec<uuid::Uuid> = latest.keys().map(|(id, _)| *id).collect();
-                let (low, high) = caller.scope.range();
-                let mut homes: HashMap<uuid::Uuid, (uuid::Uuid, String)> = HashMap::new();
-                for chunk in ids.chunks($crate::store::sql::CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new("SELECT id, household_id, unit_path FROM residents WHERE unit_path >= ");
-                    query.push_bind(low.clone()).push(" AND unit_path < ").push_bind(high.clone()).push(" AND id IN (");
-                    let mut list = query.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    query.push(")");
-                    let rows: Vec<(uuid::Uuid, uuid::Uuid, String)> = query.build_query_as().fetch_all(&self.reader).await?;
-                    homes.extend(rows.into_iter().map(|(id, household, path)| (id, (household, path))));
-                }
-                let errors: Vec<RowError> = checkins
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| !homes.contains_key(&c.resident_id))
-                    .map(|(i, _)| RowError { row: i + 1, column: Some("resident_id"), problem: RowProblem::NotFound })
-                    .collect();
-                if !errors.is_empty() {
-                    return Err($crate::store::StoreError::Rows(errors));
-                }
-                let mut rows: Vec<usize> = latest.into_values().collect();
-                rows.sort();
-                let rows: Vec<($crate::store::NewCheckin, uuid::Uuid, $crate::domain::UnitPath)> = rows
-                    .into_iter()
-                    .map(|i| {
-                        let (household, path) = &homes[&checkins[i].resident_id];
-                        (checkins[i].clone(), *household, $crate::domain::UnitPath::from_stored(path.clone()))
-                    })
-                    .collect();
+                let mut rows: Vec<(usize, $crate::store::NewCheckin)> = latest.into_values().map(|i| (i + 1, checkins[i].clone())).collect();
+                rows.sort_by_key(|(row, _)| *row);
                 let job = |reply| $crate::store::checkins::CheckinJob { caller: caller.clone(), rows, reply };
                 $crate::store::sql::submit!(self, checkins, Self::write_checkins, job)
             }
@@ -123,56 +92,126 @@ macro_rules! impl_checkins {
 
         impl $store {
             /// Writes the check-ins of a group of requests in one transaction (see
-            /// `commit_in_groups`), one audit entry for each request.
+            /// `commit_in_groups`): one multi-row insert for all their rows, one audit entry for
+            /// each request, so that the writer's work grows with the group, not with requests.
             async fn write_checkins(
                 writer: sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
                 jobs: &[$crate::store::checkins::CheckinJob],
-            ) -> $crate::store::StoreResult<Vec<Vec<$crate::store::CheckedIn>>> {
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<Vec<$crate::store::CheckedIn>>>> {
+                use $crate::domain::table::{RowError, RowProblem};
                 let mut tx = writer.begin().await?;
-                let mut answers = Vec::with_capacity(jobs.len());
-                for job in jobs {
-                    let mut answer = Vec::with_capacity(job.rows.len());
-                    for chunk in job.rows.chunks($crate::store::sql::CHUNK) {
-                        // Only a form's check-in (timed) can be flagged: API rows skip the look back.
-                        let timed = chunk.iter().map(|(c, ..)| c).filter(|c| c.seconds_to_fill.is_some());
-                        let yesterday = Self::reports_before(&mut tx, timed).await?;
-                        let mut query = sqlx::QueryBuilder::new(
-                            "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
-                        );
-                        let flagged: Vec<bool> = chunk
-                            .iter()
-                            .map(|(c, ..)| $crate::domain::checkin::same_as_yesterday(&c.report, yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill))
-                            .collect();
-                        query.push_values(chunk.iter().zip(&flagged), |mut row, ((c, household, path), flagged)| {
-                            row.push_bind(c.resident_id)
-                                .push_bind(c.day)
-                                .push_bind(*household)
-                                .push_bind(path.as_str().to_string())
-                                .push_bind(path.county_code().map(str::to_string))
-                                .push_bind(c.report.status.clone())
-                                .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
-                                .push_bind(c.report.location.clone())
-                                .push_bind(c.report.place.clone())
-                                .push_bind(job.caller.now)
-                                .push_bind(c.via.as_str())
-                                .push_bind(job.caller.login.clone())
-                                .push_bind(*flagged);
-                        });
-                        query.push(
-                            " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
-                             place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
-                        );
-                        query.build().execute(&mut *tx).await?;
-                        answer.extend(chunk.iter().zip(flagged).map(|((c, ..), flagged)| $crate::store::CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday: flagged }));
+                // Where everyone in the group lives: one look-up for all the requests.
+                let mut ids: Vec<uuid::Uuid> = jobs.iter().flat_map(|job| job.rows.iter().map(|(_, c)| c.resident_id)).collect();
+                ids.sort();
+                ids.dedup();
+                let mut homes: std::collections::HashMap<uuid::Uuid, (uuid::Uuid, $crate::domain::UnitPath)> = std::collections::HashMap::new();
+                for chunk in ids.chunks($crate::store::sql::CHUNK) {
+                    let mut query = sqlx::QueryBuilder::new("SELECT id, household_id, unit_path FROM residents WHERE id IN (");
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
                     }
-                    let residents: Vec<String> = answer.iter().take(100).map(|a| a.resident_id.to_string()).collect();
-                    let detail = serde_json::json!({"count": answer.len(), "residents": residents});
-                    let at = $crate::domain::UnitPath::common(job.rows.iter().map(|(_, _, p)| p));
-                    $crate::store::sql::audit!(tx, job.caller, "create", "checkins", answer.len(), at.as_str(), detail);
-                    answers.push(answer);
+                    query.push(")");
+                    let found: Vec<(uuid::Uuid, uuid::Uuid, String)> = query.build_query_as().fetch_all(&mut *tx).await?;
+                    homes.extend(found.into_iter().map(|(id, household, path)| (id, (household, $crate::domain::UnitPath::from_stored(path)))));
+                }
+                // A request with a resident outside its caller's scope is refused whole.
+                let refused: Vec<Option<Vec<RowError>>> = jobs
+                    .iter()
+                    .map(|job| {
+                        let errors: Vec<RowError> = job
+                            .rows
+                            .iter()
+                            .filter(|(_, c)| !homes.get(&c.resident_id).is_some_and(|(_, path)| job.caller.scope.contains(path)))
+                            .map(|(row, _)| RowError { row: *row, column: Some("resident_id"), problem: RowProblem::NotFound })
+                            .collect();
+                        (!errors.is_empty()).then_some(errors)
+                    })
+                    .collect();
+                let rows: Vec<(usize, &$crate::store::NewCheckin, uuid::Uuid, &$crate::domain::UnitPath)> = jobs
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| refused[*j].is_none())
+                    .flat_map(|(j, job)| {
+                        let homes = &homes;
+                        job.rows.iter().map(move |(_, c)| {
+                            let (household, path) = &homes[&c.resident_id];
+                            (j, c, *household, path)
+                        })
+                    })
+                    .collect();
+                // Only a form's check-in (timed) can be flagged: API rows skip the look back.
+                let yesterday = Self::reports_before(&mut tx, rows.iter().map(|(_, c, ..)| *c).filter(|c| c.seconds_to_fill.is_some())).await?;
+                let flagged: Vec<bool> = rows
+                    .iter()
+                    .map(|(_, c, ..)| $crate::domain::checkin::same_as_yesterday(&c.report, yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill))
+                    .collect();
+                // A statement may touch a row once: of two requests for the same person and day
+                // in one group, the later one is written.
+                let mut last: std::collections::HashMap<(uuid::Uuid, chrono::NaiveDate), usize> = std::collections::HashMap::new();
+                for (i, (_, c, ..)) in rows.iter().enumerate() {
+                    last.insert((c.resident_id, c.day), i);
+                }
+                let mut written: Vec<usize> = last.into_values().collect();
+                written.sort();
+                for chunk in written.chunks($crate::store::sql::CHUNK) {
+                    let mut query = sqlx::QueryBuilder::new(
+                        "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
+                    );
+                    query.push_values(chunk, |mut row, i| {
+                        let (j, c, household, path) = rows[*i];
+                        let caller = &jobs[j].caller;
+                        row.push_bind(c.resident_id)
+                            .push_bind(c.day)
+                            .push_bind(household)
+                            .push_bind(path.as_str().to_string())
+                            .push_bind(path.county_code().map(str::to_string))
+                            .push_bind(c.report.status.clone())
+                            .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
+                            .push_bind(c.report.location.clone())
+                            .push_bind(c.report.place.clone())
+                            .push_bind(caller.now)
+                            .push_bind(c.via.as_str())
+                            .push_bind(caller.login.clone())
+                            .push_bind(flagged[*i]);
+                    });
+                    query.push(
+                        " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
+                         place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
+                    );
+                    query.build().execute(&mut *tx).await?;
+                }
+                let mut answers: Vec<Vec<$crate::store::CheckedIn>> = jobs.iter().map(|job| Vec::with_capacity(job.rows.len())).collect();
+                let mut places: Vec<Vec<&$crate::domain::UnitPath>> = jobs.iter().map(|_| Vec::new()).collect();
+                for (i, (j, c, _, path)) in rows.iter().enumerate() {
+                    answers[*j].push($crate::store::CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday: flagged[i] });
+                    places[*j].push(path);
+                }
+                let accepted: Vec<usize> = (0..jobs.len()).filter(|j| refused[*j].is_none() && !answers[*j].is_empty()).collect();
+                if !accepted.is_empty() {
+                    let mut audit = sqlx::QueryBuilder::new("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) ");
+                    audit.push_values(accepted.iter().map(|j| (&jobs[*j], &answers[*j], &places[*j])), |mut row, (job, answer, places)| {
+                        let residents: Vec<String> = answer.iter().take(100).map(|a| a.resident_id.to_string()).collect();
+                        let at = $crate::domain::UnitPath::common(places.iter().copied());
+                        row.push_bind(job.caller.now)
+                            .push_bind(job.caller.login.clone())
+                            .push_bind("create")
+                            .push_bind("checkins")
+                            .push_bind(answer.len().to_string())
+                            .push_bind(at.as_str().to_string())
+                            .push_bind(serde_json::json!({"count": answer.len(), "residents": residents}).to_string());
+                    });
+                    audit.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
-                Ok(answers)
+                Ok(answers
+                    .into_iter()
+                    .zip(refused)
+                    .map(|(answer, refused)| match refused {
+                        Some(errors) => Err($crate::store::StoreError::Rows(errors)),
+                        None => Ok(answer),
+                    })
+                    .collect())
             }
 
             /// The reports of the day before each check-in's day, by (resident, that day).
@@ -180,18 +219,19 @@ macro_rules! impl_checkins {
                 tx: &mut $crate::store::sql::Tx<$store>,
                 checkins: impl Iterator<Item = &'a $crate::store::NewCheckin>,
             ) -> $crate::store::StoreResult<std::collections::HashMap<(uuid::Uuid, chrono::NaiveDate), $crate::domain::checkin::Report>> {
-                let wanted: Vec<(uuid::Uuid, chrono::NaiveDate)> = checkins.map(|c| (c.resident_id, c.day)).collect();
+                let wanted: std::collections::HashSet<(uuid::Uuid, chrono::NaiveDate)> = checkins.map(|c| (c.resident_id, c.day)).collect();
                 let mut found = std::collections::HashMap::new();
-                if wanted.is_empty() {
-                    return Ok(found);
+                let ids: Vec<uuid::Uuid> = wanted.iter().map(|(id, _)| *id).collect();
+                let mut rows: Vec<(uuid::Uuid, chrono::NaiveDate, String, String, String, Option<String>)> = Vec::new();
+                for chunk in ids.chunks($crate::store::sql::CHUNK) {
+                    let mut query = sqlx::QueryBuilder::new("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id IN (");
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    rows.extend(query.build_query_as::<(uuid::Uuid, chrono::NaiveDate, String, String, String, Option<String>)>().fetch_all(&mut **tx).await?);
                 }
-                let mut query = sqlx::QueryBuilder::new("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id IN (");
-                let mut list = query.separated(", ");
-                for (id, _) in &wanted {
-                    list.push_bind(*id);
-                }
-                query.push(")");
-                let rows: Vec<(uuid::Uuid, chrono::NaiveDate, String, String, String, Option<String>)> = query.build_query_as().fetch_all(&mut **tx).await?;
                 for (id, day, status, symptoms, location, place) in rows {
                     if let Some(next) = day.succ_opt().filter(|next| wanted.contains(&(id, *next))) {
                         let report = $crate::domain::checkin::Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place };
