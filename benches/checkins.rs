@@ -12,11 +12,13 @@
 //!     cargo bench --bench checkins
 //!     WANGGE_BENCH_SCALE=small cargo bench --bench checkins   # the small demo, for a quick look
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use support::Server;
 use wangge::app::demo::{self, Scale};
 use wangge::app::{App, accounts};
 use wangge::domain::UnitPath;
@@ -223,26 +225,4 @@ async fn raw_inserts(url: &str, residents: &[String]) -> f64 {
     let rate = homes.len() as f64 / started.elapsed().as_secs_f64();
     println!("raw SQLite inserts of the same rows, one transaction: {} rows at {rate:.0} rows/s", homes.len());
     rate
-}
-
-struct Server(Child);
-
-impl Server {
-    fn start(url: &str, port: u16) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_wangge"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("WANGGE_DATABASE_URL", url)
-            .env("WANGGE_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        Server(child)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -7,12 +7,14 @@
 //!     cargo bench --bench passages
 //!     WANGGE_BENCH_PASSAGES=200000 cargo bench --bench passages   # a smaller history
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use support::Server;
 use wangge::app::checkpoints::CheckpointInput;
 use wangge::app::{App, accounts, checkpoints, divisions};
 use wangge::domain::{IdNumber, UnitPath};
@@ -233,27 +235,4 @@ async fn fill(url: &str, checkpoints: &[String], history: usize) -> Vec<String> 
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await.unwrap();
     people.iter().step_by(PEOPLE / 200).map(|p| p.to_string()).collect()
-}
-
-struct Server(Child);
-
-impl Server {
-    /// The release server on the database, on `port`.
-    fn start(url: &str, port: u16) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_wangge"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("WANGGE_DATABASE_URL", url)
-            .env("WANGGE_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        Server(child)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

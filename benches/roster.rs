@@ -6,9 +6,11 @@
 //!     WANGGE_BENCH_SCALE=small cargo bench --bench roster
 //!     WANGGE_BENCH_POSTGRES_URL=postgres://… cargo bench --bench roster   # PostgreSQL too
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
+use support::Server;
 use wangge::app::demo::{self, Scale};
 use wangge::app::{App, roster};
 use wangge::domain::unit::NewUnit;
@@ -99,15 +101,7 @@ async fn import(url: &str, counties: &[(String, Vec<demo::GroupPlan>)], csv_path
 /// and the server's memory.
 fn serve_and_read(runtime: &tokio::runtime::Runtime, url: &str) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_wangge"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("WANGGE_DATABASE_URL", url)
-            .env("WANGGE_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let server = Server::start(url, port);
     let base = format!("http://127.0.0.1:{port}");
     runtime.block_on(async {
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
@@ -143,13 +137,4 @@ fn serve_and_read(runtime: &tokio::runtime::Runtime, url: &str) {
 
 fn kb_to_mb(kb: &str) -> String {
     kb.parse::<f64>().map(|k| format!("{:.0}", k / 1024.0)).unwrap_or_else(|_| "?".into())
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
