@@ -10,13 +10,25 @@ use crate::store::{Isolation, Lapse, Task};
 use super::{App, AppError};
 
 /// Everything the caller must do now: alerts and contacts to screen (kept in storage),
-/// follow-ups due or overdue for the orders they are paired with, and households not yet
-/// visited in the open rounds over their unit.
+/// follow-ups due or overdue for the orders they are paired with, returnees from key areas
+/// awaiting a decision (for those who order isolation), and households not yet visited in the
+/// open rounds over their unit.
 pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
     let mut tasks = app.store.tasks(caller).await?;
     if caller.role.screens() {
         for order in app.store.orders_of_cadre(&caller.login, caller.now).await? {
             tasks.extend(followup_task(app, &order, caller.now));
+        }
+    }
+    if caller.role.writes_roster() {
+        for returnee in app.store.returnees_to_screen(&caller.scope, caller.now).await? {
+            tasks.push(Task {
+                kind: "returnee_to_screen".into(),
+                id: returnee.id,
+                due: returnee.arrived_at,
+                subject: format!("{} · {}", returnee.name, returnee.origin),
+                link: format!("/households/{}", returnee.household_id),
+            });
         }
     }
     if caller.role.holds_households() {

@@ -122,6 +122,9 @@ pub trait ScreeningStore {
     async fn register_returnee(&self, caller: &Caller, returnee: &NewReturnee) -> StoreResult<ReturneeItem>;
     /// The returnees of a unit's subtree, newest arrival first, and its 四知四清 figures.
     async fn returnees(&self, scope: &UnitPath, unit: &UnitCode, now: DateTime<Utc>, limit: u32) -> StoreResult<Option<(ScreeningFigures, Vec<ReturneeItem>)>>;
+    /// Returnees from key areas, in their observation window, with no isolation order under
+    /// way: each needs a grid leader's decision (the inbox's "returnee to screen").
+    async fn returnees_to_screen(&self, scope: &UnitPath, now: DateTime<Utc>) -> StoreResult<Vec<ReturneeItem>>;
     /// Re-derives the colours of households whose returnees' windows have ended by `caller.now`.
     async fn expire_observations(&self, caller: &Caller) -> StoreResult<usize>;
     async fn open_round(&self, caller: &Caller, unit: &UnitCode, name: &str) -> StoreResult<Round>;

@@ -133,6 +133,17 @@ macro_rules! impl_screening {
                 Ok(Some((figures, rows.into_iter().map(|r| r.item(now)).collect())))
             }
 
+            async fn returnees_to_screen(&self, scope: &$crate::domain::UnitPath, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<Vec<$crate::store::ReturneeItem>> {
+                use $crate::store::screening::*;
+                let sql = format!(
+                    "{RETURNEE_SELECT} WHERE t.unit_path >= $1 AND t.unit_path < $2 AND t.from_key_area AND t.observe_until > $3 \
+                     AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.resident_id = t.resident_id AND i.ended_at IS NULL) ORDER BY t.arrived_at LIMIT 200"
+                );
+                let query = sqlx::query_as::<_, ReturneeRow>(sqlx::AssertSqlSafe(sql));
+                let rows = $crate::store::sql::bind_range!(query, scope).bind(now).fetch_all(&self.reader).await?;
+                Ok(rows.into_iter().map(|r| r.item(now)).collect())
+            }
+
             async fn expire_observations(&self, caller: &$crate::domain::Caller) -> $crate::store::StoreResult<usize> {
                 // Windows that have closed, and isolation orders that have begun since they were made.
                 let query = sqlx::query_as::<_, (uuid::Uuid, String)>(

@@ -202,3 +202,32 @@ async fn a_round_is_complete_only_when_every_household_is_visited(db: Db) {
     assert_eq!(street["complete"], true);
 }
 both!(a_round_is_complete_only_when_every_household_is_visited);
+
+async fn a_returnee_from_a_key_area_waits_for_a_decision(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let hq = t.client("hq").await;
+    t.send(&hq, Method::POST, "/api/v1/key-areas", json!({"area": "湖北", "valid_from": "2020-01-01"})).await;
+    let leader = t.client("leader1").await;
+    let body = json!({"id_number": id_number("150502", 5), "origin": "湖北省武汉市", "arrived_at": t.local(-60), "transport": "train"});
+    let (status, returnee) = t.send(&leader, Method::POST, "/api/v1/returnees", body).await;
+    assert_eq!((status, &returnee["from_key_area"]), (201, &json!(true)), "{returnee}");
+    let inbox = |login: &'static str| {
+        let t = &t;
+        async move {
+            let c = t.client(login).await;
+            let (_, body) = t.get(&c, "/api/v1/tasks").await;
+            body["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "returnee_to_screen").map(|i| i["subject"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(inbox("leader1").await, ["王五 · 湖北省武汉市"]);
+    assert_eq!(inbox("hq").await.len(), 1);
+    assert!(inbox("member1").await.is_empty(), "members do not order isolation");
+    assert!(inbox("leader2").await.is_empty());
+    // The decision: isolation at home. The task is gone.
+    let (status, _) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": returnee["resident_id"], "kind": "home", "reason": "key_area"})).await;
+    assert_eq!(status, 201);
+    assert!(inbox("leader1").await.is_empty());
+}
+both!(a_returnee_from_a_key_area_waits_for_a_decision);

@@ -188,6 +188,8 @@ impl Texts {
             ("release_due", false) => "release due",
             ("households_to_visit", true) => "未走访户",
             ("households_to_visit", false) => "households to visit",
+            ("returnee_to_screen", true) => "重点地区返乡待处置",
+            ("returnee_to_screen", false) => "returnee from a key area to decide on",
             ("done", true) => "今日随访已完成",
             ("done", false) => "follow-ups done",
             ("ended", true) => "已解除",
