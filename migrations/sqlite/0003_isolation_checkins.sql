@@ -101,6 +101,8 @@ CREATE TABLE org_members (
     phone       TEXT,
     relative_of BLOB REFERENCES org_members (id),
     relation    TEXT,
+    -- A staff member's own link (/o/{token}): they report for themselves and their relatives.
+    link_token  TEXT UNIQUE,
     created_at  TEXT NOT NULL
 );
 CREATE INDEX org_members_org ON org_members (org_id);

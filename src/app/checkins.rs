@@ -228,3 +228,55 @@ pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&s
     let reports: Vec<(Uuid, Report)> = reports.into_iter().map(|(m, r, _)| (m, r)).collect();
     Ok(app.store.org_check_in(caller, org, day, &reports).await?)
 }
+
+/// A staff member's own link (`/o/{token}`): made by the organisation's account.
+pub async fn staff_link(app: &App, caller: &Caller, org: Uuid, member: Uuid) -> Result<String, AppError> {
+    caller.require(caller.role.screens(), "hand out staff links")?;
+    Ok(app.store.staff_link(caller, org, member, &super::accounts::random_token()?[..24]).await?)
+}
+
+/// The staff member and relatives a link opens, as of today.
+pub async fn staff(app: &App, token: &str) -> Result<Option<(Uuid, crate::store::StaffLink)>, AppError> {
+    if token.is_empty() || token.len() > 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(app.store.staff_by_link(token, local_date(app.clock.now())).await?)
+}
+
+/// A staff member reports for themselves and their relatives through their own link.
+pub async fn staff_check_in(app: &App, token: &str, inputs: &[CheckinInput]) -> Result<usize, AppError> {
+    let (_, link) = staff(app, token).await?.ok_or(AppError::NotFound)?;
+    let caller = Caller::public(link.unit_path.clone(), app.clock.now());
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let member = input.resident_id.filter(|id| link.people.iter().any(|(p, ..)| p == id)).ok_or(AppError::NotFound)?;
+        match input.parse(&caller, Via::Household, None) {
+            Ok(parsed) => reports.push((member, parsed.report)),
+            Err(err) => errors.push(RowError::field(i + 1, err)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    Ok(app.store.org_check_in(&caller, link.org.id, local_date(caller.now), &reports).await?)
+}
+
+/// A staff member adds a relative to report on (三个制度).
+pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) -> Result<(), AppError> {
+    let (staff_id, link) = staff(app, token).await?.ok_or(AppError::NotFound)?;
+    if link.people.len() > 20 {
+        return Err(DomainError::invalid("name", Reason::TooMany(20)).into());
+    }
+    let caller = Caller::public(link.unit_path.clone(), app.clock.now());
+    let member = crate::store::NewMember {
+        id: Uuid::now_v7(),
+        name: crate::domain::error::person_name("name", name)?,
+        id_number: None,
+        phone: None,
+        relative_of: Some(staff_id),
+        relation: crate::domain::error::public_text("relation", relation, 20)?,
+    };
+    app.store.add_members(&caller, link.org.id, &[member]).await?;
+    Ok(())
+}

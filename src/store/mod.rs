@@ -38,7 +38,7 @@ pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
 pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
-pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore};
+pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore, StaffLink};
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
 pub use roster::{ImportSummary, RosterStore};
 pub use screening::{Arrival, CoverageRow, KeyAreaRecord, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, Unvisited};

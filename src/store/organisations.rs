@@ -50,6 +50,15 @@ pub struct OrgDay {
     pub members: Vec<Member>,
 }
 
+/// A staff member reached through their own link, with the relatives they report for.
+#[derive(Debug, Clone)]
+pub struct StaffLink {
+    pub org: Organisation,
+    pub unit_path: UnitPath,
+    /// The staff member first, then their relatives: (member, name, relation, reported).
+    pub people: Vec<(Uuid, String, Option<String>, bool)>,
+}
+
 #[async_trait]
 pub trait OrganisationStore {
     async fn create_organisation(&self, caller: &Caller, id: Uuid, unit: &UnitCode, name: &str, kind: &str) -> StoreResult<Organisation>;
@@ -60,6 +69,10 @@ pub trait OrganisationStore {
     async fn org_check_in(&self, caller: &Caller, org: Uuid, day: NaiveDate, reports: &[(Uuid, Report)]) -> StoreResult<usize>;
     /// Everyone the organisation reports for, and whether they have for `day`.
     async fn org_day(&self, scope: &UnitPath, org: Uuid, day: NaiveDate) -> StoreResult<Option<OrgDay>>;
+    /// A staff member's own link token, made if they have none yet.
+    async fn staff_link(&self, caller: &Caller, org: Uuid, member: Uuid, new_token: &str) -> StoreResult<String>;
+    /// The staff member a link opens (public: the token is the key), as of `day`.
+    async fn staff_by_link(&self, token: &str, day: NaiveDate) -> StoreResult<Option<(Uuid, StaffLink)>>;
 }
 
 macro_rules! impl_organisations {
@@ -182,6 +195,52 @@ macro_rules! impl_organisations {
                 $crate::store::sql::audit!(tx, caller, "create", "org_checkins", org, path.as_str(), serde_json::json!({"day": day, "count": reports.len()}));
                 tx.commit().await?;
                 Ok(reports.len())
+            }
+
+            async fn staff_link(&self, caller: &$crate::domain::Caller, org: uuid::Uuid, member: uuid::Uuid, new_token: &str) -> $crate::store::StoreResult<String> {
+                let path = self.org_path(&caller.scope, org).await?.ok_or($crate::store::StoreError::NotFound)?;
+                let token: Option<Option<String>> = sqlx::query_scalar("SELECT link_token FROM org_members WHERE id = $1 AND org_id = $2 AND relative_of IS NULL")
+                    .bind(member)
+                    .bind(org)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                match token.ok_or($crate::store::StoreError::NotFound)? {
+                    Some(token) => Ok(token),
+                    None => {
+                        let mut tx = self.writer.begin().await?;
+                        sqlx::query("UPDATE org_members SET link_token = $1 WHERE id = $2 AND link_token IS NULL").bind(new_token).bind(member).execute(&mut *tx).await?;
+                        $crate::store::sql::audit!(tx, caller, "create", "staff_link", member, path.as_str(), serde_json::json!({"org": org}));
+                        let token: String = sqlx::query_scalar("SELECT link_token FROM org_members WHERE id = $1").bind(member).fetch_one(&mut *tx).await?;
+                        tx.commit().await?;
+                        Ok(token)
+                    }
+                }
+            }
+
+            async fn staff_by_link(&self, token: &str, day: chrono::NaiveDate) -> $crate::store::StoreResult<Option<(uuid::Uuid, $crate::store::organisations::StaffLink)>> {
+                let found: Option<(uuid::Uuid, uuid::Uuid, String, String, String, String)> = sqlx::query_as(
+                    "SELECT m.id, o.id, o.unit_code, o.unit_path, o.name, o.kind FROM org_members m JOIN organisations o ON o.id = m.org_id WHERE m.link_token = $1",
+                )
+                .bind(token)
+                .fetch_optional(&self.reader)
+                .await?;
+                let Some((staff, org, unit_code, path, name, kind)) = found else { return Ok(None) };
+                let rows: Vec<(uuid::Uuid, String, Option<String>, Option<uuid::Uuid>)> = sqlx::query_as(
+                    "SELECT m.id, m.name, m.relation, c.member_id FROM org_members m LEFT JOIN org_checkins c ON c.member_id = m.id AND c.day = $2 \
+                     WHERE m.id = $1 OR m.relative_of = $1 ORDER BY m.relative_of IS NOT NULL, m.created_at, m.id",
+                )
+                .bind(staff)
+                .bind(day)
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(Some((
+                    staff,
+                    $crate::store::organisations::StaffLink {
+                        org: $crate::store::Organisation { id: org, unit_code, name, kind },
+                        unit_path: $crate::domain::UnitPath::from_stored(path),
+                        people: rows.into_iter().map(|(id, name, relation, done)| (id, name, relation, done.is_some())).collect(),
+                    },
+                )))
             }
 
             async fn org_day(&self, scope: &$crate::domain::UnitPath, org: uuid::Uuid, day: chrono::NaiveDate) -> $crate::store::StoreResult<Option<$crate::store::OrgDay>> {

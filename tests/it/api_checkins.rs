@@ -191,6 +191,34 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     let (_, yesterday) = t.get(&hq, &format!("/api/v1/organisations/{org}/checkins?date=2020-02-02")).await;
     assert_eq!(yesterday["reported"], 0);
 
+    // The staff member's own link: they add a relative and check in for all of theirs.
+    let (status, link) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members/{staff}/link"), json!({})).await;
+    assert_eq!(status, 200, "{link}");
+    let token = link["token"].as_str().unwrap().to_string();
+    assert_eq!(t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members/{}/link", ids[1]), json!({})).await.0, 404, "relatives have no link");
+    let public = client("zh");
+    let page = public.get(t.url(&format!("/o/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("包老师") && page.contains("包小红") && !page.contains("韩主任"), "only theirs");
+    let added = public.post(t.url(&format!("/o/{token}/relatives"))).form(&[("name", "包大爷"), ("relation", "父亲")]).send().await.unwrap();
+    assert_eq!(added.status(), 303);
+    let bad = public.post(t.url(&format!("/o/{token}/relatives"))).form(&[("name", "<b>x</b>"), ("relation", "")]).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let page = public.get(t.url(&format!("/o/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("包大爷"));
+    let people: Vec<String> = page.match_indices("name=\"resident_").map(|(at, _)| page[at..].split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()).collect();
+    assert_eq!(people.len(), 3);
+    let mut form: Vec<(String, String)> = Vec::new();
+    for (i, id) in people.iter().enumerate() {
+        form.push((format!("resident_{i}"), id.clone()));
+        form.push((format!("status_{i}"), "well".into()));
+    }
+    let sent = public.post(t.url(&format!("/o/{token}"))).form(&form).send().await.unwrap();
+    assert_eq!(sent.status(), 200);
+    let (_, day) = t.get(&hq, &format!("/api/v1/organisations/{org}/checkins")).await;
+    assert_eq!((day["expected"].as_i64(), day["reported"].as_i64()), (Some(4), Some(3)), "{day}");
+    let foreign = vec![("resident_0".to_string(), ids[2].clone())];
+    assert_eq!(public.post(t.url(&format!("/o/{token}"))).form(&foreign).send().await.unwrap().status(), 404, "韩主任 is not theirs to report");
+
     let leader = t.client("leader1").await;
     assert_eq!(t.get(&leader, &format!("/api/v1/organisations/{org}/checkins")).await.0, 404, "registered above the leader's village");
     let (_, listed) = t.get(&hq, "/api/v1/units/150502/organisations").await;

@@ -80,6 +80,7 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/organisations", post(organisations::create))
         .route("/api/v1/units/{code}/organisations", get(organisations::of_unit))
         .route("/api/v1/organisations/{id}/members", post(organisations::add_members))
+        .route("/api/v1/organisations/{id}/members/{member}/link", post(organisations::staff_link))
         .route("/api/v1/organisations/{id}/checkins", get(organisations::day).post(organisations::check_in))
 }
 

@@ -159,3 +159,80 @@ pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, 
     ops::check_in(&app, &auth.caller(), &[input], Via::Member).await?;
     Ok(Redirect::to(&format!("/units/{}/checkins", unit_code(&code)?)).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "staff.html")]
+struct StaffPage {
+    c: Chrome,
+    token: String,
+    link: crate::store::StaffLink,
+    errors: Vec<String>,
+    done: bool,
+}
+
+async fn staff_page(app: &App, lang: Lang, token: String, errors: Vec<String>, done: bool) -> Result<Response, HttpError> {
+    let Some((_, link)) = ops::staff(app, &token).await? else { return Ok(unknown_link(lang)) };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, render(&StaffPage { c: Chrome::new(lang, None), token, link, errors, done })?).into_response())
+}
+
+/// A staff member's own link: themselves and their relatives, checked in with one form.
+pub async fn staff_form(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+) -> Result<Response, HttpError> {
+    if !limits.views.allow(client.ip()) {
+        return Ok(super::public::too_many(lang));
+    }
+    staff_page(&app, lang, token, Vec::new(), false).await
+}
+
+pub async fn staff_submit(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    if !limits.submissions.allow(client.ip()) {
+        return Ok(super::public::too_many(lang));
+    }
+    let (people, _) = inputs(&fields);
+    match ops::staff_check_in(&app, &token, &people).await {
+        Ok(_) => staff_page(&app, lang, token, Vec::new(), true).await,
+        Err(AppError::Rows(rows)) => staff_page(&app, lang, token, rows.iter().map(|r| r.message(lang)).collect(), false).await,
+        Err(AppError::NotFound) => Ok(unknown_link(lang)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RelativeForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    relation: String,
+}
+
+pub async fn add_relative(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    Form(form): Form<RelativeForm>,
+) -> Result<Response, HttpError> {
+    if !limits.submissions.allow(client.ip()) {
+        return Ok(super::public::too_many(lang));
+    }
+    match ops::add_relative(&app, &token, &form.name, &form.relation).await {
+        Ok(()) => Ok(Redirect::to(&format!("/o/{token}")).into_response()),
+        Err(AppError::Domain(err)) => staff_page(&app, lang, token, vec![err.message(lang)], false).await,
+        Err(AppError::NotFound) => Ok(unknown_link(lang)),
+        Err(err) => Err(err.into()),
+    }
+}

@@ -292,6 +292,7 @@ impl Texts {
             "days" => ("天数", "Days"),
             "cadre_login" => ("包保干部账号", "Cadre's login"),
             "daily_checkin" => ("每日报平安", "Daily check-in"),
+            "add_relative" => ("添加需报平安的亲属", "Add a relative to report for"),
             "checked_in" => ("已报平安，谢谢！", "Checked in, thank you!"),
             "reported_today" => ("今日已报", "reported today"),
             "symptoms" => ("症状", "Symptoms"),
@@ -409,6 +410,7 @@ mod tests {
             include_str!("../../../templates/checkin.html"),
             include_str!("../../../templates/checkins.html"),
             include_str!("../../../templates/isolation.html"),
+            include_str!("../../../templates/staff.html"),
         ];
         let mut keys = 0;
         for template in templates {

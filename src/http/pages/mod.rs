@@ -47,6 +47,8 @@ pub fn routes() -> Router<App> {
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/r/{token}", get(public::form).post(public::submit))
         .route("/c/{token}", get(checkins::form).post(checkins::submit))
+        .route("/o/{token}", get(checkins::staff_form).post(checkins::staff_submit))
+        .route("/o/{token}/relatives", post(checkins::add_relative))
         .route("/isolations", post(isolation::order))
         .route("/isolations/{id}", get(isolation::show))
         .route("/isolations/{id}/followups", post(isolation::follow_up))
