@@ -149,3 +149,29 @@ async fn screening_and_checkpoint_forms(db: Db) {
     assert!(page.contains("湖北省"));
 }
 both!(screening_and_checkpoint_forms);
+
+/// 三个制度 through the pages: HQ registers a bureau on the county's page, adds a staff member
+/// and hands out their link, which opens their own check-in page.
+async fn an_organisation_from_the_pages(db: Db) {
+    let t = TestApp::start(db).await;
+    let hq = log_in_through_the_form(&t, "en", "hq").await;
+    let page = hq.get(t.url("/units/150502")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    assert!(page.contains("Register an organisation"));
+    let made = hq.post(t.url("/units/150502/organisations")).form(&[("_csrf", csrf.as_str()), ("name", "Education Bureau"), ("kind", "bureau")]).send().await.unwrap();
+    assert_eq!(made.status(), 303);
+    let org = made.headers()["location"].to_str().unwrap().to_string();
+    let added = hq.post(t.url(&format!("{org}/members"))).form(&[("_csrf", csrf.as_str()), ("name", "包老师"), ("phone", "13900002222")]).send().await.unwrap();
+    assert_eq!(added.status(), 303);
+    let page = hq.get(t.url(&org)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("包老师") && page.contains("139****2222") && page.contains("id=\"fig-expected\">1<"));
+    let member = page.split("name=\"member\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let linked = hq.post(t.url(&format!("{org}/links"))).form(&[("_csrf", csrf.as_str()), ("member", member.as_str())]).send().await.unwrap().text().await.unwrap();
+    let address = linked.split("id=\"staff-link\"><span class=\"mono\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(address.contains("/o/"), "{address}");
+    let own = client("zh").get(address).send().await.unwrap().text().await.unwrap();
+    assert!(own.contains("包老师") && own.contains("Education Bureau"));
+    let page = hq.get(t.url("/units/150502")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Education Bureau"), "listed on the unit's page");
+}
+both!(an_organisation_from_the_pages);

@@ -293,6 +293,12 @@ impl Texts {
             "cadre_login" => ("包保干部账号", "Cadre's login"),
             "daily_checkin" => ("每日报平安", "Daily check-in"),
             "add_relative" => ("添加需报平安的亲属", "Add a relative to report for"),
+            "organisation" => ("单位报平安", "Organisation's daily report"),
+            "organisations" => ("单位（三个制度）", "Organisations (staff and relatives)"),
+            "add_organisation" => ("登记单位", "Register an organisation"),
+            "add_staff" => ("添加职工", "Add staff"),
+            "staff_link" => ("生成个人报平安链接", "Make their own link"),
+            "org_kind" => ("类型（局、学校、企业……）", "Kind (bureau, school, company…)"),
             "checked_in" => ("已报平安，谢谢！", "Checked in, thank you!"),
             "reported_today" => ("今日已报", "reported today"),
             "symptoms" => ("症状", "Symptoms"),
@@ -411,6 +417,7 @@ mod tests {
             include_str!("../../../templates/checkins.html"),
             include_str!("../../../templates/isolation.html"),
             include_str!("../../../templates/staff.html"),
+            include_str!("../../../templates/organisation.html"),
         ];
         let mut keys = 0;
         for template in templates {

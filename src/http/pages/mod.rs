@@ -6,6 +6,7 @@ mod checkpoints;
 mod households;
 mod i18n;
 mod isolation;
+mod organisations;
 mod people;
 mod public;
 mod screening;
@@ -49,6 +50,10 @@ pub fn routes() -> Router<App> {
         .route("/c/{token}", get(checkins::form).post(checkins::submit))
         .route("/o/{token}", get(checkins::staff_form).post(checkins::staff_submit))
         .route("/o/{token}/relatives", post(checkins::add_relative))
+        .route("/units/{code}/organisations", post(organisations::create))
+        .route("/organisations/{id}", get(organisations::show))
+        .route("/organisations/{id}/members", post(organisations::add_staff))
+        .route("/organisations/{id}/links", post(organisations::staff_link))
         .route("/isolations", post(isolation::order))
         .route("/isolations/{id}", get(isolation::show))
         .route("/isolations/{id}/followups", post(isolation::follow_up))

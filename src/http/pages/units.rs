@@ -11,7 +11,7 @@ use crate::http::HttpError;
 use crate::http::api::units::{change_staff, create_child, parse_duty};
 use crate::http::auth::{Auth, RequestLang};
 use crate::domain::CheckpointKind;
-use crate::store::{Checkpoint, Figures, HouseholdListItem, ImportSummary, Round, StaffMember, Unit};
+use crate::store::{Checkpoint, Figures, HouseholdListItem, ImportSummary, Organisation, Round, StaffMember, Unit};
 
 #[derive(Template)]
 #[template(path = "unit.html")]
@@ -30,6 +30,7 @@ struct UnitPage {
     checkpoints: Vec<Checkpoint>,
     rounds: Vec<Round>,
     can_manage_checkpoints: bool,
+    organisations: Vec<Organisation>,
 }
 
 impl UnitPage {
@@ -103,6 +104,7 @@ async fn unit_page(
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
     let checkpoints = app.store.checkpoints(&caller.scope, &code).await?.unwrap_or_default();
     let rounds = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default();
+    let organisations = app.store.organisations(&caller.scope, &code).await?.unwrap_or_default();
     render(&UnitPage {
         c: Chrome::load(app, lang, auth).await?,
         unit,
@@ -118,6 +120,7 @@ async fn unit_page(
         checkpoints,
         rounds,
         can_manage_checkpoints: caller.role.manages_checkpoints(),
+        organisations,
     })
 }
 
