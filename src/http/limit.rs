@@ -1,39 +1,46 @@
-//! A per-client rate limit for the public pages (no account, a QR code on a road block):
-//! a fixed window of requests per IP address. Kept in the server's memory, so each server
-//! behind a load balancer counts on its own; that bounds a flood, which is all it is for.
+//! Rate limits for the public pages (no account): a fixed window of requests per key. The
+//! poster's page (`/r/…`) is counted per IP address; the household and staff links
+//! (`/c/…`, `/o/…`) per link, since a village behind one mobile carrier's address checks in
+//! at the same hour. Kept in the server's memory, so each server behind a load balancer
+//! counts on its own; that bounds a flood, which is all it is for.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     window: Duration,
     max: u32,
-    hits: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    hits: Mutex<HashMap<K, (Instant, u32)>>,
 }
 
 /// The limits of the public pages.
 pub struct PublicLimits {
-    /// Opening the form.
+    /// Opening the poster's form, per client.
     pub views: RateLimiter,
-    /// Submitting it: a family at a checkpoint registers a few people, not dozens a minute.
+    /// Submitting it, per client: a family at a checkpoint registers a few people, not dozens
+    /// a minute.
     pub submissions: RateLimiter,
+    /// Opening or submitting a household's or staff member's link, per link.
+    pub links: RateLimiter<String>,
 }
 
 impl Default for PublicLimits {
     fn default() -> PublicLimits {
-        PublicLimits { views: RateLimiter::new(60, Duration::from_secs(60)), submissions: RateLimiter::new(10, Duration::from_secs(60)) }
+        let minute = Duration::from_secs(60);
+        PublicLimits { views: RateLimiter::new(60, minute), submissions: RateLimiter::new(10, minute), links: RateLimiter::new(30, minute) }
     }
 }
 
-impl RateLimiter {
-    pub fn new(max: u32, window: Duration) -> RateLimiter {
+impl<K: Hash + Eq + Clone> RateLimiter<K> {
+    pub fn new(max: u32, window: Duration) -> RateLimiter<K> {
         RateLimiter { window, max, hits: Mutex::new(HashMap::new()) }
     }
 
     /// Counts a request from `client`; false once it is over the limit for this window.
-    pub fn allow(&self, client: IpAddr) -> bool {
+    pub fn allow(&self, client: K) -> bool {
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if hits.len() > 100_000 {
@@ -54,7 +61,7 @@ mod tests {
 
     #[test]
     fn each_client_has_its_own_budget() {
-        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let limiter: RateLimiter = RateLimiter::new(2, Duration::from_secs(60));
         let a: IpAddr = "127.0.0.1".parse().unwrap();
         let b: IpAddr = "127.0.0.2".parse().unwrap();
         assert!(limiter.allow(a) && limiter.allow(a));
@@ -64,7 +71,7 @@ mod tests {
 
     #[test]
     fn the_budget_comes_back_after_the_window() {
-        let limiter = RateLimiter::new(1, Duration::from_millis(20));
+        let limiter: RateLimiter = RateLimiter::new(1, Duration::from_millis(20));
         let a: IpAddr = "127.0.0.1".parse().unwrap();
         assert!(limiter.allow(a));
         assert!(!limiter.allow(a));

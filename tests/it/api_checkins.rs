@@ -225,3 +225,26 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     assert_eq!(listed["items"][0]["name"], "科尔沁区教育局");
 }
 both!(an_organisation_reports_for_its_staff_and_their_relatives);
+
+async fn links_are_limited_per_link_not_per_address(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let member = t.client("member1").await;
+    let mut tokens = Vec::new();
+    for no in ["001", "002"] {
+        let household = find_household(&t, &member, "150502001001001", no).await["id"].as_str().unwrap().to_string();
+        let (_, link) = t.send(&member, Method::POST, &format!("/api/v1/households/{household}/checkin-link"), json!({})).await;
+        tokens.push(link["token"].as_str().unwrap().to_string());
+    }
+    // One link hammered from one address is cut off...
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(client("zh").get(t.url(&format!("/c/{}", tokens[0]))).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 30, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 429));
+    // ...while the next household behind the same address (a village on one mobile carrier) is not.
+    assert_eq!(client("zh").get(t.url(&format!("/c/{}", tokens[1]))).send().await.unwrap().status(), 200);
+}
+both!(links_are_limited_per_link_not_per_address);

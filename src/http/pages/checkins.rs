@@ -2,11 +2,10 @@
 //! everyone in one form), and a unit's list of who has not reported, which a grid member ticks
 //! for households without phones.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -45,10 +44,9 @@ pub async fn form(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Result<Response, HttpError> {
-    if !limits.views.allow(client.ip()) {
+    if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
     let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
@@ -96,11 +94,10 @@ pub async fn submit(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    if !limits.submissions.allow(client.ip()) {
+    if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
     let (members, opened_at) = inputs(&fields);
@@ -181,10 +178,9 @@ pub async fn staff_form(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Result<Response, HttpError> {
-    if !limits.views.allow(client.ip()) {
+    if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
     staff_page(&app, lang, token, Vec::new(), false).await
@@ -194,11 +190,10 @@ pub async fn staff_submit(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    if !limits.submissions.allow(client.ip()) {
+    if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
     let (people, _) = inputs(&fields);
@@ -222,11 +217,10 @@ pub async fn add_relative(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     Form(form): Form<RelativeForm>,
 ) -> Result<Response, HttpError> {
-    if !limits.submissions.allow(client.ip()) {
+    if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
     match ops::add_relative(&app, &token, &form.name, &form.relation).await {
