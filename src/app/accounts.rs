@@ -83,6 +83,12 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password").unwrap_or_default())
 }
 
+/// Whether a public token (a poster's, a household's or a staff member's link) could be one of
+/// ours: hex, and not long. Anything else need not reach the database.
+pub fn plausible_token(token: &str) -> bool {
+    !token.is_empty() && token.len() <= 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// 256 random bits as hex.
 pub fn random_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];

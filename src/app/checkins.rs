@@ -6,7 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::domain::checkin::{Report, Via, Whereabouts};
-use crate::domain::error::{DomainError, Reason, optional_text};
+use crate::domain::error::{DomainError, Reason, optional, optional_text};
 use crate::domain::isolation::{Symptom, parse_list};
 use crate::domain::table::RowError;
 use crate::domain::time::{local_date, parse_date};
@@ -40,8 +40,20 @@ pub enum OneOrMany {
 
 impl CheckinInput {
     pub fn parse(&self, caller: &Caller, via: Via, seconds_to_fill: Option<i64>) -> Result<NewCheckin, DomainError> {
+        let (day, report) = self.report(caller, &self.date)?;
+        Ok(NewCheckin {
+            resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
+            day,
+            report,
+            via,
+            seconds_to_fill,
+        })
+    }
+
+    /// The day (`date`, today when blank) and what is reported for it, whoever it is about.
+    pub fn report(&self, caller: &Caller, date: &str) -> Result<(NaiveDate, Report), DomainError> {
         let today = local_date(caller.now);
-        let day = match self.date.trim() {
+        let day = match date.trim() {
             "" => today,
             date => parse_date("date", date)?,
         };
@@ -61,18 +73,13 @@ impl CheckinInput {
             return Err(DomainError::invalid("where", Reason::Empty));
         }
         let symptoms = parse_list(&self.symptoms, Symptom::parse)?;
-        Ok(NewCheckin {
-            resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
-            day,
-            report: Report {
-                status: status.as_str().into(),
-                symptoms: symptoms.iter().map(|s| s.as_str().to_string()).collect(),
-                location: location.as_str().into(),
-                place: if location == Whereabouts::Home { None } else { place },
-            },
-            via,
-            seconds_to_fill,
-        })
+        let report = Report {
+            status: status.as_str().into(),
+            symptoms: symptoms.iter().map(|s| s.as_str().to_string()).collect(),
+            location: location.as_str().into(),
+            place: if location == Whereabouts::Home { None } else { place },
+        };
+        Ok((day, report))
     }
 }
 
@@ -99,7 +106,7 @@ pub async fn check_in(app: &App, caller: &Caller, inputs: &[CheckinInput], via: 
 
 /// The household behind a check-in link, as of today.
 pub async fn household(app: &App, token: &str) -> Result<Option<CheckinHousehold>, AppError> {
-    if token.is_empty() || token.len() > 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !super::accounts::plausible_token(token) {
         return Ok(None);
     }
     Ok(app.store.checkin_household(token, local_date(app.clock.now())).await?)
@@ -174,14 +181,8 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
             Ok::<_, DomainError>(crate::store::NewMember {
                 id: m.id.unwrap_or_else(Uuid::now_v7),
                 name: crate::domain::error::person_name("name", &m.name)?,
-                id_number: match m.id_number.trim() {
-                    "" => None,
-                    id => Some(crate::domain::IdNumber::parse(id)?),
-                },
-                phone: match m.phone.trim() {
-                    "" => None,
-                    phone => Some(crate::domain::Phone::parse(phone)?),
-                },
+                id_number: optional(&m.id_number, crate::domain::IdNumber::parse)?,
+                phone: optional(&m.phone, crate::domain::Phone::parse)?,
                 relative_of: m.relative_of,
                 relation: optional_text("relation", &m.relation, 20)?,
             })
@@ -211,12 +212,9 @@ pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&s
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        // The report's own checks, with a stand-in resident: the member is checked by storage.
-        let mut report = input.report.clone();
-        report.resident_id = Some(Uuid::nil());
-        report.date = date.unwrap_or_default().to_string();
-        match (input.member_id, report.parse(caller, Via::Batch, None)) {
-            (Some(member), Ok(parsed)) => reports.push((member, parsed.report, parsed.day)),
+        // Whether the member is the organisation's is for storage to say.
+        match (input.member_id, input.report.report(caller, date.unwrap_or_default())) {
+            (Some(member), Ok((_, report))) => reports.push((member, report)),
             (None, _) => errors.push(RowError::field(i + 1, DomainError::invalid("member_id", Reason::Empty))),
             (_, Err(err)) => errors.push(RowError::field(i + 1, err)),
         }
@@ -224,9 +222,7 @@ pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&s
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
-    let day = day(app, date)?;
-    let reports: Vec<(Uuid, Report)> = reports.into_iter().map(|(m, r, _)| (m, r)).collect();
-    Ok(app.store.org_check_in(caller, org, day, &reports).await?)
+    Ok(app.store.org_check_in(caller, org, day(app, date)?, &reports).await?)
 }
 
 /// A staff member's own link (`/o/{token}`): made by the organisation's account.
@@ -237,7 +233,7 @@ pub async fn staff_link(app: &App, caller: &Caller, org: Uuid, member: Uuid) -> 
 
 /// The staff member and relatives a link opens, as of today.
 pub async fn staff(app: &App, token: &str) -> Result<Option<(Uuid, crate::store::StaffLink)>, AppError> {
-    if token.is_empty() || token.len() > 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !super::accounts::plausible_token(token) {
         return Ok(None);
     }
     Ok(app.store.staff_by_link(token, local_date(app.clock.now())).await?)
@@ -251,8 +247,8 @@ pub async fn staff_check_in(app: &App, token: &str, inputs: &[CheckinInput]) -> 
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let member = input.resident_id.filter(|id| link.people.iter().any(|(p, ..)| p == id)).ok_or(AppError::NotFound)?;
-        match input.parse(&caller, Via::Household, None) {
-            Ok(parsed) => reports.push((member, parsed.report)),
+        match input.report(&caller, &input.date) {
+            Ok((_, report)) => reports.push((member, report)),
             Err(err) => errors.push(RowError::field(i + 1, err)),
         }
     }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, optional_text, person_name, public_text, text};
+use crate::domain::error::{DomainError, Reason, optional, optional_text, person_name, public_text, text};
 use crate::domain::time::parse_time;
 use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Phone, Plate, Temperature, UnitCode};
 use crate::store::{Checkpoint, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PersonKey, Registration, Shift};
@@ -75,7 +75,7 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
             Ok(OnDuty {
                 name: person_name("name", &s.name)?,
                 duty: text("duty", &s.duty, 20)?,
-                phone: s.phone.as_deref().filter(|p| !p.trim().is_empty()).map(Phone::parse).transpose()?.map(|p| p.as_str().to_string()),
+                phone: optional(s.phone.as_deref().unwrap_or_default(), Phone::parse)?.map(|p| p.as_str().to_string()),
             })
         })
         .collect::<Result<Vec<_>, DomainError>>()?;
@@ -98,13 +98,6 @@ pub struct PassageInput {
     pub to: String,
     pub outcome: String,
     pub at: String,
-}
-
-fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>) -> Result<Option<T>, DomainError> {
-    match raw.trim() {
-        "" => Ok(None),
-        value => parse(value).map(Some),
-    }
 }
 
 impl PassageInput {

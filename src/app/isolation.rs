@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, optional_text, text};
+use crate::domain::error::{DomainError, Reason, optional, optional_text, text};
 use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
 use crate::domain::time::parse_time;
 use crate::domain::{Caller, Login, Temperature};
@@ -41,10 +41,7 @@ impl IsolationInput {
             note: optional_text("note", &self.note, 500)?,
             starts_at,
             planned_end: planned_end(starts_at, self.days.unwrap_or(DEFAULT_ISOLATION_DAYS))?,
-            cadre: match self.cadre_login.trim() {
-                "" => None,
-                login => Some(Login::parse(login)?),
-            },
+            cadre: optional(&self.cadre_login, Login::parse)?,
         })
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, optional_text, person_name, text};
+use crate::domain::error::{DomainError, Reason, optional, optional_text, person_name, text};
 use crate::domain::screening::observe_until;
 use crate::domain::time::{parse_date, parse_time};
 use crate::domain::{Caller, Health, IdNumber, KeyArea, Phone, Residence, Stay, Temperature, Transport, UnitCode, VisitOutcome};
@@ -66,10 +66,7 @@ pub struct ReturneeInput {
 }
 
 fn optional_date(field: &'static str, raw: Option<&str>) -> Result<Option<NaiveDate>, DomainError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(day) => parse_date(field, day).map(Some),
-    }
+    optional(raw.unwrap_or_default(), |day| parse_date(field, day))
 }
 
 impl ReturneeInput {
@@ -83,10 +80,7 @@ impl ReturneeInput {
                     name: if self.name.trim().is_empty() { String::new() } else { person_name("name", &self.name)? },
                     id_number: IdNumber::parse(&self.id_number)?,
                     relation: optional_text("relation", &self.relation, 20)?.unwrap_or_default(),
-                    phone: match self.phone.trim() {
-                        "" => None,
-                        phone => Some(Phone::parse(phone)?),
-                    },
+                    phone: optional(&self.phone, Phone::parse)?,
                     residence: Residence::Permanent,
                 },
                 household_id: self.household_id,

@@ -138,3 +138,11 @@ pub fn person_name(field: &'static str, raw: &str) -> Result<String, DomainError
     }
     Ok(name)
 }
+
+/// Parses a value that may be left blank: blank is `None`.
+pub fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>) -> Result<Option<T>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => parse(value).map(Some),
+    }
+}

@@ -90,6 +90,9 @@ macro_rules! impl_escalation {
                     let top = path.depth().saturating_sub(1);
                     (Lapse { kind: "alert_unacknowledged", subject: id.to_string(), since: at, path, title: format!("{kind} · {subject}"), link }, top)
                 }));
+                // Every step taken so far, read once for the whole sweep.
+                let done: std::collections::HashSet<(String, String, i64)> =
+                    sqlx::query_as::<_, (String, String, i64)>("SELECT kind, subject, step FROM escalations").fetch_all(&self.reader).await?.into_iter().collect();
                 let mut taken = 0;
                 for (lapse, top) in all {
                     let Some(rule) = rule(lapse.kind) else { continue };
@@ -99,8 +102,7 @@ macro_rules! impl_escalation {
                     if due.is_empty() {
                         continue;
                     }
-                    let done: Vec<i64> = sqlx::query_scalar("SELECT step FROM escalations WHERE kind = $1 AND subject = $2").bind(lapse.kind).bind(&lapse.subject).fetch_all(&self.reader).await?;
-                    for step in due.into_iter().filter(|s| !done.contains(&(*s as i64))) {
+                    for step in due.into_iter().filter(|s| !done.contains(&(lapse.kind.to_string(), lapse.subject.clone(), *s as i64))) {
                         let (depth, code) = &levels[step - 1];
                         let level_path = prefix(&lapse.path, *depth);
                         let mut tx = self.writer.begin().await?;

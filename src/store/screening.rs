@@ -206,6 +206,16 @@ pub(crate) struct KeyAreaRow {
     pub created_by: String,
 }
 
+pub(crate) const KEY_AREA_SELECT: &str = "SELECT id, area, valid_from, valid_to, unit_path, created_by FROM key_areas";
+
+/// The key areas that apply at a path: those declared on it or above it.
+pub(crate) fn areas_over(rows: &[KeyAreaRow], path: &str) -> Vec<KeyArea> {
+    rows.iter()
+        .filter(|row| path.starts_with(row.unit_path.as_str()))
+        .map(|row| KeyArea { area: row.area.clone(), valid_from: row.valid_from, valid_to: row.valid_to })
+        .collect()
+}
+
 impl From<KeyAreaRow> for KeyAreaRecord {
     fn from(row: KeyAreaRow) -> KeyAreaRecord {
         KeyAreaRecord { id: row.id, area: row.area, valid_from: row.valid_from, valid_to: row.valid_to, unit_path: UnitPath::from_stored(row.unit_path), created_by: row.created_by }

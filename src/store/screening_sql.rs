@@ -43,8 +43,8 @@ macro_rules! impl_screening {
             }
 
             async fn key_areas(&self, scope: &$crate::domain::UnitPath) -> $crate::store::StoreResult<Vec<$crate::store::KeyAreaRecord>> {
-                let rows: Vec<$crate::store::screening::KeyAreaRow> =
-                    sqlx::query_as("SELECT id, area, valid_from, valid_to, unit_path, created_by FROM key_areas ORDER BY valid_from DESC, area").fetch_all(&self.reader).await?;
+                let sql = format!("{} ORDER BY valid_from DESC, area", $crate::store::screening::KEY_AREA_SELECT);
+                let rows: Vec<$crate::store::screening::KeyAreaRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.reader).await?;
                 Ok(rows
                     .into_iter()
                     .map($crate::store::KeyAreaRecord::from)
@@ -63,7 +63,7 @@ macro_rules! impl_screening {
                     if let Some(resident) = &new_resident {
                         Self::insert_resident(&mut tx, caller, household_id, &path, resident).await?;
                     }
-                    let areas = Self::key_areas_over(&mut tx, &path).await?;
+                    let areas = $crate::store::screening::areas_over(&Self::key_area_rows(&mut tx).await?, path.as_str());
                     let from_key_area = $crate::domain::screening::from_key_area(&stays_of(&returnee.origin, &returnee.travel, returnee.arrived_at), &areas);
                     sqlx::query(
                         "INSERT INTO returnees (id, resident_id, household_id, unit_path, county_code, origin, travel, arrived_at, transport, transport_detail, health, \
@@ -334,22 +334,15 @@ macro_rules! impl_screening {
                 }
             }
 
-            /// The key areas that apply at a path: declared on it or above it.
-            async fn key_areas_over(tx: &mut $crate::store::sql::Tx<$store>, path: &$crate::domain::UnitPath) -> $crate::store::StoreResult<Vec<$crate::domain::KeyArea>> {
-                let rows: Vec<$crate::store::screening::KeyAreaRow> =
-                    sqlx::query_as("SELECT id, area, valid_from, valid_to, unit_path, created_by FROM key_areas").fetch_all(&mut **tx).await?;
-                Ok(rows
-                    .into_iter()
-                    .filter(|row| path.as_str().starts_with(row.unit_path.as_str()))
-                    .map(|row| $crate::domain::KeyArea { area: row.area, valid_from: row.valid_from, valid_to: row.valid_to })
-                    .collect())
+            /// Every key area, read inside the transaction that depends on them.
+            async fn key_area_rows(tx: &mut $crate::store::sql::Tx<$store>) -> $crate::store::StoreResult<Vec<$crate::store::screening::KeyAreaRow>> {
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe($crate::store::screening::KEY_AREA_SELECT)).fetch_all(&mut **tx).await?)
             }
 
             /// After key areas change over `path`: re-derives `from_key_area` of every returnee
             /// below it, and the colours and counts that follow.
             async fn rederive_key_areas(tx: &mut $crate::store::sql::Tx<$store>, caller: &$crate::domain::Caller, path: &$crate::domain::UnitPath) -> $crate::store::StoreResult<()> {
-                let rows: Vec<$crate::store::screening::KeyAreaRow> =
-                    sqlx::query_as("SELECT id, area, valid_from, valid_to, unit_path, created_by FROM key_areas").fetch_all(&mut **tx).await?;
+                let rows = Self::key_area_rows(tx).await?;
                 let (low, high) = path.range();
                 let returnees: Vec<(uuid::Uuid, uuid::Uuid, String, String, String, String, chrono::DateTime<chrono::Utc>, bool)> = sqlx::query_as(
                     "SELECT t.id, t.household_id, h.unit_code, t.unit_path, t.origin, t.travel, t.arrived_at, t.from_key_area \
@@ -362,11 +355,7 @@ macro_rules! impl_screening {
                 let mut households = Vec::new();
                 let mut units = Vec::new();
                 for (id, household, unit_code, at_path, origin, travel, arrived_at, was) in returnees {
-                    let areas: Vec<$crate::domain::KeyArea> = rows
-                        .iter()
-                        .filter(|row| at_path.starts_with(row.unit_path.as_str()))
-                        .map(|row| $crate::domain::KeyArea { area: row.area.clone(), valid_from: row.valid_from, valid_to: row.valid_to })
-                        .collect();
+                    let areas = $crate::store::screening::areas_over(&rows, &at_path);
                     let travel: Vec<$crate::domain::Stay> = serde_json::from_str(&travel).unwrap_or_default();
                     let now = $crate::domain::screening::from_key_area(&$crate::store::screening::stays_of(&origin, &travel, arrived_at), &areas);
                     if now != was {

@@ -85,8 +85,7 @@ pub async fn submit(
 }
 
 async fn checkpoint_name(app: &App, token: &str) -> Result<Option<String>, HttpError> {
-    // A token is hex: anything else is no poster of ours, and need not reach the database.
-    if token.is_empty() || token.len() > 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !crate::app::accounts::plausible_token(token) {
         return Ok(None);
     }
     Ok(app.store.checkpoint_by_token(token).await?.map(|c| c.name))
