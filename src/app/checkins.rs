@@ -1,17 +1,17 @@
 //! Daily check-ins (报平安): through a household's own link, a grid member's list, or the API
 //! (one or many at once).
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::checkin::{Report, Via, Whereabouts};
+use crate::domain::checkin::{Report, Via, Whereabouts, may_report};
 use crate::domain::error::{DomainError, Reason, optional, optional_text};
 use crate::domain::isolation::{Symptom, parse_list};
 use crate::domain::table::RowError;
 use crate::domain::time::{local_date, parse_date};
 use crate::domain::{Caller, Health};
-use crate::store::{CheckedIn, CheckinHousehold, NewCheckin};
+use crate::store::{CheckedIn, CheckinHousehold, NewCheckin, Principal};
 
 use super::{App, AppError};
 
@@ -39,8 +39,8 @@ pub enum OneOrMany {
 }
 
 impl CheckinInput {
-    pub fn parse(&self, caller: &Caller, via: Via, seconds_to_fill: Option<i64>) -> Result<NewCheckin, DomainError> {
-        let (day, report) = self.report(caller, &self.date)?;
+    pub fn parse(&self, now: DateTime<Utc>, via: Via, seconds_to_fill: Option<i64>) -> Result<NewCheckin, DomainError> {
+        let (day, report) = self.report(now, &self.date)?;
         Ok(NewCheckin {
             resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
             day,
@@ -51,8 +51,8 @@ impl CheckinInput {
     }
 
     /// The day (`date`, today when blank) and what is reported for it, whoever it is about.
-    pub fn report(&self, caller: &Caller, date: &str) -> Result<(NaiveDate, Report), DomainError> {
-        let today = local_date(caller.now);
+    pub fn report(&self, now: DateTime<Utc>, date: &str) -> Result<(NaiveDate, Report), DomainError> {
+        let today = local_date(now);
         let day = match date.trim() {
             "" => today,
             date => parse_date("date", date)?,
@@ -84,13 +84,15 @@ impl CheckinInput {
 }
 
 /// Check-ins through the API or a grid member's list: all of them, or (naming every bad row)
-/// none.
-pub async fn check_in(app: &App, caller: &Caller, inputs: &[CheckinInput], via: Via) -> Result<Vec<CheckedIn>, AppError> {
-    caller.require(caller.role.screens(), "report check-ins")?;
+/// none. An API request's session is checked by the store as it writes (see `Principal`).
+pub async fn check_in(app: &App, who: &Principal, inputs: &[CheckinInput], via: Via) -> Result<Vec<CheckedIn>, AppError> {
+    if let Principal::Caller(caller) = who {
+        may_report(caller)?;
+    }
     let mut errors = Vec::new();
     let mut checkins = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
-        match input.parse(caller, via, None) {
+        match input.parse(who.now(), via, None) {
             Ok(checkin) => checkins.push(checkin),
             Err(err) => errors.push(RowError::field(i + 1, err)),
         }
@@ -101,7 +103,7 @@ pub async fn check_in(app: &App, caller: &Caller, inputs: &[CheckinInput], via: 
     if checkins.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(app.store.check_in(caller, &checkins).await?)
+    Ok(app.store.check_in(who, &checkins).await?)
 }
 
 /// The household behind a check-in link, as of today.
@@ -123,7 +125,7 @@ pub async fn household_check_in(app: &App, token: &str, inputs: &[CheckinInput],
         if !input.resident_id.is_some_and(|id| home.members.iter().any(|(m, ..)| *m == id)) {
             return Err(AppError::NotFound);
         }
-        match input.parse(&caller, Via::Household, seconds_to_fill) {
+        match input.parse(caller.now, Via::Household, seconds_to_fill) {
             Ok(checkin) => checkins.push(checkin),
             Err(err) => errors.push(RowError::field(i + 1, err)),
         }
@@ -131,7 +133,7 @@ pub async fn household_check_in(app: &App, token: &str, inputs: &[CheckinInput],
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
-    Ok(app.store.check_in(&caller, &checkins).await?)
+    Ok(app.store.check_in(&Principal::Caller(caller), &checkins).await?)
 }
 
 /// The day a summary is asked for: today in the region unless given.
@@ -213,7 +215,7 @@ pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&s
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         // Whether the member is the organisation's is for storage to say.
-        match (input.member_id, input.report.report(caller, date.unwrap_or_default())) {
+        match (input.member_id, input.report.report(caller.now, date.unwrap_or_default())) {
             (Some(member), Ok((_, report))) => reports.push((member, report)),
             (None, _) => errors.push(RowError::field(i + 1, DomainError::invalid("member_id", Reason::Empty))),
             (_, Err(err)) => errors.push(RowError::field(i + 1, err)),
@@ -247,7 +249,7 @@ pub async fn staff_check_in(app: &App, token: &str, inputs: &[CheckinInput]) -> 
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let member = input.resident_id.filter(|id| link.people.iter().any(|(p, ..)| p == id)).ok_or(AppError::NotFound)?;
-        match input.report(&caller, &input.date) {
+        match input.report(caller.now, &input.date) {
             Ok((_, report)) => reports.push((member, report)),
             Err(err) => errors.push(RowError::field(i + 1, err)),
         }

@@ -113,7 +113,7 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         let record = app.store.household(&root, item.id).await?.ok_or(AppError::NotFound)?;
         reports.extend(record.residents.iter().map(|r| CheckinInput { resident_id: Some(r.id), ..Default::default() }));
     }
-    checkins::check_in(app, &root, &reports, Via::Member).await?;
+    checkins::check_in(app, &crate::store::Principal::Caller(root.clone()), &reports, Via::Member).await?;
     // A bureau that reports for its staff and their relatives (三个制度).
     let county = &village[..6];
     let org = checkins::create_organisation(app, &root, &OrganisationInput { id: Some(id(400)), unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() }).await?;

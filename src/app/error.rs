@@ -9,6 +9,8 @@ pub enum AppError {
     NotFound,
     #[error("login or password is wrong")]
     BadCredentials,
+    #[error("not logged in, or the session has ended")]
+    Unauthenticated,
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("already exists: {0}")]
@@ -23,6 +25,7 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> AppError {
         match err {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::NoSession => AppError::Unauthenticated,
             StoreError::Conflict(what) => AppError::Conflict(what),
             StoreError::Rows(rows) => AppError::Rows(rows),
             StoreError::Domain(err) => AppError::Domain(err),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::checkpoint::words;
+use super::{Caller, DomainError};
 
 words!(Whereabouts, "location", { Home = "home" | "在家", Elsewhere = "elsewhere" | "外出" | "其他地方" });
 words!(
@@ -28,6 +29,12 @@ pub const SAME_AS_YESTERDAY_SECONDS: i64 = 10;
 /// than a person reads the form. Without a time to fill (an API call), identical alone is no flag.
 pub fn same_as_yesterday(today: &Report, yesterday: Option<&Report>, seconds_to_fill: Option<i64>) -> bool {
     yesterday == Some(today) && seconds_to_fill.is_some_and(|s| s < SAME_AS_YESTERDAY_SECONDS)
+}
+
+/// Whether an account may report check-ins for the residents in its scope (a household's own
+/// link needs no account, and no such rule).
+pub fn may_report(caller: &Caller) -> Result<(), DomainError> {
+    caller.require(caller.role.screens(), "report check-ins")
 }
 
 #[cfg(test)]

@@ -44,6 +44,18 @@ impl FromRequestParts<App> for Auth {
     }
 }
 
+/// The session cookie of a request, not yet looked up: for a write that checks the session
+/// itself, in the same transaction (`store::Principal::Session`).
+pub struct SessionToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<SessionToken, HttpError> {
+        cookie(&parts.headers, SESSION_COOKIE).filter(|token| accounts::plausible_token(token)).map(SessionToken).ok_or(HttpError::Unauthenticated)
+    }
+}
+
 /// The language of the request: the `lang` cookie, else Accept-Language, else Chinese.
 pub struct RequestLang(pub Lang);
 

@@ -21,19 +21,22 @@ pub enum HttpError {
 
 impl From<AppError> for HttpError {
     fn from(err: AppError) -> HttpError {
-        HttpError::App(err)
+        match err {
+            AppError::Unauthenticated => HttpError::Unauthenticated,
+            err => HttpError::App(err),
+        }
     }
 }
 
 impl From<DomainError> for HttpError {
     fn from(err: DomainError) -> HttpError {
-        HttpError::App(err.into())
+        AppError::from(err).into()
     }
 }
 
 impl From<crate::store::StoreError> for HttpError {
     fn from(err: crate::store::StoreError) -> HttpError {
-        HttpError::App(err.into())
+        AppError::from(err).into()
     }
 }
 
@@ -45,7 +48,7 @@ impl HttpError {
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HttpError::App(err) => match err {
                 AppError::NotFound => StatusCode::NOT_FOUND,
-                AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+                AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
                 AppError::Domain(DomainError::NotAllowed(_)) => StatusCode::FORBIDDEN,
                 AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -62,6 +65,7 @@ impl HttpError {
             HttpError::App(err) => match err {
                 AppError::NotFound => "not_found",
                 AppError::BadCredentials => "bad_credentials",
+                AppError::Unauthenticated => "unauthenticated",
                 AppError::Domain(DomainError::NotAllowed(_)) => "forbidden",
                 AppError::Domain(_) => "invalid",
                 AppError::Rows(_) => "rejected_rows",
@@ -80,6 +84,7 @@ impl HttpError {
             HttpError::App(err) => match err {
                 AppError::NotFound => if zh { "找不到，或不在您的管辖范围内" } else { "not found, or outside your area" }.into(),
                 AppError::BadCredentials => if zh { "账号或密码错误" } else { "wrong login or password" }.into(),
+                AppError::Unauthenticated => HttpError::Unauthenticated.message(lang),
                 AppError::Domain(err) => err.message(lang),
                 AppError::Rows(rows) => {
                     if zh { format!("文件有 {} 处错误，未导入任何数据", rows.len()) } else { format!("{} problems in the file; nothing was imported", rows.len()) }

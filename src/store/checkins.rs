@@ -2,7 +2,7 @@
 //! unit's expected / reported / missing figures for a day.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -58,11 +58,34 @@ pub struct CheckinHousehold {
     pub members: Vec<(Uuid, String, String, bool)>,
 }
 
+/// On whose behalf check-ins are written.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// A caller already known: a page's session, a household's link, the command line.
+    Caller(Caller),
+    /// An API request's session, not yet looked up. The group committer looks up the sessions
+    /// of all the requests in a group with one query, just before it writes them: a request
+    /// costs no read of its own, and a session ended before its group is looked up writes
+    /// nothing. The account must pass `domain::checkin::may_report`.
+    Session { token: String, now: DateTime<Utc> },
+}
+
+impl Principal {
+    /// When the request was made.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Principal::Caller(caller) => caller.now,
+            Principal::Session { now, .. } => *now,
+        }
+    }
+}
+
 #[async_trait]
 pub trait CheckinStore {
     /// Writes check-ins, all or none: every resident must lie in the caller's scope (else the
     /// rows that do not are named). A resident's second check-in of a day replaces the first.
-    async fn check_in(&self, caller: &Caller, checkins: &[NewCheckin]) -> StoreResult<Vec<CheckedIn>>;
+    /// An unknown or expired session is `StoreError::NoSession`.
+    async fn check_in(&self, who: &Principal, checkins: &[NewCheckin]) -> StoreResult<Vec<CheckedIn>>;
     /// The household's check-in link token, made if it has none yet.
     async fn checkin_token(&self, caller: &Caller, household: Uuid, new_token: &str) -> StoreResult<String>;
     /// The household a check-in link opens (public: the token is the key), as of `day`.
@@ -74,7 +97,7 @@ pub trait CheckinStore {
 /// A request's check-ins waiting for the group committer, each with its row number; the
 /// committer checks them against the caller's scope for the whole group at once.
 pub(crate) struct CheckinJob {
-    pub caller: Caller,
+    pub who: Principal,
     pub rows: Vec<(usize, NewCheckin)>,
     pub reply: tokio::sync::oneshot::Sender<StoreResult<Vec<CheckedIn>>>,
 }

@@ -4,7 +4,7 @@ macro_rules! impl_checkins {
     ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::CheckinStore for $store {
-            async fn check_in(&self, caller: &$crate::domain::Caller, checkins: &[$crate::store::NewCheckin]) -> $crate::store::StoreResult<Vec<$crate::store::CheckedIn>> {
+            async fn check_in(&self, who: &$crate::store::Principal, checkins: &[$crate::store::NewCheckin]) -> $crate::store::StoreResult<Vec<$crate::store::CheckedIn>> {
                 use std::collections::HashMap;
                 // The last word on a resident's day wins, within a batch as across batches.
                 let mut latest: HashMap<(uuid::Uuid, chrono::NaiveDate), usize> = HashMap::new();
@@ -13,7 +13,7 @@ macro_rules! impl_checkins {
                 }
                 let mut rows: Vec<(usize, $crate::store::NewCheckin)> = latest.into_values().map(|i| (i + 1, checkins[i].clone())).collect();
                 rows.sort_by_key(|(row, _)| *row);
-                let job = |reply| $crate::store::checkins::CheckinJob { caller: caller.clone(), rows, reply };
+                let job = |reply| $crate::store::checkins::CheckinJob { who: who.clone(), rows, reply };
                 $crate::store::sql::submit!(self, checkins, Self::write_checkins, job)
             }
 
@@ -91,6 +91,25 @@ macro_rules! impl_checkins {
         }
 
         impl $store {
+            /// Where each resident lives: household and unit.
+            async fn homes(
+                tx: &mut $crate::store::sql::Tx<$store>,
+                ids: &[uuid::Uuid],
+            ) -> $crate::store::StoreResult<std::collections::HashMap<uuid::Uuid, (uuid::Uuid, $crate::domain::UnitPath)>> {
+                let mut homes = std::collections::HashMap::new();
+                for chunk in ids.chunks($crate::store::sql::CHUNK) {
+                    let mut query = sqlx::QueryBuilder::new("SELECT id, household_id, unit_path FROM residents WHERE id IN (");
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    let found: Vec<(uuid::Uuid, uuid::Uuid, String)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                    homes.extend(found.into_iter().map(|(id, household, path)| (id, (household, $crate::domain::UnitPath::from_stored(path)))));
+                }
+                Ok(homes)
+            }
+
             /// Writes the check-ins of a group of requests in one transaction (see
             /// `commit_in_groups`): one multi-row insert for all their rows, one audit entry for
             /// each request, so that the writer's work grows with the group, not with requests.
@@ -99,49 +118,48 @@ macro_rules! impl_checkins {
                 jobs: &[$crate::store::checkins::CheckinJob],
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<Vec<$crate::store::CheckedIn>>>> {
                 use $crate::domain::table::{RowError, RowProblem};
+                // What the group needs read, with one query per kind for all its requests, in
+                // the transaction that writes them: a session ended before the commit writes
+                // nothing. Only a form's check-in (timed) can be flagged: API rows skip the look
+                // back at the day before.
                 let mut tx = writer.begin().await?;
-                // Where everyone in the group lives: one look-up for all the requests.
                 let mut ids: Vec<uuid::Uuid> = jobs.iter().flat_map(|job| job.rows.iter().map(|(_, c)| c.resident_id)).collect();
                 ids.sort();
                 ids.dedup();
-                let mut homes: std::collections::HashMap<uuid::Uuid, (uuid::Uuid, $crate::domain::UnitPath)> = std::collections::HashMap::new();
-                for chunk in ids.chunks($crate::store::sql::CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new("SELECT id, household_id, unit_path FROM residents WHERE id IN (");
-                    let mut list = query.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
+                let timed: Vec<&$crate::store::NewCheckin> = jobs.iter().flat_map(|job| &job.rows).map(|(_, c)| c).filter(|c| c.seconds_to_fill.is_some()).collect();
+                let callers = Self::callers(&mut tx, jobs).await?;
+                let homes = Self::homes(&mut tx, &ids).await?;
+                let yesterday = Self::reports_before(&mut tx, &timed).await?;
+                // A request without a valid session, or with a resident outside its caller's
+                // scope, is refused whole.
+                let (callers, mut refused): (Vec<Option<$crate::domain::Caller>>, Vec<Option<$crate::store::StoreError>>) =
+                    callers.into_iter().map(|caller| match caller { Ok(caller) => (Some(caller), None), Err(err) => (None, Some(err)) }).unzip();
+                for (j, job) in jobs.iter().enumerate() {
+                    let Some(caller) = &callers[j] else { continue };
+                    let errors: Vec<RowError> = job
+                        .rows
+                        .iter()
+                        .filter(|(_, c)| !homes.get(&c.resident_id).is_some_and(|(_, path)| caller.scope.contains(path)))
+                        .map(|(row, _)| RowError { row: *row, column: Some("resident_id"), problem: RowProblem::NotFound })
+                        .collect();
+                    if !errors.is_empty() {
+                        refused[j] = Some($crate::store::StoreError::Rows(errors));
                     }
-                    query.push(")");
-                    let found: Vec<(uuid::Uuid, uuid::Uuid, String)> = query.build_query_as().fetch_all(&mut *tx).await?;
-                    homes.extend(found.into_iter().map(|(id, household, path)| (id, (household, $crate::domain::UnitPath::from_stored(path)))));
                 }
-                // A request with a resident outside its caller's scope is refused whole.
-                let refused: Vec<Option<Vec<RowError>>> = jobs
-                    .iter()
-                    .map(|job| {
-                        let errors: Vec<RowError> = job
-                            .rows
-                            .iter()
-                            .filter(|(_, c)| !homes.get(&c.resident_id).is_some_and(|(_, path)| job.caller.scope.contains(path)))
-                            .map(|(row, _)| RowError { row: *row, column: Some("resident_id"), problem: RowProblem::NotFound })
-                            .collect();
-                        (!errors.is_empty()).then_some(errors)
-                    })
-                    .collect();
-                let rows: Vec<(usize, &$crate::store::NewCheckin, uuid::Uuid, &$crate::domain::UnitPath)> = jobs
+                // Who writes each request that is not refused.
+                let writers: Vec<Option<&$crate::domain::Caller>> = callers.iter().zip(&refused).map(|(caller, refused)| caller.as_ref().filter(|_| refused.is_none())).collect();
+                let rows: Vec<(usize, &$crate::store::NewCheckin, uuid::Uuid, &$crate::domain::UnitPath, &$crate::domain::Caller)> = jobs
                     .iter()
                     .enumerate()
-                    .filter(|(j, _)| refused[*j].is_none())
-                    .flat_map(|(j, job)| {
+                    .filter_map(|(j, job)| writers[j].map(|caller| (j, job, caller)))
+                    .flat_map(|(j, job, caller)| {
                         let homes = &homes;
                         job.rows.iter().map(move |(_, c)| {
                             let (household, path) = &homes[&c.resident_id];
-                            (j, c, *household, path)
+                            (j, c, *household, path, caller)
                         })
                     })
                     .collect();
-                // Only a form's check-in (timed) can be flagged: API rows skip the look back.
-                let yesterday = Self::reports_before(&mut tx, rows.iter().map(|(_, c, ..)| *c).filter(|c| c.seconds_to_fill.is_some())).await?;
                 let flagged: Vec<bool> = rows
                     .iter()
                     .map(|(_, c, ..)| $crate::domain::checkin::same_as_yesterday(&c.report, yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill))
@@ -154,47 +172,47 @@ macro_rules! impl_checkins {
                 }
                 let mut written: Vec<usize> = last.into_values().collect();
                 written.sort();
-                for chunk in written.chunks($crate::store::sql::CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new(
-                        "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
-                    );
-                    query.push_values(chunk, |mut row, i| {
-                        let (j, c, household, path) = rows[*i];
-                        let caller = &jobs[j].caller;
-                        row.push_bind(c.resident_id)
-                            .push_bind(c.day)
-                            .push_bind(household)
-                            .push_bind(path.as_str().to_string())
-                            .push_bind(path.county_code().map(str::to_string))
-                            .push_bind(c.report.status.clone())
-                            .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
-                            .push_bind(c.report.location.clone())
-                            .push_bind(c.report.place.clone())
-                            .push_bind(caller.now)
-                            .push_bind(c.via.as_str())
-                            .push_bind(caller.login.clone())
-                            .push_bind(flagged[*i]);
-                    });
-                    query.push(
-                        " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
-                         place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
-                    );
-                    query.build().execute(&mut *tx).await?;
-                }
                 let mut answers: Vec<Vec<$crate::store::CheckedIn>> = jobs.iter().map(|job| Vec::with_capacity(job.rows.len())).collect();
                 let mut places: Vec<Vec<&$crate::domain::UnitPath>> = jobs.iter().map(|_| Vec::new()).collect();
-                for (i, (j, c, _, path)) in rows.iter().enumerate() {
+                for (i, (j, c, _, path, _)) in rows.iter().enumerate() {
                     answers[*j].push($crate::store::CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday: flagged[i] });
                     places[*j].push(path);
                 }
-                let accepted: Vec<usize> = (0..jobs.len()).filter(|j| refused[*j].is_none() && !answers[*j].is_empty()).collect();
-                if !accepted.is_empty() {
+                let accepted: Vec<(&$crate::domain::Caller, &Vec<$crate::store::CheckedIn>, &Vec<&$crate::domain::UnitPath>)> =
+                    (0..jobs.len()).filter_map(|j| writers[j].map(|caller| (caller, &answers[j], &places[j]))).filter(|(_, answer, _)| !answer.is_empty()).collect();
+                if !written.is_empty() {
+                    for chunk in written.chunks($crate::store::sql::CHUNK) {
+                        let mut query = sqlx::QueryBuilder::new(
+                            "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
+                        );
+                        query.push_values(chunk, |mut row, i| {
+                            let (_, c, household, path, caller) = rows[*i];
+                            row.push_bind(c.resident_id)
+                                .push_bind(c.day)
+                                .push_bind(household)
+                                .push_bind(path.as_str().to_string())
+                                .push_bind(path.county_code().map(str::to_string))
+                                .push_bind(c.report.status.clone())
+                                .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
+                                .push_bind(c.report.location.clone())
+                                .push_bind(c.report.place.clone())
+                                .push_bind(caller.now)
+                                .push_bind(c.via.as_str())
+                                .push_bind(caller.login.clone())
+                                .push_bind(flagged[*i]);
+                        });
+                        query.push(
+                            " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, location = excluded.location, \
+                             place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, same_as_yesterday = excluded.same_as_yesterday",
+                        );
+                        query.build().execute(&mut *tx).await?;
+                    }
                     let mut audit = sqlx::QueryBuilder::new("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) ");
-                    audit.push_values(accepted.iter().map(|j| (&jobs[*j], &answers[*j], &places[*j])), |mut row, (job, answer, places)| {
+                    audit.push_values(accepted, |mut row, (caller, answer, places)| {
                         let residents: Vec<String> = answer.iter().take(100).map(|a| a.resident_id.to_string()).collect();
                         let at = $crate::domain::UnitPath::common(places.iter().copied());
-                        row.push_bind(job.caller.now)
-                            .push_bind(job.caller.login.clone())
+                        row.push_bind(caller.now)
+                            .push_bind(caller.login.clone())
                             .push_bind("create")
                             .push_bind("checkins")
                             .push_bind(answer.len().to_string())
@@ -208,18 +226,59 @@ macro_rules! impl_checkins {
                     .into_iter()
                     .zip(refused)
                     .map(|(answer, refused)| match refused {
-                        Some(errors) => Err($crate::store::StoreError::Rows(errors)),
+                        Some(err) => Err(err),
                         None => Ok(answer),
                     })
                     .collect())
             }
 
-            /// The reports of the day before each check-in's day, by (resident, that day).
-            async fn reports_before<'a>(
+            /// Who each job is for: its caller, or the account of its session (one look-up for
+            /// the group) if that session is current and its account may report check-ins.
+            async fn callers(
                 tx: &mut $crate::store::sql::Tx<$store>,
-                checkins: impl Iterator<Item = &'a $crate::store::NewCheckin>,
+                jobs: &[$crate::store::checkins::CheckinJob],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<$crate::domain::Caller>>> {
+                use $crate::store::Principal;
+                let mut tokens: Vec<&str> = jobs.iter().filter_map(|job| if let Principal::Session { token, .. } = &job.who { Some(token.as_str()) } else { None }).collect();
+                tokens.sort();
+                tokens.dedup();
+                let mut sessions: std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, $crate::store::Account)> = std::collections::HashMap::new();
+                for chunk in tokens.chunks($crate::store::sql::CHUNK) {
+                    let mut query = sqlx::QueryBuilder::new(
+                        "SELECT s.token, s.expires_at, a.id, a.login, a.role, a.unit_code, u.path, a.display_name FROM sessions s \
+                         JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = a.unit_code WHERE s.token IN (",
+                    );
+                    let mut list = query.separated(", ");
+                    for token in chunk {
+                        list.push_bind(token.to_string());
+                    }
+                    query.push(")");
+                    use sqlx::{FromRow, Row};
+                    for row in query.build().fetch_all(&mut **tx).await? {
+                        let account = $crate::store::accounts::AccountRow::from_row(&row)?.into_account()?;
+                        sessions.insert(row.try_get("token")?, (row.try_get("expires_at")?, account));
+                    }
+                }
+                Ok(jobs
+                    .iter()
+                    .map(|job| match &job.who {
+                        Principal::Caller(caller) => Ok(caller.clone()),
+                        Principal::Session { token, now } => {
+                            let (_, account) = sessions.get(token).filter(|(expires_at, _)| expires_at > now).ok_or($crate::store::StoreError::NoSession)?;
+                            let caller = account.caller(*now);
+                            $crate::domain::checkin::may_report(&caller)?;
+                            Ok(caller)
+                        }
+                    })
+                    .collect())
+            }
+
+            /// The reports of the day before each check-in's day, by (resident, that day).
+            async fn reports_before(
+                tx: &mut $crate::store::sql::Tx<$store>,
+                checkins: &[&$crate::store::NewCheckin],
             ) -> $crate::store::StoreResult<std::collections::HashMap<(uuid::Uuid, chrono::NaiveDate), $crate::domain::checkin::Report>> {
-                let wanted: std::collections::HashSet<(uuid::Uuid, chrono::NaiveDate)> = checkins.map(|c| (c.resident_id, c.day)).collect();
+                let wanted: std::collections::HashSet<(uuid::Uuid, chrono::NaiveDate)> = checkins.iter().map(|c| (c.resident_id, c.day)).collect();
                 let mut found = std::collections::HashMap::new();
                 let ids: Vec<uuid::Uuid> = wanted.iter().map(|(id, _)| *id).collect();
                 let mut rows: Vec<(uuid::Uuid, chrono::NaiveDate, String, String, String, Option<String>)> = Vec::new();

@@ -5,6 +5,8 @@ use crate::domain::table::RowError;
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    #[error("no such session, or it has ended")]
+    NoSession,
     #[error("already exists: {0}")]
     Conflict(&'static str),
     #[error("{} rows rejected", .0.len())]

@@ -32,7 +32,7 @@ use std::sync::Arc;
 pub use accounts::{Account, AccountStore, NewAccount, Session};
 pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditStore};
-pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin};
+pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin, Principal};
 pub use checkpoints::{Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift, Trajectory, TrajectoryItem};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};

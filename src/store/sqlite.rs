@@ -32,16 +32,22 @@ pub async fn open(path: &str) -> StoreResult<SqliteStore> {
     // The writer never checkpoints: a commit pays only for its own WAL frames, and the
     // checkpointer below copies them into the database file beside it.
     let writer_options = options.clone().pragma("cache_size", "-2097152").pragma("wal_autocheckpoint", "0");
-    let writer = SqlitePoolOptions::new().max_connections(1).connect_with(writer_options).await?;
+    let writer = pool(1).connect_with(writer_options).await?;
     sqlx::migrate!("migrations/sqlite").run(&writer).await?;
     // A checkpoint after a large import takes seconds by nature: not a slow statement to warn of.
-    let checkpointer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone().disable_statement_logging()).await?;
+    let checkpointer = pool(1).connect_with(options.clone().disable_statement_logging()).await?;
     let background = tokio::spawn(checkpoint_forever(checkpointer));
-    let reader = SqlitePoolOptions::new()
-        .max_connections(std::thread::available_parallelism().map_or(4, |n| n.get().max(2) * 2) as u32)
+    let reader = pool(std::thread::available_parallelism().map_or(4, |n| n.get().max(2) * 2) as u32)
         .connect_with(options.read_only(true))
         .await?;
     Ok(SqlStore::new(reader, writer, vec![AbortOnDrop(background.abort_handle())]))
+}
+
+/// A pool of connections to the file. A connection to an embedded database cannot drop, so
+/// none is pinged before use (a round trip to its thread on every query), and none is closed
+/// for age or idleness (each keeps a warm page cache).
+fn pool(connections: u32) -> SqlitePoolOptions {
+    SqlitePoolOptions::new().max_connections(connections).test_before_acquire(false).idle_timeout(None).max_lifetime(None)
 }
 
 /// Copies committed WAL frames into the database file every second. PASSIVE never waits for

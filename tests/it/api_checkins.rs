@@ -91,6 +91,69 @@ async fn check_ins_count_once_a_day_per_resident(db: Db) {
 }
 both!(check_ins_count_once_a_day_per_resident);
 
+/// A client that keeps sending the session cookie of one login, even after logging out.
+async fn pinned_session(t: &TestApp, login: &str) -> reqwest::Client {
+    let response = reqwest::Client::new()
+        .post(t.url("/api/v1/login"))
+        .json(&json!({"login": login, "password": crate::support::PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let headers = [(reqwest::header::COOKIE, cookie.parse().unwrap())].into_iter().collect();
+    reqwest::Client::builder().default_headers(headers).build().unwrap()
+}
+
+/// The check-in endpoint checks its session as it writes (with the other requests of its
+/// group): no session, an ended one, an expired one or a role that does not report writes
+/// nothing; valid and ended sessions sent together are told apart; the audit names the writer.
+async fn a_check_in_is_written_only_for_a_current_session_that_may_report(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T09:00");
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let leader = t.client("leader1").await;
+    let ids = people(&t, &leader).await;
+    let one = |name: &str| json!({"resident_id": ids[name]});
+
+    let (status, body) = t.send(&client("en"), Method::POST, "/api/v1/checkins", one("张三")).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("unauthenticated")));
+    let (status, body) = t.send(&t.client("checkpoint").await, Method::POST, "/api/v1/checkins", one("张三")).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")), "checkpoint staff do not report check-ins");
+
+    // Several members at once, half of them logged out but sending their old cookie: each
+    // request gets its own answer.
+    let mut present = Vec::new();
+    let mut gone = Vec::new();
+    for i in 0..8 {
+        let member = pinned_session(&t, "member1").await;
+        if i % 2 == 1 {
+            assert_eq!(t.send(&member, Method::POST, "/api/v1/logout", json!({})).await.0, 200);
+            gone.push(member);
+        } else {
+            present.push(member);
+        }
+    }
+    let names = ["张三", "李四", "巴特尔", "其木格"];
+    let sends = present.iter().zip(names).chain(gone.iter().zip(names)).map(|(member, name)| t.send(member, Method::POST, "/api/v1/checkins", one(name)));
+    let statuses: Vec<u16> = futures_util::future::join_all(sends).await.into_iter().map(|(status, _)| status).collect();
+    assert_eq!(statuses, [201, 201, 201, 201, 401, 401, 401, 401]);
+
+    let (_, audit) = t.get(&admin, "/api/v1/audit").await;
+    let written: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["entity"] == "checkins").collect();
+    assert_eq!(written.len(), 4, "{audit}");
+    assert!(written.iter().all(|e| e["actor"] == "member1"), "{written:?}");
+
+    // Fourteen days on, the session has expired.
+    let member = t.client("member1").await;
+    t.clock.advance(chrono::Duration::days(15));
+    let (status, _) = t.send(&member, Method::POST, "/api/v1/checkins", one("张三")).await;
+    assert_eq!(status, 401);
+    let leader = t.client("leader1").await;
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 0, "nothing written for the refused");
+}
+both!(a_check_in_is_written_only_for_a_current_session_that_may_report);
+
 /// Posts a household's check-in form: every member well at home, opened `seconds` ago.
 async fn household_form(t: &TestApp, token: &str, members: &[String], seconds: i64) -> (u16, String) {
     let opened = t.clock_now() - seconds;

@@ -21,7 +21,7 @@ use crate::http::HttpError;
 use crate::http::api::screening::unit_code;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::limit::PublicLimits;
-use crate::store::{CheckinHousehold, CheckinSummary, Unit};
+use crate::store::{CheckinHousehold, CheckinSummary, Principal, Unit};
 
 #[derive(Template)]
 #[template(path = "checkin.html")]
@@ -153,7 +153,7 @@ pub struct TickForm {
 pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<TickForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let input = CheckinInput { resident_id: Some(crate::http::api::households::parse_id(&form.resident_id)?), ..Default::default() };
-    ops::check_in(&app, &auth.caller(), &[input], Via::Member).await?;
+    ops::check_in(&app, &Principal::Caller(auth.caller()), &[input], Via::Member).await?;
     Ok(Redirect::to(&format!("/units/{}/checkins", unit_code(&code)?)).into_response())
 }
 
