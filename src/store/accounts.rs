@@ -35,6 +35,11 @@ pub struct NewAccount {
     pub display_name: String,
 }
 
+/// The account columns a session names, read by `AccountRow`, and the joins that reach them
+/// from `sessions s`.
+pub(crate) const SESSION_ACCOUNT: &str = "a.id, a.login, a.role, a.unit_code, u.path, a.display_name, s.csrf, s.token, s.expires_at FROM sessions s \
+     JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = a.unit_code";
+
 #[derive(Debug, Clone)]
 pub struct Session {
     pub account: Account,
@@ -139,10 +144,8 @@ macro_rules! impl_accounts {
             }
 
             async fn session(&self, token: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<Option<$crate::store::Session>> {
-                let row = sqlx::query(
-                    "SELECT a.id, a.login, a.role, a.unit_code, u.path, a.display_name, s.csrf FROM sessions s \
-                     JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = a.unit_code WHERE s.token = $1 AND s.expires_at > $2",
-                )
+                let sql = format!("SELECT {} WHERE s.token = $1 AND s.expires_at > $2", $crate::store::accounts::SESSION_ACCOUNT);
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(token)
                 .bind(now)
                                 .fetch_optional(&self.reader)

@@ -132,7 +132,7 @@ macro_rules! impl_checkins {
                 let yesterday = Self::reports_before(&mut tx, &timed).await?;
                 // A request without a valid session, or with a resident outside its caller's
                 // scope, is refused whole.
-                let (callers, mut refused): (Vec<Option<$crate::domain::Caller>>, Vec<Option<$crate::store::StoreError>>) =
+                let (mut callers, mut refused): (Vec<Option<$crate::domain::Caller>>, Vec<Option<$crate::store::StoreError>>) =
                     callers.into_iter().map(|caller| match caller { Ok(caller) => (Some(caller), None), Err(err) => (None, Some(err)) }).unzip();
                 for (j, job) in jobs.iter().enumerate() {
                     let Some(caller) = &callers[j] else { continue };
@@ -146,12 +146,16 @@ macro_rules! impl_checkins {
                         refused[j] = Some($crate::store::StoreError::Rows(errors));
                     }
                 }
-                // Who writes each request that is not refused.
-                let writers: Vec<Option<&$crate::domain::Caller>> = callers.iter().zip(&refused).map(|(caller, refused)| caller.as_ref().filter(|_| refused.is_none())).collect();
+                // A refused request has no one to write it.
+                for (caller, refused) in callers.iter_mut().zip(&refused) {
+                    if refused.is_some() {
+                        *caller = None;
+                    }
+                }
                 let rows: Vec<(usize, &$crate::store::NewCheckin, uuid::Uuid, &$crate::domain::UnitPath, &$crate::domain::Caller)> = jobs
                     .iter()
                     .enumerate()
-                    .filter_map(|(j, job)| writers[j].map(|caller| (j, job, caller)))
+                    .filter_map(|(j, job)| callers[j].as_ref().map(|caller| (j, job, caller)))
                     .flat_map(|(j, job, caller)| {
                         let homes = &homes;
                         job.rows.iter().map(move |(_, c)| {
@@ -179,7 +183,7 @@ macro_rules! impl_checkins {
                     places[*j].push(path);
                 }
                 let accepted: Vec<(&$crate::domain::Caller, &Vec<$crate::store::CheckedIn>, &Vec<&$crate::domain::UnitPath>)> =
-                    (0..jobs.len()).filter_map(|j| writers[j].map(|caller| (caller, &answers[j], &places[j]))).filter(|(_, answer, _)| !answer.is_empty()).collect();
+                    (0..jobs.len()).filter_map(|j| callers[j].as_ref().map(|caller| (caller, &answers[j], &places[j]))).filter(|(_, answer, _)| !answer.is_empty()).collect();
                 if !written.is_empty() {
                     for chunk in written.chunks($crate::store::sql::CHUNK) {
                         let mut query = sqlx::QueryBuilder::new(
@@ -244,10 +248,7 @@ macro_rules! impl_checkins {
                 tokens.dedup();
                 let mut sessions: std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, $crate::store::Account)> = std::collections::HashMap::new();
                 for chunk in tokens.chunks($crate::store::sql::CHUNK) {
-                    let mut query = sqlx::QueryBuilder::new(
-                        "SELECT s.token, s.expires_at, a.id, a.login, a.role, a.unit_code, u.path, a.display_name FROM sessions s \
-                         JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = a.unit_code WHERE s.token IN (",
-                    );
+                    let mut query = sqlx::QueryBuilder::new(format!("SELECT {} WHERE s.token IN (", $crate::store::accounts::SESSION_ACCOUNT));
                     let mut list = query.separated(", ");
                     for token in chunk {
                         list.push_bind(token.to_string());
