@@ -6,8 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::StoreResult;
+use std::collections::HashMap;
+
+use super::{Account, StoreError, StoreResult};
 use crate::domain::checkin::{Report, Via};
+use crate::domain::table::{RowError, RowProblem};
 use crate::domain::{Caller, UnitCode, UnitPath};
 
 #[derive(Debug, Clone)]
@@ -108,6 +111,164 @@ impl super::sql::Job for CheckinJob {
 
     fn reply(self, answer: StoreResult<StoreResult<Vec<CheckedIn>>>) {
         let _ = self.reply.send(answer.and_then(|own| own));
+    }
+}
+
+/// A resident's second check-in of a day replaces the first.
+pub(crate) const UPSERT: &str = " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, \
+     location = excluded.location, place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, \
+     same_as_yesterday = excluded.same_as_yesterday";
+
+/// What a group of requests must have read before its rows can be planned: the accounts of its
+/// sessions (with their expiry), where each resident lives, and the reports of the day before.
+#[derive(Default)]
+pub(crate) struct GroupReads {
+    pub sessions: HashMap<String, (DateTime<Utc>, Account)>,
+    /// resident → (household, unit)
+    pub homes: HashMap<Uuid, (Uuid, UnitPath)>,
+    /// (resident, day) → the report of the day before
+    pub yesterday: HashMap<(Uuid, NaiveDate), Report>,
+}
+
+/// What the committer must read for a group, in one look-up per kind.
+pub(crate) struct GroupKeys<'j> {
+    /// The session tokens of its API requests.
+    pub tokens: Vec<&'j str>,
+    /// Every resident it names.
+    pub residents: Vec<Uuid>,
+    /// The (resident, day) of each form's check-in: only a timed check-in can be flagged
+    /// "same as yesterday", so API rows skip the look back.
+    pub timed: Vec<(Uuid, NaiveDate)>,
+}
+
+impl<'j> GroupKeys<'j> {
+    pub fn of(jobs: &'j [CheckinJob]) -> GroupKeys<'j> {
+        let mut tokens: Vec<&str> = jobs.iter().filter_map(|job| if let Principal::Session { token, .. } = &job.who { Some(token.as_str()) } else { None }).collect();
+        tokens.sort();
+        tokens.dedup();
+        let checkins = || jobs.iter().flat_map(|job| &job.rows).map(|(_, c)| c);
+        let mut residents: Vec<Uuid> = checkins().map(|c| c.resident_id).collect();
+        residents.sort();
+        residents.dedup();
+        let mut timed: Vec<(Uuid, NaiveDate)> = checkins().filter(|c| c.seconds_to_fill.is_some()).map(|c| (c.resident_id, c.day)).collect();
+        timed.sort();
+        timed.dedup();
+        GroupKeys { tokens, residents, timed }
+    }
+}
+
+/// A row a group writes.
+pub(crate) struct PlannedRow<'a> {
+    /// The index of the request it came from.
+    pub job: usize,
+    pub checkin: &'a NewCheckin,
+    pub household: Uuid,
+    pub path: &'a UnitPath,
+    pub same_as_yesterday: bool,
+}
+
+/// The audit entry of one request that writes.
+pub(crate) struct PlannedAudit {
+    pub job: usize,
+    /// The smallest unit holding all its rows.
+    pub unit_path: UnitPath,
+    pub count: usize,
+    pub detail: String,
+}
+
+/// What a group of requests writes, worked out from what the committer read. The rules live
+/// here once; each backend only reads and writes (`write_checkins` in `checkins_sqlite` and
+/// `checkins_postgres`).
+pub(crate) struct GroupPlan<'a> {
+    /// Who writes each request; `None` where it is refused.
+    callers: Vec<Option<Caller>>,
+    /// One row per resident and day: of two requests for the same person and day in one
+    /// group, the later one's.
+    pub rows: Vec<PlannedRow<'a>>,
+    pub audits: Vec<PlannedAudit>,
+    answers: Vec<StoreResult<Vec<CheckedIn>>>,
+}
+
+impl<'a> GroupPlan<'a> {
+    /// A request whose session is not current, whose account may not report, or with a
+    /// resident outside its caller's scope, is refused whole.
+    pub fn new(jobs: &'a [CheckinJob], reads: &'a GroupReads) -> GroupPlan<'a> {
+        let mut callers = Vec::with_capacity(jobs.len());
+        let mut answers = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let caller = Self::caller(&job.who, &reads.sessions).and_then(|caller| {
+                let errors: Vec<RowError> = job
+                    .rows
+                    .iter()
+                    .filter(|(_, c)| !reads.homes.get(&c.resident_id).is_some_and(|(_, path)| caller.scope.contains(path)))
+                    .map(|(row, _)| RowError { row: *row, column: Some("resident_id"), problem: RowProblem::NotFound })
+                    .collect();
+                if errors.is_empty() { Ok(caller) } else { Err(StoreError::Rows(errors)) }
+            });
+            match caller {
+                Ok(caller) => {
+                    callers.push(Some(caller));
+                    answers.push(Ok(Vec::with_capacity(job.rows.len())));
+                }
+                Err(err) => {
+                    callers.push(None);
+                    answers.push(Err(err));
+                }
+            }
+        }
+        let mut rows = Vec::new();
+        let mut audits = Vec::new();
+        for (j, job) in jobs.iter().enumerate() {
+            let Ok(answer) = &mut answers[j] else { continue };
+            let mut places = Vec::with_capacity(job.rows.len());
+            for (_, c) in &job.rows {
+                let (household, path) = &reads.homes[&c.resident_id];
+                let same_as_yesterday = crate::domain::checkin::same_as_yesterday(&c.report, reads.yesterday.get(&(c.resident_id, c.day)), c.seconds_to_fill);
+                answer.push(CheckedIn { resident_id: c.resident_id, day: c.day, same_as_yesterday });
+                rows.push(PlannedRow { job: j, checkin: c, household: *household, path, same_as_yesterday });
+                places.push(path);
+            }
+            if !answer.is_empty() {
+                let residents: Vec<String> = answer.iter().take(100).map(|a| a.resident_id.to_string()).collect();
+                let detail = serde_json::json!({"count": answer.len(), "residents": residents}).to_string();
+                audits.push(PlannedAudit { job: j, unit_path: UnitPath::common(places), count: answer.len(), detail });
+            }
+        }
+        // A statement may touch a row once.
+        let mut last: HashMap<(Uuid, NaiveDate), usize> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            last.insert((row.checkin.resident_id, row.checkin.day), i);
+        }
+        let mut i = 0;
+        rows.retain(|row| {
+            i += 1;
+            last[&(row.checkin.resident_id, row.checkin.day)] == i - 1
+        });
+        GroupPlan { callers, rows, audits, answers }
+    }
+
+    /// The caller of a request: given, or the account of its session if that session is
+    /// current and its account may report check-ins.
+    fn caller(who: &Principal, sessions: &HashMap<String, (DateTime<Utc>, Account)>) -> StoreResult<Caller> {
+        match who {
+            Principal::Caller(caller) => Ok(caller.clone()),
+            Principal::Session { token, now } => {
+                let (_, account) = sessions.get(token).filter(|(expires_at, _)| expires_at > now).ok_or(StoreError::NoSession)?;
+                let caller = account.caller(*now);
+                crate::domain::checkin::may_report(&caller)?;
+                Ok(caller)
+            }
+        }
+    }
+
+    /// Who writes request `job` (one that is not refused).
+    pub fn caller_of(&self, job: usize) -> &Caller {
+        self.callers[job].as_ref().expect("only requests that write have rows and audits")
+    }
+
+    /// Each request's answer, in the order of the jobs, once the group has committed.
+    pub fn into_answers(self) -> Vec<StoreResult<Vec<CheckedIn>>> {
+        self.answers
     }
 }
 

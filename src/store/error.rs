@@ -17,6 +17,9 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// An error from SQLite's C interface, used directly on the check-in write path.
+    #[error("database: {0}")]
+    Engine(String),
     #[error("the database writer has stopped")]
     WriterStopped,
     #[error("migration: {0}")]

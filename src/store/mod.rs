@@ -8,7 +8,9 @@ mod accounts;
 mod alerts;
 mod audit;
 mod checkins;
+mod checkins_postgres;
 mod checkins_sql;
+mod checkins_sqlite;
 mod checkpoints;
 mod checkpoints_sql;
 mod error;
@@ -25,6 +27,7 @@ mod screening;
 mod screening_sql;
 mod sql;
 mod sqlite;
+mod sqlite_raw;
 mod units;
 
 use std::sync::Arc;
