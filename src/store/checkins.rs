@@ -1,12 +1,12 @@
 //! Daily check-ins (报平安): one per resident per local day, written in batches, and each
 //! unit's expected / reported / missing figures for a day.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
-
-use std::collections::HashMap;
 
 use super::{Account, StoreError, StoreResult};
 use crate::domain::checkin::{Report, Via};
@@ -121,7 +121,6 @@ pub(crate) const UPSERT: &str = " ON CONFLICT (resident_id, day) DO UPDATE SET s
 
 /// What a group of requests must have read before its rows can be planned: the accounts of its
 /// sessions (with their expiry), where each resident lives, and the reports of the day before.
-#[derive(Default)]
 pub(crate) struct GroupReads {
     pub sessions: HashMap<String, (DateTime<Utc>, Account)>,
     /// resident → (household, unit)
@@ -273,3 +272,49 @@ impl<'a> GroupPlan<'a> {
 }
 
 pub(crate) use super::checkins_sql::impl_checkins;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn job(who: Principal, residents: &[Uuid]) -> CheckinJob {
+        let day = NaiveDate::from_ymd_opt(2020, 2, 1).unwrap();
+        let report = Report { status: "well".into(), symptoms: Vec::new(), location: "home".into(), place: None };
+        let rows = residents.iter().enumerate().map(|(i, id)| (i + 1, NewCheckin { resident_id: *id, day, report: report.clone(), via: Via::Api, seconds_to_fill: None })).collect();
+        CheckinJob { who, rows, reply: tokio::sync::oneshot::channel().0 }
+    }
+
+    /// A group of four requests: one in scope, one naming a resident outside it, one with an
+    /// ended session, and a second for a resident already in the group.
+    #[test]
+    fn a_group_writes_each_resident_once_and_refuses_requests_whole() {
+        let now: DateTime<Utc> = "2020-02-01T01:00:00Z".parse().unwrap();
+        let group = UnitPath::from_stored("/15/1505/150502/150502001/150502001001/150502001001001/".into());
+        let other = UnitPath::from_stored("/15/1505/150502/150502001/150502001001/150502001001002/".into());
+        let member = Account { id: Uuid::now_v7(), login: "member1".into(), role: Role::GridMember, unit_code: "150502001001001".into(), scope: group.clone(), display_name: String::new() };
+        let (here, also_here, elsewhere) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let reads = GroupReads {
+            sessions: HashMap::from([("current".into(), (now + chrono::Duration::hours(1), member.clone())), ("ended".into(), (now - chrono::Duration::hours(1), member))]),
+            homes: HashMap::from([(here, (Uuid::now_v7(), group.clone())), (also_here, (Uuid::now_v7(), group.clone())), (elsewhere, (Uuid::now_v7(), other))]),
+            yesterday: HashMap::new(),
+        };
+        let session = |token: &str| Principal::Session { token: token.into(), now };
+        let jobs = [job(session("current"), &[here, also_here]), job(session("current"), &[here, elsewhere]), job(session("ended"), &[here]), job(session("current"), &[here])];
+        let plan = GroupPlan::new(&jobs, &reads);
+
+        let written: Vec<(usize, Uuid)> = plan.rows.iter().map(|row| (row.job, row.checkin.resident_id)).collect();
+        assert_eq!(written, [(0, also_here), (3, here)], "each resident once, the later request's row");
+        assert_eq!(plan.audits.iter().map(|a| (a.job, a.count)).collect::<Vec<_>>(), [(0, 2), (3, 1)]);
+        assert_eq!(plan.audits[0].unit_path, group);
+        assert_eq!(plan.caller_of(3).login, "member1");
+        let answers = plan.into_answers();
+        assert_eq!(answers[0].as_ref().unwrap().len(), 2);
+        match &answers[1] {
+            Err(StoreError::Rows(rows)) => assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2]),
+            other => panic!("expected the out-of-scope row named, got {other:?}"),
+        }
+        assert!(matches!(answers[2], Err(StoreError::NoSession)));
+        assert_eq!(answers[3].as_ref().unwrap().len(), 1);
+    }
+}
