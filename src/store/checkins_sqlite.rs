@@ -22,14 +22,14 @@ impl SqliteStore {
     pub(crate) async fn write_checkins(writer: SqlitePool, jobs: &[CheckinJob]) -> StoreResult<Vec<StoreResult<Vec<CheckedIn>>>> {
         let mut connection = writer.acquire().await?;
         let mut handle = connection.lock_handle().await?;
-        write_checkins(&Connection::new(&mut handle), jobs)
+        commit_group(&Connection::new(&mut handle), jobs)
     }
 }
 
 /// Writes the check-ins of a group of requests in one transaction, reading what the group
 /// needs inside it, so a session ended before the commit writes nothing. On any error the
 /// transaction rolls back whole.
-fn write_checkins(db: &Connection, jobs: &[CheckinJob]) -> StoreResult<Vec<StoreResult<Vec<CheckedIn>>>> {
+fn commit_group(db: &Connection, jobs: &[CheckinJob]) -> StoreResult<Vec<StoreResult<Vec<CheckedIn>>>> {
     let written = write_group(db, jobs);
     if written.is_err() && db.in_transaction() {
         db.execute("ROLLBACK")?;
