@@ -1,4 +1,5 @@
-//! The checkpoint benchmark (not a test), on the embedded SQLite database:
+//! The checkpoint benchmark (not a test), on the embedded SQLite database (and on PostgreSQL
+//! with `WANGGE_BENCH_POSTGRES_URL` set to an empty database: (1) and (2) only):
 //!
 //! 1. passages logged per second over HTTP on one checkpoint, by many clients at once;
 //! 2. latency at a steady 1,000 passages a second (target: p99 ≤ 10 ms);
@@ -6,6 +7,7 @@
 //!
 //!     cargo bench --bench passages
 //!     WANGGE_BENCH_PASSAGES=200000 cargo bench --bench passages   # a smaller history
+//!     WANGGE_BENCH_POSTGRES_URL=postgres://…/empty cargo bench --bench passages   # PostgreSQL too
 
 mod support;
 
@@ -28,17 +30,9 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("bench.db").display());
     let history: usize = std::env::var("WANGGE_BENCH_PASSAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
-    let (checkpoint, others) = runtime.block_on(setup(&url));
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let server = Server::start(&url, port);
+    println!("== sqlite");
+    let (port, others) = logging(&runtime, &url);
     let base = format!("http://127.0.0.1:{port}");
-    runtime.block_on(async {
-        let client = login(&base).await;
-        throughput(&client, &base, &checkpoint).await;
-        steady(&client, &base, &checkpoint, 1_000, 10).await;
-    });
-    drop(server);
 
     let started = Instant::now();
     let cases = runtime.block_on(fill(&url, &others, history));
@@ -61,6 +55,26 @@ fn main() {
         }
     });
     drop(server);
+    if let Ok(url) = std::env::var("WANGGE_BENCH_POSTGRES_URL") {
+        println!("\n== postgres (the history is written with SQLite's bulk statements: logging only)");
+        logging(&runtime, &url);
+    }
+}
+
+/// (1) and (2) on a fresh database at `url`; returns the port the server listened on and the
+/// checkpoints for the history.
+fn logging(runtime: &tokio::runtime::Runtime, url: &str) -> (u16, Vec<String>) {
+    let (checkpoint, others) = runtime.block_on(setup(url));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Server::start(url, port);
+    let base = format!("http://127.0.0.1:{port}");
+    runtime.block_on(async {
+        let client = login(&base).await;
+        throughput(&client, &base, &checkpoint).await;
+        steady(&client, &base, &checkpoint, 1_000, 10).await;
+    });
+    drop(server);
+    (port, others)
 }
 
 /// Tongliao's divisions, a checkpoint account over the city, the checkpoint under test and
