@@ -145,11 +145,7 @@ macro_rules! impl_accounts {
 
             async fn session(&self, token: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<Option<$crate::store::Session>> {
                 let sql = format!("SELECT {} WHERE s.token = $1 AND s.expires_at > $2", $crate::store::accounts::SESSION_ACCOUNT);
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(token)
-                .bind(now)
-                                .fetch_optional(&self.reader)
-                .await?;
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token).bind(now).fetch_optional(&self.reader).await?;
                 let Some(row) = row else { return Ok(None) };
                 use sqlx::{FromRow, Row};
                 let csrf: String = row.try_get("csrf")?;

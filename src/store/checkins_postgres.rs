@@ -69,42 +69,35 @@ impl PgStore {
 
     async fn sessions(tx: &mut Tx, tokens: &[&str]) -> StoreResult<std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, super::Account)>> {
         let mut sessions = std::collections::HashMap::new();
-        for chunk in tokens.chunks(CHUNK) {
-            let mut query = QueryBuilder::<Postgres>::new(format!("SELECT {SESSION_ACCOUNT} WHERE s.token IN ("));
-            let mut list = query.separated(", ");
-            for token in chunk {
-                list.push_bind(token.to_string());
-            }
-            query.push(")");
-            for row in query.build().fetch_all(&mut **tx).await? {
-                let account = AccountRow::from_row(&row)?.into_account()?;
-                sessions.insert(row.try_get("token")?, (row.try_get("expires_at")?, account));
-            }
+        if tokens.is_empty() {
+            return Ok(sessions);
+        }
+        let sql = format!("SELECT {SESSION_ACCOUNT} WHERE s.token = ANY($1)");
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tokens).fetch_all(&mut **tx).await? {
+            let account = AccountRow::from_row(&row)?.into_account()?;
+            sessions.insert(row.try_get("token")?, (row.try_get("expires_at")?, account));
         }
         Ok(sessions)
     }
 
     async fn homes(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<std::collections::HashMap<Uuid, (Uuid, UnitPath)>> {
-        let mut homes = std::collections::HashMap::new();
-        for chunk in ids.chunks(CHUNK) {
-            let found: Vec<(Uuid, Uuid, String)> = sqlx::query_as("SELECT id, household_id, unit_path FROM residents WHERE id = ANY($1)").bind(chunk).fetch_all(&mut **tx).await?;
-            homes.extend(found.into_iter().map(|(id, household, path)| (id, (household, UnitPath::from_stored(path)))));
-        }
-        Ok(homes)
+        let found: Vec<(Uuid, Uuid, String)> = sqlx::query_as("SELECT id, household_id, unit_path FROM residents WHERE id = ANY($1)").bind(ids).fetch_all(&mut **tx).await?;
+        Ok(found.into_iter().map(|(id, household, path)| (id, (household, UnitPath::from_stored(path)))).collect())
     }
 
     /// The report of the day before each (resident, day).
     async fn reports_before(tx: &mut Tx, wanted: &[(Uuid, NaiveDate)]) -> StoreResult<std::collections::HashMap<(Uuid, NaiveDate), Report>> {
+        let mut found = std::collections::HashMap::new();
+        if wanted.is_empty() {
+            return Ok(found);
+        }
         let set: HashSet<&(Uuid, NaiveDate)> = wanted.iter().collect();
         let ids: Vec<Uuid> = wanted.iter().map(|(id, _)| *id).collect();
-        let mut found = std::collections::HashMap::new();
-        for chunk in ids.chunks(CHUNK) {
-            let rows: Vec<(Uuid, NaiveDate, String, String, String, Option<String>)> =
-                sqlx::query_as("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id = ANY($1)").bind(chunk).fetch_all(&mut **tx).await?;
-            for (id, day, status, symptoms, location, place) in rows {
-                if let Some(next) = day.succ_opt().filter(|next| set.contains(&(id, *next))) {
-                    found.insert((id, next), Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place });
-                }
+        let rows: Vec<(Uuid, NaiveDate, String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id = ANY($1)").bind(&ids).fetch_all(&mut **tx).await?;
+        for (id, day, status, symptoms, location, place) in rows {
+            if let Some(next) = day.succ_opt().filter(|next| set.contains(&(id, *next))) {
+                found.insert((id, next), Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place });
             }
         }
         Ok(found)

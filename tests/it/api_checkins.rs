@@ -22,6 +22,17 @@ async fn people(t: &TestApp, client: &reqwest::Client) -> std::collections::Hash
     all
 }
 
+/// The fixture grid with the sample roster loaded on 1 February 2020, 09:00, and its people's ids.
+async fn with_roster(db: Db) -> (TestApp, std::collections::HashMap<String, String>) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T09:00");
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let leader = t.client("leader1").await;
+    let ids = people(&t, &leader).await;
+    (t, ids)
+}
+
 async fn summary(t: &TestApp, client: &reqwest::Client, unit: &str, date: Option<&str>) -> Value {
     let query = date.map(|d| format!("?date={d}")).unwrap_or_default();
     let (status, body) = t.get(client, &format!("/api/v1/units/{unit}/checkins{query}")).await;
@@ -30,12 +41,7 @@ async fn summary(t: &TestApp, client: &reqwest::Client, unit: &str, date: Option
 }
 
 async fn check_ins_count_once_a_day_per_resident(db: Db) {
-    let t = TestApp::start(db).await;
-    t.clock.set("2020-02-01T09:00");
-    let admin = t.client("admin").await;
-    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
-    let leader = t.client("leader1").await;
-    let ids = people(&t, &leader).await;
+    let (t, ids) = with_roster(db).await;
     let member = t.client("member1").await;
 
     let (status, one) = t.send(&member, Method::POST, "/api/v1/checkins", json!({"resident_id": ids["张三"], "status": "well", "location": "home"})).await;
@@ -66,6 +72,7 @@ async fn check_ins_count_once_a_day_per_resident(db: Db) {
     let (status, _) = t.send(&member, Method::POST, "/api/v1/checkins", json!({"resident_id": ids["张三"], "date": "2020-02-02"})).await;
     assert_eq!(status, 422, "not for tomorrow");
 
+    let leader = t.client("leader1").await;
     let group = summary(&t, &leader, "150502001001001", None).await;
     assert_eq!((group["expected"].as_i64(), group["reported"].as_i64(), group["missing_count"].as_i64()), (Some(4), Some(3), Some(1)), "{group}");
     assert_eq!(group["missing"][0]["name"], "其木格");
@@ -108,12 +115,7 @@ async fn pinned_session(t: &TestApp, login: &str) -> reqwest::Client {
 /// group): no session, an ended one, an expired one or a role that does not report writes
 /// nothing; valid and ended sessions sent together are told apart; the audit names the writer.
 async fn a_check_in_is_written_only_for_a_current_session_that_may_report(db: Db) {
-    let t = TestApp::start(db).await;
-    t.clock.set("2020-02-01T09:00");
-    let admin = t.client("admin").await;
-    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
-    let leader = t.client("leader1").await;
-    let ids = people(&t, &leader).await;
+    let (t, ids) = with_roster(db).await;
     let one = |name: &str| json!({"resident_id": ids[name]});
 
     let (status, body) = t.send(&client("en"), Method::POST, "/api/v1/checkins", one("张三")).await;
@@ -139,6 +141,7 @@ async fn a_check_in_is_written_only_for_a_current_session_that_may_report(db: Db
     let statuses: Vec<u16> = futures_util::future::join_all(sends).await.into_iter().map(|(status, _)| status).collect();
     assert_eq!(statuses, [201, 201, 201, 201, 401, 401, 401, 401]);
 
+    let admin = t.client("admin").await;
     let (_, audit) = t.get(&admin, "/api/v1/audit").await;
     let written: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["entity"] == "checkins").collect();
     assert_eq!(written.len(), 4, "{audit}");
