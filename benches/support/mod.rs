@@ -1,4 +1,6 @@
-//! What the benchmarks share: the release server they measure, started on a database.
+//! What the benchmarks share: the release server they measure, started on a database, and
+//! the CPU time it and the load generator use. (Each benchmark uses part of it.)
+#![allow(dead_code)]
 
 use std::process::{Child, Command, Stdio};
 
@@ -16,6 +18,39 @@ impl Server {
             .unwrap();
         Server(child)
     }
+}
+
+impl Server {
+    /// CPU time the server has used so far (user + system).
+    pub fn cpu(&self) -> std::time::Duration {
+        cpu_of(&format!("/proc/{}/stat", self.0.id()))
+    }
+}
+
+/// CPU time this process (the load generator) has used so far (user + system).
+pub fn own_cpu() -> std::time::Duration {
+    cpu_of("/proc/self/stat")
+}
+
+/// The machine's busy and total CPU time so far, from `/proc/stat` (all cores, in ticks):
+/// busy is everything but idle and I/O wait.
+pub fn machine_cpu() -> (u64, u64) {
+    let text = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> = text.lines().next().unwrap_or_default().split_whitespace().skip(1).filter_map(|t| t.parse().ok()).collect();
+    let total: u64 = ticks.iter().take(8).sum();
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
+/// utime + stime of a process, from its `/proc/…/stat` (fields 14 and 15, after the
+/// command's closing parenthesis), in clock ticks of 10 ms.
+fn cpu_of(stat: &str) -> std::time::Duration {
+    let text = std::fs::read_to_string(stat).unwrap_or_default();
+    let fields: Vec<&str> = text.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    // Field n of the stat line is fields[n - 3]: the state (field 3) comes first.
+    let field = |n: usize| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = field(14) + field(15);
+    std::time::Duration::from_millis(ticks * 10)
 }
 
 impl Drop for Server {

@@ -30,12 +30,36 @@ pub struct CheckinInput {
     pub place: String,
 }
 
-/// A check-in alone, or many in one request.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A check-in alone (an object), or many in one request (an array).
+#[derive(Debug, Clone)]
 pub enum OneOrMany {
     Many(Vec<CheckinInput>),
     One(CheckinInput),
+}
+
+/// Told apart by the JSON's first token, not by trying each in turn as `#[serde(untagged)]`
+/// would (which copies the whole body into an intermediate tree first): a check-in is the
+/// commonest request there is.
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<OneOrMany, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a check-in object or an array of them")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<OneOrMany, A::Error> {
+                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<OneOrMany, A::Error> {
+                Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl CheckinInput {

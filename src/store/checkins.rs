@@ -166,6 +166,13 @@ pub(crate) struct PlannedRow<'a> {
     pub same_as_yesterday: bool,
 }
 
+/// What an audit entry of check-ins records: how many, and (the first 100 of) whom.
+#[derive(Serialize)]
+struct AuditDetail {
+    count: usize,
+    residents: Vec<Uuid>,
+}
+
 /// The audit entry of one request that writes.
 pub(crate) struct PlannedAudit {
     pub job: usize,
@@ -228,8 +235,8 @@ impl<'a> GroupPlan<'a> {
                 places.push(path);
             }
             if !answer.is_empty() {
-                let residents: Vec<String> = answer.iter().take(100).map(|a| a.resident_id.to_string()).collect();
-                let detail = serde_json::json!({"count": answer.len(), "residents": residents}).to_string();
+                let detail = AuditDetail { count: answer.len(), residents: answer.iter().take(100).map(|a| a.resident_id).collect() };
+                let detail = serde_json::to_string(&detail).expect("a count and ids serialise");
                 audits.push(PlannedAudit { job: j, unit_path: UnitPath::common(places), count: answer.len(), detail });
             }
         }

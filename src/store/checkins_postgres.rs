@@ -18,6 +18,11 @@ use crate::domain::checkin::Report;
 type Tx = sqlx::Transaction<'static, Postgres>;
 
 impl PgStore {
+    /// Starts the check-in committer: `commit_in_groups` over `write_checkins`.
+    pub(crate) fn start_checkin_committer(writer: sqlx::PgPool, queue: tokio::sync::mpsc::Receiver<CheckinJob>) {
+        tokio::spawn(super::sql::commit_in_groups(queue, move |jobs| Box::pin(Self::write_checkins(writer.clone(), jobs))));
+    }
+
     /// Writes the check-ins of a group of requests in one transaction (see `commit_in_groups`).
     /// It reads what the group needs inside that transaction, so a session ended before the
     /// commit writes nothing.

@@ -14,7 +14,7 @@ macro_rules! impl_checkins {
                 let mut rows: Vec<(usize, $crate::store::NewCheckin)> = latest.into_values().map(|i| (i + 1, checkins[i].clone())).collect();
                 rows.sort_by_key(|(row, _)| *row);
                 let job = |reply| $crate::store::checkins::CheckinJob { who: who.clone(), rows, reply };
-                $crate::store::sql::submit!(self, checkins, Self::write_checkins, job)
+                $crate::store::sql::submit!(self, checkins, committer: Self::start_checkin_committer, job)
             }
 
             async fn checkin_token(&self, caller: &$crate::domain::Caller, household: uuid::Uuid, new_token: &str) -> $crate::store::StoreResult<String> {

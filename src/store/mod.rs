@@ -27,6 +27,7 @@ mod screening;
 mod screening_sql;
 mod sql;
 mod sqlite;
+mod sqlite_committer;
 mod sqlite_raw;
 mod units;
 

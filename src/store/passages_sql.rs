@@ -7,7 +7,7 @@ macro_rules! impl_passages {
             async fn log_passage(&self, caller: &$crate::domain::Caller, passage: &$crate::store::NewPassage, fever: $crate::domain::Temperature) -> $crate::store::StoreResult<$crate::store::Passage> {
                 let checkpoint = self.checkpoint(&caller.scope, passage.checkpoint_id).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let job = |reply| $crate::store::checkpoints::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
-                $crate::store::sql::submit!(self, passages, Self::write_passages, job)
+                $crate::store::sql::submit!(self, passages, groups: Self::write_passages, job)
             }
 
             async fn passages(

@@ -55,15 +55,21 @@ pub(crate) async fn commit_in_groups<J: Job>(mut queue: tokio::sync::mpsc::Recei
 }
 
 /// Hands a job to a store's group committer, starting it on first use, and waits for the
-/// answer (given after the commit).
+/// answer (given after the commit). The committer is `commit_in_groups` over a `write`
+/// function (`groups: write`), or one a backend starts itself (`committer: start`, given the
+/// writer's pool and the queue).
 macro_rules! submit {
-    ($self:expr, $queue:ident, $write:path, $job:expr) => {{
+    ($self:expr, $queue:ident, groups: $write:path, $job:expr) => {
+        $crate::store::sql::submit!($self, $queue, committer: |writer: _, receiver| {
+            tokio::spawn($crate::store::sql::commit_in_groups(receiver, move |jobs| Box::pin($write(std::clone::Clone::clone(&writer), jobs))));
+        }, $job)
+    };
+    ($self:expr, $queue:ident, committer: $start:expr, $job:expr) => {{
         let queue = $self
             .$queue
             .get_or_init(|| async {
                 let (sender, receiver) = tokio::sync::mpsc::channel(4 * $crate::store::sql::GROUP_COMMIT);
-                let writer = $self.writer.clone();
-                tokio::spawn($crate::store::sql::commit_in_groups(receiver, move |jobs| Box::pin($write(writer.clone(), jobs))));
+                ($start)($self.writer.clone(), receiver);
                 sender
             })
             .await;

@@ -75,6 +75,33 @@ impl<'h> Connection<'h> {
         Ok(Statement { raw, connection: self })
     }
 
+    /// The write-ahead log of the main database, when it is in WAL mode and kept in a file.
+    pub fn wal_path(&self) -> StoreResult<Option<std::path::PathBuf>> {
+        let mut wal_mode = false;
+        self.prepare("PRAGMA journal_mode")?.query(&[], |row| {
+            wal_mode = row.text(0)?.is_some_and(|mode| mode.eq_ignore_ascii_case("wal"));
+            Ok(())
+        })?;
+        if !wal_mode {
+            return Ok(None);
+        }
+        // SAFETY: `db` is an open connection held by this borrow. SQLite returns the names of
+        // the database file and of its WAL as NUL-terminated text that lives as long as the
+        // connection; both are copied at once. An in-memory database's name is empty.
+        unsafe {
+            let database = ffi::sqlite3_db_filename(self.db.as_ptr(), c"main".as_ptr());
+            if database.is_null() || *database == 0 {
+                return Ok(None);
+            }
+            let wal = ffi::sqlite3_filename_wal(database);
+            if wal.is_null() {
+                return Ok(None);
+            }
+            // A name that is not UTF-8 is left alone: the log is then synced by SQLite itself.
+            Ok(CStr::from_ptr(wal).to_str().ok().map(std::path::PathBuf::from))
+        }
+    }
+
     /// Whether a transaction is open.
     pub fn in_transaction(&self) -> bool {
         // SAFETY: `db` is an open connection held by this borrow.

@@ -25,7 +25,12 @@ pub async fn check_in(State(app): State<App>, SessionToken(token): SessionToken,
     };
     let who = Principal::Session { token, now: app.clock.now() };
     let items = ops::check_in(&app, &who, &inputs, via).await?;
-    Ok((StatusCode::CREATED, Json(json!({"items": items}))).into_response())
+    Ok((StatusCode::CREATED, Json(Items { items })).into_response())
+}
+
+#[derive(serde::Serialize)]
+struct Items {
+    items: Vec<crate::store::CheckedIn>,
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,337 @@
+//! SQLite's check-in committer: two threads of its own, so that neither the statements of a
+//! group nor the wait for the disk hold up the threads that serve HTTP.
+//!
+//! - The **writer** takes the writer's connection from the pool for a turn (up to `TURN`, while
+//!   requests keep coming) and commits one group after another on it: every request waiting,
+//!   one transaction. In the turn the connection commits with `synchronous = NORMAL`: SQLite
+//!   appends the group's frames to the write-ahead log and returns without waiting for the
+//!   disk. The connection goes back to the pool with `FULL` again, so every other write keeps
+//!   syncing its own commit.
+//! - The **syncer** then syncs the log (`fdatasync`) and only then answers the group's requests.
+//!   One sync covers every group committed before it, so while it waits for the disk the
+//!   writer is already writing the next group.
+//!
+//! An answered check-in is therefore on disk, as with `FULL` (which is the same sync, taken
+//! inside the commit). What `NORMAL` adds is that other readers may see a group before its
+//! sync: a check-in nobody has been told is saved. SQLite keeps the database consistent under
+//! `NORMAL` through any crash; its log's header is synced when the log is reused.
+
+use std::fs::File;
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+
+use sqlx::SqlitePool;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc::Receiver;
+
+use super::checkins::CheckinJob;
+use super::checkins_sqlite::GroupWriter;
+use super::sql::{GROUP_COMMIT, Job};
+use super::sqlite_raw::Connection;
+use super::{CheckedIn, StoreError, StoreResult};
+
+/// The longest the writer keeps the connection while requests keep coming; other writers
+/// wait about this long at most.
+const TURN: Duration = Duration::from_millis(10);
+/// How long the writer waits, holding the connection, for a request after the last group:
+/// under load the next one is usually on its way, and giving the connection back and taking
+/// it again costs a few hundred microseconds.
+const LINGER: Duration = Duration::from_millis(1);
+
+/// A request's answer, before the sync that makes it true.
+type Answer = StoreResult<StoreResult<Vec<CheckedIn>>>;
+
+/// Starts the committer's threads on the requests of `queue`.
+pub(crate) fn start(writer: SqlitePool, queue: Receiver<CheckinJob>) {
+    let runtime = Handle::current();
+    let syncer = Syncer::start();
+    let committer = Committer { runtime, writer, queue, syncer, jobs: Vec::with_capacity(GROUP_COMMIT) };
+    // Without its thread the queue is dropped, and each request is told the writer stopped.
+    if let Err(err) = std::thread::Builder::new().name("checkin-writer".into()).spawn(move || committer.run()) {
+        tracing::error!(%err, "could not start the check-in writer");
+    }
+}
+
+struct Committer {
+    runtime: Handle,
+    writer: SqlitePool,
+    queue: Receiver<CheckinJob>,
+    /// `None` where its thread could not start: the connection then syncs every commit itself.
+    syncer: Option<Syncer>,
+    /// The requests of the next group.
+    jobs: Vec<CheckinJob>,
+}
+
+impl Committer {
+    fn run(mut self) {
+        // Pool connections go back to their pool on a task of the runtime.
+        let runtime = self.runtime.clone();
+        let _context = runtime.enter();
+        while let Some(job) = self.queue.blocking_recv() {
+            self.jobs.push(job);
+            self.take_waiting();
+            if let Err(err) = self.turn() {
+                tracing::error!(%err, "check-in writer could not write");
+                let message = err.to_string();
+                for job in self.jobs.drain(..) {
+                    job.reply(Err(StoreError::Engine(message.clone())));
+                }
+            }
+        }
+    }
+
+    /// Takes the writer's connection and commits groups on it until the requests stop coming
+    /// or the turn is over.
+    fn turn(&mut self) -> StoreResult<()> {
+        let mut connection = self.runtime.block_on(self.writer.acquire())?;
+        let mut handle = self.runtime.block_on(connection.lock_handle())?;
+        let db = Connection::new(&mut handle);
+        let log = match &self.syncer {
+            Some(_) => DeferredSync::begin(&db)?,
+            None => None,
+        };
+        let mut writer = GroupWriter::prepare(&db)?;
+        let ends = Instant::now() + TURN;
+        loop {
+            let answers = commit_group(&mut writer, &db, &self.jobs);
+            let done: Vec<(CheckinJob, Answer)> = self.jobs.drain(..).zip(answers).collect();
+            match (&log, &self.syncer) {
+                (Some(log), Some(syncer)) => syncer.answer_after_sync(log.file.clone(), done),
+                _ => done.into_iter().for_each(|(job, answer)| job.reply(answer)),
+            }
+            if Instant::now() >= ends || !self.more_jobs() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Moves every request already waiting into the group, up to a group's size.
+    fn take_waiting(&mut self) {
+        while self.jobs.len() < GROUP_COMMIT {
+            match self.queue.try_recv() {
+                Ok(job) => self.jobs.push(job),
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Whether a next group has come within `LINGER`.
+    fn more_jobs(&mut self) -> bool {
+        let until = Instant::now() + LINGER;
+        loop {
+            self.take_waiting();
+            if !self.jobs.is_empty() {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            // A short sleep, not a timer of the runtime: this thread must not depend on the
+            // runtime still running.
+            std::thread::sleep(Duration::from_micros(50));
+        }
+    }
+}
+
+/// Commits a group; if the group fails as a whole, each request is written again alone, so
+/// that one bad write does not fail the others.
+fn commit_group(writer: &mut GroupWriter, db: &Connection, jobs: &[CheckinJob]) -> Vec<Answer> {
+    match writer.commit(db, jobs) {
+        Ok(answers) => answers.into_iter().map(Ok).collect(),
+        Err(_) => jobs.iter().map(|job| writer.commit(db, std::slice::from_ref(job)).and_then(|mut one| one.pop().ok_or(StoreError::WriterStopped))).collect(),
+    }
+}
+
+/// A turn's connection committing with `synchronous = NORMAL`, and the log the syncer syncs;
+/// `FULL` again when dropped.
+struct DeferredSync<'c> {
+    db: &'c Connection<'c>,
+    file: Arc<File>,
+}
+
+impl<'c> DeferredSync<'c> {
+    /// `None` where there is no log file to sync (a database in memory, or not in WAL mode):
+    /// the connection then keeps syncing its own commits.
+    fn begin(db: &'c Connection<'c>) -> StoreResult<Option<DeferredSync<'c>>> {
+        let Some(path) = db.wal_path()? else { return Ok(None) };
+        let file = File::open(&path).map_err(|err| StoreError::Engine(format!("could not open {}: {err}", path.display())))?;
+        db.execute("PRAGMA synchronous = NORMAL")?;
+        db.execute("PRAGMA wal_autocheckpoint = 4096")?;
+        Ok(Some(DeferredSync { db, file: Arc::new(file) }))
+    }
+}
+
+impl Drop for DeferredSync<'_> {
+    fn drop(&mut self) {
+        if let Err(err) = self.db.execute("PRAGMA synchronous = FULL").and_then(|()| self.db.execute("PRAGMA wal_autocheckpoint = 0")) {
+            tracing::error!(%err, "could not set the writer back to synchronous = FULL");
+        }
+    }
+}
+
+/// Groups committed but not yet synced, with their requests' answers.
+struct Committed {
+    log: Arc<File>,
+    done: Vec<(CheckinJob, Answer)>,
+}
+
+/// The thread that syncs the log and then answers the groups committed before the sync.
+struct Syncer(std_mpsc::Sender<Committed>);
+
+impl Syncer {
+    fn start() -> Option<Syncer> {
+        let (sender, receiver) = std_mpsc::channel::<Committed>();
+        let spawned = std::thread::Builder::new().name("checkin-syncer".into()).spawn(move || {
+            while let Ok(first) = receiver.recv() {
+                let mut groups = vec![first];
+                groups.extend(receiver.try_iter());
+                let synced = sync(&groups);
+                for group in groups {
+                    for (job, answer) in group.done {
+                        job.reply(match &synced {
+                            Ok(()) => answer,
+                            Err(err) => Err(StoreError::Engine(format!("could not sync the log: {err}"))),
+                        });
+                    }
+                }
+            }
+        });
+        match spawned {
+            Ok(_) => Some(Syncer(sender)),
+            Err(err) => {
+                tracing::warn!(%err, "no thread for the check-in syncer; each commit syncs itself");
+                None
+            }
+        }
+    }
+
+    fn answer_after_sync(&self, log: Arc<File>, done: Vec<(CheckinJob, Answer)>) {
+        // The syncer only stops when this sender is dropped, so the send cannot fail while
+        // the committer runs; if it ever did, the requests would be told the writer stopped.
+        let _ = self.0.send(Committed { log, done });
+    }
+}
+
+/// One `fdatasync` of each log file the groups were written to (one, but for a turn that
+/// opened it anew): it covers every frame written to it before it began.
+fn sync(groups: &[Committed]) -> std::io::Result<()> {
+    let mut synced: Vec<&Arc<File>> = Vec::new();
+    for group in groups {
+        if !synced.iter().any(|file| Arc::ptr_eq(file, &group.log)) {
+            group.log.sync_data()?;
+            synced.push(&group.log);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::domain::checkin::{Report, Via};
+    use crate::domain::{Caller, Role, UnitPath};
+    use crate::store::checkins::CheckinJob;
+    use crate::store::{NewCheckin, Principal};
+
+    /// A store on a fresh file holding the small demo, and some of its residents.
+    async fn store_with_residents(dir: &tempfile::TempDir) -> (crate::store::sqlite::SqliteStore, Vec<Uuid>) {
+        let path = dir.path().join("test.db").display().to_string();
+        let app = crate::app::App::open(&format!("sqlite:{path}")).await.unwrap();
+        crate::app::demo::load(&app, crate::app::demo::Scale::Small, &|_, _| {}).await.unwrap();
+        drop(app);
+        let store = crate::store::sqlite::open(&path).await.unwrap();
+        let residents = sqlx::query_scalar("SELECT id FROM residents ORDER BY id LIMIT 200").fetch_all(&store.reader).await.unwrap();
+        (store, residents)
+    }
+
+    fn job(resident: Uuid) -> (CheckinJob, tokio::sync::oneshot::Receiver<StoreResult<Vec<CheckedIn>>>) {
+        let caller = Caller { login: "cli".into(), role: Role::Admin, scope: UnitPath::root(), now: Utc::now() };
+        let report = Report { status: "well".into(), symptoms: Vec::new(), location: "home".into(), place: None };
+        let checkin = NewCheckin { resident_id: resident, day: crate::domain::time::local_date(caller.now), report, via: Via::Api, seconds_to_fill: None };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        (CheckinJob { who: Principal::Caller(caller), rows: vec![(1, checkin)], reply }, answer)
+    }
+
+    /// The writer's connection commits without syncing only inside the committer's turn: once
+    /// the check-ins are answered, every other write on it syncs its own commit again, and
+    /// leaves checkpoints to the background again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_writer_goes_back_to_the_pool_syncing_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, residents) = store_with_residents(&dir).await;
+        let (sender, receiver) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT);
+        start(store.writer.clone(), receiver);
+        let mut answers = Vec::new();
+        for resident in &residents {
+            let (job, answer) = job(*resident);
+            sender.send(job).await.unwrap();
+            answers.push(answer);
+        }
+        for answer in answers {
+            assert_eq!(answer.await.unwrap().unwrap().len(), 1);
+        }
+        let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins").fetch_one(&store.reader).await.unwrap();
+        assert_eq!(written, residents.len() as i64);
+        // What SQLite calls FULL is 2; no automatic checkpoints is 0.
+        // (The writer pool holds one connection: both read the one the committer used.)
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&store.writer).await.unwrap();
+        let autocheckpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&store.writer).await.unwrap();
+        assert_eq!((synchronous, autocheckpoint), (2, 0));
+    }
+
+    /// While check-ins keep coming, other writes still get the writer's connection between
+    /// the committer's turns.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn other_writes_get_their_turn_under_a_stream_of_check_ins() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, residents) = store_with_residents(&dir).await;
+        let (sender, receiver) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT);
+        start(store.writer.clone(), receiver);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stream = {
+            let (stop, residents) = (stop.clone(), residents.clone());
+            tokio::spawn(async move {
+                let mut sent = 0usize;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let (job, answer) = job(residents[sent % residents.len()]);
+                    sender.send(job).await.unwrap();
+                    answer.await.unwrap().unwrap();
+                    sent += 1;
+                }
+                sent
+            })
+        };
+        // Ten separate writes, each waiting for the connection like any other writer.
+        for n in 0..10 {
+            let write = sqlx::query("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) VALUES ('2020-02-01T00:00:00Z', 'test', 'create', 'probe', $1, '/15/', '{}')").bind(n.to_string()).execute(&store.writer);
+            tokio::time::timeout(Duration::from_secs(20), write).await.expect("a write between the committer's turns").unwrap();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(stream.await.unwrap() > 0);
+    }
+
+    /// A request is answered only once the log has been synced, and with an error if the sync
+    /// fails: what was committed but not synced is never reported as saved.
+    #[tokio::test]
+    async fn answers_follow_the_sync_and_share_its_failure() {
+        let syncer = Syncer::start().unwrap();
+        // A pipe cannot be synced: fdatasync fails on it with EINVAL.
+        let (reader, _writer) = std::io::pipe().unwrap();
+        let unsyncable = Arc::new(File::from(std::os::fd::OwnedFd::from(reader)));
+        let (first, answer) = job(Uuid::now_v7());
+        syncer.answer_after_sync(unsyncable, vec![(first, Ok(Ok(Vec::new())))]);
+        match answer.await.unwrap() {
+            Err(StoreError::Engine(message)) => assert!(message.contains("could not sync the log"), "{message}"),
+            other => panic!("expected the failed sync, got {other:?}"),
+        }
+
+        let synced_file = Arc::new(tempfile::tempfile().unwrap());
+        let (second, answer) = job(Uuid::now_v7());
+        syncer.answer_after_sync(synced_file, vec![(second, Ok(Ok(Vec::new())))]);
+        assert!(answer.await.unwrap().unwrap().is_empty());
+    }
+}
