@@ -108,7 +108,12 @@ impl UnitPath {
     /// The county (旗县) a unit belongs to: the third code on its path, if any. Large
     /// tables carry it so that a region can later be distributed by county.
     pub fn county_code(&self) -> Option<&str> {
-        self.codes().nth(2)
+        UnitPath::county_of(&self.0)
+    }
+
+    /// The county of a stored path (see `county_code`).
+    pub fn county_of(path: &str) -> Option<&str> {
+        path.split('/').filter(|s| !s.is_empty()).nth(2)
     }
 }
 

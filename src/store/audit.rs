@@ -30,15 +30,21 @@ macro_rules! impl_audit {
         #[async_trait::async_trait]
         impl $crate::store::AuditStore for $store {
             async fn audit_log(&self, scope: &$crate::domain::UnitPath, before: Option<i64>, limit: u32) -> $crate::store::StoreResult<Vec<$crate::store::AuditEntry>> {
-                let query = sqlx::query_as::<_, $crate::store::AuditEntry>(
-                    "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
-                     WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 ORDER BY id DESC LIMIT $4",
-                );
-                Ok($crate::store::sql::bind_range!(query, scope)
+                // Inside a county, its entries newest first (the county index); above one, all
+                // entries newest first: nearly all of them lie in such a scope.
+                const ALL: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
+                                   WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 ORDER BY id DESC LIMIT $4";
+                const IN_COUNTY: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
+                                         WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 AND county_code = $5 ORDER BY id DESC LIMIT $4";
+                let sql = if scope.county_code().is_some() { IN_COUNTY } else { ALL };
+                let query = $crate::store::sql::bind_range!(sqlx::query_as::<_, $crate::store::AuditEntry>(sql), scope)
                     .bind(before.unwrap_or(i64::MAX))
-                    .bind(i64::from(limit.clamp(1, $crate::store::MAX_PAGE)))
-                    .fetch_all(&self.reader)
-                    .await?)
+                    .bind(i64::from(limit.clamp(1, $crate::store::MAX_PAGE)));
+                let query = match scope.county_code() {
+                    Some(county) => query.bind(county),
+                    None => query,
+                };
+                Ok(query.fetch_all(&self.reader).await?)
             }
         }
     };

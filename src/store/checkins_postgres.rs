@@ -55,7 +55,7 @@ impl PgStore {
             query.build().execute(&mut *tx).await?;
         }
         for chunk in plan.audits.chunks(CHUNK) {
-            let mut audit = QueryBuilder::<Postgres>::new("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) ");
+            let mut audit = QueryBuilder::<Postgres>::new("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) ");
             audit.push_values(chunk, |mut row, entry| {
                 let caller = plan.caller_of(entry.job);
                 row.push_bind(caller.now)
@@ -64,6 +64,7 @@ impl PgStore {
                     .push_bind("checkins")
                     .push_bind(entry.count.to_string())
                     .push_bind(entry.unit_path.as_str().to_string())
+                    .push_bind(entry.unit_path.county_code().map(str::to_string))
                     .push_bind(entry.detail.clone());
             });
             audit.build().execute(&mut *tx).await?;

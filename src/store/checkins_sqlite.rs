@@ -47,7 +47,7 @@ impl<'c> GroupWriter<'c> {
                 "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13){UPSERT}"
             ))?,
-            audit: db.prepare("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) VALUES (?1, ?2, 'create', 'checkins', ?3, ?4, ?5)")?,
+            audit: db.prepare("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) VALUES (?1, ?2, 'create', 'checkins', ?3, ?4, ?5, ?6)")?,
         })
     }
 
@@ -88,7 +88,14 @@ impl<'c> GroupWriter<'c> {
         }
         for entry in &plan.audits {
             let caller = plan.caller_of(entry.job);
-            self.audit.run(&[Value::Text(&time_text(caller.now)), Value::Text(caller.login.as_str()), Value::Text(&entry.count.to_string()), Value::Text(entry.unit_path.as_str()), Value::Text(&entry.detail)])?;
+            self.audit.run(&[
+                Value::Text(&time_text(caller.now)),
+                Value::Text(caller.login.as_str()),
+                Value::Text(&entry.count.to_string()),
+                Value::Text(entry.unit_path.as_str()),
+                Value::opt_text(entry.unit_path.county_code()),
+                Value::Text(&entry.detail),
+            ])?;
         }
         self.commit.run(&[])?;
         Ok(plan.into_answers())

@@ -113,23 +113,25 @@ pub(crate) fn json_rows<T: serde::Serialize>(rows: &[T]) -> String {
 }
 
 /// Appends one audit entry inside the caller's transaction, so the write and its record
-/// commit or roll back together.
+/// commit or roll back together. `$unit_path` is the stored path (`&str`) of what it is about.
 macro_rules! audit {
-    ($tx:expr, $caller:expr, $action:expr, $entity:expr, $entity_id:expr, $unit_path:expr, $detail:expr) => {
+    ($tx:expr, $caller:expr, $action:expr, $entity:expr, $entity_id:expr, $unit_path:expr, $detail:expr) => {{
+        let unit_path: &str = $unit_path;
         sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind($caller.now)
         .bind($caller.login.as_str())
         .bind($action)
         .bind($entity)
         .bind($entity_id.to_string())
-        .bind($unit_path)
+        .bind(unit_path)
+        .bind($crate::domain::UnitPath::county_of(unit_path))
         .bind(serde_json::Value::to_string(&$detail))
         .execute(&mut *$tx)
         .await?
-    };
+    }};
 }
 pub(crate) use audit;
 

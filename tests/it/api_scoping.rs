@@ -96,11 +96,18 @@ async fn lists_mask_and_full_reads_are_audited(db: Db) {
     let writes: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(writes.contains(&"import"), "{writes:?}");
 
-    // An admin of a county sees only its own subtree's audit entries.
-    let (status, _) = t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "admin2", "password": "another password", "role": "admin", "unit_code": "150521"})).await;
-    assert_eq!(status, 201);
-    let other_admin = t.client_with("admin2", "another password").await;
-    let (_, audit) = t.get(&other_admin, "/api/v1/audit").await;
-    assert!(audit["items"].as_array().unwrap().iter().all(|e| e["action"] != "read" && e["action"] != "import"), "{audit}");
+    // An admin sees the audit entries of their own subtree only: at the city, at the county
+    // and at the township of the household the leader read; not at another county, nor at
+    // the neighbouring village.
+    for (login, unit, sees_the_read) in [("city_admin", "1505", true), ("county_admin", "150502", true), ("town_admin", "150502001", true), ("other_county", "150521", false), ("next_village", "150502001002", false)] {
+        let account = json!({"login": login, "password": "another password", "role": "admin", "unit_code": unit});
+        let (status, _) = t.send(&admin, Method::POST, "/api/v1/accounts", account).await;
+        assert_eq!(status, 201);
+        let scoped = t.client_with(login, "another password").await;
+        let (_, audit) = t.get(&scoped, "/api/v1/audit").await;
+        let items = audit["items"].as_array().unwrap();
+        assert_eq!(items.iter().any(|e| e["action"] == "read" && e["entity_id"] == first["id"]), sees_the_read, "{login}: {audit}");
+        assert_eq!(items.iter().any(|e| e["action"] == "import"), sees_the_read && unit.len() <= 9, "{login}: {audit}");
+    }
 }
 both!(lists_mask_and_full_reads_are_audited);

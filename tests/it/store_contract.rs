@@ -186,3 +186,37 @@ async fn the_demo_shows_every_part_at_work_and_loads_once(db: Db) {
     assert_eq!(tasks.iter().filter(|t| t.kind == "fever_alert").count(), 1, "{tasks:?}");
 }
 both!(the_demo_shows_every_part_at_work_and_loads_once);
+
+/// A database from before the audit log carried counties gets each old entry's county from
+/// its path when it is opened, so county-scoped audit reads find the old entries too.
+async fn old_audit_entries_get_their_county(db: Db) {
+    let db = test_db(db).await;
+    let paths = ["/15/", "/15/1505/", "/15/1505/150502/", "/15/1505/150502/150502001/150502001001/"];
+    let insert = "INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) VALUES ($1, 'old', 'create', 'unit', 'x', $2, '{}')";
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&format!("{}?mode=rwc", db.url)).await.unwrap();
+        sqlx::migrate!("migrations/sqlite").run_to(3, &pool).await.unwrap();
+        for path in paths {
+            sqlx::query(insert).bind(chrono::Utc::now()).bind(path).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::migrate!("migrations/postgres").run_to(3, &pool).await.unwrap();
+        for path in paths {
+            sqlx::query(insert).bind(chrono::Utc::now()).bind(path).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+    let app = App::open(&db.url).await.unwrap();
+    let seen_from = |scope: &str| {
+        let (app, scope) = (&app, UnitPath::from_stored(scope.into()));
+        async move { app.store.audit_log(&scope, None, 100).await.unwrap().into_iter().filter(|e| e.actor == "old").count() }
+    };
+    assert_eq!(seen_from("/15/").await, 4);
+    assert_eq!(seen_from("/15/1505/").await, 3);
+    assert_eq!(seen_from("/15/1505/150502/").await, 2);
+    assert_eq!(seen_from("/15/1505/150502/150502001/").await, 1);
+    assert_eq!(seen_from("/15/1505/150521/").await, 0);
+}
+both!(old_audit_entries_get_their_county);
