@@ -71,10 +71,20 @@ fn logging(runtime: &tokio::runtime::Runtime, url: &str) -> (u16, Vec<String>) {
     runtime.block_on(async {
         let client = login(&base).await;
         throughput(&client, &base, &checkpoint).await;
+        log_size(url, "after the 64 clients");
         steady(&client, &base, &checkpoint, 1_000, 10).await;
+        log_size(url, "after the steady 1,000/s");
     });
     drop(server);
     (port, others)
+}
+
+/// The size of SQLite's log (its write-ahead log file), which a checkpoint lets start over.
+fn log_size(url: &str, when: &str) {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let size = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
+        println!("SQLite's log {when}: {:.0} MB", size as f64 / 1e6);
+    }
 }
 
 /// Tongliao's divisions, a checkpoint account over the city, the checkpoint under test and

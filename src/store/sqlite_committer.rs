@@ -45,7 +45,7 @@ type Answer = StoreResult<StoreResult<Vec<CheckedIn>>>;
 /// Starts the committer's threads on the requests of `queue`.
 pub(crate) fn start(writer: SqlitePool, queue: Receiver<CheckinJob>) {
     let runtime = Handle::current();
-    let syncer = Syncer::start(runtime.clone());
+    let syncer = Syncer::start();
     let committer = Committer { runtime, writer, queue, syncer, jobs: Vec::with_capacity(GROUP_COMMIT) };
     // Without its thread the queue is dropped, and each request is told the writer stopped.
     if let Err(err) = std::thread::Builder::new().name("checkin-writer".into()).spawn(move || committer.run()) {
@@ -180,7 +180,7 @@ struct Committed {
 struct Syncer(std_mpsc::Sender<Committed>);
 
 impl Syncer {
-    fn start(runtime: Handle) -> Option<Syncer> {
+    fn start() -> Option<Syncer> {
         let (sender, receiver) = std_mpsc::channel::<Committed>();
         let spawned = std::thread::Builder::new().name("checkin-syncer".into()).spawn(move || {
             while let Ok(first) = receiver.recv() {
@@ -188,16 +188,14 @@ impl Syncer {
                 groups.extend(receiver.try_iter());
                 let synced = sync(&groups);
                 let failed = synced.err().map(|err| format!("could not sync the log: {err}"));
-                runtime.spawn(async move {
-                    for group in groups {
-                        for (job, answer) in group.done {
-                            job.reply(match &failed {
-                                None => answer,
-                                Some(message) => Err(StoreError::Engine(message.clone())),
-                            });
-                        }
+                for group in groups {
+                    for (job, answer) in group.done {
+                        job.reply(match &failed {
+                            None => answer,
+                            Some(message) => Err(StoreError::Engine(message.clone())),
+                        });
                     }
-                });
+                }
             }
         });
         match spawned {
@@ -321,7 +319,7 @@ mod tests {
     /// fails: what was committed but not synced is never reported as saved.
     #[tokio::test]
     async fn answers_follow_the_sync_and_share_its_failure() {
-        let syncer = Syncer::start(Handle::current()).unwrap();
+        let syncer = Syncer::start().unwrap();
         // A pipe cannot be synced: fdatasync fails on it with EINVAL.
         let (reader, _writer) = std::io::pipe().unwrap();
         let unsyncable = Arc::new(File::from(std::os::fd::OwnedFd::from(reader)));
