@@ -53,9 +53,9 @@ fn pool(connections: u32) -> SqlitePoolOptions {
     SqlitePoolOptions::new().max_connections(connections).test_before_acquire(false).idle_timeout(None).max_lifetime(None)
 }
 
-/// Copies committed WAL frames into the database file every second. PASSIVE never waits for
-/// readers or the writer, so neither waits for it; committed data is durable in the WAL
-/// before it runs, so stopping it at any moment loses nothing.
+/// Copies committed WAL frames into the database file five times a second. PASSIVE never
+/// waits for readers or the writer, so neither waits for it; committed data is durable in the
+/// WAL before it runs, so stopping it at any moment loses nothing.
 ///
 /// SQLite starts its log over only after a checkpoint has copied the last frame. Under a
 /// steady stream of commits a passive checkpoint never gets there (commits land while it
@@ -66,8 +66,8 @@ fn pool(connections: u32) -> SqlitePoolOptions {
 /// commit starts the log over.
 async fn checkpoint_forever(checkpointer: sqlx::SqlitePool, writer: sqlx::SqlitePool) {
     loop {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        if let Err(err) = checkpoint(&checkpointer, &writer).await {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if let Err(err) = checkpoint(&checkpointer, &writer, LONG_LOG).await {
             tracing::warn!(%err, "WAL checkpoint failed; will try again");
         }
     }
@@ -75,15 +75,15 @@ async fn checkpoint_forever(checkpointer: sqlx::SqlitePool, writer: sqlx::Sqlite
 
 /// A log this many frames long (64 MB of 16 KB pages) is caught up with and started over.
 const LONG_LOG: i64 = 4096;
-/// Frames left to copy that the writer may wait for (4 MB).
+/// Frames left to copy that writers may wait for (4 MB).
 const SHORT_REST: i64 = 256;
 
-async fn checkpoint(checkpointer: &sqlx::SqlitePool, writer: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+async fn checkpoint(checkpointer: &sqlx::SqlitePool, writer: &sqlx::SqlitePool, long_log: i64) -> Result<(), sqlx::Error> {
     const PASSIVE: &str = "PRAGMA wal_checkpoint(PASSIVE)";
     // (busy, frames in the log, frames copied)
     type Progress = (i64, i64, i64);
     let (_, mut log, mut copied): Progress = sqlx::query_as(PASSIVE).fetch_one(checkpointer).await?;
-    if log < LONG_LOG {
+    if log < long_log {
         return Ok(());
     }
     // Each pass copies what landed during the one before; a few, while commits outpace it.
@@ -115,3 +115,55 @@ impl Dialect for SqliteStore {
 }
 
 impl_store!(SqliteStore);
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    /// Frames in the log now, as a passive checkpoint reports them.
+    async fn frames(pool: &sqlx::SqlitePool) -> i64 {
+        let (_, log, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await.unwrap();
+        log
+    }
+
+    /// While writes stream in without a pause, the log still starts over once it is long: it
+    /// does not grow for as long as the stream lasts.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_long_log_starts_over_under_a_stream_of_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir.path().join("test.db").display().to_string()).await.unwrap();
+        let checkpointer = pool(1).connect(&format!("sqlite:{}", dir.path().join("test.db").display())).await.unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stream = {
+            let (writer, stop) = (store.writer.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    sqlx::query("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, detail) VALUES ('2020-02-01T00:00:00Z', 'test', 'create', 'probe', $1, '/15/', '{}')")
+                        .bind(n.to_string())
+                        .execute(&writer)
+                        .await
+                        .unwrap();
+                    n += 1;
+                }
+            })
+        };
+        while frames(&checkpointer).await < 400 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let long = frames(&checkpointer).await;
+        checkpoint(&checkpointer, &store.writer, 300).await.unwrap();
+        // The next commits land on a log begun anew: it is shorter than before, if only for
+        // a moment (it grows by a frame a commit).
+        let mut shortest = i64::MAX;
+        for _ in 0..10 {
+            shortest = shortest.min(frames(&checkpointer).await);
+        }
+        stop.store(true, Ordering::Relaxed);
+        stream.await.unwrap();
+        assert!(shortest < long, "the log went on from {long} frames, never shorter than {shortest}");
+    }
+}

@@ -157,14 +157,13 @@ impl<'c> DeferredSync<'c> {
         let Some(path) = db.wal_path()? else { return Ok(None) };
         let file = File::open(&path).map_err(|err| StoreError::Engine(format!("could not open {}: {err}", path.display())))?;
         db.execute("PRAGMA synchronous = NORMAL")?;
-        db.execute("PRAGMA wal_autocheckpoint = 4096")?;
         Ok(Some(DeferredSync { db, file: Arc::new(file) }))
     }
 }
 
 impl Drop for DeferredSync<'_> {
     fn drop(&mut self) {
-        if let Err(err) = self.db.execute("PRAGMA synchronous = FULL").and_then(|()| self.db.execute("PRAGMA wal_autocheckpoint = 0")) {
+        if let Err(err) = self.db.execute("PRAGMA synchronous = FULL") {
             tracing::error!(%err, "could not set the writer back to synchronous = FULL");
         }
     }
@@ -258,8 +257,7 @@ mod tests {
     }
 
     /// The writer's connection commits without syncing only inside the committer's turn: once
-    /// the check-ins are answered, every other write on it syncs its own commit again, and
-    /// leaves checkpoints to the background again.
+    /// the check-ins are answered, every other write on it syncs its own commit again.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_writer_goes_back_to_the_pool_syncing_every_commit() {
         let dir = tempfile::tempdir().unwrap();
@@ -277,11 +275,9 @@ mod tests {
         }
         let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins").fetch_one(&store.reader).await.unwrap();
         assert_eq!(written, residents.len() as i64);
-        // What SQLite calls FULL is 2; no automatic checkpoints is 0.
-        // (The writer pool holds one connection: both read the one the committer used.)
+        // What SQLite calls FULL is 2. (The writer pool holds one connection: the committer's.)
         let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&store.writer).await.unwrap();
-        let autocheckpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&store.writer).await.unwrap();
-        assert_eq!((synchronous, autocheckpoint), (2, 0));
+        assert_eq!(synchronous, 2);
     }
 
     /// While check-ins keep coming, other writes still get the writer's connection between
