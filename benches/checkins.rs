@@ -101,8 +101,7 @@ fn run(runtime: &tokio::runtime::Runtime, url: &str, scale: Scale) {
     for (clients, ratio) in ratios {
         println!("single check-ins / do-nothing endpoint, {clients} clients, median of {ROUNDS} rounds: {:.0} %", ratio * 100.0);
     }
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        let wal = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
+    if let Some(wal) = support::log_size(url) {
         println!("SQLite's log after the run: {:.0} MB", wal as f64 / 1e6);
         let raw = runtime.block_on(raw_inserts(url, &residents));
         println!("batch rows / raw inserts: {:.0} %", batch / raw * 100.0);

@@ -81,8 +81,7 @@ fn logging(runtime: &tokio::runtime::Runtime, url: &str) -> (u16, Vec<String>) {
 
 /// The size of SQLite's log (its write-ahead log file), which a checkpoint lets start over.
 fn log_size(url: &str, when: &str) {
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        let size = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
+    if let Some(size) = support::log_size(url) {
         println!("SQLite's log {when}: {:.0} MB", size as f64 / 1e6);
     }
 }

@@ -18,13 +18,18 @@ impl Server {
             .unwrap();
         Server(child)
     }
-}
 
-impl Server {
     /// CPU time the server has used so far (user + system).
     pub fn cpu(&self) -> std::time::Duration {
         cpu_of(&format!("/proc/{}/stat", self.0.id()))
     }
+}
+
+/// The size of SQLite's log (its write-ahead log file) for a `sqlite:` URL; `None` for
+/// another database.
+pub fn log_size(url: &str) -> Option<u64> {
+    let path = url.strip_prefix("sqlite:")?;
+    Some(std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len()))
 }
 
 /// CPU time this process (the load generator) has used so far (user + system).

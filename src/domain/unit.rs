@@ -82,7 +82,7 @@ impl UnitPath {
     }
 
     pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.0.split('/').filter(|s| !s.is_empty())
+        codes_of(&self.0)
     }
 
     pub fn depth(&self) -> usize {
@@ -113,8 +113,13 @@ impl UnitPath {
 
     /// The county of a stored path (see `county_code`).
     pub fn county_of(path: &str) -> Option<&str> {
-        path.split('/').filter(|s| !s.is_empty()).nth(2)
+        codes_of(path).nth(2)
     }
+}
+
+/// The codes on a stored path, root first.
+fn codes_of(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|s| !s.is_empty())
 }
 
 /// The level of a unit in the tree. Official divisions fill the first five; everything

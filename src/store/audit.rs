@@ -36,11 +36,12 @@ macro_rules! impl_audit {
                                    WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 ORDER BY id DESC LIMIT $4";
                 const IN_COUNTY: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
                                          WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 AND county_code = $5 ORDER BY id DESC LIMIT $4";
-                let sql = if scope.county_code().is_some() { IN_COUNTY } else { ALL };
+                let county = scope.county_code();
+                let sql = if county.is_some() { IN_COUNTY } else { ALL };
                 let query = $crate::store::sql::bind_range!(sqlx::query_as::<_, $crate::store::AuditEntry>(sql), scope)
                     .bind(before.unwrap_or(i64::MAX))
                     .bind(i64::from(limit.clamp(1, $crate::store::MAX_PAGE)));
-                let query = match scope.county_code() {
+                let query = match county {
                     Some(county) => query.bind(county),
                     None => query,
                 };

@@ -82,11 +82,7 @@ const SHORT_REST: i64 = 256;
 /// writer waited. `false` also when another checkpoint was running (SQLite runs one at a time):
 /// the next call tries again.
 async fn checkpoint(checkpointer: &sqlx::SqlitePool, writer: &sqlx::SqlitePool, long_log: i64) -> Result<bool, sqlx::Error> {
-    const PASSIVE: &str = "PRAGMA wal_checkpoint(PASSIVE)";
-    // (busy, frames in the log, frames copied); busy is 1, and the counts -1, when another
-    // checkpoint was running.
-    type Progress = (i64, i64, i64);
-    let (busy, mut log, mut copied): Progress = sqlx::query_as(PASSIVE).fetch_one(checkpointer).await?;
+    let (busy, mut log, mut copied) = passive_checkpoint(checkpointer).await?;
     if busy != 0 || log < long_log {
         return Ok(false);
     }
@@ -95,11 +91,17 @@ async fn checkpoint(checkpointer: &sqlx::SqlitePool, writer: &sqlx::SqlitePool, 
         if log - copied <= SHORT_REST {
             break;
         }
-        (_, log, copied) = sqlx::query_as::<_, Progress>(PASSIVE).fetch_one(checkpointer).await?;
+        (_, log, copied) = passive_checkpoint(checkpointer).await?;
     }
     let mut connection = writer.acquire().await?;
-    let (busy, log, copied): Progress = sqlx::query_as(PASSIVE).fetch_one(&mut *connection).await?;
+    let (busy, log, copied) = passive_checkpoint(&mut *connection).await?;
     Ok(busy == 0 && log == copied)
+}
+
+/// A passive checkpoint: (busy, frames in the log, frames copied). Busy is 1, and the counts
+/// -1, when another checkpoint was running.
+async fn passive_checkpoint<'e>(on: impl sqlx::SqliteExecutor<'e>) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(on).await
 }
 
 impl Dialect for SqliteStore {
@@ -131,7 +133,7 @@ mod tests {
     /// store's own checkpointer is running one).
     async fn frames(pool: &sqlx::SqlitePool) -> i64 {
         loop {
-            let (busy, log, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await.unwrap();
+            let (busy, log, _) = passive_checkpoint(pool).await.unwrap();
             if busy == 0 {
                 return log;
             }

@@ -248,6 +248,13 @@ mod tests {
         (store, residents)
     }
 
+    /// A committer started on the store's writer, and its queue.
+    fn committer(store: &crate::store::sqlite::SqliteStore) -> tokio::sync::mpsc::Sender<CheckinJob> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT);
+        start(store.writer.clone(), receiver);
+        sender
+    }
+
     fn job(resident: Uuid) -> (CheckinJob, tokio::sync::oneshot::Receiver<StoreResult<Vec<CheckedIn>>>) {
         let caller = Caller { login: "cli".into(), role: Role::Admin, scope: UnitPath::root(), now: Utc::now() };
         let report = Report { status: "well".into(), symptoms: Vec::new(), location: "home".into(), place: None };
@@ -262,8 +269,7 @@ mod tests {
     async fn the_writer_goes_back_to_the_pool_syncing_every_commit() {
         let dir = tempfile::tempdir().unwrap();
         let (store, residents) = store_with_residents(&dir).await;
-        let (sender, receiver) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT);
-        start(store.writer.clone(), receiver);
+        let sender = committer(&store);
         let mut answers = Vec::new();
         for resident in &residents {
             let (job, answer) = job(*resident);
@@ -286,8 +292,7 @@ mod tests {
     async fn other_writes_get_their_turn_under_a_stream_of_check_ins() {
         let dir = tempfile::tempdir().unwrap();
         let (store, residents) = store_with_residents(&dir).await;
-        let (sender, receiver) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT);
-        start(store.writer.clone(), receiver);
+        let sender = committer(&store);
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stream = {
             let (stop, residents) = (stop.clone(), residents.clone());
