@@ -47,6 +47,10 @@ enum Command {
         /// posters (e.g. http://192.168.1.10:8080); the address in the browser when unset.
         #[arg(long, env = "WANGGE_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Mark cookies Secure (sent over HTTPS only). On by default when --public-url is https;
+        /// set it when a proxy in front of the server speaks HTTPS.
+        #[arg(long, env = "WANGGE_SECURE_COOKIES", num_args = 0..=1, default_missing_value = "true")]
+        secure_cookies: Option<bool>,
     },
     /// Load demo data: Tongliao's real divisions and generated households below them.
     Demo {
@@ -118,13 +122,14 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let mut app = App::open(&cli.database_url).await.map_err(describe)?;
     match cli.command {
-        Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url } => {
+        Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url, secure_cookies } => {
             app.settings.followup_windows = FollowupWindows::parse(&followup_windows).map_err(|e| format!("--followup-windows: {}", e.message(Lang::En)))?;
             app.settings.fever = Temperature::from_celsius(fever_line).map_err(|e| e.message(Lang::En))?;
             if observation_days == 0 || observation_days > 60 {
                 return Err("--observation-days must be between 1 and 60".into());
             }
             app.settings.observation_days = observation_days;
+            app.settings.secure_cookies = secure_cookies.unwrap_or(public_url.as_deref().is_some_and(|url| url.starts_with("https://")));
             app.settings.public_url = public_url;
             if demo {
                 load_demo(&app, Scale::Small).await?;

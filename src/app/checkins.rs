@@ -2,7 +2,7 @@
 //! (one or many at once).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::checkin::{Report, Via, Whereabouts, may_report};
@@ -18,7 +18,7 @@ use super::{App, AppError};
 /// How far back a check-in may be entered (a paper list brought in late).
 const DAYS_BACK: i64 = 7;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CheckinInput {
     pub resident_id: Option<Uuid>,
@@ -168,7 +168,7 @@ pub fn day(app: &App, raw: Option<&str>) -> Result<NaiveDate, DomainError> {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct OrganisationInput {
     pub id: Option<Uuid>,
@@ -183,10 +183,11 @@ pub async fn create_organisation(app: &App, caller: &Caller, input: &Organisatio
     let unit = crate::domain::UnitCode::parse(&input.unit_code)?;
     let name = crate::domain::error::text("name", &input.name, 100)?;
     let kind = crate::domain::error::text("kind", &input.kind, 30)?;
-    Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), &unit, &name, &kind).await?)
+    let fingerprint = super::fingerprint(input.id, input);
+    Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), fingerprint.as_deref(), &unit, &name, &kind).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct MemberInput {
     pub id: Option<Uuid>,
@@ -206,6 +207,7 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
         let parsed = (|| {
             Ok::<_, DomainError>(crate::store::NewMember {
                 id: m.id.unwrap_or_else(Uuid::now_v7),
+                fingerprint: super::fingerprint(m.id, &(org, m)),
                 name: crate::domain::error::person_name("name", &m.name)?,
                 id_number: optional(&m.id_number, crate::domain::IdNumber::parse)?,
                 phone: optional(&m.phone, crate::domain::Phone::parse)?,
@@ -224,7 +226,7 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
     Ok(app.store.add_members(caller, org, &members).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct OrgCheckinInput {
     pub member_id: Option<Uuid>,
@@ -293,6 +295,7 @@ pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) ->
     let caller = Caller::public(link.unit_path.clone(), app.clock.now());
     let member = crate::store::NewMember {
         id: Uuid::now_v7(),
+        fingerprint: None,
         name: crate::domain::error::person_name("name", name)?,
         id_number: None,
         phone: None,
@@ -301,4 +304,11 @@ pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) ->
     };
     app.store.add_members(&caller, link.org.id, &[member]).await?;
     Ok(())
+}
+
+/// Everyone an organisation reports for, with names, masked ID numbers and phones: roster
+/// readers only, and the reading is audited.
+pub async fn org_day(app: &App, caller: &Caller, org: Uuid, date: Option<&str>) -> Result<crate::store::OrgDay, AppError> {
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    Ok(app.store.org_day(caller, org, day(app, date)?).await?.ok_or(AppError::NotFound)?)
 }

@@ -1,7 +1,7 @@
 //! Checkpoints: setting them up, logging passages (a fever raises an alert at once),
 //! travellers registering themselves through a poster, and tracing a case.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::error::{DomainError, Reason, optional, optional_text, person_name, public_text, text};
@@ -11,7 +11,7 @@ use crate::store::{Checkpoint, NewCheckpoint, NewPassage, NewRegistration, OnDut
 
 use super::{App, AppError, accounts::random_token};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CheckpointInput {
     pub id: Option<Uuid>,
@@ -31,6 +31,7 @@ pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Resu
     };
     let checkpoint = NewCheckpoint {
         id: input.id.unwrap_or_else(Uuid::now_v7),
+        fingerprint: super::fingerprint(input.id, input),
         unit_code: UnitCode::parse(&input.unit_code)?,
         name: text("name", &input.name, 50)?,
         kind: CheckpointKind::parse(&input.kind)?,
@@ -50,7 +51,7 @@ pub async fn rotate_token(app: &App, caller: &Caller, id: Uuid) -> Result<(), Ap
     Ok(app.store.rotate_token(caller, id, &poster_token()?).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ShiftInput {
     pub starts_at: String,
@@ -83,7 +84,7 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
 }
 
 /// A passage as staff log it; everything but direction and outcome may be left out.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PassageInput {
     pub id: Option<Uuid>,
@@ -111,6 +112,7 @@ impl PassageInput {
         }
         Ok(NewPassage {
             id: self.id.unwrap_or_else(Uuid::now_v7),
+            fingerprint: super::fingerprint(self.id, &(checkpoint, self)),
             checkpoint_id: checkpoint,
             person: PersonKey {
                 id_number: optional(&self.id_number, IdNumber::parse)?,
@@ -136,7 +138,7 @@ pub async fn log_passage(app: &App, caller: &Caller, checkpoint: Uuid, input: &P
 }
 
 /// What a traveller types on the public page.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct RegistrationInput {
     pub id: Option<Uuid>,
@@ -166,7 +168,7 @@ impl RegistrationInput {
         let purpose = keep(&mut errors, public_text("purpose", &self.purpose, 100));
         match (name, id_number, phone, plate, from, to, purpose) {
             (Some(name), Some(id_number), Some(phone), Some(plate), Some(from), Some(to), Some(purpose)) => {
-                Ok(NewRegistration { id: self.id.unwrap_or_else(Uuid::now_v7), name, id_number, phone, plate, from, to, purpose })
+                Ok(NewRegistration { id: self.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(self.id, self), name, id_number, phone, plate, from, to, purpose })
             }
             _ => Err(errors),
         }
@@ -188,7 +190,7 @@ pub async fn register_self(app: &App, token: &str, input: &RegistrationInput) ->
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ConfirmInput {
     pub temperature: f64,

@@ -17,11 +17,6 @@ use super::screening::{self, KeyAreaInput, ReturneeInput, StayInput, VisitInput}
 use super::{App, AppError};
 use crate::store::OnDuty;
 
-/// Fixed ids, so that the demo's records are the same ones on every machine.
-fn id(n: u128) -> Uuid {
-    Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_0000_0000 | n)
-}
-
 fn local(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&crate::domain::time::REGION_TZ).format("%Y-%m-%dT%H:%M:%S").to_string()
 }
@@ -44,7 +39,7 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         let Some(person) = record.residents.first() else { continue };
         let arrived = now - Duration::days(days_ago);
         let input = ReturneeInput {
-            id: Some(id(100 + n as u128)),
+            id: None,
             resident_id: Some(person.id),
             origin: origin.into(),
             travel: vec![StayInput { place: place.into(), from: Some((arrived - Duration::days(20)).format("%Y-%m-%d").to_string()), to: Some(arrived.format("%Y-%m-%d").to_string()) }],
@@ -56,7 +51,7 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         screening::register_returnee(app, &root, &input).await?;
     }
 
-    let checkpoint = checkpoints::create(app, &root, &CheckpointInput { id: Some(id(1)), unit_code: village.into(), name: "村口卡点".into(), kind: "checkpoint".into(), lat: Some(43.652), lon: Some(122.243) }).await?;
+    let checkpoint = checkpoints::create(app, &root, &CheckpointInput { id: None, unit_code: village.into(), name: "村口卡点".into(), kind: "checkpoint".into(), lat: Some(43.652), lon: Some(122.243) }).await?;
     let shift_start = now - Duration::hours(6);
     let staff = vec![
         OnDuty { name: "李医生".into(), duty: "医务人员".into(), phone: None },
@@ -74,7 +69,7 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     ];
     for (n, (name, plate, direction, temperature, outcome, minutes_ago)) in travellers.into_iter().enumerate() {
         let input = PassageInput {
-            id: Some(id(200 + n as u128)),
+            id: None,
             name: name.into(),
             phone: format!("1390475{:04}", 1000 + n),
             plate: plate.into(),
@@ -100,11 +95,11 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         let record = app.store.household(&root, household).await?.ok_or(AppError::NotFound)?;
         if let Some(person) = record.residents.first() {
             let start = now - Duration::days(1);
-            let input = IsolationInput { id: Some(id(300)), resident_id: Some(person.id), kind: "home".into(), reason: "key_area".into(), start: local(start), days: Some(14), cadre_login: "member".into(), ..Default::default() };
+            let input = IsolationInput { id: None, resident_id: Some(person.id), kind: "home".into(), reason: "key_area".into(), start: local(start), days: Some(14), cadre_login: "member".into(), ..Default::default() };
             let order = isolation::order(app, &root, &input).await?;
             let mut earlier = app.system_caller(UnitPath::root());
             earlier.now = now - Duration::hours(18);
-            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: Some(id(301)), temperature: Some(36.6), reached: "phone".into(), ..Default::default() }).await?;
+            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: None, temperature: Some(36.6), reached: "phone".into(), ..Default::default() }).await?;
         }
     }
     // Today's check-ins of the first two households.
@@ -116,12 +111,13 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     checkins::check_in(app, &crate::store::Principal::Caller(root.clone()), &reports, Via::Member).await?;
     // A bureau that reports for its staff and their relatives (三个制度).
     let county = &village[..6];
-    let org = checkins::create_organisation(app, &root, &OrganisationInput { id: Some(id(400)), unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() }).await?;
-    let staff = id(401);
+    let org = checkins::create_organisation(app, &root, &OrganisationInput { id: None, unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() }).await?;
+    // Random ids, as every record has: nobody can guess another village's records from the demo's.
+    let staff = Uuid::now_v7();
     let members = [
         MemberInput { id: Some(staff), name: "包老师".into(), phone: "13904751234".into(), ..Default::default() },
-        MemberInput { id: Some(id(402)), name: "包小红".into(), relative_of: Some(staff), relation: "女儿".into(), ..Default::default() },
-        MemberInput { id: Some(id(403)), name: "韩主任".into(), ..Default::default() },
+        MemberInput { id: None, name: "包小红".into(), relative_of: Some(staff), relation: "女儿".into(), ..Default::default() },
+        MemberInput { id: None, name: "韩主任".into(), ..Default::default() },
     ];
     checkins::add_members(app, &root, org.id, &members).await?;
     Ok(())

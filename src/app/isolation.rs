@@ -1,6 +1,6 @@
 //! Isolation: ordering it, following up twice a day, extending or ending it.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::error::{DomainError, Reason, optional, optional_text, text};
@@ -11,7 +11,7 @@ use crate::store::{Followup, Isolation, NewFollowup, NewIsolation};
 
 use super::{App, AppError};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct IsolationInput {
     pub id: Option<Uuid>,
@@ -34,6 +34,7 @@ impl IsolationInput {
         };
         Ok(NewIsolation {
             id: self.id.unwrap_or_else(Uuid::now_v7),
+            fingerprint: super::fingerprint(self.id, self),
             resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
             kind: IsolationKind::parse(&self.kind)?,
             place: optional_text("place", &self.place, 100)?,
@@ -53,7 +54,7 @@ pub async fn order(app: &App, caller: &Caller, input: &IsolationInput) -> Result
     Ok(app.store.order_isolation(caller, &order, crate::domain::isolation::MAX_HOUSEHOLDS_PER_CADRE).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct FollowupInput {
     pub id: Option<Uuid>,
@@ -65,11 +66,13 @@ pub struct FollowupInput {
 }
 
 impl FollowupInput {
-    pub fn parse(&self) -> Result<NewFollowup, DomainError> {
+    /// A follow-up of the order `isolation`.
+    pub fn parse(&self, isolation: Uuid) -> Result<NewFollowup, DomainError> {
         let reached = Reached::parse(&self.reached)?;
         let temperature = self.temperature.map(Temperature::from_celsius).transpose()?;
         Ok(NewFollowup {
             id: self.id.unwrap_or_else(Uuid::now_v7),
+            fingerprint: super::fingerprint(self.id, &(isolation, self)),
             temperature,
             symptoms: parse_list(&self.symptoms, Symptom::parse)?,
             needs: parse_list(&self.needs, Need::parse)?,
@@ -82,11 +85,11 @@ impl FollowupInput {
 /// The paired cadre, grid members and leaders follow up (日监测、日报告、日回访).
 pub async fn follow_up(app: &App, caller: &Caller, id: Uuid, input: &FollowupInput) -> Result<Followup, AppError> {
     caller.require(caller.role.screens(), "follow up isolation")?;
-    let followup = input.parse()?;
+    let followup = input.parse(id)?;
     Ok(app.store.record_followup(caller, id, &followup, app.settings.fever).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct EndInput {
     pub reason: String,
@@ -105,4 +108,13 @@ pub async fn end_or_extend(app: &App, caller: &Caller, id: Uuid, input: &EndInpu
         }
         None => Ok(app.store.end_isolation(caller, id, &reason).await?),
     }
+}
+
+/// An order in full (the resident, the household, the follow-ups): the reading is audited,
+/// naming what it was read for (`page`, `api`, `notice`).
+pub async fn show(app: &App, caller: &Caller, id: Uuid, what: &'static str) -> Result<Isolation, AppError> {
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let order = app.store.isolation(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
+    app.store.record_read(caller, "isolation", &id.to_string(), &order.unit_path, serde_json::json!({"what": what})).await?;
+    Ok(order)
 }

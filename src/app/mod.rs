@@ -11,6 +11,7 @@ pub mod divisions;
 mod error;
 pub mod files;
 pub mod isolation;
+pub mod residents;
 pub mod roster;
 pub mod screening;
 pub mod tasks;
@@ -51,11 +52,13 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// The morning and afternoon windows in which isolation follow-ups are due.
     pub followup_windows: FollowupWindows,
+    /// Cookies are marked `Secure` (sent over HTTPS only): on when `public_url` is https.
+    pub secure_cookies: bool,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { fever: Temperature::DEFAULT_FEVER, observation_days: DEFAULT_OBSERVATION_DAYS, public_url: None, followup_windows: FollowupWindows::default() }
+        Settings { fever: Temperature::DEFAULT_FEVER, observation_days: DEFAULT_OBSERVATION_DAYS, public_url: None, followup_windows: FollowupWindows::default(), secure_cookies: false }
     }
 }
 
@@ -80,4 +83,12 @@ impl App {
     pub fn system_caller(&self, scope: UnitPath) -> Caller {
         Caller { login: "cli".into(), role: Role::Admin, scope, now: self.clock.now() }
     }
+}
+
+/// What a request that chose its own record id said, as a digest kept beside the record
+/// (`store::client_ids`): the same request again answers the stored record, another one
+/// with the same id is refused. `None` when the server makes the id.
+pub fn fingerprint(client_id: Option<uuid::Uuid>, request: &impl serde::Serialize) -> Option<String> {
+    use sha2::Digest;
+    client_id.map(|_| hex::encode(sha2::Sha256::digest(serde_json::to_vec(request).unwrap_or_default())))
 }

@@ -2,7 +2,7 @@
 //! people typed them (JSON or a form) and are parsed here into domain types.
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::error::{DomainError, Reason, optional, optional_text, person_name, text};
@@ -16,7 +16,7 @@ use super::{App, AppError};
 /// At most this many stays in one travel history.
 const MAX_STAYS: usize = 30;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct KeyAreaInput {
     pub area: String,
@@ -34,7 +34,7 @@ pub async fn add_key_area(app: &App, caller: &Caller, input: &KeyAreaInput) -> R
     Ok(app.store.add_key_area(caller, &area).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct StayInput {
     pub place: String,
@@ -44,7 +44,7 @@ pub struct StayInput {
 
 /// A returnee as the API and the form give one: either `resident_id`, or an ID number and
 /// name (with `household_id` for someone not yet on the roster).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ReturneeInput {
     pub id: Option<Uuid>,
@@ -76,6 +76,7 @@ impl ReturneeInput {
             None => Arrival::Person {
                 resident: NewResident {
                     id: Uuid::now_v7(),
+                    fingerprint: None,
                     // Needed only for someone not yet on the roster; storage checks that.
                     name: if self.name.trim().is_empty() { String::new() } else { person_name("name", &self.name)? },
                     id_number: IdNumber::parse(&self.id_number)?,
@@ -101,6 +102,7 @@ impl ReturneeInput {
         }
         Ok(NewReturnee {
             id: self.id.unwrap_or_else(Uuid::now_v7),
+            fingerprint: super::fingerprint(self.id, self),
             arrival,
             origin: text("origin", &self.origin, 100)?,
             travel,
@@ -134,7 +136,7 @@ pub async fn open_round(app: &App, caller: &Caller, unit: &str, name: &str) -> R
     Ok(app.store.open_round(caller, &unit, &text("name", name, 50)?).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct VisitInput {
     pub household_id: Uuid,

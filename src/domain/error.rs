@@ -35,6 +35,8 @@ pub enum Reason {
     Coordinates,
     TooMany(usize),
     InFuture,
+    /// An ID number registered in a place the caller does not hold.
+    HeldElsewhere,
 }
 
 impl std::fmt::Display for Reason {
@@ -69,6 +71,11 @@ impl Reason {
             Coordinates => if zh { "经纬度无效".into() } else { "not a valid latitude/longitude".into() },
             TooMany(n) => if zh { format!("最多 {n} 项") } else { format!("at most {n} items") },
             InFuture => if zh { "时间不能晚于现在".into() } else { "cannot be in the future".into() },
+            HeldElsewhere => if zh {
+                "无法在此登记：须由同时管辖两处的上级指挥部处理，已通知其处置".into()
+            } else {
+                "cannot be registered here: the HQ over both places must settle it, and has been told".into()
+            },
         }
     }
 }

@@ -118,7 +118,11 @@ impl RowError {
             RowProblem::UnitNotInScope(code) => if zh { format!("网格 {code} 不存在或不在导入范围内") } else { format!("unit {code} does not exist or is not under the importing unit") },
             RowProblem::UnknownParent(code) => if zh { format!("上级单位 {code} 不存在") } else { format!("parent unit {code} does not exist") },
             RowProblem::ParentChanged(old) => if zh { format!("此编码已存在于上级 {old} 之下，不能移动") } else { format!("this code already exists under parent {old} and cannot move") },
-            RowProblem::RegisteredElsewhere => if zh { "此人已登记在导入范围以外的户中".into() } else { "this person is registered in a household outside the importing unit".into() },
+            RowProblem::RegisteredElsewhere => if zh {
+                "无法在此登记：须由同时管辖两处的上级指挥部处理".into()
+            } else {
+                "cannot be registered here: the HQ over both places must settle it".into()
+            },
             RowProblem::EmptyFile => if zh { "文件中没有数据行".into() } else { "the file has no data rows".into() },
             RowProblem::Unreadable(why) => if zh { format!("无法读取文件：{why}") } else { format!("cannot read the file: {why}") },
             RowProblem::NotFound => if zh { "找不到，或不在您的管辖范围内".into() } else { "not found, or outside your area".into() },

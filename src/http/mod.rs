@@ -3,20 +3,18 @@
 
 pub mod api;
 mod auth;
+pub mod body;
 mod error;
+pub mod headers;
 mod limit;
 pub mod pages;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 
 use crate::app::App;
 
 pub use error::HttpError;
-
-/// The largest request body: roster uploads are the big ones.
-const MAX_BODY: usize = 256 * 1024 * 1024;
 
 pub fn router(app: App) -> Router {
     Router::new()
@@ -25,7 +23,8 @@ pub fn router(app: App) -> Router {
         .layer(axum::Extension(std::sync::Arc::new(limit::PublicLimits::default())))
         .layer(axum::middleware::from_fn(auth::same_origin))
         .layer(axum::middleware::from_fn(error::render_errors))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), headers::protect))
+        .layer(body::default())
         .with_state(app)
 }
 

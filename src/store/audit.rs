@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::StoreResult;
-use crate::domain::UnitPath;
+use crate::domain::{Caller, UnitPath};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -23,6 +23,9 @@ pub struct AuditEntry {
 pub trait AuditStore {
     /// Entries about records in the scope, newest first, before the entry `before`.
     async fn audit_log(&self, scope: &UnitPath, before: Option<i64>, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// Records that `caller` read a full record (or a list of people) of `entity` at `path`:
+    /// for reads that are not one store call of their own.
+    async fn record_read(&self, caller: &Caller, entity: &'static str, id: &str, path: &UnitPath, detail: serde_json::Value) -> StoreResult<()>;
 }
 
 macro_rules! impl_audit {
@@ -46,6 +49,20 @@ macro_rules! impl_audit {
                     None => query,
                 };
                 Ok(query.fetch_all(&self.reader).await?)
+            }
+
+            async fn record_read(
+                &self,
+                caller: &$crate::domain::Caller,
+                entity: &'static str,
+                id: &str,
+                path: &$crate::domain::UnitPath,
+                detail: serde_json::Value,
+            ) -> $crate::store::StoreResult<()> {
+                let mut tx = self.writer.begin().await?;
+                $crate::store::sql::audit!(tx, caller, "read", entity, id, path.as_str(), detail);
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

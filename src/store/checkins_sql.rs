@@ -20,10 +20,13 @@ macro_rules! impl_checkins {
             async fn checkin_token(&self, caller: &$crate::domain::Caller, household: uuid::Uuid, new_token: &str) -> $crate::store::StoreResult<String> {
                 let query = sqlx::query_as::<_, (String, Option<String>)>("SELECT unit_path, checkin_token FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3").bind(household);
                 let (path, token) = $crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or($crate::store::StoreError::NotFound)?;
+                let mut tx = self.writer.begin().await?;
                 if let Some(token) = token {
+                    // Whoever holds the link can report for the household: handing it out again is audited too.
+                    $crate::store::sql::audit!(tx, caller, "read", "checkin_link", household, path.as_str(), serde_json::json!({}));
+                    tx.commit().await?;
                     return Ok(token);
                 }
-                let mut tx = self.writer.begin().await?;
                 sqlx::query("UPDATE households SET checkin_token = $1 WHERE id = $2 AND checkin_token IS NULL").bind(new_token).bind(household).execute(&mut *tx).await?;
                 $crate::store::sql::audit!(tx, caller, "create", "checkin_link", household, path.as_str(), serde_json::json!({}));
                 let token: String = sqlx::query_scalar("SELECT checkin_token FROM households WHERE id = $1").bind(household).fetch_one(&mut *tx).await?;

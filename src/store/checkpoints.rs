@@ -28,6 +28,8 @@ pub struct Checkpoint {
 #[derive(Debug, Clone)]
 pub struct NewCheckpoint {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub unit_code: UnitCode,
     pub name: String,
     pub kind: CheckpointKind,
@@ -62,6 +64,8 @@ pub struct PersonKey {
 #[derive(Debug, Clone)]
 pub struct NewPassage {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub checkpoint_id: Uuid,
     pub person: PersonKey,
     pub plate: Option<Plate>,
@@ -100,6 +104,8 @@ pub struct Passage {
 #[derive(Debug, Clone)]
 pub struct NewRegistration {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub name: String,
     pub id_number: IdNumber,
     pub phone: Phone,
@@ -247,9 +253,9 @@ pub(crate) fn written_passage(caller: &Caller, checkpoint: &Checkpoint, passage:
         checkpoint_id: checkpoint.id,
         checkpoint_name: checkpoint.name.clone(),
         person_id: person.map(|p| p.id),
-        name: person.map(|p| p.name.clone()),
+        name: passage.person.name.clone().or_else(|| person.map(|p| p.name.clone())),
         id_number: person.and_then(|p| p.id_number.as_deref()).map(crate::domain::id_number::mask),
-        phone: person.and_then(|p| p.phone.as_deref()).map(crate::domain::phone::mask),
+        phone: passage.person.phone.as_ref().map(|p| p.as_str()).or_else(|| person.and_then(|p| p.phone.as_deref())).map(crate::domain::phone::mask),
         plate: passage.plate.as_ref().map(|p| p.as_str().to_string()),
         direction: passage.direction.as_str().to_string(),
         temperature: passage.temperature.map(|t| t.celsius()),
@@ -336,7 +342,9 @@ impl PassageRow {
     }
 }
 
-pub(crate) const PASSAGE_SELECT: &str = "SELECT p.id, p.checkpoint_id, c.name AS checkpoint_name, p.person_id, n.name, n.id_number, n.phone, p.plate, p.direction, \
+/// A passage shows what was typed at the checkpoint; what it left out, the person's first record.
+pub(crate) const PASSAGE_SELECT: &str = "SELECT p.id, p.checkpoint_id, c.name AS checkpoint_name, p.person_id, COALESCE(p.name, n.name) AS name, n.id_number, \
+     COALESCE(p.phone, n.phone) AS phone, p.plate, p.direction, \
      p.temperature, p.purpose, p.from_place, p.to_place, p.outcome, p.at, p.actor \
      FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id LEFT JOIN people n ON n.id = p.person_id";
 
@@ -375,7 +383,7 @@ impl From<RegistrationRow> for Registration {
     }
 }
 
-pub(crate) const REGISTRATION_SELECT: &str = "SELECT g.id, g.checkpoint_id, g.person_id, n.name, n.id_number, n.phone, g.plate, g.from_place, g.to_place, g.purpose, g.at, g.passage_id \
+pub(crate) const REGISTRATION_SELECT: &str = "SELECT g.id, g.checkpoint_id, g.person_id, COALESCE(g.name, n.name) AS name, n.id_number, COALESCE(g.phone, n.phone) AS phone, g.plate, g.from_place, g.to_place, g.purpose, g.at, g.passage_id \
      FROM registrations g JOIN people n ON n.id = g.person_id";
 
 /// The subject line of a fever alert: names and numbers, the same in every language.

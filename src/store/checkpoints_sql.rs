@@ -7,23 +7,24 @@ macro_rules! impl_checkpoints {
             async fn create_checkpoint(&self, caller: &$crate::domain::Caller, checkpoint: &$crate::store::NewCheckpoint, token: &str) -> $crate::store::StoreResult<$crate::store::Checkpoint> {
                 let unit = self.unit(&caller.scope, &checkpoint.unit_code).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let mut tx = self.writer.begin().await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO checkpoints (id, unit_code, unit_path, county_code, name, kind, lat, lon, token, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(checkpoint.id)
-                .bind(&unit.code)
-                .bind(unit.path.as_str())
-                .bind(unit.path.county_code())
-                .bind(&checkpoint.name)
-                .bind(checkpoint.kind.as_str())
-                .bind(checkpoint.location.map(|l| l.lat))
-                .bind(checkpoint.location.map(|l| l.lon))
-                .bind(token)
-                .bind(caller.now)
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() > 0 {
+                if Self::claim_id(&mut tx, caller, "checkpoint", checkpoint.id, checkpoint.fingerprint.as_deref(), &unit.path).await? == $crate::store::client_ids::Claim::New {
+                    let inserted = sqlx::query(
+                        "INSERT INTO checkpoints (id, unit_code, unit_path, county_code, name, kind, lat, lon, token, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(checkpoint.id)
+                    .bind(&unit.code)
+                    .bind(unit.path.as_str())
+                    .bind(unit.path.county_code())
+                    .bind(&checkpoint.name)
+                    .bind(checkpoint.kind.as_str())
+                    .bind(checkpoint.location.map(|l| l.lat))
+                    .bind(checkpoint.location.map(|l| l.lon))
+                    .bind(token)
+                    .bind(caller.now)
+                    .execute(&mut *tx)
+                    .await?;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
                     $crate::store::sql::audit!(tx, caller, "create", "checkpoint", checkpoint.id, unit.path.as_str(), serde_json::json!({"name": checkpoint.name, "kind": checkpoint.kind.as_str()}));
                 }
                 tx.commit().await?;

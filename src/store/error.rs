@@ -24,6 +24,10 @@ pub enum StoreError {
     WriterStopped,
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A new resident's ID number is registered in a household the caller does not hold:
+    /// `held_elsewhere` tells the HQ over both places, and the caller only that it cannot be.
+    #[error("the ID number is registered outside the caller's subtree")]
+    HeldElsewhere { household: uuid::Uuid, path: crate::domain::UnitPath, wanted: crate::domain::UnitPath, id_number: String },
 }
 
 impl StoreError {

@@ -53,6 +53,8 @@ pub struct HouseholdRecord {
 #[derive(Debug, Clone)]
 pub struct NewHousehold {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub unit_code: UnitCode,
     pub household_no: String,
     pub address: Option<String>,
@@ -220,6 +222,9 @@ macro_rules! impl_households {
             async fn create_household(&self, caller: &$crate::domain::Caller, household: &$crate::store::NewHousehold) -> $crate::store::StoreResult<uuid::Uuid> {
                 let unit = self.unit(&caller.scope, &household.unit_code).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let mut tx = self.writer.begin().await?;
+                if Self::claim_id(&mut tx, caller, "household", household.id, household.fingerprint.as_deref(), &unit.path).await? == $crate::store::client_ids::Claim::Repeat {
+                    return Ok(household.id);
+                }
                 let inserted = sqlx::query(
                     "INSERT INTO households (id, unit_code, unit_path, county_code, household_no, head_name, address, colour, colour_cause, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, '', $6, '', '', $7, $7) ON CONFLICT (id) DO NOTHING",
@@ -234,9 +239,7 @@ macro_rules! impl_households {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| $crate::store::StoreError::unique(e, "household number"))?;
-                if inserted.rows_affected() == 0 {
-                    return Ok(household.id);
-                }
+                $crate::store::client_ids::inserted(inserted.rows_affected())?;
                 $crate::store::sql::audit!(tx, caller, "create", "household", household.id, unit.path.as_str(), serde_json::json!({"household_no": household.household_no, "address": household.address}));
                 Self::refresh_colours(&mut tx, caller, &[household.id]).await?;
                 Self::refresh_counts(&mut tx, &[unit.code]).await?;

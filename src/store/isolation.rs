@@ -13,6 +13,8 @@ use crate::domain::{Caller, Login, Temperature, UnitCode, UnitPath};
 #[derive(Debug, Clone)]
 pub struct NewIsolation {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub resident_id: Uuid,
     pub kind: IsolationKind,
     pub place: Option<String>,
@@ -26,6 +28,8 @@ pub struct NewIsolation {
 #[derive(Debug, Clone)]
 pub struct NewFollowup {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub temperature: Option<Temperature>,
     pub symptoms: Vec<Symptom>,
     pub needs: Vec<Need>,

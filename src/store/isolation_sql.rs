@@ -13,8 +13,7 @@ macro_rules! impl_isolation {
                 let (household, path, unit_code) = $crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
                 let path = $crate::domain::UnitPath::from_stored(path);
                 let mut tx = self.writer.begin().await?;
-                let known = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM isolations WHERE id = $1").bind(order.id).fetch_optional(&mut *tx).await?;
-                if known.is_none() {
+                if Self::claim_id(&mut tx, caller, "isolation", order.id, order.fingerprint.as_deref(), &path).await? == $crate::store::client_ids::Claim::New {
                     let open = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM isolations WHERE resident_id = $1 AND ended_at IS NULL").bind(order.resident_id).fetch_optional(&mut *tx).await?;
                     if open.is_some() {
                         return Err(StoreError::Conflict("an isolation order for this resident"));
@@ -23,9 +22,9 @@ macro_rules! impl_isolation {
                         None => None,
                         Some(login) => Some(Self::paired_cadre(&mut tx, caller, login, &path, household, max_households).await?),
                     };
-                    sqlx::query(
+                    let inserted = sqlx::query(
                         "INSERT INTO isolations (id, resident_id, household_id, unit_path, county_code, kind, place, reason, note, starts_at, planned_end, cadre_id, created_at, created_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING",
                     )
                     .bind(order.id)
                     .bind(order.resident_id)
@@ -43,6 +42,7 @@ macro_rules! impl_isolation {
                     .bind(&caller.login)
                     .execute(&mut *tx)
                     .await?;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
                     let detail = serde_json::json!({"resident_id": order.resident_id, "kind": order.kind.as_str(), "reason": order.reason.as_str(), "planned_end": order.planned_end});
                     $crate::store::sql::audit!(tx, caller, "create", "isolation", order.id, path.as_str(), detail);
                     Self::refresh_colours(&mut tx, caller, &[household]).await?;
@@ -91,23 +91,25 @@ macro_rules! impl_isolation {
                 }
                 let words = |list: Vec<&str>| serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
                 let mut tx = self.writer.begin().await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO followups (id, isolation_id, unit_path, at, temperature, symptoms, needs, reached, note, actor) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(followup.id)
-                .bind(id)
-                .bind(order.unit_path.as_str())
-                .bind(caller.now)
-                .bind(followup.temperature.map(|t| t.celsius()))
-                .bind(words(followup.symptoms.iter().map(|s| s.as_str()).collect()))
-                .bind(words(followup.needs.iter().map(|n| n.as_str()).collect()))
-                .bind(followup.reached.as_str())
-                .bind(&followup.note)
-                .bind(&caller.login)
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() > 0 {
+                let claim = Self::claim_id(&mut tx, caller, "followup", followup.id, followup.fingerprint.as_deref(), &order.unit_path).await?;
+                if claim == $crate::store::client_ids::Claim::New {
+                    let inserted = sqlx::query(
+                        "INSERT INTO followups (id, isolation_id, unit_path, at, temperature, symptoms, needs, reached, note, actor) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(followup.id)
+                    .bind(id)
+                    .bind(order.unit_path.as_str())
+                    .bind(caller.now)
+                    .bind(followup.temperature.map(|t| t.celsius()))
+                    .bind(words(followup.symptoms.iter().map(|s| s.as_str()).collect()))
+                    .bind(words(followup.needs.iter().map(|n| n.as_str()).collect()))
+                    .bind(followup.reached.as_str())
+                    .bind(&followup.note)
+                    .bind(&caller.login)
+                    .execute(&mut *tx)
+                    .await?;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
                     let detail = serde_json::json!({"isolation": id, "temperature": followup.temperature.map(|t| t.celsius()), "reached": followup.reached.as_str()});
                     $crate::store::sql::audit!(tx, caller, "create", "followup", followup.id, order.unit_path.as_str(), detail);
                     if followup_alarms(followup, fever) {

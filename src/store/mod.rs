@@ -13,6 +13,7 @@ mod checkins_sql;
 mod checkins_sqlite;
 mod checkpoints;
 mod checkpoints_sql;
+pub(crate) mod client_ids;
 mod error;
 mod escalation;
 mod households;

@@ -21,6 +21,8 @@ pub struct Organisation {
 #[derive(Debug, Clone)]
 pub struct NewMember {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub name: String,
     pub id_number: Option<IdNumber>,
     pub phone: Option<Phone>,
@@ -61,14 +63,17 @@ pub struct StaffLink {
 
 #[async_trait]
 pub trait OrganisationStore {
-    async fn create_organisation(&self, caller: &Caller, id: Uuid, unit: &UnitCode, name: &str, kind: &str) -> StoreResult<Organisation>;
+    /// Registers an organisation; `fingerprint` is set when the client chose `id`
+    /// (`store::client_ids`).
+    async fn create_organisation(&self, caller: &Caller, id: Uuid, fingerprint: Option<&str>, unit: &UnitCode, name: &str, kind: &str) -> StoreResult<Organisation>;
     async fn organisations(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Option<Vec<Organisation>>>;
     /// Adds staff or relatives, all or none; a relative's staff member must belong to it.
     async fn add_members(&self, caller: &Caller, org: Uuid, members: &[NewMember]) -> StoreResult<usize>;
     /// The organisation's check-ins for its members: (member, report), all or none.
     async fn org_check_in(&self, caller: &Caller, org: Uuid, day: NaiveDate, reports: &[(Uuid, Report)]) -> StoreResult<usize>;
     /// Everyone the organisation reports for, and whether they have for `day`.
-    async fn org_day(&self, scope: &UnitPath, org: Uuid, day: NaiveDate) -> StoreResult<Option<OrgDay>>;
+    /// Audited: the list names everyone the organisation reports for.
+    async fn org_day(&self, caller: &Caller, org: Uuid, day: NaiveDate) -> StoreResult<Option<OrgDay>>;
     /// A staff member's own link token, made if they have none yet.
     async fn staff_link(&self, caller: &Caller, org: Uuid, member: Uuid, new_token: &str) -> StoreResult<String>;
     /// The staff member a link opens (public: the token is the key), as of `day`.
@@ -83,26 +88,30 @@ macro_rules! impl_organisations {
                 &self,
                 caller: &$crate::domain::Caller,
                 id: uuid::Uuid,
+                fingerprint: Option<&str>,
                 unit: &$crate::domain::UnitCode,
                 name: &str,
                 kind: &str,
             ) -> $crate::store::StoreResult<$crate::store::Organisation> {
                 let unit = self.unit(&caller.scope, unit).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let mut tx = self.writer.begin().await?;
-                let inserted = sqlx::query("INSERT INTO organisations (id, unit_code, unit_path, name, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING")
-                    .bind(id)
-                    .bind(&unit.code)
-                    .bind(unit.path.as_str())
-                    .bind(name)
-                    .bind(kind)
-                    .bind(caller.now)
-                    .execute(&mut *tx)
-                    .await?;
-                if inserted.rows_affected() > 0 {
+                if Self::claim_id(&mut tx, caller, "organisation", id, fingerprint, &unit.path).await? == $crate::store::client_ids::Claim::New {
+                    let inserted = sqlx::query("INSERT INTO organisations (id, unit_code, unit_path, name, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING")
+                        .bind(id)
+                        .bind(&unit.code)
+                        .bind(unit.path.as_str())
+                        .bind(name)
+                        .bind(kind)
+                        .bind(caller.now)
+                        .execute(&mut *tx)
+                        .await?;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
                     $crate::store::sql::audit!(tx, caller, "create", "organisation", id, unit.path.as_str(), serde_json::json!({"name": name, "kind": kind}));
                 }
+                let (id, unit_code, name, kind): (uuid::Uuid, String, String, String) =
+                    sqlx::query_as("SELECT id, unit_code, name, kind FROM organisations WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
                 tx.commit().await?;
-                Ok($crate::store::Organisation { id, unit_code: unit.code, name: name.to_string(), kind: kind.to_string() })
+                Ok($crate::store::Organisation { id, unit_code, name, kind })
             }
 
             async fn organisations(&self, scope: &$crate::domain::UnitPath, unit: &$crate::domain::UnitCode) -> $crate::store::StoreResult<Option<Vec<$crate::store::Organisation>>> {
@@ -132,6 +141,9 @@ macro_rules! impl_organisations {
                 let mut ordered: Vec<&$crate::store::NewMember> = members.iter().collect();
                 ordered.sort_by_key(|m| m.relative_of.is_some());
                 for m in ordered {
+                    if Self::claim_id(&mut tx, caller, "org_member", m.id, m.fingerprint.as_deref(), &path).await? == $crate::store::client_ids::Claim::Repeat {
+                        continue;
+                    }
                     let inserted = sqlx::query(
                         "INSERT INTO org_members (id, org_id, unit_path, name, id_number, phone, relative_of, relation, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
@@ -147,7 +159,8 @@ macro_rules! impl_organisations {
                     .bind(caller.now)
                     .execute(&mut *tx)
                     .await?;
-                    added += inserted.rows_affected() as usize;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
+                    added += 1;
                 }
                 $crate::store::sql::audit!(tx, caller, "create", "org_members", org, path.as_str(), serde_json::json!({"added": added}));
                 tx.commit().await?;
@@ -205,7 +218,13 @@ macro_rules! impl_organisations {
                     .fetch_optional(&self.reader)
                     .await?;
                 match token.ok_or($crate::store::StoreError::NotFound)? {
-                    Some(token) => Ok(token),
+                    Some(token) => {
+                        // Whoever holds the link reports for the staff member: handing it out again is audited too.
+                        let mut tx = self.writer.begin().await?;
+                        $crate::store::sql::audit!(tx, caller, "read", "staff_link", member, path.as_str(), serde_json::json!({"org": org}));
+                        tx.commit().await?;
+                        Ok(token)
+                    }
                     None => {
                         let mut tx = self.writer.begin().await?;
                         sqlx::query("UPDATE org_members SET link_token = $1 WHERE id = $2 AND link_token IS NULL").bind(new_token).bind(member).execute(&mut *tx).await?;
@@ -243,10 +262,11 @@ macro_rules! impl_organisations {
                 )))
             }
 
-            async fn org_day(&self, scope: &$crate::domain::UnitPath, org: uuid::Uuid, day: chrono::NaiveDate) -> $crate::store::StoreResult<Option<$crate::store::OrgDay>> {
-                if self.org_path(scope, org).await?.is_none() {
-                    return Ok(None);
-                }
+            async fn org_day(&self, caller: &$crate::domain::Caller, org: uuid::Uuid, day: chrono::NaiveDate) -> $crate::store::StoreResult<Option<$crate::store::OrgDay>> {
+                let Some(path) = self.org_path(&caller.scope, org).await? else { return Ok(None) };
+                let mut tx = self.writer.begin().await?;
+                $crate::store::sql::audit!(tx, caller, "read", "organisation", org, path.as_str(), serde_json::json!({"what": "day", "day": day}));
+                tx.commit().await?;
                 let rows: Vec<(uuid::Uuid, String, Option<String>, Option<String>, Option<uuid::Uuid>, Option<String>, Option<uuid::Uuid>)> = sqlx::query_as(
                     "SELECT m.id, m.name, m.id_number, m.phone, m.relative_of, m.relation, c.member_id FROM org_members m \
                      LEFT JOIN org_checkins c ON c.member_id = m.id AND c.day = $2 WHERE m.org_id = $1 ORDER BY m.created_at, m.id",

@@ -44,17 +44,17 @@ macro_rules! impl_passages {
                 let Some(checkpoint) = self.checkpoint_by_token(token).await? else { return Ok(None) };
                 let caller = $crate::domain::Caller::public(checkpoint.unit_path.clone(), now);
                 let mut tx = self.writer.begin().await?;
-                let known = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM registrations WHERE id = $1").bind(registration.id).fetch_optional(&mut *tx).await?;
-                if known.is_none() {
+                let claim = Self::claim_id(&mut tx, &caller, "registration", registration.id, registration.fingerprint.as_deref(), &checkpoint.unit_path).await?;
+                if claim == $crate::store::client_ids::Claim::New {
                     let key = $crate::store::PersonKey {
                         id_number: Some(registration.id_number.clone()),
                         name: Some(registration.name.clone()),
                         phone: Some(registration.phone.clone()),
                     };
                     let person = Self::person_for(&mut tx, &key, now).await?.ok_or($crate::store::StoreError::NotFound)?.id;
-                    sqlx::query(
-                        "INSERT INTO registrations (id, checkpoint_id, unit_path, person_id, plate, from_place, to_place, purpose, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    let inserted = sqlx::query(
+                        "INSERT INTO registrations (id, checkpoint_id, unit_path, person_id, plate, from_place, to_place, purpose, at, name, phone) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
                     )
                     .bind(registration.id)
                     .bind(checkpoint.id)
@@ -65,8 +65,11 @@ macro_rules! impl_passages {
                     .bind(&registration.to)
                     .bind(&registration.purpose)
                     .bind(now)
+                    .bind(&registration.name)
+                    .bind(registration.phone.as_str())
                     .execute(&mut *tx)
                     .await?;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
                     $crate::store::sql::audit!(tx, caller, "create", "registration", registration.id, checkpoint.unit_path.as_str(), serde_json::json!({"checkpoint": checkpoint.id}));
                 }
                 let sql = format!("{REGISTRATION_SELECT} WHERE g.id = $1");
@@ -99,12 +102,13 @@ macro_rules! impl_passages {
                 outcome: $crate::domain::Outcome,
                 fever: $crate::domain::Temperature,
             ) -> $crate::store::StoreResult<$crate::store::Passage> {
-                let query = sqlx::query_as::<_, (uuid::Uuid, uuid::Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<uuid::Uuid>)>(
-                    "SELECT g.checkpoint_id, g.person_id, g.plate, g.from_place, g.to_place, g.purpose, g.passage_id FROM registrations g \
+                type Typed = (uuid::Uuid, uuid::Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<uuid::Uuid>, Option<String>, Option<String>);
+                let query = sqlx::query_as::<_, Typed>(
+                    "SELECT g.checkpoint_id, g.person_id, g.plate, g.from_place, g.to_place, g.purpose, g.passage_id, g.name, g.phone FROM registrations g \
                      WHERE g.id = $1 AND g.unit_path >= $2 AND g.unit_path < $3",
                 )
                 .bind(id);
-                let (checkpoint_id, person, plate, from, to, purpose, passage_id) =
+                let (checkpoint_id, person, plate, from, to, purpose, passage_id, name, phone) =
                     $crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let checkpoint = self.checkpoint(&caller.scope, checkpoint_id).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let mut tx = self.writer.begin().await?;
@@ -113,8 +117,9 @@ macro_rules! impl_passages {
                     None => {
                         let passage = $crate::store::NewPassage {
                             id: uuid::Uuid::now_v7(),
+                            fingerprint: None,
                             checkpoint_id,
-                            person: Default::default(),
+                            person: $crate::store::PersonKey { id_number: None, name, phone: phone.as_deref().and_then(|p| $crate::domain::Phone::parse(p).ok()) },
                             plate: plate.as_deref().and_then(|p| $crate::domain::Plate::parse(p).ok()),
                             direction,
                             temperature: Some(temperature),
@@ -327,7 +332,9 @@ macro_rules! impl_passages {
 
         impl $store {
             /// The person a passage names: found by ID number (or by name and phone), else
-            /// added. `None` when the passage names nobody.
+            /// added. `None` when the passage names nobody. A person's name and phone are those
+            /// first seen: what a checkpoint or a traveller types later belongs to that passage
+            /// or registration, and never rewrites the person others see.
             async fn person_for(
                 tx: &mut $crate::store::sql::Tx<$store>,
                 key: &$crate::store::PersonKey,
@@ -336,18 +343,15 @@ macro_rules! impl_passages {
                 let name = key.name.as_deref().unwrap_or_default();
                 let phone = key.phone.as_ref().map(|p| p.as_str());
                 if let Some(id_number) = &key.id_number {
-                    let person = sqlx::query_as(
-                        "INSERT INTO people (id, id_number, name, phone, created_at) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (id_number) DO UPDATE SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END, \
-                         phone = COALESCE(excluded.phone, people.phone) RETURNING id, name, id_number, phone",
-                    )
-                    .bind(uuid::Uuid::now_v7())
-                    .bind(id_number.as_str())
-                    .bind(name)
-                    .bind(phone)
-                    .bind(now)
-                    .fetch_one(&mut **tx)
-                    .await?;
+                    sqlx::query("INSERT INTO people (id, id_number, name, phone, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id_number) DO NOTHING")
+                        .bind(uuid::Uuid::now_v7())
+                        .bind(id_number.as_str())
+                        .bind(name)
+                        .bind(phone)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    let person = sqlx::query_as("SELECT id, name, id_number, phone FROM people WHERE id_number = $1").bind(id_number.as_str()).fetch_one(&mut **tx).await?;
                     return Ok(Some(person));
                 }
                 if name.is_empty() {
@@ -381,13 +385,16 @@ macro_rules! impl_passages {
                 let mut tx = writer.begin().await?;
                 let mut written = Vec::with_capacity(jobs.len());
                 for job in jobs {
-                    let person = Self::person_for(&mut tx, &job.passage.person, job.caller.now).await?;
-                    let new = Self::insert_passage(&mut tx, &job.caller, &job.checkpoint, &job.passage, person.as_ref().map(|p| p.id), None, job.fever).await?;
-                    written.push(if new {
-                        $crate::store::checkpoints::written_passage(&job.caller, &job.checkpoint, &job.passage, person.as_ref(), job.fever)
-                    } else {
-                        Self::passage_in(&mut tx, job.passage.id, job.fever).await?
-                    });
+                    let (caller, passage) = (&job.caller, &job.passage);
+                    let claim = Self::claim_id(&mut tx, caller, "passage", passage.id, passage.fingerprint.as_deref(), &job.checkpoint.unit_path).await?;
+                    if claim == $crate::store::client_ids::Claim::Repeat {
+                        written.push(Self::passage_in(&mut tx, passage.id, job.fever).await?);
+                        continue;
+                    }
+                    let person = Self::person_for(&mut tx, &passage.person, caller.now).await?;
+                    let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, passage, person.as_ref().map(|p| p.id), None, job.fever).await?;
+                    $crate::store::client_ids::inserted(u64::from(new))?;
+                    written.push($crate::store::checkpoints::written_passage(caller, &job.checkpoint, passage, person.as_ref(), job.fever));
                 }
                 tx.commit().await?;
                 Ok(written)
@@ -406,7 +413,7 @@ macro_rules! impl_passages {
             ) -> $crate::store::StoreResult<bool> {
                 let inserted = sqlx::query(
                     "INSERT INTO passages (id, checkpoint_id, unit_path, county_code, person_id, plate, direction, temperature, purpose, from_place, to_place, \
-                     outcome, at, recorded_at, actor, registration_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                     outcome, at, recorded_at, actor, registration_id, name, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
                      ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(passage.id)
@@ -425,6 +432,8 @@ macro_rules! impl_passages {
                 .bind(caller.now)
                 .bind(&caller.login)
                 .bind(registration)
+                .bind(&passage.person.name)
+                .bind(passage.person.phone.as_ref().map(|p| p.as_str()))
                 .execute(&mut **tx)
                 .await?;
                 if inserted.rows_affected() == 0 {
@@ -433,9 +442,10 @@ macro_rules! impl_passages {
                 let detail = serde_json::json!({"checkpoint": checkpoint.id, "person": person, "outcome": passage.outcome.as_str(), "temperature": passage.temperature.map(|t| t.celsius())});
                 $crate::store::sql::audit!(*tx, caller, "create", "passage", passage.id, checkpoint.unit_path.as_str(), detail);
                 if let Some(temperature) = passage.temperature.filter(|t| t.is_fever(fever)) {
-                    let who: String = match person {
-                        Some(id) => sqlx::query_scalar("SELECT name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
-                        None => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                    let who: String = match (&passage.person.name, person) {
+                        (Some(name), _) => name.clone(),
+                        (None, Some(id)) => sqlx::query_scalar("SELECT name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
+                        (None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
                     };
                     let subject = $crate::store::checkpoints::fever_subject(temperature, &who, &checkpoint.name);
                     let link = match person {

@@ -36,6 +36,8 @@ pub struct ResidentListItem {
 #[derive(Debug, Clone)]
 pub struct NewResident {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub name: String,
     pub id_number: IdNumber,
     pub relation: String,
@@ -87,8 +89,13 @@ macro_rules! impl_residents {
                 let (unit_code, path) = $crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or($crate::store::StoreError::NotFound)?;
                 let path = $crate::domain::UnitPath::from_stored(path);
                 let mut tx = self.writer.begin().await?;
-                if !Self::insert_resident(&mut tx, caller, household_id, &path, resident).await? {
-                    return Ok(resident.id);
+                match Self::insert_resident(&mut tx, caller, household_id, &path, resident).await {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(resident.id),
+                    Err(err) => {
+                        drop(tx);
+                        return Err(self.held_elsewhere(caller, err).await);
+                    }
                 }
                 Self::after_resident_change(&mut tx, caller, household_id, $crate::store::residents::head_relation(&resident.relation).then_some(resident.name.as_str()), unit_code).await?;
                 tx.commit().await?;
@@ -184,8 +191,35 @@ macro_rules! impl_residents {
         }
 
         impl $store {
-            /// Inserts a resident into a household at `path` and audits it; false if a resident
-            /// with this id exists already (a retried request).
+            /// Turns `HeldElsewhere` into what the caller may be told, once the HQ over both
+            /// places has the conflict in its inbox; other errors pass unchanged.
+            pub(crate) async fn held_elsewhere(&self, caller: &$crate::domain::Caller, err: $crate::store::StoreError) -> $crate::store::StoreError {
+                let $crate::store::StoreError::HeldElsewhere { household, path, wanted, id_number } = err else { return err };
+                let over_both = $crate::domain::UnitPath::common([&path, &wanted]);
+                let Some(code) = over_both.codes().last().map(str::to_string) else {
+                    return $crate::store::StoreError::Domain($crate::domain::DomainError::invalid("id_number", $crate::domain::error::Reason::HeldElsewhere));
+                };
+                let name = |path: &$crate::domain::UnitPath| {
+                    let code = path.codes().last().unwrap_or_default().to_string();
+                    async move { sqlx::query_scalar::<_, String>("SELECT name FROM units WHERE code = $1").bind(&code).fetch_optional(&self.reader).await.ok().flatten().unwrap_or(code) }
+                };
+                let subject = format!("{} · {} ⇄ {} · {}", $crate::domain::id_number::mask(&id_number), name(&path).await, name(&wanted).await, caller.login);
+                let written = async {
+                    let mut tx = self.writer.begin().await?;
+                    Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &format!("/households/{household}"), caller.now).await?;
+                    tx.commit().await?;
+                    Ok::<_, $crate::store::StoreError>(())
+                };
+                if let Err(err) = written.await {
+                    return err;
+                }
+                $crate::store::StoreError::Domain($crate::domain::DomainError::invalid("id_number", $crate::domain::error::Reason::HeldElsewhere))
+            }
+
+            /// Inserts a resident into a household at `path` and audits it; false if the same
+            /// request made it before (a retry). An ID number registered in the caller's subtree
+            /// is a conflict; one registered outside it is `HeldElsewhere`, which says nothing
+            /// of where.
             async fn insert_resident(
                 tx: &mut $crate::store::sql::Tx<$store>,
                 caller: &$crate::domain::Caller,
@@ -193,6 +227,19 @@ macro_rules! impl_residents {
                 path: &$crate::domain::UnitPath,
                 resident: &$crate::store::NewResident,
             ) -> $crate::store::StoreResult<bool> {
+                if Self::claim_id(tx, caller, "resident", resident.id, resident.fingerprint.as_deref(), path).await? == $crate::store::client_ids::Claim::Repeat {
+                    return Ok(false);
+                }
+                let registered: Option<(uuid::Uuid, String)> =
+                    sqlx::query_as("SELECT household_id, unit_path FROM residents WHERE id_number = $1").bind(resident.id_number.as_str()).fetch_optional(&mut **tx).await?;
+                if let Some((household, held)) = registered {
+                    let held = $crate::domain::UnitPath::from_stored(held);
+                    return Err(if caller.scope.contains(&held) {
+                        $crate::store::StoreError::Conflict("ID number")
+                    } else {
+                        $crate::store::StoreError::HeldElsewhere { household, path: held, wanted: path.clone(), id_number: resident.id_number.as_str().to_string() }
+                    });
+                }
                 let inserted = sqlx::query(
                     "INSERT INTO residents (id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING",
@@ -212,9 +259,7 @@ macro_rules! impl_residents {
                 .execute(&mut **tx)
                 .await
                 .map_err(|e| $crate::store::StoreError::unique(e, "ID number"))?;
-                if inserted.rows_affected() == 0 {
-                    return Ok(false);
-                }
+                $crate::store::client_ids::inserted(inserted.rows_affected())?;
                 $crate::store::sql::audit!(*tx, caller, "create", "resident", resident.id, path.as_str(), serde_json::json!({"household_id": household_id, "name": resident.name}));
                 Ok(true)
             }

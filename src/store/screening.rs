@@ -32,6 +32,8 @@ pub enum Arrival {
 #[derive(Debug, Clone)]
 pub struct NewReturnee {
     pub id: Uuid,
+    /// Set when the client chose `id`: the digest of its request (`app::fingerprint`).
+    pub fingerprint: Option<String>,
     pub arrival: Arrival,
     pub origin: String,
     pub travel: Vec<Stay>,

@@ -55,20 +55,22 @@ macro_rules! impl_screening {
             async fn register_returnee(&self, caller: &$crate::domain::Caller, returnee: &$crate::store::NewReturnee) -> $crate::store::StoreResult<$crate::store::ReturneeItem> {
                 use $crate::store::screening::*;
                 let mut tx = self.writer.begin().await?;
-                let known = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM returnees WHERE id = $1").bind(returnee.id).fetch_optional(&mut *tx).await?;
-                if known.is_none() {
-                    let (resident_id, household_id, new_resident) = Self::arriving_resident(&mut tx, caller, &returnee.arrival).await?;
-                    let (unit_code, path): (String, String) = sqlx::query_as("SELECT unit_code, unit_path FROM households WHERE id = $1").bind(household_id).fetch_one(&mut *tx).await?;
-                    let path = $crate::domain::UnitPath::from_stored(path);
+                let (resident_id, household_id, new_resident) = Self::arriving_resident(&mut tx, caller, &returnee.arrival).await?;
+                let (unit_code, path): (String, String) = sqlx::query_as("SELECT unit_code, unit_path FROM households WHERE id = $1").bind(household_id).fetch_one(&mut *tx).await?;
+                let path = $crate::domain::UnitPath::from_stored(path);
+                if Self::claim_id(&mut tx, caller, "returnee", returnee.id, returnee.fingerprint.as_deref(), &path).await? == $crate::store::client_ids::Claim::New {
                     if let Some(resident) = &new_resident {
-                        Self::insert_resident(&mut tx, caller, household_id, &path, resident).await?;
+                        if let Err(err) = Self::insert_resident(&mut tx, caller, household_id, &path, resident).await {
+                            drop(tx);
+                            return Err(self.held_elsewhere(caller, err).await);
+                        }
                     }
                     let areas = $crate::store::screening::areas_over(&Self::key_area_rows(&mut tx).await?, path.as_str());
                     let from_key_area = $crate::domain::screening::from_key_area(&stays_of(&returnee.origin, &returnee.travel, returnee.arrived_at), &areas);
-                    sqlx::query(
+                    let inserted = sqlx::query(
                         "INSERT INTO returnees (id, resident_id, household_id, unit_path, county_code, origin, travel, arrived_at, transport, transport_detail, health, \
                          temperature, contacts, expected_departure, observe_until, from_key_area, created_at, created_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO NOTHING",
                     )
                     .bind(returnee.id)
                     .bind(resident_id)
@@ -90,6 +92,7 @@ macro_rules! impl_screening {
                     .bind(&caller.login)
                     .execute(&mut *tx)
                     .await?;
+                    $crate::store::client_ids::inserted(inserted.rows_affected())?;
                     $crate::store::sql::audit!(tx, caller, "create", "returnee", returnee.id, path.as_str(), serde_json::json!({"resident_id": resident_id, "origin": returnee.origin, "from_key_area": from_key_area}));
                     match &new_resident {
                         Some(r) => Self::after_resident_change(&mut tx, caller, household_id, $crate::store::residents::head_relation(&r.relation).then_some(r.name.as_str()), unit_code).await?,

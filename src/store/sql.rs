@@ -147,6 +147,7 @@ pub(crate) use bind_range;
 /// Implements every entity trait for a concrete store type.
 macro_rules! impl_store {
     ($store:ty) => {
+        $crate::store::client_ids::impl_client_ids!($store);
         $crate::store::units::impl_units!($store);
         $crate::store::households::impl_households!($store);
         $crate::store::residents::impl_residents!($store);

@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) ->
     Ok(Json(json!(household)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct NewHouseholdBody {
     id: Option<Uuid>,
     unit_code: String,
@@ -38,6 +38,7 @@ pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewHous
     caller.require(caller.role.writes_roster(), "create households")?;
     let household = NewHousehold {
         id: body.id.unwrap_or_else(Uuid::now_v7),
+        fingerprint: crate::app::fingerprint(body.id, &body),
         unit_code: UnitCode::parse(&body.unit_code)?,
         household_no: text("household_no", &body.household_no, 32)?,
         address: optional_text("address", &body.address, 200)?,

@@ -38,8 +38,7 @@ pub async fn order(State(app): State<App>, auth: Auth, Json(body): Json<Isolatio
 
 pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let order = app.store.isolation(&caller.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let order = ops::show(&app, &caller, parse_id(&id)?, "api").await?;
     Ok(Json(isolation_json(&app, &order, caller.now)))
 }
 

@@ -17,6 +17,7 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 
 use crate::app::App;
+use crate::http::body::{batch, upload};
 
 /// The OpenAPI 3 document, kept beside the code it describes; a test checks that every
 /// route is in it.
@@ -32,10 +33,10 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
         .route("/api/v1/audit", get(accounts::audit))
         .route("/api/v1/units", post(units::create))
-        .route("/api/v1/units/import", post(units::import))
+        .route("/api/v1/units/import", post(units::import).layer(upload()))
         .route("/api/v1/units/{code}", get(units::show).patch(units::rename))
         .route("/api/v1/units/{code}/households", get(units::households))
-        .route("/api/v1/units/{code}/roster", post(units::import_roster))
+        .route("/api/v1/units/{code}/roster", post(units::import_roster).layer(upload()))
         .route("/api/v1/units/{code}/staff", get(units::staff))
         .route("/api/v1/units/{code}/staff/{login}", put(units::set_staff).delete(units::remove_staff))
         .route("/api/v1/households", post(households::create))
@@ -74,14 +75,14 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/isolations/{id}/end", post(isolation::end))
         .route("/api/v1/units/{code}/isolations", get(isolation::of_unit))
         .route("/api/v1/escalations", get(isolation::escalations))
-        .route("/api/v1/checkins", post(checkins::check_in))
+        .route("/api/v1/checkins", post(checkins::check_in).layer(batch()))
         .route("/api/v1/units/{code}/checkins", get(checkins::summary))
         .route("/api/v1/households/{id}/checkin-link", post(checkins::household_link))
         .route("/api/v1/organisations", post(organisations::create))
         .route("/api/v1/units/{code}/organisations", get(organisations::of_unit))
-        .route("/api/v1/organisations/{id}/members", post(organisations::add_members))
+        .route("/api/v1/organisations/{id}/members", post(organisations::add_members).layer(batch()))
         .route("/api/v1/organisations/{id}/members/{member}/link", post(organisations::staff_link))
-        .route("/api/v1/organisations/{id}/checkins", get(organisations::day).post(organisations::check_in))
+        .route("/api/v1/organisations/{id}/checkins", get(organisations::day).post(organisations::check_in).layer(batch()))
 }
 
 /// For load balancers (and the benchmark's floor): answers without touching the database.

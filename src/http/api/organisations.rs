@@ -46,7 +46,6 @@ pub async fn check_in(State(app): State<App>, auth: Auth, Path(id): Path<String>
 }
 
 pub async fn day(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<Value>, HttpError> {
-    let day = ops::day(&app, query.date.as_deref())?;
-    let report = app.store.org_day(&auth.session.account.scope, parse_id(&id)?, day).await?.ok_or(AppError::NotFound)?;
+    let report = ops::org_day(&app, &auth.caller(), parse_id(&id)?, query.date.as_deref()).await?;
     Ok(Json(json!(report)))
 }

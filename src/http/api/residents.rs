@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::store::{NewResident, ResidentPatch};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct NewResidentBody {
     id: Option<Uuid>,
     name: String,
@@ -30,15 +30,17 @@ pub struct NewResidentBody {
 pub async fn create(State(app): State<App>, auth: Auth, Path(household): Path<String>, Json(body): Json<NewResidentBody>) -> Result<Response, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "add residents")?;
+    let household = parse_id(&household)?;
     let resident = NewResident {
         id: body.id.unwrap_or_else(Uuid::now_v7),
+        fingerprint: crate::app::fingerprint(body.id, &(household, &body)),
         name: text("name", &body.name, 50)?,
         id_number: IdNumber::parse(&body.id_number)?,
         relation: optional_text("relation", &body.relation, 20)?.unwrap_or_default(),
         phone: optional_text("phone", &body.phone, 20)?.map(|p| Phone::parse(&p)).transpose()?,
         residence: Residence::parse(&body.residence)?,
     };
-    let id = app.store.add_resident(&caller, parse_id(&household)?, &resident).await?;
+    let id = app.store.add_resident(&caller, household, &resident).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -77,8 +79,6 @@ pub struct SearchQuery {
 }
 
 pub async fn search(State(app): State<App>, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let items = app.store.search_residents(&caller.scope, &query.q, query.limit.unwrap_or(50)).await?;
+    let items = crate::app::residents::search(&app, &auth.caller(), &query.q, query.limit.unwrap_or(50)).await?;
     Ok(Json(json!({"items": items})))
 }

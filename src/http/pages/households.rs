@@ -91,8 +91,6 @@ pub struct SearchQuery {
 }
 
 pub async fn search(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Html<String>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let results = app.store.search_residents(&caller.scope, &query.q, 50).await?;
+    let results = crate::app::residents::search(&app, &auth.caller(), &query.q, 50).await?;
     render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, results })
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{Chrome, render};
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
-use crate::app::{App, AppError};
+use crate::app::App;
 use crate::domain::isolation::{IsolationKind, IsolationReason, Need, Reached, Symptom};
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
@@ -44,8 +44,7 @@ impl IsolationPage {
 
 pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let o = app.store.isolation(&caller.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let o = ops::show(&app, &caller, parse_id(&id)?, "page").await?;
     let state = match followup_state(&app, &o, caller.now) {
         _ if o.ended_at.is_some() => "ended",
         FollowupState::Due(_) => "followup_due",
@@ -116,9 +115,7 @@ struct NoticePage {
 
 /// The household's notice (公示), printed and put on the door: no ID number, no phone.
 pub async fn notice(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let o = app.store.isolation(&caller.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let o = ops::show(&app, &auth.caller(), parse_id(&id)?, "notice").await?;
     let kind_zh = if IsolationKind::parse_stored(&o.kind) == IsolationKind::Home { "居家隔离" } else { "集中医学观察" };
     render(&NoticePage { o, kind_zh })
 }

@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::HttpError;
+use super::body::{batch, upload};
 use super::auth::{Auth, LANG_COOKIE, RequestLang};
 use crate::app::{App, AppError};
 use crate::domain::Lang;
@@ -37,8 +38,8 @@ pub fn routes() -> Router<App> {
         .route("/static/{file}", get(static_file))
         .route("/units/{code}", get(units::show))
         .route("/units/{code}/children", post(units::add_child))
-        .route("/units/{code}/roster", post(units::upload_roster))
-        .route("/units/{code}/units", post(units::upload_units))
+        .route("/units/{code}/roster", post(units::upload_roster).layer(upload()))
+        .route("/units/{code}/units", post(units::upload_units).layer(upload()))
         .route("/units/{code}/staff", post(units::assign_staff))
         .route("/households/{id}", get(households::show))
         .route("/households/{id}/member", post(households::assign_member))
@@ -59,7 +60,7 @@ pub fn routes() -> Router<App> {
         .route("/isolations/{id}/followups", post(isolation::follow_up))
         .route("/isolations/{id}/end", post(isolation::end))
         .route("/isolations/{id}/notice", get(isolation::notice))
-        .route("/units/{code}/checkins", get(checkins::summary).post(checkins::tick))
+        .route("/units/{code}/checkins", get(checkins::summary).post(checkins::tick).layer(batch()))
         .route("/units/{code}/checkpoints", post(checkpoints::create))
         .route("/checkpoints/{id}", get(checkpoints::show))
         .route("/checkpoints/{id}/passages", post(checkpoints::log_passage))
@@ -207,6 +208,8 @@ async fn switch_lang(Path(tag): Path<String>, headers: HeaderMap) -> Response {
 async fn static_file(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "app.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css")).into_response(),
+        "print.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/print.css")).into_response(),
+        "print.js" => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/print.js")).into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }

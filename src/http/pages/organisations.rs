@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::app::checkins::{self as ops, MemberInput, OrganisationInput};
-use crate::app::{App, AppError};
+use crate::app::App;
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
@@ -30,7 +30,7 @@ struct OrganisationPage {
 async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, link: Option<(uuid::Uuid, String)>) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
     let id = parse_id(id)?;
-    let day = app.store.org_day(&caller.scope, id, ops::day(app, None)?).await?.ok_or(AppError::NotFound)?;
+    let day = ops::org_day(app, &caller, id, None).await?;
     render(&OrganisationPage { c: Chrome::load(app, lang, auth).await?, id, day, link, can_write: caller.role.screens() })
 }
 

@@ -49,6 +49,16 @@ impl UnitPage {
         colour_count(&self.figures, colour)
     }
 
+    /// The colour bar's pieces: each colour, where it starts and how wide it is, in percent.
+    fn bar(&self) -> Vec<(Colour, i64, i64)> {
+        let mut x = 0;
+        Colour::ALL.into_iter().map(|colour| {
+            let width = self.share(&colour);
+            x += width;
+            (colour, x - width, width)
+        }).collect()
+    }
+
     fn colours(&self) -> [Colour; 4] {
         Colour::ALL
     }

@@ -1,0 +1,21 @@
+//! Finding residents. A search by a full ID number is a look-up of one person, so it is
+//! audited like reading their record (the audit keeps the number masked).
+
+use crate::domain::{Caller, IdNumber};
+use crate::store::ResidentListItem;
+
+use super::{App, AppError};
+
+pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Result<Vec<ResidentListItem>, AppError> {
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let found = app.store.search_residents(&caller.scope, query, limit).await?;
+    if let Ok(id_number) = IdNumber::parse(query) {
+        let entity_id = match found.as_slice() {
+            [one] => one.id.to_string(),
+            _ => "search".to_string(),
+        };
+        let detail = serde_json::json!({"what": "search", "id_number": id_number.masked(), "found": found.len()});
+        app.store.record_read(caller, "resident", &entity_id, &caller.scope, detail).await?;
+    }
+    Ok(found)
+}
