@@ -131,7 +131,7 @@ pub async fn expire_observations(app: &App) -> Result<usize, AppError> {
 }
 
 pub async fn open_round(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Round, AppError> {
-    caller.require(caller.role.writes_roster(), "open screening rounds")?;
+    caller.require(caller.role.commands(), "open screening rounds")?;
     let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     Ok(app.store.open_round(caller, &unit, &text("name", name, 50)?).await?)
 }

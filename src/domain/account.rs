@@ -50,52 +50,141 @@ impl Role {
         }
     }
 
-    /// Households and residents: the roster of the subtree.
-    pub fn reads_roster(self) -> bool {
-        !matches!(self, Role::Checkpoint)
+    /// Whether this role may do what `permission` allows: the one table of roles and
+    /// operations (README's Roles section is tested against it).
+    pub fn may(self, permission: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match permission {
+            ReadRoster => !matches!(self, Checkpoint),
+            WriteRoster | ManageCheckpoints | TraceContacts => matches!(self, Admin | Hq | GridLeader),
+            ManageAccounts | ReadAudit => self == Admin,
+            Screen => matches!(self, Admin | Hq | GridLeader | GridMember),
+            Command => matches!(self, Admin | Hq),
+            LogPassages | ReadTrajectories => matches!(self, Admin | Hq | GridLeader | Checkpoint),
+            HoldHouseholds => matches!(self, GridMember | GridLeader),
+        }
     }
 
-    /// Creating units, households and residents; importing rosters; assigning 包联.
+    /// Households and residents: the roster of the subtree.
+    pub fn reads_roster(self) -> bool {
+        self.may(Permission::ReadRoster)
+    }
+
     pub fn writes_roster(self) -> bool {
-        matches!(self, Role::Admin | Role::Hq | Role::GridLeader)
+        self.may(Permission::WriteRoster)
     }
 
     pub fn manages_accounts(self) -> bool {
-        self == Role::Admin
+        self.may(Permission::ManageAccounts)
     }
 
     pub fn reads_audit(self) -> bool {
-        self == Role::Admin
+        self.may(Permission::ReadAudit)
     }
 
-    /// Registering returnees and visiting households in screening rounds.
     pub fn screens(self) -> bool {
-        matches!(self, Role::Admin | Role::Hq | Role::GridLeader | Role::GridMember)
+        self.may(Permission::Screen)
     }
 
-    /// Declaring key areas and opening screening rounds: command HQ's work.
     pub fn commands(self) -> bool {
-        matches!(self, Role::Admin | Role::Hq)
+        self.may(Permission::Command)
     }
 
-    /// Setting up checkpoints, their shifts and posters.
     pub fn manages_checkpoints(self) -> bool {
-        matches!(self, Role::Admin | Role::Hq | Role::GridLeader)
+        self.may(Permission::ManageCheckpoints)
     }
 
-    /// Logging passages and confirming self-registrations.
     pub fn logs_passages(self) -> bool {
-        matches!(self, Role::Admin | Role::Hq | Role::GridLeader | Role::Checkpoint)
+        self.may(Permission::LogPassages)
     }
 
-    /// Trajectories and contact lists: tracing a case.
+    pub fn reads_trajectories(self) -> bool {
+        self.may(Permission::ReadTrajectories)
+    }
+
     pub fn traces_contacts(self) -> bool {
-        matches!(self, Role::Admin | Role::Hq | Role::GridLeader)
+        self.may(Permission::TraceContacts)
     }
 
-    /// A member holds households (包联) — grid members, and leaders who hold some themselves.
     pub fn holds_households(self) -> bool {
-        matches!(self, Role::GridMember | Role::GridLeader)
+        self.may(Permission::HoldHouseholds)
+    }
+}
+
+/// What an operation needs beyond a login. Every account acts only inside its own subtree;
+/// these say which kinds of work each role does there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Households, residents, returnees, rounds and their coverage, isolation orders,
+    /// check-ins, organisations' staff, escalations.
+    ReadRoster,
+    /// Units, households and residents, roster imports, 包联, isolation orders, organisations.
+    WriteRoster,
+    /// Registering returnees, visiting households, follow-ups, check-ins, staff lists and links.
+    Screen,
+    /// Declaring key areas and opening screening rounds: command HQ's work.
+    Command,
+    /// Setting up checkpoints, their shifts and posters.
+    ManageCheckpoints,
+    /// Logging passages and confirming self-registrations.
+    LogPassages,
+    /// A person's passages across checkpoints on a time line.
+    ReadTrajectories,
+    /// Contact lists and turning them into screening tasks.
+    TraceContacts,
+    /// Holding households (包联): grid members, and leaders who hold some themselves.
+    HoldHouseholds,
+    ManageAccounts,
+    ReadAudit,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 11] = [
+        Permission::ReadRoster,
+        Permission::WriteRoster,
+        Permission::Screen,
+        Permission::Command,
+        Permission::ManageCheckpoints,
+        Permission::LogPassages,
+        Permission::ReadTrajectories,
+        Permission::TraceContacts,
+        Permission::HoldHouseholds,
+        Permission::ManageAccounts,
+        Permission::ReadAudit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ReadRoster => "read_roster",
+            Permission::WriteRoster => "write_roster",
+            Permission::Screen => "screen",
+            Permission::Command => "command",
+            Permission::ManageCheckpoints => "manage_checkpoints",
+            Permission::LogPassages => "log_passages",
+            Permission::ReadTrajectories => "read_trajectories",
+            Permission::TraceContacts => "trace_contacts",
+            Permission::HoldHouseholds => "hold_households",
+            Permission::ManageAccounts => "manage_accounts",
+            Permission::ReadAudit => "read_audit",
+        }
+    }
+
+    /// The table as README's Roles section shows it: a row per permission, a column per role.
+    pub fn markdown_table() -> String {
+        let mut table = String::from("| permission |");
+        for role in Role::ALL {
+            table.push_str(&format!(" {} |", role.as_str()));
+        }
+        table.push_str("\n|---|");
+        table.push_str(&"---|".repeat(Role::ALL.len()));
+        for permission in Permission::ALL {
+            table.push_str(&format!("\n| `{}` |", permission.as_str()));
+            for role in Role::ALL {
+                table.push_str(if role.may(permission) { " ✓ |" } else { "  |" });
+            }
+        }
+        table
     }
 }
 
@@ -151,5 +240,18 @@ impl Caller {
 
     pub fn require(&self, allowed: bool, what: &'static str) -> Result<(), DomainError> {
         if allowed { Ok(()) } else { Err(DomainError::NotAllowed(what)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// README's Roles section shows the table the code enforces.
+    #[test]
+    fn readme_shows_the_role_table() {
+        let readme = include_str!("../../README.md");
+        let table = Permission::markdown_table();
+        assert!(readme.contains(&table), "README's Roles section must contain the table of roles, as it is now:\n{table}");
     }
 }

@@ -18,7 +18,7 @@ pub mod table;
 pub mod time;
 pub mod unit;
 
-pub use account::{Caller, Login, Role};
+pub use account::{Caller, Login, Permission, Role};
 pub use checkpoint::{CheckpointKind, Direction, Location, Outcome, Plate, Temperature};
 pub use screening::{Health, KeyArea, Stay, Transport, VisitOutcome};
 pub use error::DomainError;

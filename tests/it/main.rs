@@ -14,4 +14,5 @@ mod browser;
 mod cli;
 mod durability;
 mod pages;
+mod security;
 mod store_contract;

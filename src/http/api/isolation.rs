@@ -67,7 +67,9 @@ pub async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, Jso
 }
 
 pub async fn escalations(State(app): State<App>, auth: Auth) -> Result<Json<Value>, HttpError> {
-    let items = app.store.escalations(&auth.session.account.scope, 200).await?;
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let items = app.store.escalations(&caller.scope, 200).await?;
     let rules = app.store.escalation_rules().await?;
     Ok(Json(json!({"rules": rules, "items": items})))
 }

@@ -20,7 +20,9 @@ pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<Organis
 }
 
 pub async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
-    let items = app.store.organisations(&auth.session.account.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let items = app.store.organisations(&caller.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!({"items": items})))
 }
 

@@ -16,7 +16,7 @@ use crate::store::Contact;
 
 pub async fn trajectory(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.logs_passages() || caller.role.traces_contacts(), "read trajectories")?;
+    caller.require(caller.role.reads_trajectories(), "read trajectories")?;
     let trajectory = app.store.trajectory(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!(trajectory)))
 }

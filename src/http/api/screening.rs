@@ -64,7 +64,9 @@ pub async fn open_round(State(app): State<App>, auth: Auth, Path(code): Path<Str
 }
 
 pub async fn rounds(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
-    let rounds = app.store.rounds(&auth.session.account.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let rounds = app.store.rounds(&caller.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!({"items": rounds})))
 }
 
@@ -75,8 +77,9 @@ pub struct UnitQuery {
 }
 
 pub async fn coverage(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<UnitQuery>) -> Result<Json<Value>, HttpError> {
-    let scope = &auth.session.account.scope;
-    let rows = app.store.coverage(scope, parse_id(&id)?, &unit_code(&query.unit)?).await?.ok_or(AppError::NotFound)?;
+    let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let rows = app.store.coverage(&caller.scope, parse_id(&id)?, &unit_code(&query.unit)?).await?.ok_or(AppError::NotFound)?;
     let households: i64 = rows.iter().map(|r| r.households).sum();
     let visited: i64 = rows.iter().map(|r| r.visited).sum();
     Ok(Json(json!({"households": households, "visited": visited, "complete": visited >= households, "units": rows})))

@@ -33,7 +33,7 @@ pub struct PersonQuery {
 
 pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<PersonQuery>) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.logs_passages() || caller.role.traces_contacts(), "read trajectories")?;
+    caller.require(caller.role.reads_trajectories(), "read trajectories")?;
     let id = parse_id(&id)?;
     let t = app.store.trajectory(&caller, id).await?.ok_or(AppError::NotFound)?;
     let window = contacts::window(query.window_minutes)?;

@@ -158,12 +158,13 @@ pub struct RoundQuery {
 
 pub async fn round(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<RoundQuery>) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
+    caller.require(caller.role.reads_roster(), "read the roster")?;
     let id = parse_id(&id)?;
     let code = unit_code(&query.unit)?;
     let rows = app.store.coverage(&caller.scope, id, &code).await?.ok_or(AppError::NotFound)?;
     let round = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default().into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
     let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let unvisited = if caller.role.reads_roster() { app.store.unvisited(&caller.scope, id, &code, 200).await?.unwrap_or_default() } else { Vec::new() };
+    let unvisited = app.store.unvisited(&caller.scope, id, &code, 200).await?.unwrap_or_default();
     let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
     render(&RoundPage { c: Chrome::load(&app, lang, &auth).await?, round, unit, crumbs, rows, unvisited, can_visit: caller.role.screens() })
 }

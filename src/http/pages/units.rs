@@ -25,6 +25,8 @@ struct UnitPage {
     households: Vec<HouseholdListItem>,
     next: Option<String>,
     can_write: bool,
+    /// Opening screening rounds is HQ's.
+    can_command: bool,
     imported: Option<ImportSummary>,
     rejected: Vec<String>,
     checkpoints: Vec<Checkpoint>,
@@ -113,8 +115,11 @@ async fn unit_page(
     };
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
     let checkpoints = app.store.checkpoints(&caller.scope, &code).await?.unwrap_or_default();
-    let rounds = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default();
-    let organisations = app.store.organisations(&caller.scope, &code).await?.unwrap_or_default();
+    let (rounds, organisations) = if caller.role.reads_roster() {
+        (app.store.rounds(&caller.scope, &code).await?.unwrap_or_default(), app.store.organisations(&caller.scope, &code).await?.unwrap_or_default())
+    } else {
+        (Vec::new(), Vec::new())
+    };
     render(&UnitPage {
         c: Chrome::load(app, lang, auth).await?,
         unit,
@@ -125,6 +130,7 @@ async fn unit_page(
         households,
         next,
         can_write: caller.role.writes_roster(),
+        can_command: caller.role.commands(),
         imported,
         rejected,
         checkpoints,
