@@ -346,3 +346,151 @@ async fn another_villages_ids_are_refused_on_every_create(db: Db) {
     }
 }
 both!(another_villages_ids_are_refused_on_every_create);
+
+/// What a traveller types on the public form, or a checkpoint in one village, belongs to that
+/// registration or passage: the person everyone else sees is not renamed.
+async fn the_public_form_never_renames_a_person(db: Db) {
+    let t = TestApp::start(db).await;
+    let hq = t.client("hq").await;
+    let (status, cp) = t.send(&hq, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "甲卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{cp}");
+    let leader2 = t.client("leader2").await;
+    let (status, other) = t.send(&leader2, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001002", "name": "乙卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{other}");
+    let someone = id_number("150502", 42);
+    let (status, first) = t.send(&hq, Method::POST, &format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap()), json!({"id_number": someone, "name": "王强", "phone": "13900001111", "direction": "in", "outcome": "passed"})).await;
+    assert_eq!(status, 201, "{first}");
+    let person = first["person_id"].as_str().unwrap().to_string();
+    // A stranger registers with the same ID number under another name and phone.
+    let form = [("name", "假名"), ("id_number", someone.as_str()), ("phone", "13800009999"), ("from", "北京"), ("to", "乙村"), ("purpose", "探亲")];
+    let response = client("zh").post(t.url(&format!("/r/{}", other["token"].as_str().unwrap()))).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    // Another village's checkpoint types yet another phone.
+    let (status, theirs) = t.send(&leader2, Method::POST, &format!("/api/v1/checkpoints/{}/passages", other["id"].as_str().unwrap()), json!({"id_number": someone, "phone": "13700007777", "direction": "out", "outcome": "passed"})).await;
+    assert_eq!(status, 201, "{theirs}");
+    assert_eq!(theirs["person_id"], first["person_id"], "the same ID number is the same person");
+    // The first village still sees what it typed, and the person's own record is unchanged.
+    let (_, listed) = t.get(&hq, &format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap())).await;
+    assert_eq!(listed["items"][0]["name"], "王强", "{listed}");
+    assert_eq!(listed["items"][0]["phone"], "139****1111", "{listed}");
+    let (_, trajectory) = t.get(&hq, &format!("/api/v1/people/{person}/trajectory")).await;
+    assert_eq!(trajectory["person"]["name"], "王强", "{trajectory}");
+    assert!(!trajectory.to_string().contains("假名"), "{trajectory}");
+    // The registration keeps what the traveller typed, seen only where it was made.
+    let (_, pending) = t.get(&leader2, &format!("/api/v1/checkpoints/{}/registrations", other["id"].as_str().unwrap())).await;
+    assert_eq!(pending["items"][0]["name"], "假名", "{pending}");
+    // The public form takes no id of its own choosing to another checkpoint's registration.
+    let registration = pending["items"][0]["id"].as_str().unwrap().to_string();
+    let form = [("id", registration.as_str()), ("name", "李四"), ("id_number", &id_number("150502", 43)), ("phone", "13800001234"), ("from", "北京"), ("to", "甲村"), ("purpose", "探亲")];
+    let response = client("zh").post(t.url(&format!("/r/{}", cp["token"].as_str().unwrap()))).form(&form).send().await.unwrap();
+    let text = response.text().await.unwrap();
+    assert!(!text.contains("假名") && !text.contains("乙卡点"), "{text}");
+}
+both!(the_public_form_never_renames_a_person);
+
+/// A resident whose ID number is registered in another village: the caller learns only that
+/// the HQ over both places must settle it, and that HQ finds it in its inbox.
+async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let leader2 = t.client("leader2").await;
+    let theirs = find_household(&t, &leader2, "150502001002001", "001").await["id"].as_str().unwrap().to_string();
+    // 张三 (person 1) lives in leader1's village.
+    let (status, answer) = t.send(&leader2, Method::POST, &format!("/api/v1/households/{theirs}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
+    assert_eq!(status, 422, "{answer}");
+    let text = answer.to_string();
+    assert!(text.contains("HQ over both"), "{text}");
+    assert!(!text.contains("已存在") && !text.contains("already exists") && !text.contains("150502001001"), "says nothing of where: {text}");
+    // Registering them as a returnee says the same.
+    let (status, answer) = t.send(&leader2, Method::POST, "/api/v1/returnees", json!({"id_number": id_number("150502", 1), "name": "张三", "household_id": theirs, "origin": "北京", "arrived_at": t.local(-60), "transport": "train"})).await;
+    assert_eq!(status, 422, "{answer}");
+    // The township's HQ... is the county's here: hq holds 150502, over both villages.
+    let hq = t.client("hq").await;
+    let (_, tasks) = t.get(&hq, "/api/v1/tasks").await;
+    let conflicts: Vec<&Value> = tasks["items"].as_array().unwrap().iter().filter(|task| task["kind"] == "id_conflict_alert").collect();
+    assert_eq!(conflicts.len(), 2, "{tasks}");
+    assert!(conflicts[0]["subject"].as_str().unwrap().contains("****"), "masked: {tasks}");
+    for login in ["leader1", "leader2"] {
+        let c = t.client(login).await;
+        let (_, tasks) = t.get(&c, "/api/v1/tasks").await;
+        assert!(!tasks.to_string().contains("id_conflict"), "{login} holds only one of the places: {tasks}");
+    }
+    // Inside the caller's own subtree it is an ordinary conflict.
+    let leader1 = t.client("leader1").await;
+    let mine = find_household(&t, &leader1, "150502001001002", "003").await["id"].as_str().unwrap().to_string();
+    let (status, answer) = t.send(&leader1, Method::POST, &format!("/api/v1/households/{mine}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
+    assert_eq!(status, 409, "{answer}");
+}
+both!(an_id_number_held_in_another_village_goes_to_the_hq_over_both);
+
+/// Bodies are small unless the route takes files, and the protections ride on every answer.
+async fn small_bodies_and_protective_headers(db: Db) {
+    let t = TestApp::start_with(db, |app| app.settings.secure_cookies = true).await;
+    let anonymous = client("en");
+    let big = "x".repeat(100 * 1024);
+    let response = anonymous.post(t.url("/api/v1/login")).header("content-type", "application/json").body(format!("{{\"login\": \"{big}\"}}")).send().await.unwrap();
+    assert_eq!(response.status(), 413, "a login is not 100 KB");
+    let response = anonymous.post(t.url("/login")).form(&[("login", big.as_str()), ("password", "x")]).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+    // An upload route takes a large file from someone logged in, and nothing from anyone else.
+    let admin = t.client("admin").await;
+    let mut roster = sample_roster();
+    while roster.len() < 200 * 1024 {
+        roster.push_str("# padding\n");
+    }
+    let response = anonymous.post(t.url("/api/v1/units/150502001/roster")).header("content-type", "text/csv").body(roster.clone()).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", roster.into_bytes()).await;
+    assert_ne!(status, 413, "{body}");
+    // Headers.
+    let response = anonymous.post(t.url("/api/v1/login")).json(&json!({"login": "admin", "password": crate::support::PASSWORD})).send().await.unwrap();
+    let headers = response.headers().clone();
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert_eq!(headers["cache-control"], "no-store");
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.ends_with("; Secure"), "{cookie}");
+    let page = anonymous.get(t.url("/login")).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert!(page.headers().contains_key("content-security-policy"));
+    let css = anonymous.get(t.url("/static/app.css")).send().await.unwrap();
+    assert!(css.headers()["cache-control"].to_str().unwrap().starts_with("public"), "static files may be cached");
+}
+both!(small_bodies_and_protective_headers);
+
+/// Reads that name people are audited: an isolation order (API, page, notice), an
+/// organisation's day list, a search by a full ID number, and a link handed out again.
+async fn reads_of_people_are_audited(db: Db) {
+    let t = TestApp::start(db).await;
+    let f = fixture(&t).await;
+    let leader = t.client("leader1").await;
+    for path in [format!("/api/v1/isolations/{}", f.isolation), format!("/isolations/{}", f.isolation), format!("/isolations/{}/notice", f.isolation)] {
+        let response = leader.get(t.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let (status, _) = t.get(&leader, &format!("/api/v1/organisations/{}/checkins", f.organisation)).await;
+    assert_eq!(status, 200);
+    let (_, found) = t.get(&leader, &format!("/api/v1/residents?q={}", id_number("150502", 3))).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    for _ in 0..2 {
+        let (status, _) = t.send(&leader, Method::POST, &format!("/api/v1/households/{}/checkin-link", f.household), Value::Null).await;
+        assert_eq!(status, 200);
+        let (status, _) = t.send(&leader, Method::POST, &format!("/api/v1/organisations/{}/members/{}/link", f.organisation, f.member), Value::Null).await;
+        assert_eq!(status, 200);
+    }
+    let admin = t.client("admin").await;
+    let (_, audit) = t.get(&admin, "/api/v1/audit?limit=1000").await;
+    let by_leader: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["actor"] == "leader1").collect();
+    let count = |entity: &str, action: &str| by_leader.iter().filter(|e| e["entity"] == entity && e["action"] == action).count();
+    assert_eq!(count("isolation", "read"), 3, "API, page and notice: {by_leader:?}");
+    assert_eq!(count("organisation", "read"), 1);
+    let search = by_leader.iter().find(|e| e["entity"] == "resident" && e["action"] == "read").expect("the search by ID number");
+    assert!(!search["detail"].as_str().unwrap().contains(&id_number("150502", 3)), "the audit keeps the number masked: {search}");
+    assert_eq!((count("checkin_link", "create"), count("checkin_link", "read")), (1, 1), "made once, handed out again once");
+    assert_eq!(count("staff_link", "read"), 1, "handed out again once");
+}
+both!(reads_of_people_are_audited);

@@ -103,8 +103,14 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server with the fixture grid and accounts.
     pub async fn start(db: Db) -> TestApp {
+        TestApp::start_with(db, |_| {}).await
+    }
+
+    /// Starts a server whose settings `configure` changes first.
+    pub async fn start_with(db: Db, configure: impl FnOnce(&mut App)) -> TestApp {
         let db = test_db(db).await;
         let mut app = App::open(&db.url).await.expect("open store");
+        configure(&mut app);
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
         app.clock = clock.clone();
         seed(&app).await;

@@ -178,6 +178,8 @@ impl Texts {
         match (kind, self.zh()) {
             ("followup_alert", true) => "随访异常",
             ("followup_alert", false) => "follow-up alert",
+            ("id_conflict_alert", true) => "身份证号两处登记待处置",
+            ("id_conflict_alert", false) => "ID number registered in two places",
             ("escalation_alert", true) => "升级预警",
             ("escalation_alert", false) => "escalation",
             ("followup_due", true) => "今日随访",
