@@ -238,8 +238,10 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     ]);
     let (status, added) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), members.clone()).await;
     assert_eq!((status, added["added"].as_i64()), (201, Some(3)), "{added}");
-    let (_, again) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师"}])).await;
+    let (_, again) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师", "phone": "13900002222"}])).await;
     assert_eq!(again["added"], 0, "a retried list adds nobody twice");
+    let (status, _) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师"}])).await;
+    assert_eq!(status, 409, "the same id with another body is refused");
     let (status, bad) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"name": "x1"}, {"name": "某人", "relative_of": uuid::Uuid::now_v7()}])).await;
     assert_eq!(status, 422);
     assert_eq!(bad["errors"][0]["row"], 1, "a name with a digit: {bad}");

@@ -216,7 +216,10 @@ async fn a_grid_leader_clears_a_fever_alert_and_screens_households_on_a_phone() 
     let (status, _) = t.send(&staff, reqwest::Method::POST, &path, json!({"name": "王强", "direction": "in", "temperature": 38.2, "outcome": "referred"})).await;
     assert_eq!(status, 201);
     post("/api/v1/returnees", json!({"id_number": crate::support::id_number("150502", 1), "origin": "北京", "arrived_at": t.local(-60), "transport": "train"})).await;
-    let round = post("/api/v1/units/150502001001/rounds", json!({"name": "春节返乡排查"})).await;
+    // The county's HQ opens the round (opening rounds is HQ's); the leader works through it.
+    let hq = t.client("hq").await;
+    let (status, round) = t.send(&hq, reqwest::Method::POST, "/api/v1/units/150502001001/rounds", json!({"name": "春节返乡排查"})).await;
+    assert_eq!(status, 201, "{round}");
 
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser(profile.path()).await;

@@ -107,7 +107,11 @@ async fn screening_and_checkpoint_forms(db: Db) {
     let leader = log_in_through_the_form(&t, "en", "leader1").await;
     let page = leader.get(t.url("/units/150502001001")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_of(&page);
-    assert!(page.contains("Add a checkpoint") && page.contains("Start a screening round"));
+    assert!(page.contains("Add a checkpoint"));
+    assert!(!page.contains("Start a screening round"), "opening screening rounds is HQ's");
+    let hq = log_in_through_the_form(&t, "en", "hq").await;
+    let page = hq.get(t.url("/units/150502001001")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Start a screening round"));
     let refused = leader.post(t.url("/units/150502001001/checkpoints")).form(&[("name", "x"), ("kind", "checkpoint")]).send().await.unwrap();
     assert_eq!(refused.status(), 403, "no form token, no checkpoint");
     let made = leader.post(t.url("/units/150502001001/checkpoints")).form(&[("_csrf", csrf.as_str()), ("name", "Peace Road"), ("kind", "persuasion_point"), ("lat", "43.6"), ("lon", "122.2")]).send().await.unwrap();
