@@ -86,6 +86,8 @@ pub struct Chrome {
     pub csrf: String,
     /// How many tasks wait in the user's inbox (the header's badge).
     pub tasks: usize,
+    /// The failed attempts to log in before this session's login, told on its first page.
+    pub failed_logins: Option<String>,
 }
 
 pub struct UserView {
@@ -111,13 +113,18 @@ impl Chrome {
                 reads_roster: account.role.reads_roster(),
             }
         });
-        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default(), tasks: 0 }
+        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default(), tasks: 0, failed_logins: None }
     }
 
-    /// The chrome of a logged-in page, with the inbox badge.
+    /// The chrome of a logged-in page, with the inbox badge, and once after a login that
+    /// followed failed attempts, how many there were.
     pub async fn load(app: &App, lang: Lang, auth: &Auth) -> Result<Chrome, HttpError> {
         let mut chrome = Chrome::new(lang, Some(auth));
         chrome.tasks = crate::app::tasks::inbox(app, &auth.caller()).await?.len();
+        if auth.session.failed_logins > 0 {
+            crate::app::accounts::told_failed_logins(app, &auth.token).await?;
+            chrome.failed_logins = Some(chrome.t.failed_logins(auth.session.failed_logins));
+        }
         Ok(chrome)
     }
 }
