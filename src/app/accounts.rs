@@ -1,14 +1,16 @@
 //! Accounts, passwords (argon2) and sessions.
 
+use std::net::IpAddr;
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
 
-use crate::domain::account::check_password;
+use crate::domain::account::{check_password, client_key, wait_seconds};
 use crate::domain::error::text;
-use crate::domain::{Caller, Login, Role, UnitCode};
-use crate::store::{Account, NewAccount, Session};
+use crate::domain::{Caller, Login, Role, UnitCode, UnitPath};
+use crate::store::{Account, LoginAttempt, NewAccount, Session};
 
 use super::{App, AppError};
 
@@ -50,28 +52,54 @@ fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
-/// Checks a login and opens a session: returns the session token and the account.
-pub async fn log_in(app: &App, login: &str, password: &str) -> Result<(String, Session), AppError> {
+/// A login that worked: the session's token, the session, and how many failed attempts there
+/// were since the account's last login (its holder is told).
+pub struct LoggedIn {
+    pub token: String,
+    pub session: Session,
+    pub failed_attempts: u32,
+}
+
+/// Checks a login from a client and opens a session. Failures are throttled per login and
+/// per client address, in the database (so across servers): an attempt that must wait is
+/// refused without its password being checked. Each failure is audited.
+pub async fn log_in(app: &App, login: &str, password: &str, client: Option<IpAddr>) -> Result<LoggedIn, AppError> {
     let login = Login::parse(login).map_err(|_| AppError::BadCredentials)?;
-    let found = app.store.credentials(&login).await?;
+    let attempt = LoginAttempt { login, address: client.map(client_key), at: app.clock.now() };
+    if let Some(wait) = app.store.begin_login(&attempt).await? {
+        return Err(AppError::TooManyAttempts { retry_after: wait_seconds(wait) });
+    }
+    let found = app.store.credentials(&attempt.login).await?;
     let password = password.to_string();
-    // An unknown login is checked against a throwaway hash too, so timing does not tell
-    // which logins exist.
+    // An unknown login is checked against a throwaway hash too, and its failure is counted
+    // and audited the same way, so neither the answer nor its timing tells which logins exist.
     let (account, stored) = match found {
         Some((account, hash)) => (Some(account), hash),
         None => (None, decoy_hash().to_string()),
     };
     let valid = tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await.map_err(|e| AppError::Internal(e.to_string()))?;
-    let account = account.filter(|_| valid).ok_or(AppError::BadCredentials)?;
+    let account = match account {
+        Some(account) if valid => account,
+        account => {
+            let path = account.map_or_else(UnitPath::root, |a| a.scope);
+            app.store.login_failed(&attempt, &path).await?;
+            return Err(AppError::BadCredentials);
+        }
+    };
     let token = random_token()?;
     let csrf = random_token()?;
-    let caller = account.caller(app.clock.now());
-    app.store.create_session(&caller, &token, &csrf, caller.now + Duration::days(SESSION_DAYS)).await?;
-    Ok((token, Session { account, csrf }))
+    let caller = account.caller(attempt.at);
+    let failed_attempts = app.store.create_session(&caller, &token, &csrf, caller.now + Duration::days(SESSION_DAYS), attempt.address.as_deref()).await?;
+    Ok(LoggedIn { token, session: Session { account, csrf, failed_logins: failed_attempts }, failed_attempts })
 }
 
 pub async fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
     Ok(app.store.session(token, app.clock.now()).await?)
+}
+
+/// A page has told the session's holder of the failed logins before it.
+pub async fn told_failed_logins(app: &App, token: &str) -> Result<(), AppError> {
+    Ok(app.store.told_failed_logins(token).await?)
 }
 
 pub async fn log_out(app: &App, token: &str) -> Result<(), AppError> {

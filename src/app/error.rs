@@ -9,6 +9,9 @@ pub enum AppError {
     NotFound,
     #[error("login or password is wrong")]
     BadCredentials,
+    /// Too many failed logins for the login or the client's address: wait this many seconds.
+    #[error("too many failed attempts; retry after {retry_after} s")]
+    TooManyAttempts { retry_after: u64 },
     #[error("not logged in, or the session has ended")]
     Unauthenticated,
     #[error(transparent)]

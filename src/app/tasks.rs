@@ -114,6 +114,7 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
     let mut changed = app.store.expire_observations(&caller).await?;
     let orders = app.store.active_orders(now).await?;
     changed += app.store.escalate(&missed_followups(app, &orders, now), now).await?;
+    app.store.forget_login_attempts(now - chrono::Duration::hours(1)).await?;
     Ok(changed)
 }
 

@@ -24,7 +24,12 @@ pub enum Reason {
     UnknownRole,
     UnknownLevel,
     UnknownResidence,
-    PasswordTooShort,
+    /// Shorter than the least length it names.
+    PasswordTooShort(usize),
+    /// Letters only, digits only, or other signs only.
+    PasswordOneKind,
+    /// One of the passwords people choose first.
+    PasswordCommon,
     /// One of a fixed list of words, given in English as the API spells them.
     OneOf(&'static str),
     TemperatureRange,
@@ -61,7 +66,9 @@ impl Reason {
             UnknownRole => if zh { "角色应为 admin、hq、grid_leader、grid_member、checkpoint 或 inspector".into() } else { "role must be admin, hq, grid_leader, grid_member, checkpoint or inspector".into() },
             UnknownLevel => if zh { "未知的层级".into() } else { "unknown level".into() },
             UnknownResidence => if zh { "居住类型应为 常住 或 租住".into() } else { "residence must be permanent (常住) or renter (租住)".into() },
-            PasswordTooShort => if zh { "密码至少 8 位".into() } else { "a password has at least 8 characters".into() },
+            PasswordTooShort(n) => if zh { format!("密码至少 {n} 位") } else { format!("a password has at least {n} characters") },
+            PasswordOneKind => if zh { "密码须混合至少两类字符（字母、数字、其他符号），不能只用一类".into() } else { "a password mixes at least two kinds of characters (letters, digits, other signs), not only one".into() },
+            PasswordCommon => if zh { "这是常见密码，很容易被猜中，请换一个".into() } else { "this is one of the most common passwords, easily guessed; choose another".into() },
             OneOf(words) => if zh { format!("应为以下之一：{words}") } else { format!("must be one of: {words}") },
             TemperatureRange => if zh { "体温应在 34.0 到 43.0 ℃ 之间".into() } else { "a body temperature lies between 34.0 and 43.0 °C".into() },
             PlateFormat => if zh { "车牌号格式不对（例：蒙G12345）".into() } else { "not a vehicle plate (e.g. 蒙G12345)".into() },

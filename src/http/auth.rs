@@ -56,6 +56,20 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
     }
 }
 
+/// The address of the client at the other end of the connection (the server is served with
+/// `ConnectInfo`), which login throttles count by. A header such as `X-Forwarded-For` is
+/// never trusted: any client can write one. `None` when the router runs without connections.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddr, Self::Rejection> {
+        let connected = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddr(connected.map(|info| info.0.ip())))
+    }
+}
+
 /// The language of the request: the `lang` cookie, else Accept-Language, else Chinese.
 pub struct RequestLang(pub Lang);
 

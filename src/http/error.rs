@@ -49,6 +49,7 @@ impl HttpError {
             HttpError::App(err) => match err {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Domain(DomainError::NotAllowed(_)) => StatusCode::FORBIDDEN,
                 AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -65,6 +66,7 @@ impl HttpError {
             HttpError::App(err) => match err {
                 AppError::NotFound => "not_found",
                 AppError::BadCredentials => "bad_credentials",
+                AppError::TooManyAttempts { .. } => "too_many_attempts",
                 AppError::Unauthenticated => "unauthenticated",
                 AppError::Domain(DomainError::NotAllowed(_)) => "forbidden",
                 AppError::Domain(_) => "invalid",
@@ -72,6 +74,14 @@ impl HttpError {
                 AppError::Conflict(_) => "conflict",
                 AppError::Internal(_) => "internal",
             },
+        }
+    }
+
+    /// The `Retry-After` an answer carries, if any.
+    pub fn retry_after(&self) -> Option<[(header::HeaderName, String); 1]> {
+        match self {
+            HttpError::App(AppError::TooManyAttempts { retry_after }) => Some([(header::RETRY_AFTER, retry_after.to_string())]),
+            _ => None,
         }
     }
 
@@ -84,6 +94,10 @@ impl HttpError {
             HttpError::App(err) => match err {
                 AppError::NotFound => if zh { "找不到，或不在您的管辖范围内" } else { "not found, or outside your area" }.into(),
                 AppError::BadCredentials => if zh { "账号或密码错误" } else { "wrong login or password" }.into(),
+                AppError::TooManyAttempts { retry_after } => {
+                    let wait = wait_words(*retry_after, lang);
+                    if zh { format!("登录失败次数过多，请 {wait}后再试") } else { format!("too many failed logins; try again in {wait}") }
+                }
                 AppError::Unauthenticated => HttpError::Unauthenticated.message(lang),
                 AppError::Domain(err) => err.message(lang),
                 AppError::Rows(rows) => {
@@ -92,6 +106,18 @@ impl HttpError {
                 AppError::Conflict(what) => if zh { format!("已存在：{what}") } else { format!("already exists: {what}") },
                 AppError::Internal(_) => if zh { "服务器内部错误，请稍后再试" } else { "internal error; please try again later" }.into(),
             },
+        }
+    }
+}
+
+/// A wait in words: seconds under a minute, else minutes rounded up.
+fn wait_words(seconds: u64, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match seconds {
+        0..60 => if zh { format!("{seconds} 秒") } else if seconds == 1 { "1 second".into() } else { format!("{seconds} seconds") },
+        _ => {
+            let minutes = seconds.div_ceil(60);
+            if zh { format!("{minutes} 分钟") } else if minutes == 1 { "1 minute".into() } else { format!("{minutes} minutes") }
         }
     }
 }
@@ -128,11 +154,14 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         if !rows.is_empty() {
             body["errors"] = serde_json::Value::Array(rows);
         }
-        return (err.status(), Json(body)).into_response();
+        if let HttpError::App(AppError::TooManyAttempts { retry_after }) = &err {
+            body["retry_after"] = serde_json::json!(retry_after);
+        }
+        return (err.status(), err.retry_after(), Json(body)).into_response();
     }
     if matches!(err, HttpError::Unauthenticated) {
         return Redirect::to(&format!("/login?next={}", super::pages::url_encode(&target))).into_response();
     }
     let page = super::pages::error_page(lang, &err);
-    (err.status(), [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+    (err.status(), err.retry_after(), [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::StoreResult;
+use crate::domain::account::Throttle;
 use crate::domain::{Caller, Login, Role, UnitCode, UnitPath};
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,10 +41,40 @@ pub struct NewAccount {
 pub(crate) const SESSION_ACCOUNT: &str = "a.id, a.login, a.role, a.unit_code, u.path, a.display_name, s.csrf, s.token, s.expires_at FROM sessions s \
      JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = a.unit_code";
 
+/// An attempt to log in: the login tried and the client's address, at a time.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    pub login: Login,
+    /// The client's address as throttles count it (`domain::account::client_key`).
+    pub address: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl LoginAttempt {
+    /// The attempt's throttle keys, each with its throttle, in ascending order: every
+    /// transaction takes the rows of `login_throttle` in key order, so none waits in a circle.
+    pub(crate) fn keys(&self) -> Vec<(String, Throttle)> {
+        let mut keys: Vec<(String, Throttle)> = self.address.iter().map(|a| (address_key(a), Throttle::ADDRESS)).collect();
+        keys.push((login_key(self.login.as_str()), Throttle::LOGIN));
+        keys
+    }
+}
+
+pub(crate) fn login_key(login: &str) -> String {
+    format!("login:{login}")
+}
+
+pub(crate) fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
     pub account: Account,
     pub csrf: String,
+    /// Failed attempts to log in before the login that opened this session, until a page
+    /// has told them (`told_failed_logins`).
+    pub failed_logins: u32,
 }
 
 #[async_trait]
@@ -53,8 +84,22 @@ pub trait AccountStore {
     async fn accounts(&self, scope: &UnitPath) -> StoreResult<Vec<Account>>;
     /// The account and its password hash, to check a login.
     async fn credentials(&self, login: &Login) -> StoreResult<Option<(Account, String)>>;
-    async fn create_session(&self, caller: &Caller, token: &str, csrf: &str, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Begins an attempt to log in. Unless its login or its address must wait, counts it
+    /// against both (as a failure until it succeeds) and answers `None`; else counts nothing
+    /// and answers the longer wait.
+    async fn begin_login(&self, attempt: &LoginAttempt) -> StoreResult<Option<chrono::Duration>>;
+    /// An attempt failed: its throttles' last failure, the account's count of failures (when
+    /// the login exists) and the audit entry (at `unit_path`: the account's unit, else the root).
+    async fn login_failed(&self, attempt: &LoginAttempt, unit_path: &UnitPath) -> StoreResult<()>;
+    /// Opens a session for the caller's account, ending the attempt that succeeded from
+    /// `address`: the login's throttle is cleared and the address's no longer counts it.
+    /// Answers the failed attempts since the account's last login (and starts them over).
+    async fn create_session(&self, caller: &Caller, token: &str, csrf: &str, expires_at: DateTime<Utc>, address: Option<&str>) -> StoreResult<u32>;
+    /// Deletes the throttles no attempt has touched since `before`.
+    async fn forget_login_attempts(&self, before: DateTime<Utc>) -> StoreResult<()>;
     async fn session(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>>;
+    /// The session's failed logins have been told.
+    async fn told_failed_logins(&self, token: &str) -> StoreResult<()>;
     async fn delete_session(&self, token: &str) -> StoreResult<()>;
 }
 
@@ -127,29 +172,112 @@ macro_rules! impl_accounts {
                 Ok(Some(($crate::store::accounts::AccountRow::from_row(&row)?.into_account()?, hash)))
             }
 
-            async fn create_session(&self, caller: &$crate::domain::Caller, token: &str, csrf: &str, expires_at: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<()> {
+            async fn begin_login(&self, attempt: &$crate::store::accounts::LoginAttempt) -> $crate::store::StoreResult<Option<chrono::Duration>> {
                 let mut tx = self.writer.begin().await?;
+                let mut begun = Vec::new();
+                let mut wait: Option<chrono::Duration> = None;
+                for (key, throttle) in attempt.keys() {
+                    // The throttle's row, taken (and on PostgreSQL locked) or started empty.
+                    let (failures, last_attempt, last_failure): (i32, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) = sqlx::query_as(
+                        "INSERT INTO login_throttle (key, failures, last_attempt, last_failure) VALUES ($1, 0, $2, $2) \
+                         ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures RETURNING failures, last_attempt, last_failure",
+                    )
+                    .bind(&key)
+                    .bind(attempt.at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let before = $crate::domain::account::Attempts { failures: u32::try_from(failures).unwrap_or(0), last_attempt, last_failure };
+                    wait = wait.max(throttle.wait(&before, attempt.at));
+                    begun.push((key, throttle.begin(&before, attempt.at)));
+                }
+                if wait.is_some() {
+                    tx.rollback().await?;
+                    return Ok(wait);
+                }
+                for (key, after) in begun {
+                    sqlx::query("UPDATE login_throttle SET failures = $2, last_attempt = $3, last_failure = $4 WHERE key = $1")
+                        .bind(&key)
+                        .bind(i32::try_from(after.failures).unwrap_or(i32::MAX))
+                        .bind(after.last_attempt)
+                        .bind(after.last_failure)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(None)
+            }
+
+            async fn login_failed(&self, attempt: &$crate::store::accounts::LoginAttempt, unit_path: &$crate::domain::UnitPath) -> $crate::store::StoreResult<()> {
+                let mut tx = self.writer.begin().await?;
+                for (key, _) in attempt.keys() {
+                    sqlx::query("UPDATE login_throttle SET last_failure = $2 WHERE key = $1").bind(&key).bind(attempt.at).execute(&mut *tx).await?;
+                }
+                sqlx::query("UPDATE accounts SET failed_logins = failed_logins + 1 WHERE login = $1").bind(attempt.login.as_str()).execute(&mut *tx).await?;
+                let caller = $crate::domain::Caller::public(unit_path.clone(), attempt.at);
+                $crate::store::sql::audit!(tx, caller, "login_failed", "account", attempt.login.as_str(), unit_path.as_str(), serde_json::json!({"address": attempt.address}));
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_session(&self, caller: &$crate::domain::Caller, token: &str, csrf: &str, expires_at: chrono::DateTime<chrono::Utc>, address: Option<&str>) -> $crate::store::StoreResult<u32> {
+                let mut tx = self.writer.begin().await?;
+                // The throttle's rows first, in key order (address before login), as everywhere.
+                if let Some(address) = address {
+                    sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+                        .bind($crate::store::accounts::address_key(address))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind($crate::store::accounts::login_key(&caller.login)).execute(&mut *tx).await?;
+                let failed: i32 = sqlx::query_scalar("SELECT failed_logins FROM accounts WHERE login = $1").bind(caller.login.as_str()).fetch_one(&mut *tx).await?;
+                if failed != 0 {
+                    // Less what was read, not to zero: failures counted meanwhile are told next time.
+                    sqlx::query("UPDATE accounts SET failed_logins = failed_logins - $2 WHERE login = $1").bind(caller.login.as_str()).bind(failed).execute(&mut *tx).await?;
+                }
                 sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(caller.now).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO sessions (token, account_id, csrf, created_at, expires_at) SELECT $1, id, $2, $3, $4 FROM accounts WHERE login = $5")
+                sqlx::query("INSERT INTO sessions (token, account_id, csrf, created_at, expires_at, failed_logins) SELECT $1, id, $2, $3, $4, $6 FROM accounts WHERE login = $5")
                     .bind(token)
                     .bind(csrf)
                     .bind(caller.now)
                     .bind(expires_at)
                     .bind(caller.login.as_str())
+                    .bind(failed)
                     .execute(&mut *tx)
                     .await?;
-                $crate::store::sql::audit!(tx, caller, "login", "account", caller.login.as_str(), caller.scope.as_str(), serde_json::json!({}));
+                $crate::store::sql::audit!(tx, caller, "login", "account", caller.login.as_str(), caller.scope.as_str(), serde_json::json!({"failed_attempts": failed}));
+                tx.commit().await?;
+                Ok(u32::try_from(failed).unwrap_or(0))
+            }
+
+            async fn forget_login_attempts(&self, before: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<()> {
+                // One row at a time in key order, so that this never waits in a circle with an
+                // attempt holding its rows (PostgreSQL locks rows; SQLite has one writer).
+                let mut tx = self.writer.begin().await?;
+                let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM login_throttle WHERE last_failure < $1 AND last_attempt < $1 ORDER BY key LIMIT 10000")
+                    .bind(before)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for key in keys {
+                    sqlx::query("DELETE FROM login_throttle WHERE key = $1 AND last_failure < $2 AND last_attempt < $2").bind(&key).bind(before).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn session(&self, token: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<Option<$crate::store::Session>> {
-                let sql = format!("SELECT {} WHERE s.token = $1 AND s.expires_at > $2", $crate::store::accounts::SESSION_ACCOUNT);
+                let sql = format!("SELECT s.failed_logins, {} WHERE s.token = $1 AND s.expires_at > $2", $crate::store::accounts::SESSION_ACCOUNT);
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token).bind(now).fetch_optional(&self.reader).await?;
                 let Some(row) = row else { return Ok(None) };
                 use sqlx::{FromRow, Row};
                 let csrf: String = row.try_get("csrf")?;
-                Ok(Some($crate::store::Session { account: $crate::store::accounts::AccountRow::from_row(&row)?.into_account()?, csrf }))
+                let failed_logins: i32 = row.try_get("failed_logins")?;
+                let account = $crate::store::accounts::AccountRow::from_row(&row)?.into_account()?;
+                Ok(Some($crate::store::Session { account, csrf, failed_logins: u32::try_from(failed_logins).unwrap_or(0) }))
+            }
+
+            async fn told_failed_logins(&self, token: &str) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE sessions SET failed_logins = 0 WHERE token = $1").bind(token).execute(&self.writer).await?;
+                Ok(())
             }
 
             async fn delete_session(&self, token: &str) -> $crate::store::StoreResult<()> {

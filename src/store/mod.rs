@@ -34,7 +34,7 @@ mod units;
 
 use std::sync::Arc;
 
-pub use accounts::{Account, AccountStore, NewAccount, Session};
+pub use accounts::{Account, AccountStore, LoginAttempt, NewAccount, Session};
 pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditStore};
 pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin, Principal};

@@ -41,7 +41,7 @@ fn a_county_office_builds_its_grid_from_the_command_line() {
     assert!(out.status.success(), "{}", text(&out));
     let out = wangge(dir.path(), &["user", "add", "chief2", "--role", "admin", "--unit", "15", "--password-stdin"], "short\n");
     assert!(!out.status.success());
-    assert!(text(&out).contains("at least 8 characters"), "{}", text(&out));
+    assert!(text(&out).contains("at least 10 characters"), "{}", text(&out));
     let out = wangge(dir.path(), &["user", "add", "x", "--role", "king", "--unit", "15", "--password-stdin"], "a long password\n");
     assert!(text(&out).contains("role must be"), "{}", text(&out));
 

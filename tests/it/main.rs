@@ -13,6 +13,7 @@ mod api_screening;
 mod browser;
 mod cli;
 mod durability;
+mod login_security;
 mod pages;
 mod security;
 mod store_contract;

@@ -87,7 +87,7 @@ async fn an_admin_adds_accounts_on_a_page(db: Db) {
     let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "short"), ("role", "grid_member"), ("unit_code", "150502001001001")];
     let refused = admin.post(t.url("/accounts")).form(&form).send().await.unwrap();
     assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.unwrap().contains("at least 8 characters"));
+    assert!(refused.text().await.unwrap().contains("at least 10 characters"));
     let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "long enough"), ("role", "grid_member"), ("unit_code", "150502001001001")];
     let created = admin.post(t.url("/accounts")).form(&form).send().await.unwrap();
     assert_eq!(created.status(), 303);

@@ -148,7 +148,7 @@ async fn sessions_expire(db: Db) {
     let (account, _) = app.store.credentials(&wangge::domain::Login::parse("hq").unwrap()).await.unwrap().unwrap();
     let now = chrono::Utc::now();
     let caller = account.caller(now);
-    app.store.create_session(&caller, "token-1", "csrf-1", now + chrono::Duration::hours(1)).await.unwrap();
+    app.store.create_session(&caller, "token-1", "csrf-1", now + chrono::Duration::hours(1), None).await.unwrap();
     let session = app.store.session("token-1", now).await.unwrap().unwrap();
     assert_eq!((session.account.login.as_str(), session.csrf.as_str()), ("hq", "csrf-1"));
     assert_eq!(session.account.scope.as_str(), "/15/1505/150502/");

@@ -9,7 +9,7 @@ use crate::app::accounts::{self as ops, NewUser};
 use crate::app::{App, AppError};
 use crate::domain::DomainError;
 use crate::http::HttpError;
-use crate::http::auth::{Auth, expired_session_cookie, session_cookie};
+use crate::http::auth::{Auth, ClientAddr, expired_session_cookie, session_cookie};
 
 #[derive(Deserialize)]
 pub struct Credentials {
@@ -17,11 +17,13 @@ pub struct Credentials {
     password: String,
 }
 
-pub async fn log_in(State(app): State<App>, Json(body): Json<Credentials>) -> Result<Response, HttpError> {
-    let (token, session) = ops::log_in(&app, &body.login, &body.password).await?;
-    let account = &session.account;
-    let body = json!({"login": account.login, "role": account.role, "unit_code": account.unit_code, "csrf": session.csrf});
-    Ok(([(header::SET_COOKIE, session_cookie(&token))], Json(body)).into_response())
+/// Logs in. Failures are throttled (429 with `Retry-After`); the answer tells how many
+/// failed attempts there were since the account's last login.
+pub async fn log_in(State(app): State<App>, ClientAddr(client): ClientAddr, Json(body): Json<Credentials>) -> Result<Response, HttpError> {
+    let done = ops::log_in(&app, &body.login, &body.password, client).await?;
+    let account = &done.session.account;
+    let body = json!({"login": account.login, "role": account.role, "unit_code": account.unit_code, "csrf": done.session.csrf, "failed_attempts": done.failed_attempts});
+    Ok(([(header::SET_COOKIE, session_cookie(&done.token))], Json(body)).into_response())
 }
 
 pub async fn log_out(State(app): State<App>, auth: Auth) -> Result<Response, HttpError> {

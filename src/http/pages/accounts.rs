@@ -15,7 +15,7 @@ use crate::app::accounts::{self as ops, NewUser};
 use crate::app::{App, AppError};
 use crate::domain::{Lang, Role};
 use crate::http::HttpError;
-use crate::http::auth::{Auth, RequestLang};
+use crate::http::auth::{Auth, ClientAddr, RequestLang};
 use crate::store::Account;
 
 #[derive(Template)]
@@ -25,18 +25,28 @@ struct AccountsPage {
     accounts: Vec<Account>,
     roles: [Role; 6],
     error: Option<String>,
+    /// What was typed into the form (never the password), kept when it is refused.
+    typed: Typed,
 }
 
-async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>) -> Result<Response, HttpError> {
+#[derive(Default)]
+struct Typed {
+    login: String,
+    role: String,
+    unit_code: String,
+    display_name: String,
+}
+
+async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>, typed: Typed) -> Result<Response, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.manages_accounts(), "manage accounts")?;
     let accounts = app.store.accounts(&caller.scope).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, error })?).into_response())
+    Ok((status, render(&AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, error, typed })?).into_response())
 }
 
 pub async fn list(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
-    page(&app, lang, &auth, None).await
+    page(&app, lang, &auth, None, Typed::default()).await
 }
 
 #[derive(Deserialize)]
@@ -56,7 +66,10 @@ pub async fn create(State(app): State<App>, RequestLang(lang): RequestLang, auth
     let user = NewUser { login: &form.login, password: &form.password, role: &form.role, unit_code: &form.unit_code, display_name: &form.display_name };
     match ops::add_user(&app, &auth.caller(), user).await {
         Ok(_) => Ok(Redirect::to("/accounts").into_response()),
-        Err(err @ (AppError::Domain(_) | AppError::Conflict(_) | AppError::NotFound)) => page(&app, lang, &auth, Some(HttpError::App(err).message(lang))).await,
+        Err(err @ (AppError::Domain(_) | AppError::Conflict(_) | AppError::NotFound)) => {
+            let typed = Typed { login: form.login, role: form.role, unit_code: form.unit_code, display_name: form.display_name };
+            page(&app, lang, &auth, Some(HttpError::App(err).message(lang)), typed).await
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -66,6 +79,8 @@ pub async fn create(State(app): State<App>, RequestLang(lang): RequestLang, auth
 struct LoginPage {
     c: Chrome,
     next: String,
+    /// The login typed, kept when an attempt is refused.
+    login: String,
     error: Option<String>,
 }
 
@@ -75,7 +90,7 @@ pub struct NextQuery {
 }
 
 pub async fn login_form(RequestLang(lang): RequestLang, Query(query): Query<NextQuery>) -> Result<Html<String>, HttpError> {
-    render(&LoginPage { c: Chrome::new(lang, None), next: local_path(query.next.as_deref()), error: None })
+    render(&LoginPage { c: Chrome::new(lang, None), next: local_path(query.next.as_deref()), login: String::new(), error: None })
 }
 
 #[derive(Deserialize)]
@@ -86,12 +101,16 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn log_in(State(app): State<App>, RequestLang(lang): RequestLang, Form(form): Form<LoginForm>) -> Result<Response, HttpError> {
-    match ops::log_in(&app, &form.login, &form.password).await {
-        Ok((token, _)) => Ok(([(header::SET_COOKIE, session_cookie(&token))], Redirect::to(&local_path(Some(&form.next)))).into_response()),
-        Err(AppError::BadCredentials) => {
-            let page = LoginPage { c: Chrome::new(lang, None), next: local_path(Some(&form.next)), error: Some(HttpError::App(AppError::BadCredentials).message(lang)) };
-            Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+pub async fn log_in(State(app): State<App>, RequestLang(lang): RequestLang, ClientAddr(client): ClientAddr, Form(form): Form<LoginForm>) -> Result<Response, HttpError> {
+    let next = local_path(Some(&form.next));
+    // Failed attempts before this login are told by the first page after it (`Chrome::load`).
+    match ops::log_in(&app, &form.login, &form.password, client).await {
+        Ok(done) => Ok(([(header::SET_COOKIE, session_cookie(&done.token))], Redirect::to(&next)).into_response()),
+        Err(err @ (AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
+            let err = HttpError::App(err);
+            let login = form.login.chars().take(64).collect();
+            let page = LoginPage { c: Chrome::new(lang, None), next, login, error: Some(err.message(lang)) };
+            Ok((err.status(), err.retry_after(), render(&page)?).into_response())
         }
         Err(other) => Err(other.into()),
     }

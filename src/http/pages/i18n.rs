@@ -209,6 +209,16 @@ impl Texts {
         crate::domain::ColourCause::label(cause, self.zh())
     }
 
+    /// Told once after a login: the failed attempts since the account's last login.
+    pub fn failed_logins(&self, n: u32) -> String {
+        if self.zh() {
+            format!("自您上次登录以来，您的账号有 {n} 次登录失败。如果不是您本人所为，请告知管理员。")
+        } else {
+            let attempts = if n == 1 { "attempt" } else { "attempts" };
+            format!("There were {n} failed {attempts} to log in to your account since your last login. If they were not yours, tell your administrator.")
+        }
+    }
+
     pub fn t(&self, key: &str) -> &'static str {
         let (zh, en) = match key {
             "app" => ("网格化疫情防控", "Grid epidemic control"),
@@ -216,6 +226,7 @@ impl Texts {
             "logout" => ("退出", "Log out"),
             "login_name" => ("账号", "Login"),
             "password" => ("密码", "Password"),
+            "password_rule" => ("至少 10 位，混合字母、数字、其他符号中的至少两类，不用常见密码", "At least 10 characters, mixing at least two of letters, digits and other signs; not a common password"),
             "home" => ("首页", "Home"),
             "search" => ("查找居民", "Find a resident"),
             "search_hint" => ("姓名、身份证号或手机号", "name, ID number or phone"),

@@ -87,6 +87,8 @@ pub struct Chrome {
     pub csrf: String,
     /// How many tasks wait in the user's inbox (the header's badge).
     pub tasks: usize,
+    /// The failed attempts to log in before this session's login, told on its first page.
+    pub failed_logins: Option<String>,
 }
 
 pub struct UserView {
@@ -112,13 +114,18 @@ impl Chrome {
                 reads_roster: account.role.reads_roster(),
             }
         });
-        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default(), tasks: 0 }
+        Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default(), tasks: 0, failed_logins: None }
     }
 
-    /// The chrome of a logged-in page, with the inbox badge.
+    /// The chrome of a logged-in page, with the inbox badge, and once after a login that
+    /// followed failed attempts, how many there were.
     pub async fn load(app: &App, lang: Lang, auth: &Auth) -> Result<Chrome, HttpError> {
         let mut chrome = Chrome::new(lang, Some(auth));
         chrome.tasks = crate::app::tasks::inbox(app, &auth.caller()).await?.len();
+        if auth.session.failed_logins > 0 {
+            crate::app::accounts::told_failed_logins(app, &auth.token).await?;
+            chrome.failed_logins = Some(chrome.t.failed_logins(auth.session.failed_logins));
+        }
         Ok(chrome)
     }
 }
@@ -143,12 +150,48 @@ pub fn url_encode(text: &str) -> String {
         .collect()
 }
 
-/// Only same-site paths are followed after login or a language switch.
+/// Only paths on this server are followed after login or a language switch: one leading `/`,
+/// no `//` or `\` (which browsers read as another host), no control characters (which they
+/// drop: `/\t/evil.example` is `//evil.example`), neither as given nor percent-decoded;
+/// anything else is `/`.
 pub fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
-        _ => "/".to_string(),
+    fn on_this_server(path: &[u8]) -> bool {
+        path.first() == Some(&b'/') && !path.windows(2).any(|w| w == b"//") && !path.iter().any(|&b| b == b'\\' || b < 0x20 || b == 0x7f)
     }
+    let Some(next) = next else { return "/".into() };
+    let mut layer = next.as_bytes().to_vec();
+    // Each layer of percent-encoding, as far as one would go.
+    for _ in 0..4 {
+        if !on_this_server(&layer) {
+            return "/".into();
+        }
+        let decoded = percent_decode(&layer);
+        if decoded == layer {
+            return next.to_string();
+        }
+        layer = decoded;
+    }
+    "/".into()
+}
+
+/// `%XX` escapes decoded; anything else (a lone `%` too) left as it is.
+fn percent_decode(text: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match (text[i], text.get(i + 1).copied().and_then(hex), text.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[derive(Template)]
@@ -233,4 +276,22 @@ async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Aut
     let entries = app.store.audit_log(&caller.scope, query.before, 100).await?;
     let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
     render(&AuditPage { c: Chrome::load(&app, lang, &auth).await?, entries, older })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_paths_on_this_server_are_followed() {
+        for hostile in [
+            "/\t/evil.example/phish", "/\n/x", "/\r\nSet-Cookie:x", "//evil.example", "/\\evil.example", "\\/evil.example", "/%09/evil.example",
+            "/%0A/x", "/%2F/evil.example", "/%5Cevil.example", "/%250A/x", "/%25250A/x", "https://evil.example", "javascript:alert(1)",
+            "evil.example", "", "/\u{7f}", "/a%7F",
+        ] {
+            assert_eq!(super::local_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        for good in ["/", "/units/150502?x=1", "/search?q=%E5%BC%A0", "/units/150502#top", "/a%"] {
+            assert_eq!(super::local_path(Some(good)), good);
+        }
+        assert_eq!(super::local_path(None), "/");
+    }
 }
