@@ -13,5 +13,6 @@ mod api_screening;
 mod browser;
 mod cli;
 mod durability;
+mod input_rules;
 mod pages;
 mod store_contract;
