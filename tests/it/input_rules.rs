@@ -355,3 +355,27 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
     assert_eq!(t.get(&leader, &format!("{contacts}?window_minutes=1440")).await.0, 200);
 }
 both!(numbers_out_of_range_say_their_range);
+
+/// `wangge import divisions` keeps the same rule, and the official files keep to it.
+#[test]
+fn the_command_line_imports_the_official_files_and_refuses_a_squat() {
+    let dir = tempfile::tempdir().unwrap();
+    let wangge = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wangge"))
+            .args(args)
+            .env("WANGGE_DATABASE_URL", format!("sqlite:{}", dir.path().join("cli.db").display()))
+            .env("WANGGE_LOG", "warn")
+            .output()
+            .expect("run wangge");
+        (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    let (ok, said) = wangge(&["import", "divisions", concat!(env!("CARGO_MANIFEST_DIR"), "/data/divisions-tongliao")]);
+    assert!(ok && said.contains("units: 2722 created"), "{said}");
+    let sheet = dir.path().join("squat.csv");
+    std::fs::write(&sheet, "code,name,parent_code\n150502001001-01,一网格,150502001001\n150521100777,占位,150502001001\n").unwrap();
+    let (ok, said) = wangge(&["import", "divisions", sheet.to_str().unwrap()]);
+    assert!(!ok && said.contains(&format!("row 3, column {UNDER_PARENT}")), "{said}");
+    std::fs::write(&sheet, "code,name,parent_code\n150502001001-01,一网格,150502001001\n").unwrap();
+    let (ok, said) = wangge(&["import", "divisions", sheet.to_str().unwrap()]);
+    assert!(ok && said.contains("units: 1 created"), "{said}");
+}
