@@ -8,7 +8,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
 
 use crate::domain::account::{check_password, client_key, wait_seconds};
-use crate::domain::error::text;
+use crate::domain::error::person_name;
 use crate::domain::{Caller, Login, Role, UnitCode, UnitPath};
 use crate::store::{Account, LoginAttempt, NewAccount, Session};
 
@@ -33,7 +33,7 @@ pub async fn add_user(app: &App, caller: &Caller, user: NewUser<'_>) -> Result<A
     check_password(user.password)?;
     let display_name = match user.display_name.trim() {
         "" => String::new(),
-        name => text("name", name, 50)?,
+        name => person_name("name", name)?,
     };
     let password = user.password.to_string();
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))

@@ -1,7 +1,7 @@
 //! Daily check-ins (报平安): through a household's own link, a grid member's list, or the API
 //! (one or many at once).
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -9,14 +9,11 @@ use crate::domain::checkin::{Report, Via, Whereabouts, may_report};
 use crate::domain::error::{DomainError, Reason, optional, optional_text};
 use crate::domain::isolation::{Symptom, parse_list};
 use crate::domain::table::RowError;
-use crate::domain::time::{local_date, parse_date};
+use crate::domain::time::{Window, local_date, parse_date};
 use crate::domain::{Caller, Health};
 use crate::store::{CheckedIn, CheckinHousehold, NewCheckin, Principal};
 
 use super::{App, AppError};
-
-/// How far back a check-in may be entered (a paper list brought in late).
-const DAYS_BACK: i64 = 7;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -76,17 +73,10 @@ impl CheckinInput {
 
     /// The day (`date`, today when blank) and what is reported for it, whoever it is about.
     pub fn report(&self, now: DateTime<Utc>, date: &str) -> Result<(NaiveDate, Report), DomainError> {
-        let today = local_date(now);
         let day = match date.trim() {
-            "" => today,
-            date => parse_date("date", date)?,
+            "" => local_date(now),
+            date => Window::CHECKIN_DAY.date("date", date, now)?,
         };
-        if day > today {
-            return Err(DomainError::invalid("date", Reason::InFuture));
-        }
-        if day < today - Duration::days(DAYS_BACK) {
-            return Err(DomainError::invalid("date", Reason::DateOrder));
-        }
         let status = match self.status.trim() {
             "" => Health::Well,
             status => Health::parse(status).map_err(|_| DomainError::invalid("status", Reason::OneOf("well unwell")))?,
@@ -181,8 +171,8 @@ pub struct OrganisationInput {
 pub async fn create_organisation(app: &App, caller: &Caller, input: &OrganisationInput) -> Result<crate::store::Organisation, AppError> {
     caller.require(caller.role.writes_roster(), "register organisations")?;
     let unit = crate::domain::UnitCode::parse(&input.unit_code)?;
-    let name = crate::domain::error::text("name", &input.name, 100)?;
-    let kind = crate::domain::error::text("kind", &input.kind, 30)?;
+    let name = crate::domain::error::label("name", &input.name, 100)?;
+    let kind = crate::domain::error::label("kind", &input.kind, 30)?;
     let fingerprint = super::fingerprint(input.id, input);
     Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), fingerprint.as_deref(), &unit, &name, &kind).await?)
 }
@@ -212,7 +202,7 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
                 id_number: optional(&m.id_number, crate::domain::IdNumber::parse)?,
                 phone: optional(&m.phone, crate::domain::Phone::parse)?,
                 relative_of: m.relative_of,
-                relation: optional_text("relation", &m.relation, 20)?,
+                relation: crate::domain::error::optional_label("relation", &m.relation, 20)?,
             })
         })();
         match parsed {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, optional, optional_text, person_name, public_text, text};
-use crate::domain::time::parse_time;
+use crate::domain::error::{DomainError, Reason, label, optional, optional_text, person_name, public_text};
+use crate::domain::time::Window;
 use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Phone, Plate, Temperature, UnitCode};
 use crate::store::{Checkpoint, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PersonKey, Registration, Shift};
 
@@ -33,7 +33,7 @@ pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Resu
         id: input.id.unwrap_or_else(Uuid::now_v7),
         fingerprint: super::fingerprint(input.id, input),
         unit_code: UnitCode::parse(&input.unit_code)?,
-        name: text("name", &input.name, 50)?,
+        name: label("name", &input.name, 50)?,
         kind: CheckpointKind::parse(&input.kind)?,
         location,
     };
@@ -61,8 +61,8 @@ pub struct ShiftInput {
 
 pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &ShiftInput) -> Result<Shift, AppError> {
     caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
-    let starts_at = parse_time("starts_at", &input.starts_at)?;
-    let ends_at = parse_time("ends_at", &input.ends_at)?;
+    let starts_at = Window::SHIFT.time("starts_at", &input.starts_at, caller.now)?;
+    let ends_at = Window::SHIFT.time("ends_at", &input.ends_at, caller.now)?;
     if ends_at <= starts_at {
         return Err(DomainError::invalid("ends_at", Reason::DateOrder).into());
     }
@@ -75,7 +75,7 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
         .map(|s| {
             Ok(OnDuty {
                 name: person_name("name", &s.name)?,
-                duty: text("duty", &s.duty, 20)?,
+                duty: label("duty", &s.duty, 20)?,
                 phone: optional(s.phone.as_deref().unwrap_or_default(), Phone::parse)?.map(|p| p.as_str().to_string()),
             })
         })
@@ -105,11 +105,8 @@ impl PassageInput {
     pub fn parse(&self, caller: &Caller, checkpoint: Uuid) -> Result<NewPassage, DomainError> {
         let at = match self.at.trim() {
             "" => caller.now,
-            at => parse_time("at", at)?,
+            at => Window::PASSAGE.time("at", at, caller.now)?,
         };
-        if at > caller.now + chrono::Duration::minutes(5) {
-            return Err(DomainError::invalid("at", Reason::InFuture));
-        }
         Ok(NewPassage {
             id: self.id.unwrap_or_else(Uuid::now_v7),
             fingerprint: super::fingerprint(self.id, &(checkpoint, self)),

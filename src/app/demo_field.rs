@@ -28,7 +28,7 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         return Ok(());
     }
     let now = root.now;
-    screening::add_key_area(app, &root, &KeyAreaInput { area: "42".into(), valid_from: "2020-01-01".into(), valid_to: None }).await?;
+    screening::add_key_area(app, &root, &KeyAreaInput { area: "42".into(), valid_from: local(now - Duration::days(60))[..10].into(), valid_to: None }).await?;
 
     let page = app.store.households(&root.scope, &UnitCode::parse(group)?, None, 12).await?.ok_or(AppError::NotFound)?;
     let household = |n: usize| page.items.get(n).map(|h| h.id);

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::domain::error::{DomainError, Reason, optional, optional_text, text};
 use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
-use crate::domain::time::parse_time;
+use crate::domain::time::Window;
 use crate::domain::{Caller, Login, Temperature};
 use crate::store::{Followup, Isolation, NewFollowup, NewIsolation};
 
@@ -30,7 +30,7 @@ impl IsolationInput {
     pub fn parse(&self, caller: &Caller) -> Result<NewIsolation, DomainError> {
         let starts_at = match self.start.trim() {
             "" => caller.now,
-            start => parse_time("start", start)?,
+            start => Window::ISOLATION_START.time("start", start, caller.now)?,
         };
         Ok(NewIsolation {
             id: self.id.unwrap_or_else(Uuid::now_v7),

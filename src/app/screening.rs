@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, optional, optional_text, person_name, text};
+use crate::domain::error::{DomainError, Reason, label, optional, optional_label, optional_text, person_name};
 use crate::domain::screening::observe_until;
-use crate::domain::time::{parse_date, parse_time};
+use crate::domain::time::Window;
 use crate::domain::{Caller, Health, IdNumber, KeyArea, Phone, Residence, Stay, Temperature, Transport, UnitCode, VisitOutcome};
 use crate::store::{Arrival, KeyAreaRecord, NewResident, NewReturnee, ReturneeItem, Round};
 
@@ -26,11 +26,8 @@ pub struct KeyAreaInput {
 
 pub async fn add_key_area(app: &App, caller: &Caller, input: &KeyAreaInput) -> Result<KeyAreaRecord, AppError> {
     caller.require(caller.role.commands(), "declare key areas")?;
-    let valid_to = match input.valid_to.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(to) => Some(parse_date("valid_to", to)?),
-    };
-    let area = KeyArea::new(&input.area, parse_date("valid_from", &input.valid_from)?, valid_to)?;
+    let valid_to = optional(input.valid_to.as_deref().unwrap_or_default(), |to| Window::KEY_AREA.date("valid_to", to, caller.now))?;
+    let area = KeyArea::new(&input.area, Window::KEY_AREA.date("valid_from", &input.valid_from, caller.now)?, valid_to)?;
     Ok(app.store.add_key_area(caller, &area).await?)
 }
 
@@ -65,8 +62,8 @@ pub struct ReturneeInput {
     pub expected_departure: String,
 }
 
-fn optional_date(field: &'static str, raw: Option<&str>) -> Result<Option<NaiveDate>, DomainError> {
-    optional(raw.unwrap_or_default(), |day| parse_date(field, day))
+fn optional_date(field: &'static str, raw: Option<&str>, window: Window, caller: &Caller) -> Result<Option<NaiveDate>, DomainError> {
+    optional(raw.unwrap_or_default(), |day| window.date(field, day, caller.now))
 }
 
 impl ReturneeInput {
@@ -80,7 +77,7 @@ impl ReturneeInput {
                     // Needed only for someone not yet on the roster; storage checks that.
                     name: if self.name.trim().is_empty() { String::new() } else { person_name("name", &self.name)? },
                     id_number: IdNumber::parse(&self.id_number)?,
-                    relation: optional_text("relation", &self.relation, 20)?.unwrap_or_default(),
+                    relation: optional_label("relation", &self.relation, 20)?.unwrap_or_default(),
                     phone: optional(&self.phone, Phone::parse)?,
                     residence: Residence::Permanent,
                 },
@@ -94,17 +91,14 @@ impl ReturneeInput {
             .travel
             .iter()
             .filter(|s| !s.place.trim().is_empty())
-            .map(|s| Stay::new(&s.place, optional_date("travel", s.from.as_deref())?, optional_date("travel", s.to.as_deref())?))
+            .map(|s| Stay::new(&s.place, optional_date("travel", s.from.as_deref(), Window::TRAVEL, caller)?, optional_date("travel", s.to.as_deref(), Window::TRAVEL, caller)?))
             .collect::<Result<Vec<_>, _>>()?;
-        let arrived_at = parse_time("arrived_at", &self.arrived_at)?;
-        if arrived_at > caller.now + chrono::Duration::minutes(5) {
-            return Err(DomainError::invalid("arrived_at", Reason::InFuture));
-        }
+        let arrived_at = Window::ARRIVAL.time("arrived_at", &self.arrived_at, caller.now)?;
         Ok(NewReturnee {
             id: self.id.unwrap_or_else(Uuid::now_v7),
             fingerprint: super::fingerprint(self.id, self),
             arrival,
-            origin: text("origin", &self.origin, 100)?,
+            origin: label("origin", &self.origin, 100)?,
             travel,
             arrived_at,
             transport: Transport::parse(&self.transport)?,
@@ -112,7 +106,7 @@ impl ReturneeInput {
             health: if self.health.trim().is_empty() { Health::Well } else { Health::parse(&self.health)? },
             temperature: self.temperature.map(Temperature::from_celsius).transpose()?,
             contacts: optional_text("contacts", &self.contacts, 500)?,
-            expected_departure: optional_date("expected_departure", Some(&self.expected_departure))?,
+            expected_departure: optional_date("expected_departure", Some(&self.expected_departure), Window::DEPARTURE, caller)?,
             observe_until: observe_until(arrived_at, observation_days),
         })
     }
@@ -133,7 +127,7 @@ pub async fn expire_observations(app: &App) -> Result<usize, AppError> {
 pub async fn open_round(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Round, AppError> {
     caller.require(caller.role.commands(), "open screening rounds")?;
     let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
-    Ok(app.store.open_round(caller, &unit, &text("name", name, 50)?).await?)
+    Ok(app.store.open_round(caller, &unit, &label("name", name, 50)?).await?)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

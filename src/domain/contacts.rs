@@ -3,7 +3,7 @@
 use chrono::Duration;
 use serde::Serialize;
 
-use super::error::{DomainError, Reason};
+use super::error::DomainError;
 
 pub const DEFAULT_WINDOW_MINUTES: u32 = 30;
 /// A wider window finds half a day's traffic at a busy checkpoint: not a contact list.
@@ -33,8 +33,6 @@ impl ContactReason {
 /// The ± window around each of a case's passages.
 pub fn window(minutes: Option<u32>) -> Result<Duration, DomainError> {
     let minutes = minutes.unwrap_or(DEFAULT_WINDOW_MINUTES);
-    if minutes > MAX_WINDOW_MINUTES {
-        return Err(DomainError::invalid("window_minutes", Reason::TooLong(MAX_WINDOW_MINUTES as usize)));
-    }
+    super::error::number_between("window_minutes", minutes, 0, i64::from(MAX_WINDOW_MINUTES))?;
     Ok(Duration::minutes(i64::from(minutes)))
 }

@@ -1,3 +1,5 @@
+use chrono::{NaiveDate, NaiveDateTime};
+
 use super::lang::{self, Lang};
 
 /// A value that failed to parse, or a rule that a request would break.
@@ -42,6 +44,22 @@ pub enum Reason {
     InFuture,
     /// An ID number registered in a place the caller does not hold.
     HeldElsewhere,
+    /// A number outside `min..=max`.
+    Between(i64, i64),
+    /// A year the time parser does not take (before 1900, after 2200).
+    YearRange,
+    /// A day outside the window around today (see `time::Window`).
+    DateWindow(NaiveDate, NaiveDate),
+    /// An instant outside the window around now, as local (Beijing) times.
+    TimeWindow(NaiveDateTime, NaiveDateTime),
+    /// A person's name with something besides letters, spaces and `. - '` (see `person_name`).
+    NameCharacters,
+    /// A label with markup, a line break or an invisible character (see `label`).
+    LabelCharacters,
+    /// A unit's code that does not begin with its parent's code.
+    CodeUnderParent,
+    /// No free three-digit number is left for an automatically numbered unit.
+    NoFreeCode,
 }
 
 impl std::fmt::Display for Reason {
@@ -83,6 +101,17 @@ impl Reason {
             } else {
                 "cannot be registered here: the HQ over both places must settle it, and has been told".into()
             },
+            Between(min, max) => if zh { format!("须在 {min} 到 {max} 之间") } else { format!("must be between {min} and {max}") },
+            YearRange => if zh { "年份须在 1900 到 2200 之间".into() } else { "the year must be between 1900 and 2200".into() },
+            DateWindow(from, to) => if zh { format!("须在 {from} 到 {to} 之间") } else { format!("must be between {from} and {to}") },
+            TimeWindow(from, to) => {
+                let (from, to) = (from.format("%Y-%m-%d %H:%M"), to.format("%Y-%m-%d %H:%M"));
+                if zh { format!("须在 {from} 到 {to}（北京时间）之间") } else { format!("must be between {from} and {to} (Beijing time)") }
+            }
+            NameCharacters => if zh { "只能含文字、空格和 · . - '，不能含数字、其他符号、换行或不可见字符".into() } else { "may hold only letters, spaces and . - ' (no digits, other symbols, line breaks or invisible characters)".into() },
+            LabelCharacters => if zh { "不能含 < >、换行或不可见字符".into() } else { "must not contain < >, line breaks or invisible characters".into() },
+            CodeUnderParent => if zh { "须以上级单位的编码开头，并比它长".into() } else { "must begin with the parent unit's code and be longer than it".into() },
+            NoFreeCode => if zh { "已无可自动编的三位序号，请填写编码".into() } else { "no three-digit number is left to give automatically; type a code".into() },
         }
     }
 }
@@ -121,36 +150,107 @@ pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Result
     Ok((!value.is_empty()).then(|| value.to_string()))
 }
 
-/// Checks an optional text and returns it trimmed, without copying it.
+/// Checks an optional text and returns it trimmed, without copying it. No text holds
+/// control characters (line breaks among them) or the controls that turn text around.
 pub fn check_optional_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
+    let value = bounded(field, raw, max_chars)?;
+    if value.chars().any(|c| c.is_control() || bidi_control(c)) {
+        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    }
+    Ok(value)
+}
+
+/// Trims a value and checks its length.
+fn bounded<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
     let value = raw.trim();
     if value.len() > max_chars && value.chars().count() > max_chars {
         return Err(DomainError::invalid(field, Reason::TooLong(max_chars)));
     }
-    if value.chars().any(char::is_control) {
-        return Err(DomainError::invalid(field, Reason::BadCharacters));
-    }
     Ok(value)
 }
 
-/// A free text a member of the public typed: like `optional_text`, and no markup either, so
-/// that nothing that looks like HTML is ever stored from a public form.
+/// The bidirectional controls: U+202E shows `txt.exe` for `exe.txt`, and a name or a
+/// note with one reads differently from what it is.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that are not seen but change what is seen: the bidirectional controls,
+/// zero-width characters (two names that look alike would differ), the soft hyphen, the
+/// byte order mark and the line and paragraph separators. The Mongolian free variation
+/// selectors and vowel separator (U+180B..U+180F) belong to the script and are kept.
+pub fn invisible(c: char) -> bool {
+    bidi_control(c)
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Whether a character may stand in a label or a name: nothing unseen, no line break, no
+/// markup.
+fn shown(c: char) -> bool {
+    !(c.is_control() || invisible(c) || c == '<' || c == '>')
+}
+
+/// A short label people type and others read in lists: a household number, the name of a
+/// unit, a checkpoint or an organisation, a relation, a place. Trimmed, non-empty,
+/// bounded, and every character shown: no markup, line breaks or invisible characters.
+pub fn label(field: &'static str, raw: &str, max_chars: usize) -> Result<String, DomainError> {
+    optional_label(field, raw, max_chars)?.ok_or(DomainError::invalid(field, Reason::Empty))
+}
+
+/// Like `label`, but an empty value is `None`.
+pub fn optional_label(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = bounded(field, raw, max_chars)?;
+    if !value.chars().all(shown) {
+        return Err(DomainError::invalid(field, Reason::LabelCharacters));
+    }
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
+/// A free text a member of the public typed: like `optional_text`, and no markup or
+/// invisible characters either, so that nothing that looks like HTML is ever stored from a
+/// public form.
 pub fn public_text(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
     let value = optional_text(field, raw, max_chars)?;
-    if value.as_deref().is_some_and(|v| v.contains(['<', '>'])) {
+    if value.as_deref().is_some_and(|v| !v.chars().all(shown)) {
         return Err(DomainError::invalid(field, Reason::BadCharacters));
     }
     Ok(value)
 }
 
-/// A person's name: letters of any script, spaces and the dots and dashes of transliterated
-/// names (巴·特尔, Anne-Marie); no digits, no markup.
+/// The longest person's name.
+pub const MAX_NAME_CHARS: usize = 50;
+
+/// A person's name, the one rule for every name (residents, returnees, travellers, staff,
+/// members of organisations, accounts): letters of any script, spaces and the dots and
+/// dashes of transliterated names (巴·特尔, Anne-Marie, O'Neil); no digits, no other
+/// symbols, no line breaks or invisible characters.
 pub fn person_name(field: &'static str, raw: &str) -> Result<String, DomainError> {
-    let name = text(field, raw, 50)?;
-    if name.chars().any(|c| c.is_ascii_digit() || (c.is_ascii_punctuation() && !matches!(c, '.' | '-' | '\'')) || c.is_control()) {
-        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    let name = bounded(field, raw, MAX_NAME_CHARS)?;
+    if name.is_empty() {
+        return Err(DomainError::invalid(field, Reason::Empty));
     }
-    Ok(name)
+    if !name.chars().all(name_char) {
+        return Err(DomainError::invalid(field, Reason::NameCharacters));
+    }
+    Ok(name.to_string())
+}
+
+/// Whether a character may stand in a person's name. A full-width sign (＜, （, ．)
+/// follows the rule of its ASCII twin; 〇 is a character of names, not a digit.
+fn name_char(c: char) -> bool {
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    shown(c)
+        && !(ascii.is_ascii_punctuation() && !matches!(ascii, '.' | '-' | '\''))
+        && !(c.is_numeric() && c != '〇')
+        && !matches!(c, '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}')
+}
+
+/// A number people type, within `min..=max`.
+pub fn number_between<T: Into<i64> + Copy>(field: &'static str, value: T, min: i64, max: i64) -> Result<T, DomainError> {
+    if (min..=max).contains(&value.into()) { Ok(value) } else { Err(DomainError::invalid(field, Reason::Between(min, max))) }
 }
 
 /// Parses a value that may be left blank: blank is `None`.
@@ -158,5 +258,56 @@ pub fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>
     match raw.trim() {
         "" => Ok(None),
         value => parse(value).map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(result: Result<impl std::fmt::Debug, DomainError>) -> Reason {
+        match result {
+            Err(DomainError::Invalid { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_rule_for_every_persons_name() {
+        for good in ["巴特尔", "巴·特尔", "Anne-Marie", "O'Neil", "J. R. Smith", "李〇", "ᠪᠠᠲᠦ", "巴．特尔"] {
+            assert_eq!(person_name("name", &format!(" {good} ")).unwrap(), good);
+        }
+        for bad in ["<script>alert(1)</script>", "张\u{202E}三", "张\u{200B}三", "张\u{200F}三", "张\u{2060}三", "张\u{FEFF}三", "张\n三", "张\u{2028}三", "张三1", "张三１", "张三（小）", "张三＜b＞", "张三、李四", "a@b"] {
+            assert_eq!(reason(person_name("name", bad)), Reason::NameCharacters, "{bad:?}");
+        }
+        assert_eq!(reason(person_name("name", " ")), Reason::Empty);
+        assert_eq!(reason(person_name("name", &"长".repeat(51))), Reason::TooLong(50));
+        let message = DomainError::invalid("name", Reason::NameCharacters).message(Lang::En);
+        assert!(message.starts_with("name: may hold only letters"), "{message}");
+    }
+
+    #[test]
+    fn labels_hold_what_is_shown_and_no_markup() {
+        for good in ["3-201", "一组(东)", "通辽市第一中学", "A&B"] {
+            assert_eq!(label("household_no", good, 32).unwrap(), good);
+        }
+        for bad in ["<script>", "1\u{202E}02", "1\u{200B}02", "1\u{FEFF}", "1\n2", "1\u{2029}2"] {
+            assert_eq!(reason(label("household_no", bad, 32)), Reason::LabelCharacters, "{bad:?}");
+        }
+        assert_eq!(optional_label("relation", " ", 20).unwrap(), None);
+        assert_eq!(reason(label("name", "", 20)), Reason::Empty);
+        // Free text keeps what is harmless there, and refuses what turns it around.
+        assert_eq!(text("note", "3 < 4", 20).unwrap(), "3 < 4");
+        assert_eq!(reason(text("note", "a\u{202E}b", 20)), Reason::BadCharacters);
+        assert_eq!(reason(public_text("from", "a\u{200B}b", 20)), Reason::BadCharacters);
+    }
+
+    #[test]
+    fn numbers_name_their_range() {
+        assert_eq!(number_between("days", 1u32, 1, 60).unwrap(), 1);
+        assert_eq!(number_between("days", 60u32, 1, 60).unwrap(), 60);
+        let zero = number_between("days", 0u32, 1, 60).unwrap_err();
+        assert_eq!(zero.message(Lang::En), "days: must be between 1 and 60");
+        assert_eq!(zero.message(Lang::Zh), "天数: 须在 1 到 60 之间");
     }
 }

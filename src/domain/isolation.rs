@@ -114,9 +114,7 @@ impl Slot {
 
 /// The end of an order that starts at `start` and lasts `days`.
 pub fn planned_end(start: DateTime<Utc>, days: u32) -> Result<DateTime<Utc>, DomainError> {
-    if days == 0 || days > MAX_ISOLATION_DAYS {
-        return Err(DomainError::invalid("days", Reason::TooLong(MAX_ISOLATION_DAYS as usize)));
-    }
+    super::error::number_between("days", days, 1, i64::from(MAX_ISOLATION_DAYS))?;
     Ok(start + Duration::days(i64::from(days)))
 }
 

@@ -71,6 +71,11 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "starts_at" => "开始时间",
         "ends_at" => "结束时间",
         "staff" => "值班人员",
+        "duty" => "职责",
+        "days" => "天数",
+        "start" => "开始时间",
+        "date" => "日期",
+        "window_minutes" => "时间窗（分钟）",
         _ => return field,
     };
     match lang {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::error::{optional_text, text};
+use super::error::{label, optional_label, person_name};
 use super::household::{Residence, is_head};
 use super::id_number::IdNumber;
 use super::phone::Phone;
@@ -82,10 +82,10 @@ pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHouseho
         let row = cells.number;
         let mut fail = |err| errors.push(RowError::field(row, err));
 
-        let household_no = text("household_no", cells.cell(household_no_at), 32).map_err(&mut fail).ok();
-        let name = text("name", cells.cell(name_at), 50).map_err(&mut fail).ok();
+        let household_no = label("household_no", cells.cell(household_no_at), 32).map_err(&mut fail).ok();
+        let name = person_name("name", cells.cell(name_at)).map_err(&mut fail).ok();
         let id_number = IdNumber::parse(cells.cell(id_number_at)).map_err(&mut fail).ok();
-        let relation = optional_text("relation", cells.cell(relation_at), 20).map_err(&mut fail).ok().flatten().unwrap_or_default();
+        let relation = optional_label("relation", cells.cell(relation_at), 20).map_err(&mut fail).ok().flatten().unwrap_or_default();
         let phone = match cells.cell(phone_at) {
             "" => Some(None),
             raw => Phone::parse(raw).map_err(&mut fail).ok().map(Some),

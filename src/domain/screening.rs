@@ -20,7 +20,7 @@ pub struct KeyArea {
 
 impl KeyArea {
     pub fn new(area: &str, valid_from: NaiveDate, valid_to: Option<NaiveDate>) -> Result<KeyArea, DomainError> {
-        let area = super::error::text("area", area, 50)?;
+        let area = super::error::label("area", area, 50)?;
         if valid_to.is_some_and(|to| to < valid_from) {
             return Err(DomainError::invalid("valid_to", Reason::DateOrder));
         }
@@ -76,7 +76,7 @@ pub struct Stay {
 
 impl Stay {
     pub fn new(place: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stay, DomainError> {
-        let place = super::error::text("travel", place, 100)?;
+        let place = super::error::label("travel", place, 100)?;
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
                 return Err(DomainError::invalid("travel", Reason::DateOrder));

@@ -202,12 +202,47 @@ pub struct NewUnit {
 }
 
 impl NewUnit {
+    /// A unit's code begins with its parent's code and is longer (`150502001001` under
+    /// `150502001`, `530113105214-01` under `530113105214`), as every official code does:
+    /// so nobody can take another place's code under their own unit, and a code says where
+    /// in the tree it is.
     pub fn parse(code: &str, name: &str, parent: Option<&str>, level: Option<Level>) -> Result<NewUnit, DomainError> {
         let parent = match parent.map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => Some(UnitCode::parse(p).map_err(|_| DomainError::invalid("parent_code", Reason::BadCharacters))?),
             None => None,
         };
-        Ok(NewUnit { code: UnitCode::parse(code)?, name: super::error::text("name", name, 100)?, parent, level })
+        let code = UnitCode::parse(code)?;
+        if let Some(parent) = &parent {
+            if !code.is_under(parent) {
+                return Err(DomainError::invalid("code", Reason::CodeUnderParent));
+            }
+        }
+        Ok(NewUnit { code, name: super::error::label("name", name, 100)?, parent, level })
+    }
+}
+
+impl UnitCode {
+    /// Whether this code may be a child's of `parent`: it begins with the parent's code and
+    /// is longer.
+    pub fn is_under(&self, parent: &UnitCode) -> bool {
+        self.0.len() > parent.0.len() && self.0.starts_with(&parent.0)
+    }
+
+    /// The code a new child is given when none is typed: the parent's code and the next
+    /// three-digit number after its children's (villager groups are numbered so:
+    /// 150502001001 → 150502001001001). Only children numbered so count.
+    pub fn next_child<'a>(&self, siblings: impl IntoIterator<Item = &'a str>) -> Result<UnitCode, DomainError> {
+        let last = siblings
+            .into_iter()
+            .filter_map(|sibling| sibling.strip_prefix(self.as_str()))
+            .filter(|number| number.len() == 3 && number.bytes().all(|b| b.is_ascii_digit()))
+            .filter_map(|number| number.parse::<u16>().ok())
+            .max()
+            .unwrap_or(0);
+        if last >= 999 {
+            return Err(DomainError::invalid("code", Reason::NoFreeCode));
+        }
+        UnitCode::parse(&format!("{}{:03}", self.as_str(), last + 1))
     }
 }
 
@@ -255,6 +290,31 @@ mod tests {
             assert!(UnitCode::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(UnitCode::parse(" 150502001001-03 ").unwrap().as_str(), "150502001001-03");
+    }
+
+    #[test]
+    fn a_units_code_begins_with_its_parents() {
+        assert!(NewUnit::parse("150502001001001", "一组", Some("150502001001"), None).is_ok());
+        assert!(NewUnit::parse("530113105214-01", "一网格", Some("530113105214"), None).is_ok());
+        assert!(NewUnit::parse("15", "内蒙古自治区", None, Some(Level::Province)).is_ok());
+        for (code, parent) in [("150521100777", "150502001001"), ("150502001001", "150502001001"), ("15050200100", "150502001001"), ("1505020010010", "150502001002")] {
+            let err = NewUnit::parse(code, "x", Some(parent), None).unwrap_err();
+            assert_eq!(err, DomainError::invalid("code", Reason::CodeUnderParent), "{code} under {parent}");
+        }
+        assert_eq!(
+            NewUnit::parse("150521100777", "x", Some("150502001001"), None).unwrap_err().message(crate::domain::Lang::Zh),
+            "编码: 须以上级单位的编码开头，并比它长"
+        );
+        assert!(NewUnit::parse("150502001001001", "<script>", Some("150502001001"), None).is_err());
+    }
+
+    #[test]
+    fn new_children_are_numbered_after_their_siblings() {
+        let village = UnitCode::parse("150502001001").unwrap();
+        assert_eq!(village.next_child([]).unwrap().as_str(), "150502001001001");
+        let siblings = ["150502001001001", "150502001001007", "150502001001-99", "1505020010014294967295", "150502001002009"];
+        assert_eq!(village.next_child(siblings).unwrap().as_str(), "150502001001008");
+        assert_eq!(village.next_child(["150502001001999"]).unwrap_err(), DomainError::invalid("code", Reason::NoFreeCode));
     }
 
     #[test]

@@ -21,6 +21,8 @@ fn history(record: &Value) -> Vec<(String, String)> {
 
 async fn returnees_colour_their_households_for_the_observation_window(db: Db) {
     let t = TestApp::start(db).await;
+    // The dates below are of early 2020: so is the clock (times are checked against it).
+    t.clock.set("2020-02-01T08:00");
     let admin = t.client("admin").await;
     assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
     let hq = t.client("hq").await;
@@ -114,6 +116,8 @@ both!(returnees_colour_their_households_for_the_observation_window);
 
 async fn returnee_input_is_checked(db: Db) {
     let t = TestApp::start(db).await;
+    // The dates below are of early 2020: so is the clock (times are checked against it).
+    t.clock.set("2020-02-01T08:00");
     let admin = t.client("admin").await;
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     let leader = t.client("leader1").await;
@@ -205,6 +209,8 @@ both!(a_round_is_complete_only_when_every_household_is_visited);
 
 async fn a_returnee_from_a_key_area_waits_for_a_decision(db: Db) {
     let t = TestApp::start(db).await;
+    // The dates below are of early 2020: so is the clock (times are checked against it).
+    t.clock.set("2020-02-01T08:00");
     let admin = t.client("admin").await;
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     let hq = t.client("hq").await;

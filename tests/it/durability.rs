@@ -19,7 +19,7 @@ async fn acknowledged_check_ins_survive_kill_9() {
     let residents: Vec<String> = {
         let app = App::open(&url).await.unwrap();
         seed(&app).await;
-        let rows: Vec<(String, String, String)> = (0..600u16).map(|n| (format!("{:03}", n / 4), format!("居民{n}"), id_number("150502", 1000 + n))).collect();
+        let rows: Vec<(String, String, String)> = (0..600u16).map(|n| (format!("{:03}", n / 4), "居民".to_string(), id_number("150502", 1000 + n))).collect();
         let table: Vec<(&str, &str, &str, &str, &str, &str, &str)> =
             rows.iter().map(|(h, name, id)| (h.as_str(), name.as_str(), id.as_str(), "", "", "150502001001001", "常住")).collect();
         let root = app.system_caller(UnitPath::root());

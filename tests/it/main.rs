@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod durability;
 mod login_security;
+mod input_rules;
 mod pages;
 mod security;
 mod store_contract;

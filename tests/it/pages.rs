@@ -102,6 +102,8 @@ both!(an_admin_adds_accounts_on_a_page);
 /// a form without its token refused.
 async fn screening_and_checkpoint_forms(db: Db) {
     let t = TestApp::start(db).await;
+    // The key area below is of early 2020: so is the clock (dates are checked against it).
+    t.clock.set("2020-02-01T08:00");
     let admin = t.client("admin").await;
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     let leader = log_in_through_the_form(&t, "en", "leader1").await;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::app::{App, AppError};
-use crate::domain::error::{optional_text, text};
+use crate::domain::error::{label, optional_text, text};
 use crate::domain::{Login, UnitCode};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
@@ -40,7 +40,7 @@ pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewHous
         id: body.id.unwrap_or_else(Uuid::now_v7),
         fingerprint: crate::app::fingerprint(body.id, &body),
         unit_code: UnitCode::parse(&body.unit_code)?,
-        household_no: text("household_no", &body.household_no, 32)?,
+        household_no: label("household_no", &body.household_no, 32)?,
         address: optional_text("address", &body.address, 200)?,
     };
     let id = app.store.create_household(&caller, &household).await?;
@@ -57,7 +57,7 @@ pub async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, 
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "change households")?;
     let patch = HouseholdPatch {
-        household_no: body.household_no.as_deref().map(|n| text("household_no", n, 32)).transpose()?,
+        household_no: body.household_no.as_deref().map(|n| label("household_no", n, 32)).transpose()?,
         address: body.address.as_deref().map(|a| text("address", a, 200)).transpose()?,
     };
     app.store.update_household(&caller, parse_id(&id)?, &patch).await?;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::households::parse_id;
 use crate::app::{App, AppError};
-use crate::domain::error::{optional_text, text};
+use crate::domain::error::{label, optional_label, optional_text, person_name};
 use crate::domain::{IdNumber, Phone, Residence};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
@@ -34,9 +34,9 @@ pub async fn create(State(app): State<App>, auth: Auth, Path(household): Path<St
     let resident = NewResident {
         id: body.id.unwrap_or_else(Uuid::now_v7),
         fingerprint: crate::app::fingerprint(body.id, &(household, &body)),
-        name: text("name", &body.name, 50)?,
+        name: person_name("name", &body.name)?,
         id_number: IdNumber::parse(&body.id_number)?,
-        relation: optional_text("relation", &body.relation, 20)?.unwrap_or_default(),
+        relation: optional_label("relation", &body.relation, 20)?.unwrap_or_default(),
         phone: optional_text("phone", &body.phone, 20)?.map(|p| Phone::parse(&p)).transpose()?,
         residence: Residence::parse(&body.residence)?,
     };
@@ -56,8 +56,8 @@ pub async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, 
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "change residents")?;
     let patch = ResidentPatch {
-        name: body.name.as_deref().map(|n| text("name", n, 50)).transpose()?,
-        relation: body.relation.as_deref().map(|r| text("relation", r, 20)).transpose()?,
+        name: body.name.as_deref().map(|n| person_name("name", n)).transpose()?,
+        relation: body.relation.as_deref().map(|r| label("relation", r, 20)).transpose()?,
         phone: body.phone.as_deref().map(Phone::parse).transpose()?,
         residence: body.residence.as_deref().map(Residence::parse).transpose()?,
     };

@@ -56,8 +56,8 @@ pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewUnit
     Ok((StatusCode::CREATED, Json(unit_json(&unit))).into_response())
 }
 
-/// Creates a unit under a parent; without a code it gets the parent's code and the next
-/// three-digit number (villager groups are numbered so: 150502001001 → 150502001001001).
+/// Creates a unit under a parent; without a code it is numbered after its siblings
+/// (`UnitCode::next_child`). A code must begin with the parent's (`NewUnit::parse`).
 pub async fn create_child(app: &App, auth: &Auth, parent: &str, code: Option<&str>, name: &str) -> Result<Unit, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "create units")?;
@@ -66,13 +66,7 @@ pub async fn create_child(app: &App, auth: &Auth, parent: &str, code: Option<&st
         Some(code) => code.to_string(),
         None => {
             let siblings = app.store.children(&caller.scope, &parent_code).await?;
-            let next = siblings
-                .iter()
-                .filter_map(|(u, _)| u.code.strip_prefix(parent_code.as_str())?.parse::<u32>().ok())
-                .max()
-                .unwrap_or(0)
-                + 1;
-            format!("{parent_code}{next:03}")
+            parent_code.next_child(siblings.iter().map(|(u, _)| u.code.as_str()))?.to_string()
         }
     };
     let unit = NewUnit::parse(&code, name, Some(parent_code.as_str()), None)?;
@@ -88,7 +82,7 @@ pub async fn rename(State(app): State<App>, auth: Auth, Path(code): Path<String>
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "rename units")?;
     let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let name = crate::domain::error::text("name", &body.name, 100)?;
+    let name = crate::domain::error::label("name", &body.name, 100)?;
     let unit = app.store.rename_unit(&caller, &code, &name).await?;
     Ok(Json(unit_json(&unit)))
 }

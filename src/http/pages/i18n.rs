@@ -249,7 +249,7 @@ impl Texts {
             "members_count" => ("人", "people"),
             "more" => ("下一页", "Next page"),
             "add_unit" => ("新增下级网格 / 村民小组", "Add a grid / villager group below"),
-            "code_optional" => ("编码（可留空自动编号）", "Code (blank: numbered automatically)"),
+            "code_optional" => ("编码（以本单位编码开头；可留空自动编号）", "Code (begins with this unit's code; blank: numbered automatically)"),
             "name" => ("名称", "Name"),
             "person_name" => ("姓名", "Name"),
             "people" => ("居民", "Residents"),

@@ -99,7 +99,7 @@ pub async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, For
     auth.check_csrf(&form.csrf)?;
     let days = match form.days.trim() {
         "" => None,
-        raw => Some(raw.parse().map_err(|_| crate::domain::DomainError::invalid("days", crate::domain::error::Reason::TooLong(60)))?),
+        raw => Some(raw.parse().map_err(|_| crate::domain::DomainError::invalid("days", crate::domain::error::Reason::Between(1, i64::from(crate::domain::isolation::MAX_ISOLATION_DAYS))))?),
     };
     let id = parse_id(&id)?;
     ops::end_or_extend(&app, &auth.caller(), id, &EndInput { reason: form.reason, days }).await?;
