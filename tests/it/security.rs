@@ -39,6 +39,9 @@ struct Fixture {
     member: String,
     round: String,
     key_area: String,
+    /// Local times near the test clock's now: an hour ago, and twelve hours on.
+    earlier: String,
+    later: String,
 }
 
 async fn fixture(t: &TestApp) -> Fixture {
@@ -71,9 +74,10 @@ async fn fixture(t: &TestApp) -> Fixture {
     assert_eq!(status, 201, "{body}");
     let (_, round) = t.send(&admin, Method::POST, "/api/v1/units/150502001001001/rounds", json!({"name": "第一轮"})).await;
     let round = created(round);
-    let (_, area) = t.send(&admin, Method::POST, "/api/v1/key-areas", json!({"area": "42", "valid_from": "2020-01-01"})).await;
+    let (_, area) = t.send(&admin, Method::POST, "/api/v1/key-areas", json!({"area": "42", "valid_from": &t.local(0)[..10]})).await;
     let key_area = created(area);
-    Fixture { household, resident, checkpoint, registration, person, isolation, organisation, member, round, key_area }
+    let (earlier, later) = (t.local(-60), t.local(12 * 60));
+    Fixture { household, resident, checkpoint, registration, person, isolation, organisation, member, round, key_area, earlier, later }
 }
 
 /// Who may call a route: anyone logged in, or a role the table grants a permission.
@@ -118,9 +122,9 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/residents/{id}", format!("/api/v1/residents/{}", f.resident), P(ReadRoster), Value::Null),
         ("PATCH", "/api/v1/residents/{id}", format!("/api/v1/residents/{}", f.resident), P(WriteRoster), json!({"relation": "户主"})),
         ("GET", "/api/v1/key-areas", "/api/v1/key-areas".into(), Anyone, Value::Null),
-        ("POST", "/api/v1/key-areas", "/api/v1/key-areas".into(), P(Command), json!({"area": "4201", "valid_from": "2020-01-01"})),
+        ("POST", "/api/v1/key-areas", "/api/v1/key-areas".into(), P(Command), json!({"area": "4201", "valid_from": &f.earlier[..10]})),
         ("DELETE", "/api/v1/key-areas/{id}", format!("/api/v1/key-areas/{}", f.key_area), P(Command), Value::Null),
-        ("POST", "/api/v1/returnees", "/api/v1/returnees".into(), P(Screen), json!({"resident_id": f.resident, "origin": "北京", "arrived_at": "2020-02-01T08:00", "transport": "train"})),
+        ("POST", "/api/v1/returnees", "/api/v1/returnees".into(), P(Screen), json!({"resident_id": f.resident, "origin": "北京", "arrived_at": f.earlier, "transport": "train"})),
         ("GET", "/api/v1/units/{code}/returnees", format!("/api/v1/units/{unit}/returnees"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/rounds", format!("/api/v1/units/{unit}/rounds"), P(ReadRoster), Value::Null),
         ("POST", "/api/v1/units/{code}/rounds", format!("/api/v1/units/{unit}/rounds"), P(Command), json!({"name": "第二轮"})),
@@ -133,7 +137,7 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("POST", "/api/v1/checkpoints/{id}/token", format!("/api/v1/checkpoints/{}/token", f.checkpoint), P(ManageCheckpoints), Value::Null),
         ("GET", "/api/v1/checkpoints/{id}/poster", format!("/api/v1/checkpoints/{}/poster", f.checkpoint), Anyone, Value::Null),
         ("GET", "/api/v1/checkpoints/{id}/shifts", format!("/api/v1/checkpoints/{}/shifts", f.checkpoint), Anyone, Value::Null),
-        ("POST", "/api/v1/checkpoints/{id}/shifts", format!("/api/v1/checkpoints/{}/shifts", f.checkpoint), P(ManageCheckpoints), json!({"starts_at": "2020-02-01T08:00", "ends_at": "2020-02-01T20:00", "staff": []})),
+        ("POST", "/api/v1/checkpoints/{id}/shifts", format!("/api/v1/checkpoints/{}/shifts", f.checkpoint), P(ManageCheckpoints), json!({"starts_at": f.earlier, "ends_at": f.later, "staff": []})),
         ("GET", "/api/v1/checkpoints/{id}/passages", format!("/api/v1/checkpoints/{}/passages", f.checkpoint), Anyone, Value::Null),
         ("POST", "/api/v1/checkpoints/{id}/passages", format!("/api/v1/checkpoints/{}/passages", f.checkpoint), P(LogPassages), json!({"name": "路人", "direction": "in", "outcome": "passed"})),
         ("GET", "/api/v1/checkpoints/{id}/registrations", format!("/api/v1/checkpoints/{}/registrations", f.checkpoint), Anyone, Value::Null),
