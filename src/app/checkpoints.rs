@@ -134,11 +134,11 @@ pub async fn log_passage(app: &App, caller: &Caller, checkpoint: Uuid, input: &P
     Ok(app.store.log_passage(caller, &passage, app.settings.fever).await?)
 }
 
-/// What a traveller types on the public page.
+/// What a traveller types on the public page. It takes no id: a traveller names no record
+/// but their own new registration.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct RegistrationInput {
-    pub id: Option<Uuid>,
     pub name: String,
     pub id_number: String,
     pub phone: String,
@@ -165,7 +165,7 @@ impl RegistrationInput {
         let purpose = keep(&mut errors, public_text("purpose", &self.purpose, 100));
         match (name, id_number, phone, plate, from, to, purpose) {
             (Some(name), Some(id_number), Some(phone), Some(plate), Some(from), Some(to), Some(purpose)) => {
-                Ok(NewRegistration { id: self.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(self.id, self), name, id_number, phone, plate, from, to, purpose })
+                Ok(NewRegistration { id: Uuid::now_v7(), fingerprint: None, name, id_number, phone, plate, from, to, purpose })
             }
             _ => Err(errors),
         }

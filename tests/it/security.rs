@@ -383,12 +383,18 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     // The registration keeps what the traveller typed, seen only where it was made.
     let (_, pending) = t.get(&leader2, &format!("/api/v1/checkpoints/{}/registrations", other["id"].as_str().unwrap())).await;
     assert_eq!(pending["items"][0]["name"], "假名", "{pending}");
-    // The public form takes no id of its own choosing to another checkpoint's registration.
+    // The public form takes no id: one naming another checkpoint's registration is a new
+    // registration, and the answer holds nothing of the other.
     let registration = pending["items"][0]["id"].as_str().unwrap().to_string();
     let form = [("id", registration.as_str()), ("name", "李四"), ("id_number", &id_number("150502", 43)), ("phone", "13800001234"), ("from", "北京"), ("to", "甲村"), ("purpose", "探亲")];
     let response = client("zh").post(t.url(&format!("/r/{}", cp["token"].as_str().unwrap()))).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     assert!(!text.contains("假名") && !text.contains("乙卡点"), "{text}");
+    let (_, pending) = t.get(&hq, &format!("/api/v1/checkpoints/{}/registrations", cp["id"].as_str().unwrap())).await;
+    let names: Vec<&str> = pending["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["李四"], "a registration of its own: {pending}");
+    assert_ne!(pending["items"][0]["id"].as_str().unwrap(), registration);
 }
 both!(the_public_form_never_renames_a_person);
 
