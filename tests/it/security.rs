@@ -469,6 +469,15 @@ async fn small_bodies_and_protective_headers(db: Db) {
     assert!(page.headers().contains_key("content-security-policy"));
     let css = anonymous.get(t.url("/static/app.css")).send().await.unwrap();
     assert!(css.headers()["cache-control"].to_str().unwrap().starts_with("public"), "static files may be cached");
+    // The policy forbids inline script and style, so the pages hold none (an error page included).
+    let (_, unit) = t.get(&admin, "/api/v1/units/150502001001001").await;
+    assert!(unit["code"].is_string(), "{unit}");
+    for path in ["/", "/units/150502001001", "/units/150502001001001", "/tasks", "/key-areas", "/accounts", "/audit", "/units/999999", "/login"] {
+        let page = admin.get(t.url(path)).send().await.unwrap().text().await.unwrap();
+        for inline in ["javascript:", " onclick=", " onload=", " style=", "<style", "<script>"] {
+            assert!(!page.contains(inline), "{path} holds inline {inline:?}, which the policy blocks");
+        }
+    }
 }
 both!(small_bodies_and_protective_headers);
 

@@ -252,7 +252,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "app.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css")).into_response(),
         "print.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/print.css")).into_response(),
-        "print.js" => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/print.js")).into_response(),
+        "app.js" => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.js")).into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }

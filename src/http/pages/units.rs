@@ -53,9 +53,10 @@ impl UnitPage {
 
     /// The colour bar's pieces: each colour, where it starts and how wide it is, in percent.
     fn bar(&self) -> Vec<(Colour, i64, i64)> {
+        // Shares are rounded, so they may add up to 101: the last piece ends at 100.
         let mut x = 0;
         Colour::ALL.into_iter().map(|colour| {
-            let width = self.share(&colour);
+            let width = self.share(&colour).min(100 - x);
             x += width;
             (colour, x - width, width)
         }).collect()
