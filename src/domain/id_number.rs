@@ -43,12 +43,24 @@ pub fn check_digit(first17: &str) -> char {
 impl IdNumber {
     pub fn parse(raw: &str) -> Result<IdNumber, DomainError> {
         let invalid = |reason| DomainError::invalid("id_number", reason);
-        let value: String = raw.trim().to_ascii_uppercase();
+        // Full-width digits and Ｘ (a Chinese input method's) are the same number.
+        let value: String = raw
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                'Ｘ' | 'ｘ' => 'X',
+                c => c.to_ascii_uppercase(),
+            })
+            .collect();
         if value.is_empty() {
             return Err(invalid(Reason::Empty));
         }
         if value.chars().count() != 18 {
             return Err(invalid(Reason::IdLength));
+        }
+        if !value.is_ascii() {
+            return Err(invalid(Reason::IdFormat));
         }
         let (body, last) = value.split_at(17);
         if !body.bytes().all(|b| b.is_ascii_digit()) || !matches!(last.as_bytes()[0], b'0'..=b'9' | b'X') {
@@ -116,6 +128,15 @@ fn birth_date_of(value: &str) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn characters_of_any_width_are_checked_not_split() {
+        assert!(IdNumber::parse(&"中".repeat(18)).is_err(), "eighteen wide characters are no ID number (and no panic)");
+        assert!(IdNumber::parse("15050219600101001中").is_err());
+        let narrow = IdNumber::compose("150502", chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap(), 1).unwrap();
+        let wide: String = narrow.as_str().chars().map(|c| if c == 'X' { 'Ｘ' } else { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() }).collect();
+        assert_eq!(IdNumber::parse(&wide).unwrap(), narrow, "full-width digits are the same number");
+    }
     use super::*;
 
     #[test]

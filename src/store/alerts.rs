@@ -50,7 +50,10 @@ macro_rules! impl_alerts {
                     alerts.into_iter().map(|(kind, id, due, subject, link)| $crate::store::Task { kind: format!("{kind}_alert"), id, due, subject, link }).collect();
                 if caller.role.screens() {
                     let query = sqlx::query_as::<_, (uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)>(
-                        "SELECT t.id, t.created_at, n.name, t.reason, t.person_id FROM screening_tasks t JOIN people n ON n.id = t.person_id \
+                        // The person as the task's place knows them: its roster, else its checkpoints.
+                        "SELECT t.id, t.created_at, COALESCE((SELECT r.name FROM residents r WHERE r.id_number = n.id_number AND r.unit_path = t.unit_path LIMIT 1), \
+                         (SELECT p.name FROM passages p WHERE p.person_id = t.person_id AND p.unit_path = t.unit_path AND p.name IS NOT NULL ORDER BY p.at DESC LIMIT 1), n.name), \
+                         t.reason, t.person_id FROM screening_tasks t JOIN people n ON n.id = t.person_id \
                          WHERE t.unit_path >= $1 AND t.unit_path < $2 AND t.done_at IS NULL ORDER BY t.created_at LIMIT 500",
                     );
                     let screenings = $crate::store::sql::bind_range!(query, caller.scope).fetch_all(&self.reader).await?;

@@ -253,7 +253,7 @@ pub(crate) fn written_passage(caller: &Caller, checkpoint: &Checkpoint, passage:
         checkpoint_id: checkpoint.id,
         checkpoint_name: checkpoint.name.clone(),
         person_id: person.map(|p| p.id),
-        name: passage.person.name.clone().or_else(|| person.map(|p| p.name.clone())),
+        name: passage.person.name.clone().or_else(|| person.map(|p| p.name.clone()).filter(|name| !name.is_empty())),
         id_number: person.and_then(|p| p.id_number.as_deref()).map(crate::domain::id_number::mask),
         phone: passage.person.phone.as_ref().map(|p| p.as_str()).or_else(|| person.and_then(|p| p.phone.as_deref())).map(crate::domain::phone::mask),
         plate: passage.plate.as_ref().map(|p| p.as_str().to_string()),
@@ -343,7 +343,7 @@ impl PassageRow {
 }
 
 /// A passage shows what was typed at the checkpoint; what it left out, the person's first record.
-pub(crate) const PASSAGE_SELECT: &str = "SELECT p.id, p.checkpoint_id, c.name AS checkpoint_name, p.person_id, COALESCE(p.name, n.name) AS name, n.id_number, \
+pub(crate) const PASSAGE_SELECT: &str = "SELECT p.id, p.checkpoint_id, c.name AS checkpoint_name, p.person_id, COALESCE(p.name, NULLIF(n.name, '')) AS name, n.id_number, \
      COALESCE(p.phone, n.phone) AS phone, p.plate, p.direction, \
      p.temperature, p.purpose, p.from_place, p.to_place, p.outcome, p.at, p.actor \
      FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id LEFT JOIN people n ON n.id = p.person_id";

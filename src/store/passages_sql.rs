@@ -181,6 +181,12 @@ macro_rules! impl_passages {
                 if items.is_empty() && !self.resident_in_scope(&caller.scope, found.id_number.as_deref()).await? {
                     return Ok(None);
                 }
+                let mut found = found;
+                if let Some(id_number) = found.id_number.clone() {
+                    let mut reader = self.reader.acquire().await?;
+                    let (name, phone) = Self::known_as(&mut reader, person, &id_number, &caller.scope).await?.unwrap_or_default();
+                    (found.name, found.phone) = (name, phone);
+                }
                 let mut tx = self.writer.begin().await?;
                 $crate::store::sql::audit!(tx, caller, "read", "person", person, caller.scope.as_str(), serde_json::json!({"what": "trajectory"}));
                 tx.commit().await?;
@@ -238,7 +244,7 @@ macro_rules! impl_passages {
                 type Near = (uuid::Uuid, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, Option<String>, String, String);
                 for (checkpoint, _, _, plate, at) in &passages {
                     let near: Vec<Near> = sqlx::query_as(
-                        "SELECT p.person_id, n.name, n.id_number, n.phone, p.at, p.plate, c.name, c.unit_path FROM passages p \
+                        "SELECT p.person_id, COALESCE(p.name, n.name), n.id_number, COALESCE(p.phone, n.phone), p.at, p.plate, c.name, c.unit_path FROM passages p \
                          JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id \
                          WHERE p.checkpoint_id = $1 AND p.at >= $2 AND p.at <= $3 AND p.person_id <> $4",
                     )
@@ -251,7 +257,7 @@ macro_rules! impl_passages {
                     found.extend(near.into_iter().map(|n| $crate::store::passages_sql::contact(n, ContactReason::Checkpoint)));
                     if let Some(plate) = plate {
                         let same_car: Vec<Near> = sqlx::query_as(
-                            "SELECT p.person_id, n.name, n.id_number, n.phone, p.at, p.plate, c.name, c.unit_path FROM passages p \
+                            "SELECT p.person_id, COALESCE(p.name, n.name), n.id_number, COALESCE(p.phone, n.phone), p.at, p.plate, c.name, c.unit_path FROM passages p \
                              JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id \
                              WHERE p.plate = $1 AND p.at >= $2 AND p.at <= $3 AND p.person_id <> $4 AND p.unit_path >= $5 AND p.unit_path < $6",
                         )
@@ -332,9 +338,10 @@ macro_rules! impl_passages {
 
         impl $store {
             /// The person a passage names: found by ID number (or by name and phone), else
-            /// added. `None` when the passage names nobody. A person's name and phone are those
-            /// first seen: what a checkpoint or a traveller types later belongs to that passage
-            /// or registration, and never rewrites the person others see.
+            /// added. `None` when the passage names nobody. Someone with an ID number is only
+            /// that number here: the name and phone typed belong to the passage or registration,
+            /// and each place sees the person as it knows them (`known_as`). Someone without one
+            /// is their name and phone, the key they are found by.
             async fn person_for(
                 tx: &mut $crate::store::sql::Tx<$store>,
                 key: &$crate::store::PersonKey,
@@ -343,11 +350,9 @@ macro_rules! impl_passages {
                 let name = key.name.as_deref().unwrap_or_default();
                 let phone = key.phone.as_ref().map(|p| p.as_str());
                 if let Some(id_number) = &key.id_number {
-                    sqlx::query("INSERT INTO people (id, id_number, name, phone, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id_number) DO NOTHING")
+                    sqlx::query("INSERT INTO people (id, id_number, name, phone, created_at) VALUES ($1, $2, '', NULL, $3) ON CONFLICT (id_number) DO NOTHING")
                         .bind(uuid::Uuid::now_v7())
                         .bind(id_number.as_str())
-                        .bind(name)
-                        .bind(phone)
                         .bind(now)
                         .execute(&mut **tx)
                         .await?;
@@ -377,6 +382,37 @@ macro_rules! impl_passages {
                 Ok(Some(person))
             }
 
+            /// A person with an ID number as `scope` knows them: the roster's name and phone if
+            /// they live there, else what was last typed for them at its checkpoints. `None` if
+            /// nothing there names them.
+            async fn known_as(
+                connection: &mut <<$store as $crate::store::sql::HasDb>::Db as sqlx::Database>::Connection,
+                person: uuid::Uuid,
+                id_number: &str,
+                scope: &$crate::domain::UnitPath,
+            ) -> $crate::store::StoreResult<Option<(String, Option<String>)>> {
+                let (low, high) = scope.range();
+                let resident: Option<(String, Option<String>)> = sqlx::query_as("SELECT name, phone FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
+                    .bind(id_number)
+                    .bind(&low)
+                    .bind(&high)
+                    .fetch_optional(&mut *connection)
+                    .await?;
+                if resident.is_some() {
+                    return Ok(resident);
+                }
+                Ok(sqlx::query_as(
+                    "SELECT name, phone FROM (SELECT name, phone, at FROM passages WHERE person_id = $1 AND unit_path >= $2 AND unit_path < $3 AND name IS NOT NULL \
+                     UNION ALL SELECT name, phone, at FROM registrations WHERE person_id = $1 AND unit_path >= $2 AND unit_path < $3 AND name IS NOT NULL) typed \
+                     ORDER BY at DESC LIMIT 1",
+                )
+                .bind(person)
+                .bind(&low)
+                .bind(&high)
+                .fetch_optional(&mut *connection)
+                .await?)
+            }
+
             /// Writes a group of passages in one transaction (see `commit_in_groups`).
             async fn write_passages(
                 writer: sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>,
@@ -392,9 +428,14 @@ macro_rules! impl_passages {
                         continue;
                     }
                     let person = Self::person_for(&mut tx, &passage.person, caller.now).await?;
-                    let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, passage, person.as_ref().map(|p| p.id), None, job.fever).await?;
+                    // Someone known by ID number alone shows as the checkpoint's own grid knows them.
+                    let mut shown = passage.clone();
+                    if let (None, Some(found), Some(id_number)) = (&passage.person.name, &person, &passage.person.id_number) {
+                        shown.person.name = Self::known_as(&mut tx, found.id, id_number.as_str(), &job.checkpoint.unit_path).await?.map(|(name, _)| name);
+                    }
+                    let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, &shown, person.as_ref().map(|p| p.id), None, job.fever).await?;
                     $crate::store::client_ids::inserted(u64::from(new))?;
-                    written.push($crate::store::checkpoints::written_passage(caller, &job.checkpoint, passage, person.as_ref(), job.fever));
+                    written.push($crate::store::checkpoints::written_passage(caller, &job.checkpoint, &shown, person.as_ref(), job.fever));
                 }
                 tx.commit().await?;
                 Ok(written)
@@ -442,10 +483,11 @@ macro_rules! impl_passages {
                 let detail = serde_json::json!({"checkpoint": checkpoint.id, "person": person, "outcome": passage.outcome.as_str(), "temperature": passage.temperature.map(|t| t.celsius())});
                 $crate::store::sql::audit!(*tx, caller, "create", "passage", passage.id, checkpoint.unit_path.as_str(), detail);
                 if let Some(temperature) = passage.temperature.filter(|t| t.is_fever(fever)) {
-                    let who: String = match (&passage.person.name, person) {
-                        (Some(name), _) => name.clone(),
-                        (None, Some(id)) => sqlx::query_scalar("SELECT name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
-                        (None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                    let who: String = match (&passage.person.name, &passage.person.id_number, person) {
+                        (Some(name), ..) => name.clone(),
+                        (None, Some(id_number), _) => id_number.masked(),
+                        (None, None, Some(id)) => sqlx::query_scalar("SELECT name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
+                        (None, None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
                     };
                     let subject = $crate::store::checkpoints::fever_subject(temperature, &who, &checkpoint.name);
                     let link = match person {

@@ -352,46 +352,63 @@ async fn another_villages_ids_are_refused_on_every_create(db: Db) {
 both!(another_villages_ids_are_refused_on_every_create);
 
 /// What a traveller types on the public form, or a checkpoint in one village, belongs to that
-/// registration or passage: the person everyone else sees is not renamed.
+/// registration or passage: each village sees a person as it knows them, and nobody renames
+/// them for the others.
 async fn the_public_form_never_renames_a_person(db: Db) {
     let t = TestApp::start(db).await;
-    let hq = t.client("hq").await;
-    let (status, cp) = t.send(&hq, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "甲卡点", "kind": "checkpoint"})).await;
-    assert_eq!(status, 201, "{cp}");
-    let leader2 = t.client("leader2").await;
-    let (status, other) = t.send(&leader2, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001002", "name": "乙卡点", "kind": "checkpoint"})).await;
-    assert_eq!(status, 201, "{other}");
+    let (leader1, leader2) = (t.client("leader1").await, t.client("leader2").await);
+    let checkpoint = |c: reqwest::Client, unit: &'static str, name: &'static str| {
+        let t = &t;
+        async move {
+            let (status, cp) = t.send(&c, Method::POST, "/api/v1/checkpoints", json!({"unit_code": unit, "name": name, "kind": "checkpoint"})).await;
+            assert_eq!(status, 201, "{cp}");
+            (cp["id"].as_str().unwrap().to_string(), cp["token"].as_str().unwrap().to_string())
+        }
+    };
+    let (mine, my_token) = checkpoint(leader1.clone(), "150502001001", "甲卡点").await;
+    let (theirs, their_token) = checkpoint(leader2.clone(), "150502001002", "乙卡点").await;
     let someone = id_number("150502", 42);
-    let (status, first) = t.send(&hq, Method::POST, &format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap()), json!({"id_number": someone, "name": "王强", "phone": "13900001111", "direction": "in", "outcome": "passed"})).await;
+    let (status, first) = t.send(&leader1, Method::POST, &format!("/api/v1/checkpoints/{mine}/passages"), json!({"id_number": someone, "name": "王强", "phone": "13900001111", "direction": "in", "outcome": "passed"})).await;
     assert_eq!(status, 201, "{first}");
     let person = first["person_id"].as_str().unwrap().to_string();
-    // A stranger registers with the same ID number under another name and phone.
+    // A stranger registers at the other village's poster with the same ID number, another name and phone.
+    t.clock.advance(chrono::Duration::minutes(1));
     let form = [("name", "假名"), ("id_number", someone.as_str()), ("phone", "13800009999"), ("from", "北京"), ("to", "乙村"), ("purpose", "探亲")];
-    let response = client("zh").post(t.url(&format!("/r/{}", other["token"].as_str().unwrap()))).form(&form).send().await.unwrap();
+    let response = client("zh").post(t.url(&format!("/r/{their_token}"))).form(&form).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    // Another village's checkpoint types yet another phone.
-    let (status, theirs) = t.send(&leader2, Method::POST, &format!("/api/v1/checkpoints/{}/passages", other["id"].as_str().unwrap()), json!({"id_number": someone, "phone": "13700007777", "direction": "out", "outcome": "passed"})).await;
-    assert_eq!(status, 201, "{theirs}");
-    assert_eq!(theirs["person_id"], first["person_id"], "the same ID number is the same person");
-    // The first village still sees what it typed, and the person's own record is unchanged.
-    let (_, listed) = t.get(&hq, &format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap())).await;
+    // The other village's checkpoint types yet another phone.
+    t.clock.advance(chrono::Duration::minutes(1));
+    let (status, second) = t.send(&leader2, Method::POST, &format!("/api/v1/checkpoints/{theirs}/passages"), json!({"id_number": someone, "phone": "13700007777", "direction": "out", "outcome": "passed"})).await;
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(second["person_id"], first["person_id"], "the same ID number is the same person");
+    // The first village still sees what it typed, in its list and on the person's page.
+    let (_, listed) = t.get(&leader1, &format!("/api/v1/checkpoints/{mine}/passages")).await;
     assert_eq!(listed["items"][0]["name"], "王强", "{listed}");
     assert_eq!(listed["items"][0]["phone"], "139****1111", "{listed}");
-    let (_, trajectory) = t.get(&hq, &format!("/api/v1/people/{person}/trajectory")).await;
+    let (_, trajectory) = t.get(&leader1, &format!("/api/v1/people/{person}/trajectory")).await;
     assert_eq!(trajectory["person"]["name"], "王强", "{trajectory}");
-    assert!(!trajectory.to_string().contains("假名"), "{trajectory}");
-    // The registration keeps what the traveller typed, seen only where it was made.
-    let (_, pending) = t.get(&leader2, &format!("/api/v1/checkpoints/{}/registrations", other["id"].as_str().unwrap())).await;
+    assert_eq!(trajectory["person"]["phone"], "13900001111", "{trajectory}");
+    for elsewhere in ["假名", "13800009999", "13700007777"] {
+        assert!(!trajectory.to_string().contains(elsewhere), "leader1 sees what was typed in another village: {trajectory}");
+    }
+    // And the other village sees nothing the first typed.
+    let (_, theirs_seen) = t.get(&leader2, &format!("/api/v1/people/{person}/trajectory")).await;
+    let (_, their_list) = t.get(&leader2, &format!("/api/v1/checkpoints/{theirs}/passages")).await;
+    for elsewhere in ["王强", "13900001111", "139****1111"] {
+        assert!(!theirs_seen.to_string().contains(elsewhere) && !their_list.to_string().contains(elsewhere), "leader2 sees what leader1 typed: {theirs_seen} {their_list}");
+    }
+    // The registration keeps what the traveller typed, seen where it was made.
+    let (_, pending) = t.get(&leader2, &format!("/api/v1/checkpoints/{theirs}/registrations")).await;
     assert_eq!(pending["items"][0]["name"], "假名", "{pending}");
     // The public form takes no id: one naming another checkpoint's registration is a new
     // registration, and the answer holds nothing of the other.
     let registration = pending["items"][0]["id"].as_str().unwrap().to_string();
     let form = [("id", registration.as_str()), ("name", "李四"), ("id_number", &id_number("150502", 43)), ("phone", "13800001234"), ("from", "北京"), ("to", "甲村"), ("purpose", "探亲")];
-    let response = client("zh").post(t.url(&format!("/r/{}", cp["token"].as_str().unwrap()))).form(&form).send().await.unwrap();
+    let response = client("zh").post(t.url(&format!("/r/{my_token}"))).form(&form).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     assert!(!text.contains("假名") && !text.contains("乙卡点"), "{text}");
-    let (_, pending) = t.get(&hq, &format!("/api/v1/checkpoints/{}/registrations", cp["id"].as_str().unwrap())).await;
+    let (_, pending) = t.get(&leader1, &format!("/api/v1/checkpoints/{mine}/registrations")).await;
     let names: Vec<&str> = pending["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["李四"], "a registration of its own: {pending}");
     assert_ne!(pending["items"][0]["id"].as_str().unwrap(), registration);
