@@ -181,7 +181,18 @@ fn bidi_control(c: char) -> bool {
 /// selectors and vowel separator (U+180B..U+180F) belong to the script and are kept.
 pub fn invisible(c: char) -> bool {
     bidi_control(c)
-        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}'
+                | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}'
+        )
+}
+
+/// Whether a label or a name shows anything: at least one letter or digit that is not a
+/// mark or a separator (a name of combining accents or Mongolian separators alone is blank).
+fn visible(text: &str) -> bool {
+    text.chars().any(|c| c.is_alphanumeric() && !matches!(c, '\u{0300}'..='\u{036F}' | '\u{180B}'..='\u{180F}'))
 }
 
 /// Whether a character may stand in a label or a name: nothing unseen, no line break, no
@@ -200,7 +211,7 @@ pub fn label(field: &'static str, raw: &str, max_chars: usize) -> Result<String,
 /// Like `label`, but an empty value is `None`.
 pub fn optional_label(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
     let value = bounded(field, raw, max_chars)?;
-    if !value.chars().all(shown) {
+    if !value.chars().all(shown) || (!value.is_empty() && !visible(value)) {
         return Err(DomainError::invalid(field, Reason::LabelCharacters));
     }
     Ok((!value.is_empty()).then(|| value.to_string()))
@@ -229,7 +240,7 @@ pub fn person_name(field: &'static str, raw: &str) -> Result<String, DomainError
     if name.is_empty() {
         return Err(DomainError::invalid(field, Reason::Empty));
     }
-    if !name.chars().all(name_char) {
+    if !name.chars().all(name_char) || !visible(name) {
         return Err(DomainError::invalid(field, Reason::NameCharacters));
     }
     Ok(name.to_string())
@@ -274,6 +285,11 @@ mod tests {
 
     #[test]
     fn one_rule_for_every_persons_name() {
+        for blank in ["\u{E0041}\u{E0042}", "张\u{E0041}三", "\u{3164}\u{3164}", "\u{180E}", &"\u{0301}".repeat(40), "\u{FE0F}张三"] {
+            assert!(person_name("name", blank).is_err(), "{blank:?} hides or shows nothing");
+            assert!(label("name", blank, 50).is_err(), "{blank:?} hides or shows nothing");
+        }
+        assert!(person_name("name", "ᠪᠠᠲᠦ᠋").is_ok(), "Mongolian with a variation selector is a name");
         for good in ["巴特尔", "巴·特尔", "Anne-Marie", "O'Neil", "J. R. Smith", "李〇", "ᠪᠠᠲᠦ", "巴．特尔"] {
             assert_eq!(person_name("name", &format!(" {good} ")).unwrap(), good);
         }

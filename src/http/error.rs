@@ -17,6 +17,8 @@ pub enum HttpError {
     Unauthenticated,
     CsrfMismatch,
     BadRequest(String),
+    /// A body past its route's limit, found while reading it.
+    TooLarge,
 }
 
 impl From<AppError> for HttpError {
@@ -46,6 +48,7 @@ impl HttpError {
             HttpError::Unauthenticated => StatusCode::UNAUTHORIZED,
             HttpError::CsrfMismatch => StatusCode::FORBIDDEN,
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::App(err) => match err {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -63,6 +66,7 @@ impl HttpError {
             HttpError::Unauthenticated => "unauthenticated",
             HttpError::CsrfMismatch => "csrf",
             HttpError::BadRequest(_) => "bad_request",
+            HttpError::TooLarge => "too_large",
             HttpError::App(err) => match err {
                 AppError::NotFound => "not_found",
                 AppError::BadCredentials => "bad_credentials",
@@ -91,6 +95,7 @@ impl HttpError {
             HttpError::Unauthenticated => if zh { "请先登录" } else { "please log in" }.into(),
             HttpError::CsrfMismatch => if zh { "表单已过期，请刷新页面后重试" } else { "the form has expired; reload the page and try again" }.into(),
             HttpError::BadRequest(why) => why.clone(),
+            HttpError::TooLarge => if zh { "文件太大".into() } else { "the file is too large".into() },
             HttpError::App(err) => match err {
                 AppError::NotFound => if zh { "找不到，或不在您的管辖范围内" } else { "not found, or outside your area" }.into(),
                 AppError::BadCredentials => if zh { "账号或密码错误" } else { "wrong login or password" }.into(),

@@ -470,6 +470,14 @@ async fn small_bodies_and_protective_headers(db: Db) {
     assert_eq!(response.status(), 401);
     let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", roster.into_bytes()).await;
     assert_ne!(status, 413, "{body}");
+    // Past the upload limit, a role that may not import is refused before its body is read
+    // (403, not 413); one that may is told the file is too large.
+    let huge = vec![b'#'; wangge::http::body::UPLOAD + 1];
+    let member = t.client("member1").await;
+    let (status, body) = t.upload_roster(&member, "150502001001001", "text/csv", huge.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", huge).await;
+    assert_eq!((status, body["error"].as_str()), (413, Some("too_large")), "{body}");
     // Headers.
     let response = anonymous.post(t.url("/api/v1/login")).json(&json!({"login": "admin", "password": crate::support::PASSWORD})).send().await.unwrap();
     let headers = response.headers().clone();

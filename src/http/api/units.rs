@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -117,15 +117,25 @@ fn check_upload_type(headers: &HeaderMap) -> Result<(), HttpError> {
     }
 }
 
-pub async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, HttpError> {
+/// An uploaded file, read only once the caller's role may import it: an account that may not
+/// sends its megabytes for nothing.
+async fn upload(auth: &Auth, body: Body) -> Result<Bytes, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.writes_roster(), "import")?;
+    axum::body::to_bytes(body, crate::http::body::UPLOAD).await.map_err(|_| HttpError::TooLarge)
+}
+
+pub async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<String>, headers: HeaderMap, body: Body) -> Result<Json<Value>, HttpError> {
     check_upload_type(&headers)?;
+    let body = upload(&auth, body).await?;
     let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let summary = roster::import(&app, &auth.caller(), &code, &body, &|_, _| {}).await?;
     Ok(Json(json!(summary)))
 }
 
-pub async fn import(State(app): State<App>, auth: Auth, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, HttpError> {
+pub async fn import(State(app): State<App>, auth: Auth, headers: HeaderMap, body: Body) -> Result<Json<Value>, HttpError> {
     check_upload_type(&headers)?;
+    let body = upload(&auth, body).await?;
     let summary = divisions::import(&app, &auth.caller(), &[("units".to_string(), body.to_vec())]).await?;
     Ok(Json(json!(summary)))
 }

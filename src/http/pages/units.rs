@@ -172,7 +172,11 @@ pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<S
 }
 
 /// Reads an uploaded file and checks the form token that came with it.
+/// The file of an upload form. The role is checked before the body is read: an account that
+/// may not import sends its megabytes for nothing.
 async fn uploaded_file(auth: &Auth, mut multipart: Multipart) -> Result<Vec<u8>, HttpError> {
+    let caller = auth.caller();
+    caller.require(caller.role.writes_roster(), "import")?;
     let mut csrf = String::new();
     let mut file = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|e| HttpError::BadRequest(e.to_string()))? {
