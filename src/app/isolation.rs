@@ -118,3 +118,14 @@ pub async fn show(app: &App, caller: &Caller, id: Uuid, what: &'static str) -> R
     app.store.record_read(caller, "isolation", &id.to_string(), &order.unit_path, serde_json::json!({"what": what})).await?;
     Ok(order)
 }
+
+/// A unit's isolation orders in full (names, addresses, notes, follow-ups): roster readers
+/// only, and the reading is audited like each order's.
+pub async fn of_unit(app: &App, caller: &Caller, unit: &crate::domain::UnitCode, active_only: bool) -> Result<Vec<Isolation>, AppError> {
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let found = app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
+    let orders = app.store.isolations(&caller.scope, unit, active_only, caller.now).await?.ok_or(AppError::NotFound)?;
+    app.store.record_read(caller, "isolations", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": orders.len()})).await?;
+    Ok(orders)
+}
+

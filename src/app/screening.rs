@@ -144,3 +144,14 @@ pub async fn record_visit(app: &App, caller: &Caller, round: Uuid, input: &Visit
     let note = optional_text("note", &input.note, 200)?;
     Ok(app.store.record_visit(caller, round, input.household_id, outcome, note.as_deref()).await?)
 }
+
+/// A unit's returnees with their travel and health, and the 四知四清 figures: roster readers
+/// only, and the reading is audited, since the list names people and their health.
+pub async fn returnees(app: &App, caller: &Caller, unit: &UnitCode, limit: u32) -> Result<(crate::store::ScreeningFigures, Vec<ReturneeItem>), AppError> {
+    caller.require(caller.role.reads_roster(), "read the roster")?;
+    let found = app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
+    let list = app.store.returnees(&caller.scope, unit, caller.now, limit).await?.ok_or(AppError::NotFound)?;
+    app.store.record_read(caller, "returnees", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": list.1.len()})).await?;
+    Ok(list)
+}
+

@@ -35,8 +35,10 @@ macro_rules! impl_audit {
             async fn audit_log(&self, scope: &$crate::domain::UnitPath, before: Option<i64>, limit: u32) -> $crate::store::StoreResult<Vec<$crate::store::AuditEntry>> {
                 // Inside a county, its entries newest first (the county index); above one, all
                 // entries newest first: nearly all of them lie in such a scope.
+                // A region's accounts also see what belongs to no place: failed logins of logins
+                // that do not exist (`$5` is the root path for them, a path no entry has otherwise).
                 const ALL: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
-                                   WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 ORDER BY id DESC LIMIT $4";
+                                   WHERE ((unit_path >= $1 AND unit_path < $2) OR unit_path = $5) AND id < $3 ORDER BY id DESC LIMIT $4";
                 const IN_COUNTY: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
                                          WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 AND county_code = $5 ORDER BY id DESC LIMIT $4";
                 let county = scope.county_code();
@@ -46,7 +48,7 @@ macro_rules! impl_audit {
                     .bind(i64::from(limit.clamp(1, $crate::store::MAX_PAGE)));
                 let query = match county {
                     Some(county) => query.bind(county),
-                    None => query,
+                    None => query.bind(if scope.depth() <= 1 { $crate::domain::UnitPath::root().as_str().to_string() } else { String::from("-") }),
                 };
                 Ok(query.fetch_all(&self.reader).await?)
             }

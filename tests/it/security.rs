@@ -520,6 +520,15 @@ async fn reads_of_people_are_audited(db: Db) {
     assert_eq!(status, 200);
     let (_, found) = t.get(&leader, &format!("/api/v1/residents?q={}", id_number("150502", 3))).await;
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    let (_, found) = t.get(&leader, "/api/v1/residents?q=13912345678").await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "by phone: {found}");
+    let (status, _) = t.get(&leader, "/api/v1/units/150502001001/isolations").await;
+    assert_eq!(status, 200);
+    let (status, _) = t.get(&leader, "/api/v1/units/150502001001/returnees").await;
+    assert_eq!(status, 200);
+    // A failed login of a login nobody has belongs to no place: the region's admin sees it.
+    let response = client("en").post(t.url("/api/v1/login")).json(&json!({"login": "made-up", "password": "guess number one"})).send().await.unwrap();
+    assert_eq!(response.status(), 401);
     for _ in 0..2 {
         let (status, _) = t.send(&leader, Method::POST, &format!("/api/v1/households/{}/checkin-link", f.household), Value::Null).await;
         assert_eq!(status, 200);
@@ -532,8 +541,15 @@ async fn reads_of_people_are_audited(db: Db) {
     let count = |entity: &str, action: &str| by_leader.iter().filter(|e| e["entity"] == entity && e["action"] == action).count();
     assert_eq!(count("isolation", "read"), 3, "API, page and notice: {by_leader:?}");
     assert_eq!(count("organisation", "read"), 1);
-    let search = by_leader.iter().find(|e| e["entity"] == "resident" && e["action"] == "read").expect("the search by ID number");
-    assert!(!search["detail"].as_str().unwrap().contains(&id_number("150502", 3)), "the audit keeps the number masked: {search}");
+    let searches: Vec<&&Value> = by_leader.iter().filter(|e| e["entity"] == "resident" && e["action"] == "read").collect();
+    assert_eq!(searches.len(), 2, "the searches by ID number and by phone: {searches:?}");
+    for search in searches {
+        let detail = search["detail"].as_str().unwrap();
+        assert!(!detail.contains(&id_number("150502", 3)) && !detail.contains("13912345678"), "the audit keeps the number masked: {search}");
+    }
+    assert_eq!(count("isolations", "read"), 1, "the unit's orders in full");
+    assert_eq!(count("returnees", "read"), 1, "the unit's returnees with their health");
+    assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "login_failed" && e["entity_id"] == "made-up"), "{audit}");
     assert_eq!((count("checkin_link", "create"), count("checkin_link", "read")), (1, 1), "made once, handed out again once");
     assert_eq!(count("staff_link", "read"), 1, "handed out again once");
 }

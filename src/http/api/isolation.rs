@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
-use crate::app::{App, AppError};
+use crate::app::App;
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
 use crate::http::api::screening::unit_code;
@@ -49,8 +49,7 @@ pub struct ListQuery {
 
 pub async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<ListQuery>) -> Result<Json<Value>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let items = app.store.isolations(&caller.scope, &unit_code(&code)?, query.active.unwrap_or(true), caller.now).await?.ok_or(AppError::NotFound)?;
+    let items = ops::of_unit(&app, &caller, &unit_code(&code)?, query.active.unwrap_or(true)).await?;
     let items: Vec<Value> = items.iter().map(|o| isolation_json(&app, o, caller.now)).collect();
     Ok(Json(json!({"items": items})))
 }

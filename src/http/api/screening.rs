@@ -47,9 +47,7 @@ pub struct LimitQuery {
 }
 
 pub async fn returnees(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<LimitQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let (figures, items) = app.store.returnees(&caller.scope, &unit_code(&code)?, caller.now, query.limit.unwrap_or(100)).await?.ok_or(AppError::NotFound)?;
+    let (figures, items) = ops::returnees(&app, &auth.caller(), &unit_code(&code)?, query.limit.unwrap_or(100)).await?;
     Ok(Json(json!({"figures": figures, "items": items})))
 }
 

@@ -50,7 +50,7 @@ async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, errors: 
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let code = unit_code(code)?;
     let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let (figures, items) = app.store.returnees(&caller.scope, &code, caller.now, 200).await?.ok_or(AppError::NotFound)?;
+    let (figures, items) = ops::returnees(app, &caller, &code, 200).await?;
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
     let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register: caller.role.screens(), errors, registered };
