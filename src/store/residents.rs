@@ -199,14 +199,31 @@ macro_rules! impl_residents {
                 let Some(code) = over_both.codes().last().map(str::to_string) else {
                     return $crate::store::StoreError::Domain($crate::domain::DomainError::invalid("id_number", $crate::domain::error::Reason::HeldElsewhere));
                 };
-                let name = |path: &$crate::domain::UnitPath| {
-                    let code = path.codes().last().unwrap_or_default().to_string();
-                    async move { sqlx::query_scalar::<_, String>("SELECT name FROM units WHERE code = $1").bind(&code).fetch_optional(&self.reader).await.ok().flatten().unwrap_or(code) }
+                // Each place by the names below the unit over both (和平社区·一组), which tell them apart.
+                let depth = over_both.depth();
+                let place = |path: &$crate::domain::UnitPath| {
+                    let codes: Vec<String> = path.codes().skip(depth).map(str::to_string).collect();
+                    async move {
+                        let mut names = Vec::new();
+                        for code in codes.first().into_iter().chain(codes.last().filter(|_| codes.len() > 1)) {
+                            let name = sqlx::query_scalar::<_, String>("SELECT name FROM units WHERE code = $1").bind(code).fetch_optional(&self.reader).await.ok().flatten();
+                            names.push(name.unwrap_or_else(|| code.clone()));
+                        }
+                        names.join("·")
+                    }
                 };
-                let subject = format!("{} · {} ⇄ {} · {}", $crate::domain::id_number::mask(&id_number), name(&path).await, name(&wanted).await, caller.login);
+                let subject = format!("{} · {} ⇄ {} · {}", $crate::domain::id_number::mask(&id_number), place(&path).await, place(&wanted).await, caller.login);
                 let written = async {
                     let mut tx = self.writer.begin().await?;
-                    Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &format!("/households/{household}"), caller.now).await?;
+                    // One task a day for the same conflict, however often it is tried.
+                    let open: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM alerts WHERE kind = 'id_conflict' AND subject = $1 AND created_at > $2 LIMIT 1")
+                        .bind(&subject)
+                        .bind(caller.now - chrono::Duration::days(1))
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if open.is_none() {
+                        Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &format!("/households/{household}"), caller.now).await?;
+                    }
                     tx.commit().await?;
                     Ok::<_, $crate::store::StoreError>(())
                 };
