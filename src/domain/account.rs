@@ -227,6 +227,13 @@ const COMMON_PASSWORDS: &[&str] = &[
     "changeme123", "woaini1314", "woaini520", "5201314520", "qq123456789", "wangge123", "wangge2020", "wangge1234",
 ];
 
+/// Words people build passwords on, checked with the digits and signs around them taken off.
+const COMMON_WORDS: &[&str] = &[
+    "password", "passwd", "pass", "qwerty", "qwertyuiop", "asdf", "asdfgh", "zxcvbnm", "abc", "abcd", "abcdef", "admin", "administrator",
+    "root", "welcome", "letmein", "changeme", "iloveyou", "woaini", "wangge", "china", "zhongguo", "test", "user", "login",
+    "zhang", "wang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu",
+];
+
 /// Whether a new password is good enough: at least 10 characters, not all of one kind
 /// (letters, digits, other signs), and not one of the passwords people choose first.
 pub fn check_password(password: &str) -> Result<(), DomainError> {
@@ -241,8 +248,17 @@ pub fn check_password(password: &str) -> Result<(), DomainError> {
     if password.chars().all(|c| Some(kind(c)) == first) {
         return Err(DomainError::invalid("password", Reason::PasswordOneKind));
     }
+    let mut distinct: Vec<char> = password.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 5 {
+        return Err(DomainError::invalid("password", Reason::PasswordOneKind));
+    }
+    // A common word with digits or signs around it (password12, Password1!, 1234567890a) is
+    // as common as the word.
     let lower = password.trim().to_lowercase();
-    if COMMON_PASSWORDS.contains(&lower.as_str()) {
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    if COMMON_PASSWORDS.contains(&lower.as_str()) || core.chars().count() < 3 || COMMON_WORDS.contains(&core) {
         return Err(DomainError::invalid("password", Reason::PasswordCommon));
     }
     Ok(())
@@ -370,7 +386,10 @@ mod tests {
         for one_kind in ["aaaaaaaaaa", "abcdefghijkl", "1234567891", "          ", "!@#$%^&*()", "密码密码密码密码密码", "ABCDEFGHIJ"] {
             assert_eq!(reason(one_kind), Some(Reason::PasswordOneKind), "{one_kind:?}");
         }
-        for common in ["password123", "Password123", "1qaz2wsx3edc", "woaini1314", "ADMIN123456"] {
+        for repetitive in ["aaaaaaaaa1", "1111111111a", "         1", "\t\t\t\t\t\t\t\t\t1", "ａａａａａａａａａ1", "abababab12"] {
+            assert_eq!(reason(repetitive), Some(Reason::PasswordOneKind), "{repetitive:?}");
+        }
+        for common in ["password123", "Password123", "1qaz2wsx3edc", "woaini1314", "ADMIN123456", "password12", "Password1!", "iloveyou12", "zhang12345", "1234567890a", "x-12345678"] {
             assert_eq!(reason(common), Some(Reason::PasswordCommon), "{common:?}");
         }
         assert_eq!(reason(&"a1".repeat(600)), Some(Reason::TooLong(1024)));

@@ -85,7 +85,11 @@ impl Reason {
             UnknownLevel => if zh { "未知的层级".into() } else { "unknown level".into() },
             UnknownResidence => if zh { "居住类型应为 常住 或 租住".into() } else { "residence must be permanent (常住) or renter (租住)".into() },
             PasswordTooShort(n) => if zh { format!("密码至少 {n} 位") } else { format!("a password has at least {n} characters") },
-            PasswordOneKind => if zh { "密码须混合至少两类字符（字母、数字、其他符号），不能只用一类".into() } else { "a password mixes at least two kinds of characters (letters, digits, other signs), not only one".into() },
+            PasswordOneKind => if zh {
+                "密码须混合至少两类字符（字母、数字、其他符号），且至少含 5 个不同的字符".into()
+            } else {
+                "a password mixes at least two kinds of characters (letters, digits, other signs) and has at least 5 different characters".into()
+            },
             PasswordCommon => if zh { "这是常见密码，很容易被猜中，请换一个".into() } else { "this is one of the most common passwords, easily guessed; choose another".into() },
             OneOf(words) => if zh { format!("应为以下之一：{words}") } else { format!("must be one of: {words}") },
             TemperatureRange => if zh { "体温应在 34.0 到 43.0 ℃ 之间".into() } else { "a body temperature lies between 34.0 and 43.0 °C".into() },
