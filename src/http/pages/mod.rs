@@ -283,7 +283,7 @@ async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Aut
 mod tests {
     #[test]
     fn only_paths_on_this_server_are_followed() {
-        assert_eq!(local_path(Some("/units/科尔沁")), "/units/%E7%A7%91%E5%B0%94%E6%B2%81", "sent as ASCII");
+        assert_eq!(super::local_path(Some("/units/科尔沁")), "/units/%E7%A7%91%E5%B0%94%E6%B2%81", "sent as ASCII");
         for hostile in [
             "/\t/evil.example/phish", "/\n/x", "/\r\nSet-Cookie:x", "//evil.example", "/\\evil.example", "\\/evil.example", "/%09/evil.example",
             "/%0A/x", "/%2F/evil.example", "/%5Cevil.example", "/%250A/x", "/%25250A/x", "https://evil.example", "javascript:alert(1)",
