@@ -5,9 +5,11 @@
 //! 2. latency at a steady 1,000 passages a second (target: p99 ≤ 10 ms);
 //! 3. a person's trajectory and contacts among 1,000,000 passages (target: ≤ 50 ms).
 //!
-//!     cargo bench --bench passages
-//!     WANGGE_BENCH_PASSAGES=200000 cargo bench --bench passages   # a smaller history
-//!     WANGGE_BENCH_POSTGRES_URL=postgres://…/empty cargo bench --bench passages   # PostgreSQL too
+//! ```text
+//! cargo bench --bench passages
+//! WANGGE_BENCH_PASSAGES=200000 cargo bench --bench passages   # a smaller history
+//! WANGGE_BENCH_POSTGRES_URL=postgres://…/empty cargo bench --bench passages   # PostgreSQL too
+//! ```
 
 mod support;
 
@@ -119,7 +121,7 @@ async fn login(base: &str) -> reqwest::Client {
 
 fn passage(n: usize) -> serde_json::Value {
     let id = IdNumber::compose("150502", chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((n % 15_000) as i64), (n % 998) as u16 + 1).unwrap();
-    json!({"id_number": id.as_str(), "name": "过客", "plate": format!("蒙G{:05}", n % 100_000), "direction": if n % 2 == 0 { "in" } else { "out" }, "temperature": 36.5, "outcome": "passed"})
+    json!({"id_number": id.as_str(), "name": "过客", "plate": format!("蒙G{:05}", n % 100_000), "direction": if n.is_multiple_of(2) { "in" } else { "out" }, "temperature": 36.5, "outcome": "passed"})
 }
 
 /// As many passages as 64 clients can log in 10 seconds.

@@ -300,5 +300,5 @@ pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) ->
 /// readers only, and the reading is audited.
 pub async fn org_day(app: &App, caller: &Caller, org: Uuid, date: Option<&str>) -> Result<crate::store::OrgDay, AppError> {
     caller.require(caller.role.reads_roster(), "read the roster")?;
-    Ok(app.store.org_day(caller, org, day(app, date)?).await?.ok_or(AppError::NotFound)?)
+    app.store.org_day(caller, org, day(app, date)?).await?.ok_or(AppError::NotFound)
 }

@@ -59,10 +59,10 @@ pub fn plan(scale: Scale) -> Vec<(String, Vec<GroupPlan>)> {
             break;
         }
         let groups = if i < extra_groups { 4 } else { 3 };
-        for g in 1..=groups {
+        for (g, numeral) in CHINESE_NUMERALS.iter().enumerate().take(groups + 1).skip(1) {
             let households = TONGLIAO_HOUSEHOLDS / TONGLIAO_GROUPS + usize::from(group_index < TONGLIAO_HOUSEHOLDS % TONGLIAO_GROUPS);
             group_index += 1;
-            let plan = GroupPlan { village_code: code.clone(), code: format!("{code}{g:03}"), name: format!("第{}村民小组", CHINESE_NUMERALS[g]), households };
+            let plan = GroupPlan { village_code: code.clone(), code: format!("{code}{g:03}"), name: format!("第{numeral}村民小组"), households };
             match counties.last_mut() {
                 Some((c, groups)) if c == county => groups.push(plan),
                 _ => counties.push((county.clone(), vec![plan])),

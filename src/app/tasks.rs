@@ -31,8 +31,8 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
             });
         }
     }
-    if caller.role.holds_households() {
-        if let Some(unit) = caller.scope.codes().last().and_then(|c| UnitCode::parse(c).ok()) {
+    if caller.role.holds_households()
+        && let Some(unit) = caller.scope.codes().last().and_then(|c| UnitCode::parse(c).ok()) {
             for round in app.store.rounds(&caller.scope, &unit).await?.unwrap_or_default() {
                 if round.households > round.visited {
                     tasks.push(Task {
@@ -45,7 +45,6 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
                 }
             }
         }
-    }
     tasks.sort_by_key(|t| t.due);
     Ok(tasks)
 }
@@ -68,12 +67,11 @@ pub fn followup_state(app: &App, order: &Isolation, now: DateTime<Utc>) -> Follo
     }
     let slots = app.settings.followup_windows.slots(order.starts_at, order.planned_end);
     let followed_since = |at: DateTime<Utc>| order.followups.iter().any(|f| f.at >= at);
-    if let Some(open) = slots.iter().find(|s| s.contains(now)) {
-        if !order.followups.iter().any(|f| open.contains(f.at)) {
+    if let Some(open) = slots.iter().find(|s| s.contains(now))
+        && !order.followups.iter().any(|f| open.contains(f.at)) {
             return FollowupState::Due(*open);
         }
-    }
-    match slots.iter().filter(|s| s.closes <= now).last() {
+    match slots.iter().rfind(|s| s.closes <= now) {
         Some(last) if !followed_since(last.opens) => FollowupState::Overdue(*last),
         _ => FollowupState::Done,
     }

@@ -257,10 +257,10 @@ fn name_char(c: char) -> bool {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
     };
-    shown(c)
-        && !(ascii.is_ascii_punctuation() && !matches!(ascii, '.' | '-' | '\''))
-        && !(c.is_numeric() && c != '〇')
-        && !matches!(c, '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}')
+    let sign = ascii.is_ascii_punctuation() && !matches!(ascii, '.' | '-' | '\'');
+    let digit = c.is_numeric() && c != '〇';
+    let chinese_sign = matches!(c, '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}');
+    shown(c) && !sign && !digit && !chinese_sign
 }
 
 /// A number people type, within `min..=max`.

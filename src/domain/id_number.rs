@@ -70,7 +70,7 @@ impl IdNumber {
             return Err(invalid(Reason::IdBirthDate));
         }
         let expected = check_digit(body);
-        if last.chars().next() != Some(expected) {
+        if !last.starts_with(expected) {
             return Err(invalid(Reason::IdCheckDigit(expected)));
         }
         Ok(IdNumber(value))

@@ -55,11 +55,10 @@ fn is_code(text: &str) -> bool {
 fn strip_suffix(name: &str) -> &str {
     let name = name.trim();
     for suffix in ["维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "特别行政区", "省", "市", "盟", "州", "地区", "县", "区", "旗"] {
-        if let Some(stem) = name.strip_suffix(suffix) {
-            if stem.chars().count() >= 2 {
+        if let Some(stem) = name.strip_suffix(suffix)
+            && stem.chars().count() >= 2 {
                 return stem;
             }
-        }
     }
     name
 }
@@ -77,11 +76,10 @@ pub struct Stay {
 impl Stay {
     pub fn new(place: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stay, DomainError> {
         let place = super::error::label("travel", place, 100)?;
-        if let (Some(from), Some(to)) = (from, to) {
-            if to < from {
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from {
                 return Err(DomainError::invalid("travel", Reason::DateOrder));
             }
-        }
         Ok(Stay { place, from, to })
     }
 }

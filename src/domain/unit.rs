@@ -212,11 +212,10 @@ impl NewUnit {
             None => None,
         };
         let code = UnitCode::parse(code)?;
-        if let Some(parent) = &parent {
-            if !code.is_under(parent) {
+        if let Some(parent) = &parent
+            && !code.is_under(parent) {
                 return Err(DomainError::invalid("code", Reason::CodeUnderParent));
             }
-        }
         Ok(NewUnit { code, name: super::error::label("name", name, 100)?, parent, level })
     }
 }

@@ -164,7 +164,7 @@ macro_rules! impl_isolation {
                 sqlx::query("UPDATE isolations SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL").bind(caller.now).bind(reason).bind(id).execute(&mut *tx).await?;
                 $crate::store::sql::audit!(tx, caller, "end", "isolation", id, order.unit_path.as_str(), serde_json::json!({"reason": reason, "early": caller.now < order.planned_end}));
                 Self::refresh_colours(&mut tx, caller, &[order.household_id]).await?;
-                Self::refresh_counts(&mut tx, &[order.unit_code.clone()]).await?;
+                Self::refresh_counts(&mut tx, std::slice::from_ref(&order.unit_code)).await?;
                 tx.commit().await?;
                 self.isolation(&caller.scope, id).await?.ok_or($crate::store::StoreError::NotFound)
             }

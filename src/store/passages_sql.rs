@@ -241,7 +241,7 @@ macro_rules! impl_passages {
                 if household.is_none() && passages.is_empty() {
                     return Ok(None);
                 }
-                type Near = (uuid::Uuid, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, Option<String>, String, String);
+                type Near = $crate::store::passages_sql::NearPassage;
                 for (checkpoint, _, _, plate, at) in &passages {
                     let near: Vec<Near> = sqlx::query_as(
                         "SELECT p.person_id, COALESCE(p.name, n.name), n.id_number, COALESCE(p.phone, n.phone), p.at, p.plate, c.name, c.unit_path FROM passages p \
@@ -522,9 +522,12 @@ macro_rules! impl_passages {
 }
 pub(crate) use impl_passages;
 
+/// A passage near a case's: (person, name, ID number, phone, at, plate, checkpoint, its path).
+pub(crate) type NearPassage = (uuid::Uuid, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, Option<String>, String, String);
+
 /// A contact found near one of a case's passages.
 pub(crate) fn contact(
-    (person_id, name, id_number, phone, at, plate, checkpoint_name, checkpoint_path): (uuid::Uuid, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, Option<String>, String, String),
+    (person_id, name, id_number, phone, at, plate, checkpoint_name, checkpoint_path): NearPassage,
     reason: crate::domain::contacts::ContactReason,
 ) -> super::Contact {
     super::Contact {
