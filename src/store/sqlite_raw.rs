@@ -7,6 +7,9 @@
 //!
 //! Values are stored exactly as sqlx stores them (UUIDs as 16 bytes, dates as `YYYY-MM-DD`,
 //! times as RFC 3339 text, booleans as 0 and 1), so either side reads what the other wrote.
+//!
+//! The one module allowed `unsafe` (Cargo.toml denies it everywhere else).
+#![allow(unsafe_code)]
 
 use std::ffi::{CStr, c_int};
 use std::marker::PhantomData;
