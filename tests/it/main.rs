@@ -13,5 +13,6 @@ mod api_screening;
 mod browser;
 mod cli;
 mod durability;
+mod import_concurrency;
 mod pages;
 mod store_contract;
