@@ -71,8 +71,10 @@ macro_rules! impl_roster {
                         Self::roster_move(&self.writer, caller, &into, run, &plan).await
                     }
                     .await;
+                    let phase = std::time::Instant::now();
                     let discarded = Self::roster_discard_run(&self.writer, run).await;
                     unfinished.done();
+                    tracing::debug!(elapsed = ?phase.elapsed(), "roster import: deleted the staged rows");
                     match moved {
                         Ok(true) => {
                             if let Err(err) = discarded {
@@ -194,17 +196,21 @@ macro_rules! impl_roster {
                 let phase = std::time::Instant::now();
                 let (households_created, households_updated, residents_created, residents_updated) = plan.counts();
                 let mut tx = writer.begin().await?;
-                // Each step writes exactly what was planned, or the plan is out of date.
+                // Each step writes exactly what was planned, or the plan is out of date. (A step
+                // with nothing to write is left out: its statement would still read the run.)
                 macro_rules! expect {
                     ($query:expr, $expected:expr) => {
-                        let done = match $query.execute(&mut *tx).await {
-                            // A household or a person it creates exists now.
-                            Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Ok(false),
-                            done => done?.rows_affected(),
-                        };
-                        if done != $expected as u64 {
-                            tracing::debug!(done, expected = $expected, "roster import: the stored rows changed since the plan");
-                            return Ok(false);
+                        if $expected > 0 {
+                            let done = match $query.execute(&mut *tx).await {
+                                // A household or a person it creates exists now.
+                                Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Ok(false),
+                                done => done?.rows_affected(),
+                            };
+                            if done != $expected as u64 {
+                                tracing::debug!(done, expected = $expected, "roster import: the stored rows changed since the plan");
+                                return Ok(false);
+                            }
+                            tracing::debug!(elapsed = ?phase.elapsed(), done, "roster import: moved in");
                         }
                     };
                 }
@@ -252,28 +258,37 @@ macro_rules! impl_roster {
                     residents_updated
                 );
                 // The new households' first colours.
-                sqlx::query(
-                    "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) \
-                     SELECT id, $2, NULL, colour, colour_cause, $3 FROM import_households WHERE run_id = $1 AND seen_head_name IS NULL",
-                )
-                .bind(run)
-                .bind(caller.now)
-                .bind(caller.login.as_str())
-                .execute(&mut *tx)
-                .await?;
+                if households_created > 0 {
+                    sqlx::query(
+                        "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) \
+                         SELECT id, $2, NULL, colour, colour_cause, $3 FROM import_households WHERE run_id = $1 AND seen_head_name IS NULL",
+                    )
+                    .bind(run)
+                    .bind(caller.now)
+                    .bind(caller.login.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: first colours");
                 Self::refresh_colours(&mut tx, caller, &plan.touched_households).await?;
                 Self::refresh_counts(&mut tx, &plan.touched_units).await?;
+                tracing::debug!(elapsed = ?phase.elapsed(), "roster import: colours and counts");
                 $crate::store::sql::audit!(tx, caller, "import", "roster", into.code, into.path.as_str(), serde_json::json!(plan.summary));
                 tx.commit().await?;
                 tracing::debug!(elapsed = ?phase.elapsed(), "roster import: moved the staged rows in");
                 Ok(true)
             }
 
-            /// Deletes a run's staged rows, a chunk a transaction (a range of ids, so that no
-            /// chunk reads past the rows deleted before it), and the run.
+            /// Deletes a run's staged rows and the run. On one writer, a chunk a transaction: a
+            /// range of ids, so that no chunk reads past the rows deleted before it.
             async fn roster_discard_run(writer: &sqlx::Pool<<$store as $crate::store::sql::HasDb>::Db>, run: uuid::Uuid) -> $crate::store::StoreResult<()> {
+                use $crate::store::sql::Dialect as _;
                 sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run).execute(writer).await?;
                 for table in ["import_residents", "import_households"] {
+                    if !Self::ONE_WRITER {
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE run_id = $1"))).bind(run).execute(writer).await?;
+                        continue;
+                    }
                     let end = format!("SELECT id FROM {table} WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT 1 OFFSET {}", $crate::store::sql::JSON_CHUNK - 1);
                     let mut after = uuid::Uuid::nil();
                     loop {
