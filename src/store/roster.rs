@@ -1,14 +1,17 @@
-//! Roster import: all or nothing, idempotent, and never holding the writer for long.
+//! Roster import: all or nothing, idempotent, and holding the writer only for short
+//! transactions and its last one.
 //!
 //! An import is planned from what is stored (read beside the writer, not on it), then what it
 //! will create or change is **staged** (`import_households`, `import_residents`) in chunks,
 //! each a short transaction of its own that other writes (check-ins, passages, edits) come
 //! between; one last transaction moves the staged rows in, so the import is seen whole or not
-//! at all. That transaction first checks that nothing the plan relied on has changed meanwhile
-//! (a household or a person it creates now exists, one it changes was changed by someone
-//! else); if something has, it writes nothing and the import is planned and staged again. A
-//! run's staged rows are deleted when it ends, or, when its process was killed, by a later
-//! import (`STALE_RUN`).
+//! at all. That transaction grows with the rows it moves (no lookups, no JSON: about 3.5 µs a
+//! new resident on SQLite on the 2-core development machine), and first checks that nothing
+//! the plan relied on has changed meanwhile (a household or a person it creates now exists,
+//! one it changes was changed by someone else); if something has, it writes nothing and the
+//! import is planned and staged again. A run's staged rows are deleted when it ends, by a
+//! task if the import is dropped (its HTTP client went away), or by a later import if its
+//! process was killed (`STALE_RUN`).
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -38,7 +41,8 @@ pub trait RosterStore {
     /// Writes a parsed roster under `into` (which must be in the caller's scope). Every
     /// household's unit must lie under `into`, and no resident may already be registered
     /// outside it; otherwise nothing is written and every offending row is named.
-    /// `progress` is told how many residents have been written so far.
+    /// `progress` is told how many residents have been staged so far, and all of them once
+    /// they are written.
     async fn import_roster(
         &self,
         caller: &Caller,
@@ -53,9 +57,9 @@ pub trait RosterStore {
 pub(crate) const ATTEMPTS: usize = 3;
 
 /// A run that began this long before an import is taken for one whose process was killed:
-/// that import deletes what it staged. (Staging and moving in Tongliao's whole roster takes
-/// about a minute; a run taken for stopped while it was still going finds its rows gone at
-/// its last transaction, and is planned and staged again.)
+/// that import deletes what it staged. (Staging and moving in all of Tongliao's roster takes
+/// under a minute; a run taken for stopped while it was still going finds its rows gone at its
+/// last transaction, and is planned and staged again.)
 pub(crate) const STALE_RUN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// What is already stored of a household in the file.
