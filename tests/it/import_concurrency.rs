@@ -4,7 +4,7 @@
 //!
 //! No HTTP answer marks the moment an import has begun writing, so the import here runs
 //! through `app::roster::import` (what both `POST /api/v1/units/{code}/roster` and
-//! `wangge import roster` run), whose progress says when rows have been written; every other
+//! `wangge import roster` run), whose progress says when it has begun writing rows; every other
 //! write and every check is made over HTTP.
 
 use std::sync::Arc;
