@@ -7,7 +7,7 @@ use crate::store::ImportSummary;
 use super::{App, AppError, files};
 
 /// Reads, checks and writes a roster file: all of it, or (with every bad row named) none.
-/// `progress` is told (residents written, residents in the file).
+/// `progress` is told (residents staged so far, residents in the file); see `RosterStore`.
 pub async fn import(app: &App, caller: &Caller, into: &UnitCode, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Send + Sync)) -> Result<ImportSummary, AppError> {
     caller.require(caller.role.writes_roster(), "import roster")?;
     let started = std::time::Instant::now();

@@ -82,6 +82,9 @@ pub enum RowProblem {
     Unreadable(String),
     /// A record the row names does not exist, or lies outside the caller's subtree.
     NotFound,
+    /// What an import was planned from kept being changed by other writes before it could be
+    /// written (the whole file, row 0).
+    ChangedDuringImport,
 }
 
 /// One thing wrong with one row (or with the whole file, when `row` is 0).
@@ -126,6 +129,7 @@ impl RowError {
             RowProblem::EmptyFile => if zh { "文件中没有数据行".into() } else { "the file has no data rows".into() },
             RowProblem::Unreadable(why) => if zh { format!("无法读取文件：{why}") } else { format!("cannot read the file: {why}") },
             RowProblem::NotFound => if zh { "找不到，或不在您的管辖范围内".into() } else { "not found, or outside your area".into() },
+            RowProblem::ChangedDuringImport => if zh { "导入期间此范围内的花名册一再被他人修改，未导入任何数据，请重新导入".into() } else { "the roster under the importing unit kept being changed while the file was imported; nothing was imported, import it again".into() },
         };
         format!("{place}: {what}")
     }

@@ -24,6 +24,7 @@ mod postgres;
 mod organisations;
 mod residents;
 mod roster;
+mod roster_sql;
 mod screening;
 mod screening_sql;
 mod sql;

@@ -101,6 +101,9 @@ pub(crate) trait Dialect {
     const JSON_ROWS: &'static str;
     /// Run on the writer after a bulk write commits.
     const AFTER_BULK: Option<&'static str>;
+    /// Whether every write waits for the one writer connection (SQLite): a long write that
+    /// nobody needs whole (deleting an import's staged rows) is then made in short ones.
+    const ONE_WRITER: bool;
     /// SQL turning the 32-hex-digit text `expr` into a stored id.
     fn uuid(expr: &str) -> String;
     /// SQL turning the `YYYY-MM-DD` text `expr` into a stored date.

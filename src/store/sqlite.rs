@@ -109,6 +109,7 @@ impl Dialect for SqliteStore {
     const JSON_ROWS: &'static str = "jsonb_each($1) AS j";
     /// Frees the writer's page cache.
     const AFTER_BULK: Option<&'static str> = Some("PRAGMA shrink_memory");
+    const ONE_WRITER: bool = true;
 
     /// sqlx stores a UUID in SQLite as its 16 bytes.
     fn uuid(expr: &str) -> String {

@@ -422,8 +422,18 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     let admin = t.client("admin").await;
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     let leader2 = t.client("leader2").await;
+    let hq = t.client("hq").await;
+    let conflicts = |tasks: Value| tasks["items"].as_array().unwrap().iter().filter(|task| task["kind"] == "id_conflict_alert").cloned().collect::<Vec<Value>>();
+    // 张三 (person 1) lives in leader1's village: a roster row naming them is refused by row,
+    // saying nothing of where, and the county's HQ (over both villages) is told.
+    let roster = crate::support::roster_csv(&[("005", "张三", &id_number("150502", 1), "户主", "", "150502001002001", "常住")]);
+    let (status, answer) = t.upload_roster(&leader2, "150502001002", "text/csv", roster.into_bytes()).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["errors"][0]["row"], 2, "{answer}");
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("HQ over both"), "{answer}");
+    assert!(!answer.to_string().contains("150502001001"), "{answer}");
+    assert_eq!(conflicts(t.get(&hq, "/api/v1/tasks").await.1).len(), 1, "the roster's conflict is in HQ's inbox");
     let theirs = find_household(&t, &leader2, "150502001002001", "001").await["id"].as_str().unwrap().to_string();
-    // 张三 (person 1) lives in leader1's village.
     let (status, answer) = t.send(&leader2, Method::POST, &format!("/api/v1/households/{theirs}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
     assert_eq!(status, 422, "{answer}");
     let text = answer.to_string();
@@ -432,10 +442,9 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     // Registering them as a returnee says the same.
     let (status, answer) = t.send(&leader2, Method::POST, "/api/v1/returnees", json!({"id_number": id_number("150502", 1), "name": "张三", "household_id": theirs, "origin": "北京", "arrived_at": t.local(-60), "transport": "train"})).await;
     assert_eq!(status, 422, "{answer}");
-    // The township's HQ... is the county's here: hq holds 150502, over both villages.
-    let hq = t.client("hq").await;
+    // hq holds the county, over both villages.
     let (_, tasks) = t.get(&hq, "/api/v1/tasks").await;
-    let conflicts: Vec<&Value> = tasks["items"].as_array().unwrap().iter().filter(|task| task["kind"] == "id_conflict_alert").collect();
+    let conflicts = conflicts(tasks.clone());
     assert_eq!(conflicts.len(), 1, "one task for the same conflict, however often tried: {tasks}");
     let subject = conflicts[0]["subject"].as_str().unwrap();
     assert!(subject.contains("****") && !subject.contains(&id_number("150502", 1)), "masked: {subject}");

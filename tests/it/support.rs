@@ -125,6 +125,11 @@ impl TestApp {
         (self.clock.now() + chrono::Duration::minutes(minutes)).with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%dT%H:%M:%S").to_string()
     }
 
+    /// The database the server runs on, for what a test reads beside it.
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
