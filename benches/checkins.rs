@@ -81,7 +81,10 @@ fn run(runtime: &tokio::runtime::Runtime, url: &str, scale: Scale) {
                     let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     // The body as a program would send it, not built anew through a JSON
                     // tree: the load generator shares the server's two cores.
-                    client.post(&checkins).header(reqwest::header::CONTENT_TYPE, "application/json").body(format!(r#"{{"resident_id":"{}"}}"#, residents[n % residents.len()]))
+                    client
+                        .post(&checkins)
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .body(format!(r#"{{"resident_id":"{}"}}"#, residents[n % residents.len()]))
                 })
                 .await;
                 println!("  single check-ins / do-nothing endpoint: {:.0} %", singles / floor * 100.0);
@@ -157,7 +160,13 @@ async fn login(base: &str) -> reqwest::Client {
 /// `clients` clients send requests for `SECONDS`; prints requests per second, latency, the CPU
 /// each request cost the server and the load generator, and how busy the machine was;
 /// returns requests per second.
-async fn hammer(server: &Server, client: &reqwest::Client, clients: usize, what: &str, request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static) -> f64 {
+async fn hammer(
+    server: &Server,
+    client: &reqwest::Client,
+    clients: usize,
+    what: &str,
+    request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> f64 {
     let request = Arc::new(request);
     let deadline = Instant::now() + Duration::from_secs(SECONDS);
     let (server_cpu, own_cpu, machine) = (server.cpu(), support::own_cpu(), support::machine_cpu());
@@ -213,7 +222,8 @@ async fn batches(client: &reqwest::Client, base: &str, residents: &Arc<Vec<Strin
             let mine = &residents[worker * per_client..(worker + 1) * per_client];
             let mut rows = 0;
             for chunk in mine.chunks(1_000) {
-                let body: Vec<serde_json::Value> = chunk.iter().map(|id| json!({"resident_id": id, "date": yesterday, "status": "well", "location": "home"})).collect();
+                let body: Vec<serde_json::Value> =
+                    chunk.iter().map(|id| json!({"resident_id": id, "date": yesterday, "status": "well", "location": "home"})).collect();
                 let response = client.post(format!("{base}/api/v1/checkins")).json(&body).send().await.unwrap();
                 assert!(response.status().is_success(), "{}", response.text().await.unwrap());
                 rows += chunk.len();
@@ -254,7 +264,9 @@ async fn raw_inserts(url: &str, residents: &[String]) -> f64 {
     let started = Instant::now();
     let mut tx = pool.begin().await.unwrap();
     for chunk in homes.chunks(500) {
-        let mut query = sqlx::QueryBuilder::new("INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ");
+        let mut query = sqlx::QueryBuilder::new(
+            "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
+        );
         query.push_values(chunk, |mut row, (id, household, path)| {
             row.push_bind(*id)
                 .push_bind(day)

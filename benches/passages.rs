@@ -53,7 +53,14 @@ fn main() {
             }
             times.sort();
             let pick = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3;
-            println!("{what}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} people ({:.0} items each on average)", pick(0.5), pick(0.99), pick(1.0), times.len(), found as f64 / times.len() as f64);
+            println!(
+                "{what}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} people ({:.0} items each on average)",
+                pick(0.5),
+                pick(0.99),
+                pick(1.0),
+                times.len(),
+                found as f64 / times.len() as f64
+            );
         }
     });
     drop(server);
@@ -120,7 +127,9 @@ async fn login(base: &str) -> reqwest::Client {
 }
 
 fn passage(n: usize) -> serde_json::Value {
-    let id = IdNumber::compose("150502", chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((n % 15_000) as i64), (n % 998) as u16 + 1).unwrap();
+    let id =
+        IdNumber::compose("150502", chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((n % 15_000) as i64), (n % 998) as u16 + 1)
+            .unwrap();
     json!({"id_number": id.as_str(), "name": "过客", "plate": format!("蒙G{:05}", n % 100_000), "direction": if n.is_multiple_of(2) { "in" } else { "out" }, "temperature": 36.5, "outcome": "passed"})
 }
 
@@ -217,7 +226,12 @@ async fn fill(url: &str, checkpoints: &[String], history: usize) -> Vec<String> 
         let mut query = sqlx::QueryBuilder::new("INSERT INTO people (id, id_number, name, phone, created_at) ");
         query.push_values(chunk.iter().enumerate(), |mut row, (i, id)| {
             let n = chunk_no * 5_000 + i;
-            let number = IdNumber::compose("152301", chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days((n / 998) as i64), (n % 998) as u16 + 1).unwrap();
+            let number = IdNumber::compose(
+                "152301",
+                chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days((n / 998) as i64),
+                (n % 998) as u16 + 1,
+            )
+            .unwrap();
             row.push_bind(*id).push_bind(number.as_str().to_string()).push_bind(format!("旅客{n}")).push_bind(Option::<String>::None).push_bind(now);
         });
         query.build().execute(&mut *tx).await.unwrap();

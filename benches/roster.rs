@@ -66,7 +66,8 @@ async fn import(url: &str, counties: &[(String, Vec<demo::GroupPlan>)], csv_path
     let sheets: Vec<(String, Vec<u8>)> = demo::TONGLIAO_DIVISIONS.iter().map(|(s, t)| (s.to_string(), t.as_bytes().to_vec())).collect();
     let started = Instant::now();
     wangge::app::divisions::import(&app, &root, &sheets).await.unwrap();
-    let groups: Vec<(usize, NewUnit)> = counties.iter().flat_map(|(_, g)| g).map(|g| (0, NewUnit::parse(&g.code, &g.name, Some(&g.village_code), None).unwrap())).collect();
+    let groups: Vec<(usize, NewUnit)> =
+        counties.iter().flat_map(|(_, g)| g).map(|g| (0, NewUnit::parse(&g.code, &g.name, Some(&g.village_code), None).unwrap())).collect();
     app.store.upsert_units(&root, &groups).await.unwrap();
     println!("divisions and {} villager groups: {:.1} s", groups.len(), started.elapsed().as_secs_f64());
 
@@ -84,7 +85,8 @@ async fn import(url: &str, counties: &[(String, Vec<demo::GroupPlan>)], csv_path
     if let Some(path) = url.strip_prefix("sqlite:") {
         // The writer leaves checkpoints to a background task; time one full checkpoint too.
         let started = Instant::now();
-        let options: sqlx::sqlite::SqliteConnectOptions = format!("sqlite:{path}").parse::<sqlx::sqlite::SqliteConnectOptions>().unwrap().busy_timeout(Duration::from_secs(600));
+        let options: sqlx::sqlite::SqliteConnectOptions =
+            format!("sqlite:{path}").parse::<sqlx::sqlite::SqliteConnectOptions>().unwrap().busy_timeout(Duration::from_secs(600));
         let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await.unwrap();
         println!("WAL checkpointed into the database file (in the background in the server): {:.1} s", started.elapsed().as_secs_f64());
@@ -113,7 +115,11 @@ fn serve_and_read(runtime: &tokio::runtime::Runtime, url: &str) {
         }
         let login = client.post(format!("{base}/api/v1/login")).json(&serde_json::json!({"login": "bench", "password": PASSWORD})).send().await.unwrap();
         assert!(login.status().is_success());
-        for (what, path) in [("county 科尔沁区 roll-up", "/api/v1/units/150502"), ("city 通辽市 roll-up", "/api/v1/units/1505"), ("village page of households", "/api/v1/units/150502001001/households")] {
+        for (what, path) in [
+            ("county 科尔沁区 roll-up", "/api/v1/units/150502"),
+            ("city 通辽市 roll-up", "/api/v1/units/1505"),
+            ("village page of households", "/api/v1/units/150502001001/households"),
+        ] {
             let mut times = Vec::new();
             let mut body = String::new();
             for _ in 0..200 {

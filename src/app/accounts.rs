@@ -36,9 +36,7 @@ pub async fn add_user(app: &App, caller: &Caller, user: NewUser<'_>) -> Result<A
         name => person_name("name", name)?,
     };
     let password = user.password.to_string();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))??;
     let account = NewAccount { login, password_hash, role, unit_code, display_name };
     Ok(app.store.create_account(caller, &account).await?)
 }

@@ -62,13 +62,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
 impl CheckinInput {
     pub fn parse(&self, now: DateTime<Utc>, via: Via, seconds_to_fill: Option<i64>) -> Result<NewCheckin, DomainError> {
         let (day, report) = self.report(now, &self.date)?;
-        Ok(NewCheckin {
-            resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
-            day,
-            report,
-            via,
-            seconds_to_fill,
-        })
+        Ok(NewCheckin { resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?, day, report, via, seconds_to_fill })
     }
 
     /// The day (`date`, today when blank) and what is reported for it, whoever it is about.

@@ -12,9 +12,9 @@ use crate::domain::{UnitCode, UnitPath};
 use super::checkins::{self, CheckinInput, MemberInput, OrganisationInput};
 use super::checkpoints::{self, CheckpointInput, PassageInput, ShiftInput};
 use super::isolation::{self, FollowupInput, IsolationInput};
-use crate::domain::checkin::Via;
 use super::screening::{self, KeyAreaInput, ReturneeInput, StayInput, VisitInput};
 use super::{App, AppError};
+use crate::domain::checkin::Via;
 use crate::store::OnDuty;
 
 fn local(at: chrono::DateTime<chrono::Utc>) -> String {
@@ -42,7 +42,11 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
             id: None,
             resident_id: Some(person.id),
             origin: origin.into(),
-            travel: vec![StayInput { place: place.into(), from: Some((arrived - Duration::days(20)).format("%Y-%m-%d").to_string()), to: Some(arrived.format("%Y-%m-%d").to_string()) }],
+            travel: vec![StayInput {
+                place: place.into(),
+                from: Some((arrived - Duration::days(20)).format("%Y-%m-%d").to_string()),
+                to: Some(arrived.format("%Y-%m-%d").to_string()),
+            }],
             arrived_at: local(arrived),
             transport: if n == 2 { "car".into() } else { "train".into() },
             health: "well".into(),
@@ -51,14 +55,20 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         screening::register_returnee(app, &root, &input).await?;
     }
 
-    let checkpoint = checkpoints::create(app, &root, &CheckpointInput { id: None, unit_code: village.into(), name: "村口卡点".into(), kind: "checkpoint".into(), lat: Some(43.652), lon: Some(122.243) }).await?;
+    let checkpoint = checkpoints::create(
+        app,
+        &root,
+        &CheckpointInput { id: None, unit_code: village.into(), name: "村口卡点".into(), kind: "checkpoint".into(), lat: Some(43.652), lon: Some(122.243) },
+    )
+    .await?;
     let shift_start = now - Duration::hours(6);
     let staff = vec![
         OnDuty { name: "李医生".into(), duty: "医务人员".into(), phone: None },
         OnDuty { name: "张警官".into(), duty: "公安干警".into(), phone: None },
         OnDuty { name: "王干部".into(), duty: "机关干部".into(), phone: None },
     ];
-    checkpoints::add_shift(app, &root, checkpoint.id, &ShiftInput { starts_at: local(shift_start), ends_at: local(shift_start + Duration::hours(24)), staff }).await?;
+    checkpoints::add_shift(app, &root, checkpoint.id, &ShiftInput { starts_at: local(shift_start), ends_at: local(shift_start + Duration::hours(24)), staff })
+        .await?;
     let travellers: [(&str, &str, &str, f64, &str, i64); 6] = [
         ("刘建国", "蒙G 31245", "in", 36.5, "passed", 300),
         ("乌云", "", "out", 36.7, "passed", 240),
@@ -95,11 +105,21 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         let record = app.store.household(&root, household).await?.ok_or(AppError::NotFound)?;
         if let Some(person) = record.residents.first() {
             let start = now - Duration::days(1);
-            let input = IsolationInput { id: None, resident_id: Some(person.id), kind: "home".into(), reason: "key_area".into(), start: local(start), days: Some(14), cadre_login: "member".into(), ..Default::default() };
+            let input = IsolationInput {
+                id: None,
+                resident_id: Some(person.id),
+                kind: "home".into(),
+                reason: "key_area".into(),
+                start: local(start),
+                days: Some(14),
+                cadre_login: "member".into(),
+                ..Default::default()
+            };
             let order = isolation::order(app, &root, &input).await?;
             let mut earlier = app.system_caller(UnitPath::root());
             earlier.now = now - Duration::hours(18);
-            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: None, temperature: Some(36.6), reached: "phone".into(), ..Default::default() }).await?;
+            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: None, temperature: Some(36.6), reached: "phone".into(), ..Default::default() })
+                .await?;
         }
     }
     // Today's check-ins of the first two households.
@@ -111,7 +131,9 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     checkins::check_in(app, &crate::store::Principal::Caller(root.clone()), &reports, Via::Member).await?;
     // A bureau that reports for its staff and their relatives (三个制度).
     let county = &village[..6];
-    let org = checkins::create_organisation(app, &root, &OrganisationInput { id: None, unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() }).await?;
+    let org =
+        checkins::create_organisation(app, &root, &OrganisationInput { id: None, unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() })
+            .await?;
     // Random ids, as every record has: nobody can guess another village's records from the demo's.
     let staff = Uuid::now_v7();
     let members = [
@@ -122,4 +144,3 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     checkins::add_members(app, &root, org.id, &members).await?;
     Ok(())
 }
-

@@ -1,8 +1,8 @@
 //! Importing division files: the official five-file layout or a generic sheet.
 
+use crate::domain::Caller;
 use crate::domain::divisions;
 use crate::domain::table::RowError;
-use crate::domain::Caller;
 use crate::store::UpsertSummary;
 
 use super::{App, AppError, files};

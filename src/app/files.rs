@@ -15,10 +15,7 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, RowError> {
     let unreadable = |why: String| RowError { row: 0, column: None, problem: RowProblem::Unreadable(why) };
     if bytes.starts_with(b"PK\x03\x04") {
         let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
-        let range = workbook
-            .worksheet_range_at(0)
-            .ok_or_else(|| unreadable("the workbook has no sheet".into()))?
-            .map_err(|e| unreadable(e.to_string()))?;
+        let range = workbook.worksheet_range_at(0).ok_or_else(|| unreadable("the workbook has no sheet".into()))?.map_err(|e| unreadable(e.to_string()))?;
         return Ok(Table::from_records(range.rows().map(|row| row.iter().map(|c| c.to_string()).collect())));
     }
     let text = decode_text(bytes);

@@ -128,4 +128,3 @@ pub async fn of_unit(app: &App, caller: &Caller, unit: &crate::domain::UnitCode,
     app.store.record_read(caller, "isolations", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": orders.len()})).await?;
     Ok(orders)
 }
-

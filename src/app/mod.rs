@@ -58,7 +58,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { fever: Temperature::DEFAULT_FEVER, observation_days: DEFAULT_OBSERVATION_DAYS, public_url: None, followup_windows: FollowupWindows::default(), secure_cookies: false }
+        Settings {
+            fever: Temperature::DEFAULT_FEVER,
+            observation_days: DEFAULT_OBSERVATION_DAYS,
+            public_url: None,
+            followup_windows: FollowupWindows::default(),
+            secure_cookies: false,
+        }
     }
 }
 

@@ -8,7 +8,13 @@ use super::{App, AppError, files};
 
 /// Reads, checks and writes a roster file: all of it, or (with every bad row named) none.
 /// `progress` is told (residents staged so far, residents in the file); see `RosterStore`.
-pub async fn import(app: &App, caller: &Caller, into: &UnitCode, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Send + Sync)) -> Result<ImportSummary, AppError> {
+pub async fn import(
+    app: &App,
+    caller: &Caller,
+    into: &UnitCode,
+    bytes: &[u8],
+    progress: &(dyn Fn(usize, usize) + Send + Sync),
+) -> Result<ImportSummary, AppError> {
     caller.require(caller.role.writes_roster(), "import roster")?;
     let started = std::time::Instant::now();
     let table = files::read_table(bytes).map_err(|e| AppError::Rows(vec![e]))?;

@@ -91,7 +91,13 @@ impl ReturneeInput {
             .travel
             .iter()
             .filter(|s| !s.place.trim().is_empty())
-            .map(|s| Stay::new(&s.place, optional_date("travel", s.from.as_deref(), Window::TRAVEL, caller)?, optional_date("travel", s.to.as_deref(), Window::TRAVEL, caller)?))
+            .map(|s| {
+                Stay::new(
+                    &s.place,
+                    optional_date("travel", s.from.as_deref(), Window::TRAVEL, caller)?,
+                    optional_date("travel", s.to.as_deref(), Window::TRAVEL, caller)?,
+                )
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let arrived_at = Window::ARRIVAL.time("arrived_at", &self.arrived_at, caller.now)?;
         Ok(NewReturnee {
@@ -154,4 +160,3 @@ pub async fn returnees(app: &App, caller: &Caller, unit: &UnitCode, limit: u32) 
     app.store.record_read(caller, "returnees", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": list.1.len()})).await?;
     Ok(list)
 }
-

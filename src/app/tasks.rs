@@ -32,19 +32,20 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
         }
     }
     if caller.role.holds_households()
-        && let Some(unit) = caller.scope.codes().last().and_then(|c| UnitCode::parse(c).ok()) {
-            for round in app.store.rounds(&caller.scope, &unit).await?.unwrap_or_default() {
-                if round.households > round.visited {
-                    tasks.push(Task {
-                        kind: "households_to_visit".into(),
-                        id: round.id,
-                        due: caller.now,
-                        subject: format!("{} · {}", round.name, round.households - round.visited),
-                        link: format!("/rounds/{}?unit={unit}", round.id),
-                    });
-                }
+        && let Some(unit) = caller.scope.codes().last().and_then(|c| UnitCode::parse(c).ok())
+    {
+        for round in app.store.rounds(&caller.scope, &unit).await?.unwrap_or_default() {
+            if round.households > round.visited {
+                tasks.push(Task {
+                    kind: "households_to_visit".into(),
+                    id: round.id,
+                    due: caller.now,
+                    subject: format!("{} · {}", round.name, round.households - round.visited),
+                    link: format!("/rounds/{}?unit={unit}", round.id),
+                });
             }
         }
+    }
     tasks.sort_by_key(|t| t.due);
     Ok(tasks)
 }
@@ -68,9 +69,10 @@ pub fn followup_state(app: &App, order: &Isolation, now: DateTime<Utc>) -> Follo
     let slots = app.settings.followup_windows.slots(order.starts_at, order.planned_end);
     let followed_since = |at: DateTime<Utc>| order.followups.iter().any(|f| f.at >= at);
     if let Some(open) = slots.iter().find(|s| s.contains(now))
-        && !order.followups.iter().any(|f| open.contains(f.at)) {
-            return FollowupState::Due(*open);
-        }
+        && !order.followups.iter().any(|f| open.contains(f.at))
+    {
+        return FollowupState::Due(*open);
+    }
     match slots.iter().rfind(|s| s.closes <= now) {
         Some(last) if !followed_since(last.opens) => FollowupState::Overdue(*last),
         _ => FollowupState::Done,
@@ -84,7 +86,13 @@ fn followup_task(app: &App, order: &Isolation, now: DateTime<Utc>) -> Option<Tas
         FollowupState::ReleaseDue => ("release_due", order.planned_end),
         FollowupState::Done => return None,
     };
-    Some(Task { kind: kind.into(), id: order.id, due, subject: format!("{} · {}", order.name, order.address.as_deref().unwrap_or("")), link: format!("/isolations/{}", order.id) })
+    Some(Task {
+        kind: kind.into(),
+        id: order.id,
+        due,
+        subject: format!("{} · {}", order.name, order.address.as_deref().unwrap_or("")),
+        link: format!("/isolations/{}", order.id),
+    })
 }
 
 /// The lapses of follow-up the escalation engine climbs: each order's last missed window.
@@ -115,4 +123,3 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
     app.store.forget_login_attempts(now - chrono::Duration::hours(1)).await?;
     Ok(changed)
 }
-

@@ -24,10 +24,7 @@ impl Role {
     pub const ALL: [Role; 6] = [Role::Admin, Role::Hq, Role::GridLeader, Role::GridMember, Role::Checkpoint, Role::Inspector];
 
     pub fn parse(raw: &str) -> Result<Role, DomainError> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == raw.trim())
-            .ok_or(DomainError::invalid("role", Reason::UnknownRole))
+        Role::ALL.into_iter().find(|r| r.as_str() == raw.trim()).ok_or(DomainError::invalid("role", Reason::UnknownRole))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -219,19 +216,92 @@ pub const PASSWORD_MIN: usize = 10;
 
 /// Passwords people choose first, refused whatever else they pass (compared ignoring case).
 const COMMON_PASSWORDS: &[&str] = &[
-    "password123", "password1234", "password12345", "passw0rd123", "p@ssw0rd123", "p@ssword123", "password!!", "password01",
-    "1234567890", "12345678910", "0123456789", "1234567890a", "a1234567890", "a123456789", "123456789a", "abc1234567",
-    "abcd123456", "abc123456789", "aa123456789", "qwertyuiop", "qwerty1234", "qwerty12345", "qwerty123456", "qwe1234567",
-    "1qaz2wsx3edc", "1qaz@wsx3edc", "zaq12wsxcde3", "1q2w3e4r5t", "1q2w3e4r5t6y", "asdf123456", "asd1234567", "zxcvbnm123",
-    "admin12345", "admin123456", "administrator", "admin@12345", "iloveyou123", "welcome123", "welcome1234", "letmein123",
-    "changeme123", "woaini1314", "woaini520", "5201314520", "qq123456789", "wangge123", "wangge2020", "wangge1234",
+    "password123",
+    "password1234",
+    "password12345",
+    "passw0rd123",
+    "p@ssw0rd123",
+    "p@ssword123",
+    "password!!",
+    "password01",
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1234567890a",
+    "a1234567890",
+    "a123456789",
+    "123456789a",
+    "abc1234567",
+    "abcd123456",
+    "abc123456789",
+    "aa123456789",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "qwerty123456",
+    "qwe1234567",
+    "1qaz2wsx3edc",
+    "1qaz@wsx3edc",
+    "zaq12wsxcde3",
+    "1q2w3e4r5t",
+    "1q2w3e4r5t6y",
+    "asdf123456",
+    "asd1234567",
+    "zxcvbnm123",
+    "admin12345",
+    "admin123456",
+    "administrator",
+    "admin@12345",
+    "iloveyou123",
+    "welcome123",
+    "welcome1234",
+    "letmein123",
+    "changeme123",
+    "woaini1314",
+    "woaini520",
+    "5201314520",
+    "qq123456789",
+    "wangge123",
+    "wangge2020",
+    "wangge1234",
 ];
 
 /// Words people build passwords on, checked with the digits and signs around them taken off.
 const COMMON_WORDS: &[&str] = &[
-    "password", "passwd", "pass", "qwerty", "qwertyuiop", "asdf", "asdfgh", "zxcvbnm", "abc", "abcd", "abcdef", "admin", "administrator",
-    "root", "welcome", "letmein", "changeme", "iloveyou", "woaini", "wangge", "china", "zhongguo", "test", "user", "login",
-    "zhang", "wang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu",
+    "password",
+    "passwd",
+    "pass",
+    "qwerty",
+    "qwertyuiop",
+    "asdf",
+    "asdfgh",
+    "zxcvbnm",
+    "abc",
+    "abcd",
+    "abcdef",
+    "admin",
+    "administrator",
+    "root",
+    "welcome",
+    "letmein",
+    "changeme",
+    "iloveyou",
+    "woaini",
+    "wangge",
+    "china",
+    "zhongguo",
+    "test",
+    "user",
+    "login",
+    "zhang",
+    "wang",
+    "liu",
+    "chen",
+    "yang",
+    "zhao",
+    "huang",
+    "zhou",
+    "wu",
 ];
 
 /// Whether a new password is good enough: at least 10 characters, not all of one kind
@@ -243,7 +313,15 @@ pub fn check_password(password: &str) -> Result<(), DomainError> {
     if password.chars().count() < PASSWORD_MIN {
         return Err(DomainError::invalid("password", Reason::PasswordTooShort(PASSWORD_MIN)));
     }
-    let kind = |c: char| if c.is_alphabetic() { 0 } else if c.is_numeric() { 1 } else { 2 };
+    let kind = |c: char| {
+        if c.is_alphabetic() {
+            0
+        } else if c.is_numeric() {
+            1
+        } else {
+            2
+        }
+    };
     let first = password.chars().next().map(kind);
     if password.chars().all(|c| Some(kind(c)) == first) {
         return Err(DomainError::invalid("password", Reason::PasswordOneKind));
@@ -389,7 +467,19 @@ mod tests {
         for repetitive in ["aaaaaaaaa1", "1111111111a", "         1", "\t\t\t\t\t\t\t\t\t1", "ａａａａａａａａａ1", "abababab12"] {
             assert_eq!(reason(repetitive), Some(Reason::PasswordOneKind), "{repetitive:?}");
         }
-        for common in ["password123", "Password123", "1qaz2wsx3edc", "woaini1314", "ADMIN123456", "password12", "Password1!", "iloveyou12", "zhang12345", "1234567890a", "x-12345678"] {
+        for common in [
+            "password123",
+            "Password123",
+            "1qaz2wsx3edc",
+            "woaini1314",
+            "ADMIN123456",
+            "password12",
+            "Password1!",
+            "iloveyou12",
+            "zhang12345",
+            "1234567890a",
+            "x-12345678",
+        ] {
             assert_eq!(reason(common), Some(Reason::PasswordCommon), "{common:?}");
         }
         assert_eq!(reason(&"a1".repeat(600)), Some(Reason::TooLong(1024)));

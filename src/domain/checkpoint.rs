@@ -62,7 +62,12 @@ impl Temperature {
     }
 
     pub fn parse(raw: &str) -> Result<Temperature, DomainError> {
-        raw.trim().trim_end_matches(['℃', 'C', 'c', '°']).trim().parse::<f64>().map_err(|_| DomainError::invalid("temperature", Reason::TemperatureRange)).and_then(Temperature::from_celsius)
+        raw.trim()
+            .trim_end_matches(['℃', 'C', 'c', '°'])
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| DomainError::invalid("temperature", Reason::TemperatureRange))
+            .and_then(Temperature::from_celsius)
     }
 
     pub fn celsius(self) -> f64 {

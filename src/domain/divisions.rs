@@ -74,9 +74,7 @@ pub fn order_parents_first(units: Vec<(usize, NewUnit)>) -> Vec<(usize, NewUnit)
     let mut ready = Vec::new();
     for (row, unit) in units {
         match &unit.parent {
-            Some(p) if in_batch.contains(p.as_str()) && p != &unit.code => {
-                children.entry(p.as_str().to_string()).or_default().push((row, unit))
-            }
+            Some(p) if in_batch.contains(p.as_str()) && p != &unit.code => children.entry(p.as_str().to_string()).or_default().push((row, unit)),
             _ => ready.push((row, unit)),
         }
     }

@@ -73,49 +73,227 @@ impl Reason {
         use Reason::*;
         let zh = lang == Lang::Zh;
         match *self {
-            Empty => if zh { "不能为空".into() } else { "must not be empty".into() },
-            TooLong(n) => if zh { format!("不能超过 {n} 个字符") } else { format!("must be at most {n} characters") },
-            BadCharacters => if zh { "含有不允许的字符".into() } else { "contains characters that are not allowed".into() },
-            IdLength => if zh { "身份证号应为 18 位".into() } else { "an ID number has 18 characters".into() },
-            IdFormat => if zh { "身份证号前 17 位应为数字，末位为数字或 X".into() } else { "an ID number is 17 digits and a final digit or X".into() },
-            IdBirthDate => if zh { "身份证号中的出生日期无效".into() } else { "the birth date inside the ID number is not a real date".into() },
-            IdCheckDigit(c) => if zh { format!("身份证号校验位错误（应为 {c}）") } else { format!("the ID number's check digit is wrong (expected {c})") },
-            PhoneFormat => if zh { "应为 11 位手机号或带区号的固定电话".into() } else { "must be an 11-digit mobile number or a landline with area code".into() },
-            UnknownRole => if zh { "角色应为 admin、hq、grid_leader、grid_member、checkpoint 或 inspector".into() } else { "role must be admin, hq, grid_leader, grid_member, checkpoint or inspector".into() },
-            UnknownLevel => if zh { "未知的层级".into() } else { "unknown level".into() },
-            UnknownResidence => if zh { "居住类型应为 常住 或 租住".into() } else { "residence must be permanent (常住) or renter (租住)".into() },
-            PasswordTooShort(n) => if zh { format!("密码至少 {n} 位") } else { format!("a password has at least {n} characters") },
-            PasswordOneKind => if zh {
-                "密码须混合至少两类字符（字母、数字、其他符号），且至少含 5 个不同的字符".into()
-            } else {
-                "a password mixes at least two kinds of characters (letters, digits, other signs) and has at least 5 different characters".into()
-            },
-            PasswordCommon => if zh { "这是常见密码，很容易被猜中，请换一个".into() } else { "this is one of the most common passwords, easily guessed; choose another".into() },
-            OneOf(words) => if zh { format!("应为以下之一：{words}") } else { format!("must be one of: {words}") },
-            TemperatureRange => if zh { "体温应在 34.0 到 43.0 ℃ 之间".into() } else { "a body temperature lies between 34.0 and 43.0 °C".into() },
-            PlateFormat => if zh { "车牌号格式不对（例：蒙G12345）".into() } else { "not a vehicle plate (e.g. 蒙G12345)".into() },
-            DateFormat => if zh { "日期格式应为 YYYY-MM-DD".into() } else { "a date is written YYYY-MM-DD".into() },
-            TimeFormat => if zh { "时间格式应为 YYYY-MM-DDTHH:MM（北京时间）或带时区".into() } else { "a time is written YYYY-MM-DDTHH:MM (Beijing time) or with a zone".into() },
-            DateOrder => if zh { "结束不能早于开始".into() } else { "the end cannot come before the start".into() },
-            Coordinates => if zh { "经纬度无效".into() } else { "not a valid latitude/longitude".into() },
-            TooMany(n) => if zh { format!("最多 {n} 项") } else { format!("at most {n} items") },
-            InFuture => if zh { "时间不能晚于现在".into() } else { "cannot be in the future".into() },
-            HeldElsewhere => if zh {
-                "无法在此登记：须由同时管辖两处的上级指挥部处理，已通知其处置".into()
-            } else {
-                "cannot be registered here: the HQ over both places must settle it, and has been told".into()
-            },
-            Between(min, max) => if zh { format!("须在 {min} 到 {max} 之间") } else { format!("must be between {min} and {max}") },
-            YearRange => if zh { "年份须在 1900 到 2200 之间".into() } else { "the year must be between 1900 and 2200".into() },
-            DateWindow(from, to) => if zh { format!("须在 {from} 到 {to} 之间") } else { format!("must be between {from} and {to}") },
+            Empty => {
+                if zh {
+                    "不能为空".into()
+                } else {
+                    "must not be empty".into()
+                }
+            }
+            TooLong(n) => {
+                if zh {
+                    format!("不能超过 {n} 个字符")
+                } else {
+                    format!("must be at most {n} characters")
+                }
+            }
+            BadCharacters => {
+                if zh {
+                    "含有不允许的字符".into()
+                } else {
+                    "contains characters that are not allowed".into()
+                }
+            }
+            IdLength => {
+                if zh {
+                    "身份证号应为 18 位".into()
+                } else {
+                    "an ID number has 18 characters".into()
+                }
+            }
+            IdFormat => {
+                if zh {
+                    "身份证号前 17 位应为数字，末位为数字或 X".into()
+                } else {
+                    "an ID number is 17 digits and a final digit or X".into()
+                }
+            }
+            IdBirthDate => {
+                if zh {
+                    "身份证号中的出生日期无效".into()
+                } else {
+                    "the birth date inside the ID number is not a real date".into()
+                }
+            }
+            IdCheckDigit(c) => {
+                if zh {
+                    format!("身份证号校验位错误（应为 {c}）")
+                } else {
+                    format!("the ID number's check digit is wrong (expected {c})")
+                }
+            }
+            PhoneFormat => {
+                if zh {
+                    "应为 11 位手机号或带区号的固定电话".into()
+                } else {
+                    "must be an 11-digit mobile number or a landline with area code".into()
+                }
+            }
+            UnknownRole => {
+                if zh {
+                    "角色应为 admin、hq、grid_leader、grid_member、checkpoint 或 inspector".into()
+                } else {
+                    "role must be admin, hq, grid_leader, grid_member, checkpoint or inspector".into()
+                }
+            }
+            UnknownLevel => {
+                if zh {
+                    "未知的层级".into()
+                } else {
+                    "unknown level".into()
+                }
+            }
+            UnknownResidence => {
+                if zh {
+                    "居住类型应为 常住 或 租住".into()
+                } else {
+                    "residence must be permanent (常住) or renter (租住)".into()
+                }
+            }
+            PasswordTooShort(n) => {
+                if zh {
+                    format!("密码至少 {n} 位")
+                } else {
+                    format!("a password has at least {n} characters")
+                }
+            }
+            PasswordOneKind => {
+                if zh {
+                    "密码须混合至少两类字符（字母、数字、其他符号），且至少含 5 个不同的字符".into()
+                } else {
+                    "a password mixes at least two kinds of characters (letters, digits, other signs) and has at least 5 different characters".into()
+                }
+            }
+            PasswordCommon => {
+                if zh {
+                    "这是常见密码，很容易被猜中，请换一个".into()
+                } else {
+                    "this is one of the most common passwords, easily guessed; choose another".into()
+                }
+            }
+            OneOf(words) => {
+                if zh {
+                    format!("应为以下之一：{words}")
+                } else {
+                    format!("must be one of: {words}")
+                }
+            }
+            TemperatureRange => {
+                if zh {
+                    "体温应在 34.0 到 43.0 ℃ 之间".into()
+                } else {
+                    "a body temperature lies between 34.0 and 43.0 °C".into()
+                }
+            }
+            PlateFormat => {
+                if zh {
+                    "车牌号格式不对（例：蒙G12345）".into()
+                } else {
+                    "not a vehicle plate (e.g. 蒙G12345)".into()
+                }
+            }
+            DateFormat => {
+                if zh {
+                    "日期格式应为 YYYY-MM-DD".into()
+                } else {
+                    "a date is written YYYY-MM-DD".into()
+                }
+            }
+            TimeFormat => {
+                if zh {
+                    "时间格式应为 YYYY-MM-DDTHH:MM（北京时间）或带时区".into()
+                } else {
+                    "a time is written YYYY-MM-DDTHH:MM (Beijing time) or with a zone".into()
+                }
+            }
+            DateOrder => {
+                if zh {
+                    "结束不能早于开始".into()
+                } else {
+                    "the end cannot come before the start".into()
+                }
+            }
+            Coordinates => {
+                if zh {
+                    "经纬度无效".into()
+                } else {
+                    "not a valid latitude/longitude".into()
+                }
+            }
+            TooMany(n) => {
+                if zh {
+                    format!("最多 {n} 项")
+                } else {
+                    format!("at most {n} items")
+                }
+            }
+            InFuture => {
+                if zh {
+                    "时间不能晚于现在".into()
+                } else {
+                    "cannot be in the future".into()
+                }
+            }
+            HeldElsewhere => {
+                if zh {
+                    "无法在此登记：须由同时管辖两处的上级指挥部处理，已通知其处置".into()
+                } else {
+                    "cannot be registered here: the HQ over both places must settle it, and has been told".into()
+                }
+            }
+            Between(min, max) => {
+                if zh {
+                    format!("须在 {min} 到 {max} 之间")
+                } else {
+                    format!("must be between {min} and {max}")
+                }
+            }
+            YearRange => {
+                if zh {
+                    "年份须在 1900 到 2200 之间".into()
+                } else {
+                    "the year must be between 1900 and 2200".into()
+                }
+            }
+            DateWindow(from, to) => {
+                if zh {
+                    format!("须在 {from} 到 {to} 之间")
+                } else {
+                    format!("must be between {from} and {to}")
+                }
+            }
             TimeWindow(from, to) => {
                 let (from, to) = (from.format("%Y-%m-%d %H:%M"), to.format("%Y-%m-%d %H:%M"));
                 if zh { format!("须在 {from} 到 {to}（北京时间）之间") } else { format!("must be between {from} and {to} (Beijing time)") }
             }
-            NameCharacters => if zh { "只能含文字、空格和 · . - '，不能含数字、其他符号、换行或不可见字符".into() } else { "may hold only letters, spaces and . - ' (no digits, other symbols, line breaks or invisible characters)".into() },
-            LabelCharacters => if zh { "不能含 < >、换行或不可见字符".into() } else { "must not contain < >, line breaks or invisible characters".into() },
-            CodeUnderParent => if zh { "须以上级单位的编码开头，并比它长".into() } else { "must begin with the parent unit's code and be longer than it".into() },
-            NoFreeCode => if zh { "已无可自动编的三位序号，请填写编码".into() } else { "no three-digit number is left to give automatically; type a code".into() },
+            NameCharacters => {
+                if zh {
+                    "只能含文字、空格和 · . - '，不能含数字、其他符号、换行或不可见字符".into()
+                } else {
+                    "may hold only letters, spaces and . - ' (no digits, other symbols, line breaks or invisible characters)".into()
+                }
+            }
+            LabelCharacters => {
+                if zh {
+                    "不能含 < >、换行或不可见字符".into()
+                } else {
+                    "must not contain < >, line breaks or invisible characters".into()
+                }
+            }
+            CodeUnderParent => {
+                if zh {
+                    "须以上级单位的编码开头，并比它长".into()
+                } else {
+                    "must begin with the parent unit's code and be longer than it".into()
+                }
+            }
+            NoFreeCode => {
+                if zh {
+                    "已无可自动编的三位序号，请填写编码".into()
+                } else {
+                    "no three-digit number is left to give automatically; type a code".into()
+                }
+            }
         }
     }
 }
@@ -137,7 +315,6 @@ impl DomainError {
         }
     }
 }
-
 
 /// Checks a free-text field: trimmed, non-empty, bounded, no control characters.
 pub fn text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, DomainError> {
@@ -297,7 +474,22 @@ mod tests {
         for good in ["巴特尔", "巴·特尔", "Anne-Marie", "O'Neil", "J. R. Smith", "李〇", "ᠪᠠᠲᠦ", "巴．特尔"] {
             assert_eq!(person_name("name", &format!(" {good} ")).unwrap(), good);
         }
-        for bad in ["<script>alert(1)</script>", "张\u{202E}三", "张\u{200B}三", "张\u{200F}三", "张\u{2060}三", "张\u{FEFF}三", "张\n三", "张\u{2028}三", "张三1", "张三１", "张三（小）", "张三＜b＞", "张三、李四", "a@b"] {
+        for bad in [
+            "<script>alert(1)</script>",
+            "张\u{202E}三",
+            "张\u{200B}三",
+            "张\u{200F}三",
+            "张\u{2060}三",
+            "张\u{FEFF}三",
+            "张\n三",
+            "张\u{2028}三",
+            "张三1",
+            "张三１",
+            "张三（小）",
+            "张三＜b＞",
+            "张三、李四",
+            "a@b",
+        ] {
             assert_eq!(reason(person_name("name", bad)), Reason::NameCharacters, "{bad:?}");
         }
         assert_eq!(reason(person_name("name", " ")), Reason::Empty);

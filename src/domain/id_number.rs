@@ -32,11 +32,7 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 
 /// The check digit for the first seventeen digits of an ID number.
 pub fn check_digit(first17: &str) -> char {
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     CHECK_CHARS[(sum % 11) as usize]
 }
 
@@ -134,7 +130,8 @@ mod tests {
         assert!(IdNumber::parse(&"中".repeat(18)).is_err(), "eighteen wide characters are no ID number (and no panic)");
         assert!(IdNumber::parse("15050219600101001中").is_err());
         let narrow = IdNumber::compose("150502", chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap(), 1).unwrap();
-        let wide: String = narrow.as_str().chars().map(|c| if c == 'X' { 'Ｘ' } else { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() }).collect();
+        let wide: String =
+            narrow.as_str().chars().map(|c| if c == 'X' { 'Ｘ' } else { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() }).collect();
         assert_eq!(IdNumber::parse(&wide).unwrap(), narrow, "full-width digits are the same number");
     }
     use super::*;

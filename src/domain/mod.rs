@@ -20,10 +20,10 @@ pub mod unit;
 
 pub use account::{Caller, Login, Permission, Role};
 pub use checkpoint::{CheckpointKind, Direction, Location, Outcome, Plate, Temperature};
-pub use screening::{Health, KeyArea, Stay, Transport, VisitOutcome};
 pub use error::DomainError;
 pub use household::{Colour, ColourCause, ColourFacts, Residence};
 pub use id_number::{IdNumber, Sex};
 pub use lang::Lang;
 pub use phone::Phone;
+pub use screening::{Health, KeyArea, Stay, Transport, VisitOutcome};
 pub use unit::{Level, UnitCode, UnitPath};

@@ -43,12 +43,7 @@ pub struct RosterHousehold {
 impl RosterHousehold {
     /// The head's name: the resident marked 户主, else the first listed.
     pub fn head_name(&self) -> &str {
-        self.residents
-            .iter()
-            .find(|r| is_head(&r.relation))
-            .or(self.residents.first())
-            .map(|r| r.name.as_str())
-            .unwrap_or("")
+        self.residents.iter().find(|r| is_head(&r.relation)).or(self.residents.first()).map(|r| r.name.as_str()).unwrap_or("")
     }
 
     pub fn renters(&self) -> bool {
@@ -147,8 +142,8 @@ fn reword(err: super::DomainError, field: &'static str) -> super::DomainError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::error::Reason;
     use crate::domain::DomainError;
+    use crate::domain::error::Reason;
 
     fn table(rows: &[&[&str]]) -> Table {
         Table::from_records(rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()))

@@ -54,11 +54,13 @@ fn is_code(text: &str) -> bool {
 /// 湖北省 → 湖北, 武汉市 → 武汉: people write a place with or without its suffix.
 fn strip_suffix(name: &str) -> &str {
     let name = name.trim();
-    for suffix in ["维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "特别行政区", "省", "市", "盟", "州", "地区", "县", "区", "旗"] {
+    for suffix in ["维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "特别行政区", "省", "市", "盟", "州", "地区", "县", "区", "旗"]
+    {
         if let Some(stem) = name.strip_suffix(suffix)
-            && stem.chars().count() >= 2 {
-                return stem;
-            }
+            && stem.chars().count() >= 2
+        {
+            return stem;
+        }
     }
     name
 }
@@ -77,9 +79,10 @@ impl Stay {
     pub fn new(place: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stay, DomainError> {
         let place = super::error::label("travel", place, 100)?;
         if let (Some(from), Some(to)) = (from, to)
-            && to < from {
-                return Err(DomainError::invalid("travel", Reason::DateOrder));
-            }
+            && to < from
+        {
+            return Err(DomainError::invalid("travel", Reason::DateOrder));
+        }
         Ok(Stay { place, from, to })
     }
 }

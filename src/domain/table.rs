@@ -72,8 +72,12 @@ impl Table {
 pub enum RowProblem {
     Field(DomainError),
     MissingColumn,
-    DuplicateIdNumber { first_row: usize },
-    DuplicateCode { first_row: usize },
+    DuplicateIdNumber {
+        first_row: usize,
+    },
+    DuplicateCode {
+        first_row: usize,
+    },
     UnitNotInScope(String),
     UnknownParent(String),
     ParentChanged(String),
@@ -107,29 +111,115 @@ impl RowError {
     pub fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         let place = match (self.row, self.column) {
-            (0, Some(c)) => if zh { format!("列“{}”", lang::field_name(c, lang)) } else { format!("column {c}") },
-            (0, None) => if zh { "文件".to_string() } else { "file".to_string() },
-            (r, Some(c)) => if zh { format!("第 {r} 行，列“{}”", lang::field_name(c, lang)) } else { format!("row {r}, column {c}") },
-            (r, None) => if zh { format!("第 {r} 行") } else { format!("row {r}") },
+            (0, Some(c)) => {
+                if zh {
+                    format!("列“{}”", lang::field_name(c, lang))
+                } else {
+                    format!("column {c}")
+                }
+            }
+            (0, None) => {
+                if zh {
+                    "文件".to_string()
+                } else {
+                    "file".to_string()
+                }
+            }
+            (r, Some(c)) => {
+                if zh {
+                    format!("第 {r} 行，列“{}”", lang::field_name(c, lang))
+                } else {
+                    format!("row {r}, column {c}")
+                }
+            }
+            (r, None) => {
+                if zh {
+                    format!("第 {r} 行")
+                } else {
+                    format!("row {r}")
+                }
+            }
         };
         let what = match &self.problem {
             RowProblem::Field(DomainError::Invalid { reason, .. }) => reason.message(lang),
             RowProblem::Field(other) => other.message(lang),
-            RowProblem::MissingColumn => if zh { "缺少此列".into() } else { "this column is missing".into() },
-            RowProblem::DuplicateIdNumber { first_row } => if zh { format!("身份证号与第 {first_row} 行重复") } else { format!("same ID number as row {first_row}") },
-            RowProblem::DuplicateCode { first_row } => if zh { format!("编码与第 {first_row} 行重复") } else { format!("same code as row {first_row}") },
-            RowProblem::UnitNotInScope(code) => if zh { format!("网格 {code} 不存在或不在导入范围内") } else { format!("unit {code} does not exist or is not under the importing unit") },
-            RowProblem::UnknownParent(code) => if zh { format!("上级单位 {code} 不存在") } else { format!("parent unit {code} does not exist") },
-            RowProblem::ParentChanged(old) => if zh { format!("此编码已存在于上级 {old} 之下，不能移动") } else { format!("this code already exists under parent {old} and cannot move") },
-            RowProblem::RegisteredElsewhere => if zh {
-                "无法在此登记：须由同时管辖两处的上级指挥部处理".into()
-            } else {
-                "cannot be registered here: the HQ over both places must settle it".into()
-            },
-            RowProblem::EmptyFile => if zh { "文件中没有数据行".into() } else { "the file has no data rows".into() },
-            RowProblem::Unreadable(why) => if zh { format!("无法读取文件：{why}") } else { format!("cannot read the file: {why}") },
-            RowProblem::NotFound => if zh { "找不到，或不在您的管辖范围内".into() } else { "not found, or outside your area".into() },
-            RowProblem::ChangedDuringImport => if zh { "导入期间此范围内的花名册一再被他人修改，未导入任何数据，请重新导入".into() } else { "the roster under the importing unit kept being changed while the file was imported; nothing was imported, import it again".into() },
+            RowProblem::MissingColumn => {
+                if zh {
+                    "缺少此列".into()
+                } else {
+                    "this column is missing".into()
+                }
+            }
+            RowProblem::DuplicateIdNumber { first_row } => {
+                if zh {
+                    format!("身份证号与第 {first_row} 行重复")
+                } else {
+                    format!("same ID number as row {first_row}")
+                }
+            }
+            RowProblem::DuplicateCode { first_row } => {
+                if zh {
+                    format!("编码与第 {first_row} 行重复")
+                } else {
+                    format!("same code as row {first_row}")
+                }
+            }
+            RowProblem::UnitNotInScope(code) => {
+                if zh {
+                    format!("网格 {code} 不存在或不在导入范围内")
+                } else {
+                    format!("unit {code} does not exist or is not under the importing unit")
+                }
+            }
+            RowProblem::UnknownParent(code) => {
+                if zh {
+                    format!("上级单位 {code} 不存在")
+                } else {
+                    format!("parent unit {code} does not exist")
+                }
+            }
+            RowProblem::ParentChanged(old) => {
+                if zh {
+                    format!("此编码已存在于上级 {old} 之下，不能移动")
+                } else {
+                    format!("this code already exists under parent {old} and cannot move")
+                }
+            }
+            RowProblem::RegisteredElsewhere => {
+                if zh {
+                    "无法在此登记：须由同时管辖两处的上级指挥部处理".into()
+                } else {
+                    "cannot be registered here: the HQ over both places must settle it".into()
+                }
+            }
+            RowProblem::EmptyFile => {
+                if zh {
+                    "文件中没有数据行".into()
+                } else {
+                    "the file has no data rows".into()
+                }
+            }
+            RowProblem::Unreadable(why) => {
+                if zh {
+                    format!("无法读取文件：{why}")
+                } else {
+                    format!("cannot read the file: {why}")
+                }
+            }
+            RowProblem::NotFound => {
+                if zh {
+                    "找不到，或不在您的管辖范围内".into()
+                } else {
+                    "not found, or outside your area".into()
+                }
+            }
+            RowProblem::ChangedDuringImport => {
+                if zh {
+                    "导入期间此范围内的花名册一再被他人修改，未导入任何数据，请重新导入".into()
+                } else {
+                    "the roster under the importing unit kept being changed while the file was imported; nothing was imported, import it again".into()
+                }
+            }
         };
         format!("{place}: {what}")
     }

@@ -139,10 +139,7 @@ impl Level {
     pub const ALL: [Level; 6] = [Level::Province, Level::City, Level::County, Level::Township, Level::Village, Level::Grid];
 
     pub fn parse(raw: &str) -> Result<Level, DomainError> {
-        Level::ALL
-            .into_iter()
-            .find(|l| l.as_str() == raw.trim())
-            .ok_or(DomainError::invalid("level", Reason::UnknownLevel))
+        Level::ALL.into_iter().find(|l| l.as_str() == raw.trim()).ok_or(DomainError::invalid("level", Reason::UnknownLevel))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -213,9 +210,10 @@ impl NewUnit {
         };
         let code = UnitCode::parse(code)?;
         if let Some(parent) = &parent
-            && !code.is_under(parent) {
-                return Err(DomainError::invalid("code", Reason::CodeUnderParent));
-            }
+            && !code.is_under(parent)
+        {
+            return Err(DomainError::invalid("code", Reason::CodeUnderParent));
+        }
         Ok(NewUnit { code, name: super::error::label("name", name, 100)?, parent, level })
     }
 }
@@ -296,7 +294,9 @@ mod tests {
         assert!(NewUnit::parse("150502001001001", "一组", Some("150502001001"), None).is_ok());
         assert!(NewUnit::parse("530113105214-01", "一网格", Some("530113105214"), None).is_ok());
         assert!(NewUnit::parse("15", "内蒙古自治区", None, Some(Level::Province)).is_ok());
-        for (code, parent) in [("150521100777", "150502001001"), ("150502001001", "150502001001"), ("15050200100", "150502001001"), ("1505020010010", "150502001002")] {
+        for (code, parent) in
+            [("150521100777", "150502001001"), ("150502001001", "150502001001"), ("15050200100", "150502001001"), ("1505020010010", "150502001002")]
+        {
             let err = NewUnit::parse(code, "x", Some(parent), None).unwrap_err();
             assert_eq!(err, DomainError::invalid("code", Reason::CodeUnderParent), "{code} under {parent}");
         }

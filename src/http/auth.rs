@@ -85,12 +85,7 @@ pub fn request_lang(headers: &HeaderMap) -> Lang {
     if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
         return lang;
     }
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(Lang::parse)
-        .unwrap_or_default()
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).and_then(Lang::parse).unwrap_or_default()
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

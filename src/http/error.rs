@@ -95,7 +95,13 @@ impl HttpError {
             HttpError::Unauthenticated => if zh { "请先登录" } else { "please log in" }.into(),
             HttpError::CsrfMismatch => if zh { "表单已过期，请刷新页面后重试" } else { "the form has expired; reload the page and try again" }.into(),
             HttpError::BadRequest(why) => why.clone(),
-            HttpError::TooLarge => if zh { "文件太大".into() } else { "the file is too large".into() },
+            HttpError::TooLarge => {
+                if zh {
+                    "文件太大".into()
+                } else {
+                    "the file is too large".into()
+                }
+            }
             HttpError::App(err) => match err {
                 AppError::NotFound => if zh { "找不到，或不在您的管辖范围内" } else { "not found, or outside your area" }.into(),
                 AppError::BadCredentials => if zh { "账号或密码错误" } else { "wrong login or password" }.into(),
@@ -106,9 +112,19 @@ impl HttpError {
                 AppError::Unauthenticated => HttpError::Unauthenticated.message(lang),
                 AppError::Domain(err) => err.message(lang),
                 AppError::Rows(rows) => {
-                    if zh { format!("文件有 {} 处错误，未导入任何数据", rows.len()) } else { format!("{} problems in the file; nothing was imported", rows.len()) }
+                    if zh {
+                        format!("文件有 {} 处错误，未导入任何数据", rows.len())
+                    } else {
+                        format!("{} problems in the file; nothing was imported", rows.len())
+                    }
                 }
-                AppError::Conflict(what) => if zh { format!("已存在：{what}") } else { format!("already exists: {what}") },
+                AppError::Conflict(what) => {
+                    if zh {
+                        format!("已存在：{what}")
+                    } else {
+                        format!("already exists: {what}")
+                    }
+                }
                 AppError::Internal(_) => if zh { "服务器内部错误，请稍后再试" } else { "internal error; please try again later" }.into(),
             },
         }
@@ -119,10 +135,24 @@ impl HttpError {
 fn wait_words(seconds: u64, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     match seconds {
-        0..60 => if zh { format!("{seconds} 秒") } else if seconds == 1 { "1 second".into() } else { format!("{seconds} seconds") },
+        0..60 => {
+            if zh {
+                format!("{seconds} 秒")
+            } else if seconds == 1 {
+                "1 second".into()
+            } else {
+                format!("{seconds} seconds")
+            }
+        }
         _ => {
             let minutes = seconds.div_ceil(60);
-            if zh { format!("{minutes} 分钟") } else if minutes == 1 { "1 minute".into() } else { format!("{minutes} minutes") }
+            if zh {
+                format!("{minutes} 分钟")
+            } else if minutes == 1 {
+                "1 minute".into()
+            } else {
+                format!("{minutes} minutes")
+            }
         }
     }
 }
@@ -149,10 +179,9 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     }
     if api {
         let rows: Vec<serde_json::Value> = match &err {
-            HttpError::App(AppError::Rows(rows)) => rows
-                .iter()
-                .map(|r| serde_json::json!({"row": r.row, "column": r.column, "message": r.message(lang)}))
-                .collect(),
+            HttpError::App(AppError::Rows(rows)) => {
+                rows.iter().map(|r| serde_json::json!({"row": r.row, "column": r.column, "message": r.message(lang)})).collect()
+            }
             _ => Vec::new(),
         };
         let mut body = serde_json::json!({"error": err.code(), "message": err.message(lang)});

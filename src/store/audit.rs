@@ -32,7 +32,12 @@ macro_rules! impl_audit {
     ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::AuditStore for $store {
-            async fn audit_log(&self, scope: &$crate::domain::UnitPath, before: Option<i64>, limit: u32) -> $crate::store::StoreResult<Vec<$crate::store::AuditEntry>> {
+            async fn audit_log(
+                &self,
+                scope: &$crate::domain::UnitPath,
+                before: Option<i64>,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::AuditEntry>> {
                 // Inside a county, its entries newest first (the county index); above one, all
                 // entries newest first: nearly all of them lie in such a scope.
                 // A region's accounts also see what belongs to no place: failed logins of logins

@@ -142,7 +142,8 @@ pub(crate) struct GroupKeys<'j> {
 
 impl<'j> GroupKeys<'j> {
     pub fn of(jobs: &'j [CheckinJob]) -> GroupKeys<'j> {
-        let mut tokens: Vec<&str> = jobs.iter().filter_map(|job| if let Principal::Session { token, .. } = &job.who { Some(token.as_str()) } else { None }).collect();
+        let mut tokens: Vec<&str> =
+            jobs.iter().filter_map(|job| if let Principal::Session { token, .. } = &job.who { Some(token.as_str()) } else { None }).collect();
         tokens.sort();
         tokens.dedup();
         let checkins = || jobs.iter().flat_map(|job| &job.rows).map(|(_, c)| c);
@@ -288,7 +289,11 @@ mod tests {
     fn job(who: Principal, residents: &[Uuid]) -> CheckinJob {
         let day = NaiveDate::from_ymd_opt(2020, 2, 1).unwrap();
         let report = Report { status: "well".into(), symptoms: Vec::new(), location: "home".into(), place: None };
-        let rows = residents.iter().enumerate().map(|(i, id)| (i + 1, NewCheckin { resident_id: *id, day, report: report.clone(), via: Via::Api, seconds_to_fill: None })).collect();
+        let rows = residents
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (i + 1, NewCheckin { resident_id: *id, day, report: report.clone(), via: Via::Api, seconds_to_fill: None }))
+            .collect();
         CheckinJob { who, rows, reply: tokio::sync::oneshot::channel().0 }
     }
 
@@ -299,15 +304,30 @@ mod tests {
         let now: DateTime<Utc> = "2020-02-01T01:00:00Z".parse().unwrap();
         let group = UnitPath::from_stored("/15/1505/150502/150502001/150502001001/150502001001001/".into());
         let other = UnitPath::from_stored("/15/1505/150502/150502001/150502001001/150502001001002/".into());
-        let member = Account { id: Uuid::now_v7(), login: "member1".into(), role: Role::GridMember, unit_code: "150502001001001".into(), scope: group.clone(), display_name: String::new() };
+        let member = Account {
+            id: Uuid::now_v7(),
+            login: "member1".into(),
+            role: Role::GridMember,
+            unit_code: "150502001001001".into(),
+            scope: group.clone(),
+            display_name: String::new(),
+        };
         let (here, also_here, elsewhere) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let reads = GroupReads {
-            sessions: HashMap::from([("current".into(), (now + chrono::Duration::hours(1), member.clone())), ("ended".into(), (now - chrono::Duration::hours(1), member))]),
+            sessions: HashMap::from([
+                ("current".into(), (now + chrono::Duration::hours(1), member.clone())),
+                ("ended".into(), (now - chrono::Duration::hours(1), member)),
+            ]),
             homes: HashMap::from([(here, (Uuid::now_v7(), group.clone())), (also_here, (Uuid::now_v7(), group.clone())), (elsewhere, (Uuid::now_v7(), other))]),
             yesterday: HashMap::new(),
         };
         let session = |token: &str| Principal::Session { token: token.into(), now };
-        let jobs = [job(session("current"), &[here, also_here]), job(session("current"), &[here, elsewhere]), job(session("ended"), &[here]), job(session("current"), &[here])];
+        let jobs = [
+            job(session("current"), &[here, also_here]),
+            job(session("current"), &[here, elsewhere]),
+            job(session("ended"), &[here]),
+            job(session("current"), &[here]),
+        ];
         let plan = GroupPlan::new(&jobs, &reads);
 
         let written: Vec<(usize, Uuid)> = plan.rows.iter().map(|row| (row.job, row.checkin.resident_id)).collect();

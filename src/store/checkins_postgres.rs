@@ -29,7 +29,11 @@ impl PgStore {
     pub(crate) async fn write_checkins(writer: sqlx::PgPool, jobs: &[CheckinJob]) -> StoreResult<Vec<StoreResult<Vec<CheckedIn>>>> {
         let mut tx = writer.begin().await?;
         let keys = GroupKeys::of(jobs);
-        let reads = GroupReads { sessions: Self::sessions(&mut tx, &keys.tokens).await?, homes: Self::homes(&mut tx, &keys.residents).await?, yesterday: Self::reports_before(&mut tx, &keys.timed).await? };
+        let reads = GroupReads {
+            sessions: Self::sessions(&mut tx, &keys.tokens).await?,
+            homes: Self::homes(&mut tx, &keys.residents).await?,
+            yesterday: Self::reports_before(&mut tx, &keys.timed).await?,
+        };
         let plan = GroupPlan::new(jobs, &reads);
         for chunk in plan.rows.chunks(CHUNK) {
             let mut query = QueryBuilder::<Postgres>::new(
@@ -87,7 +91,8 @@ impl PgStore {
     }
 
     async fn homes(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<std::collections::HashMap<Uuid, (Uuid, UnitPath)>> {
-        let found: Vec<(Uuid, Uuid, String)> = sqlx::query_as("SELECT id, household_id, unit_path FROM residents WHERE id = ANY($1)").bind(ids).fetch_all(&mut **tx).await?;
+        let found: Vec<(Uuid, Uuid, String)> =
+            sqlx::query_as("SELECT id, household_id, unit_path FROM residents WHERE id = ANY($1)").bind(ids).fetch_all(&mut **tx).await?;
         Ok(found.into_iter().map(|(id, household, path)| (id, (household, UnitPath::from_stored(path)))).collect())
     }
 
@@ -100,7 +105,10 @@ impl PgStore {
         let set: HashSet<&(Uuid, NaiveDate)> = wanted.iter().collect();
         let ids: Vec<Uuid> = wanted.iter().map(|(id, _)| *id).collect();
         let rows: Vec<(Uuid, NaiveDate, String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id = ANY($1)").bind(&ids).fetch_all(&mut **tx).await?;
+            sqlx::query_as("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&mut **tx)
+                .await?;
         for (id, day, status, symptoms, location, place) in rows {
             if let Some(next) = day.succ_opt().filter(|next| set.contains(&(id, *next))) {
                 found.insert((id, next), Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place });

@@ -107,7 +107,14 @@ impl<'c> GroupWriter<'c> {
         for token in tokens {
             self.session.query(&[Value::Text(token)], |row| {
                 // The columns of SESSION_ACCOUNT, in its order.
-                let account = AccountRow { id: row.uuid(0)?, login: row.required_text(1)?, role: row.required_text(2)?, unit_code: row.required_text(3)?, path: row.required_text(4)?, display_name: row.required_text(5)? };
+                let account = AccountRow {
+                    id: row.uuid(0)?,
+                    login: row.required_text(1)?,
+                    role: row.required_text(2)?,
+                    unit_code: row.required_text(3)?,
+                    path: row.required_text(4)?,
+                    display_name: row.required_text(5)?,
+                };
                 sessions.insert(token.to_string(), (row.time(8)?, account.into_account()?));
                 Ok(())
             })?;
@@ -134,7 +141,12 @@ impl<'c> GroupWriter<'c> {
             let Some(before) = day.pred_opt() else { continue };
             self.report.query(&[Value::uuid(id), Value::Text(&date_text(before))], |row| {
                 let symptoms = row.required_text(1)?;
-                let report = Report { status: row.required_text(0)?, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location: row.required_text(2)?, place: row.text(3)? };
+                let report = Report {
+                    status: row.required_text(0)?,
+                    symptoms: serde_json::from_str(&symptoms).unwrap_or_default(),
+                    location: row.required_text(2)?,
+                    place: row.text(3)?,
+                };
                 found.insert((*id, *day), report);
                 Ok(())
             })?;

@@ -204,13 +204,29 @@ pub trait PassageStore {
     /// (same id) returns the first passage.
     async fn log_passage(&self, caller: &Caller, passage: &NewPassage, fever: Temperature) -> StoreResult<Passage>;
     /// Passages at a checkpoint in `[from, to)`, newest first.
-    async fn passages(&self, scope: &UnitPath, checkpoint: Uuid, from: DateTime<Utc>, to: DateTime<Utc>, limit: u32, fever: Temperature) -> StoreResult<Option<Vec<Passage>>>;
+    async fn passages(
+        &self,
+        scope: &UnitPath,
+        checkpoint: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+        fever: Temperature,
+    ) -> StoreResult<Option<Vec<Passage>>>;
     /// A traveller registers through a poster's token (no account). `None` if the token is unknown.
     async fn register_self(&self, token: &str, registration: &NewRegistration, now: DateTime<Utc>) -> StoreResult<Option<Registration>>;
     /// Registrations at a checkpoint that staff have not confirmed yet, newest first.
     async fn pending_registrations(&self, scope: &UnitPath, checkpoint: Uuid, since: DateTime<Utc>) -> StoreResult<Option<Vec<Registration>>>;
     /// Staff confirm a registration with a temperature: it becomes a passage.
-    async fn confirm_registration(&self, caller: &Caller, id: Uuid, temperature: Temperature, direction: Direction, outcome: Outcome, fever: Temperature) -> StoreResult<Passage>;
+    async fn confirm_registration(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        temperature: Temperature,
+        direction: Direction,
+        outcome: Outcome,
+        fever: Temperature,
+    ) -> StoreResult<Passage>;
     /// A person's time line over the checkpoints in the caller's scope; audited. `None` if the
     /// caller can see nothing of them.
     async fn trajectory(&self, caller: &Caller, person: Uuid) -> StoreResult<Option<Trajectory>>;

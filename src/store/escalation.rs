@@ -54,11 +54,7 @@ pub trait EscalationStore {
 /// the ancestors at depths 5, 4 and 3 no deeper than `top`.
 pub(crate) fn ladder(path: &UnitPath, top: usize) -> Vec<(usize, String)> {
     let codes: Vec<&str> = path.codes().collect();
-    [5usize, 4, 3]
-        .into_iter()
-        .filter(|depth| *depth <= top.min(codes.len()))
-        .map(|depth| (depth, codes[depth - 1].to_string()))
-        .collect()
+    [5usize, 4, 3].into_iter().filter(|depth| *depth <= top.min(codes.len())).map(|depth| (depth, codes[depth - 1].to_string())).collect()
 }
 
 /// The path of the ancestor at `depth`.

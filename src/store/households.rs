@@ -131,7 +131,8 @@ pub(crate) fn list_items(rows: Vec<HouseholdRow>, residents: Vec<ResidentRecord>
 
 /// JSON rows for `colour_changes_sql`: (household, from, to, cause).
 pub(crate) fn colour_changes_json(changes: &[(Uuid, Option<&str>, Colour, crate::domain::ColourCause)]) -> String {
-    let rows: Vec<(String, Option<&str>, &str, &str)> = changes.iter().map(|(id, from, to, cause)| (id.simple().to_string(), *from, to.as_str(), cause.as_str())).collect();
+    let rows: Vec<(String, Option<&str>, &str, &str)> =
+        changes.iter().map(|(id, from, to, cause)| (id.simple().to_string(), *from, to.as_str(), cause.as_str())).collect();
     super::sql::json_rows(&rows)
 }
 

@@ -19,9 +19,9 @@ mod escalation;
 mod households;
 mod isolation;
 mod isolation_sql;
+mod organisations;
 mod passages_sql;
 mod postgres;
-mod organisations;
 mod residents;
 mod roster;
 mod roster_sql;
@@ -39,11 +39,14 @@ pub use accounts::{Account, AccountStore, LoginAttempt, NewAccount, Session};
 pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditStore};
 pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin, Principal};
-pub use checkpoints::{Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift, Trajectory, TrajectoryItem};
+pub use checkpoints::{
+    Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift,
+    Trajectory, TrajectoryItem,
+};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
-pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
+pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore, StaffLink};
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
 pub use roster::{ImportSummary, RosterStore};
@@ -55,11 +58,41 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the application needs from storage.
 pub trait Store:
-    UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + OrganisationStore + Send + Sync
+    UnitStore
+    + HouseholdStore
+    + ResidentStore
+    + RosterStore
+    + AccountStore
+    + AuditStore
+    + ScreeningStore
+    + CheckpointStore
+    + PassageStore
+    + AlertStore
+    + IsolationStore
+    + EscalationStore
+    + CheckinStore
+    + OrganisationStore
+    + Send
+    + Sync
 {
 }
 impl<T> Store for T where
-    T: UnitStore + HouseholdStore + ResidentStore + RosterStore + AccountStore + AuditStore + ScreeningStore + CheckpointStore + PassageStore + AlertStore + IsolationStore + EscalationStore + CheckinStore + OrganisationStore + Send + Sync
+    T: UnitStore
+        + HouseholdStore
+        + ResidentStore
+        + RosterStore
+        + AccountStore
+        + AuditStore
+        + ScreeningStore
+        + CheckpointStore
+        + PassageStore
+        + AlertStore
+        + IsolationStore
+        + EscalationStore
+        + CheckinStore
+        + OrganisationStore
+        + Send
+        + Sync
 {
 }
 

@@ -65,7 +65,15 @@ pub struct StaffLink {
 pub trait OrganisationStore {
     /// Registers an organisation; `fingerprint` is set when the client chose `id`
     /// (`store::client_ids`).
-    async fn create_organisation(&self, caller: &Caller, id: Uuid, fingerprint: Option<&str>, unit: &UnitCode, name: &str, kind: &str) -> StoreResult<Organisation>;
+    async fn create_organisation(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        fingerprint: Option<&str>,
+        unit: &UnitCode,
+        name: &str,
+        kind: &str,
+    ) -> StoreResult<Organisation>;
     async fn organisations(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Option<Vec<Organisation>>>;
     /// Adds staff or relatives, all or none; a relative's staff member must belong to it.
     async fn add_members(&self, caller: &Caller, org: Uuid, members: &[NewMember]) -> StoreResult<usize>;

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use sqlx::Postgres;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use super::{CheckpointStore, StoreResult, UnitStore};
 use super::sql::{Dialect, SqlStore, impl_store};
+use super::{CheckpointStore, StoreResult, UnitStore};
 
 pub type PgStore = SqlStore<Postgres>;
 

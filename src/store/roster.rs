@@ -231,7 +231,9 @@ pub(crate) fn plan<'a>(
                 staged_households.push(i);
                 touched_units.insert(h.unit_code.to_string());
             }
-            Some(e) if e.head_name == h.head_name() && e.address.as_deref() == h.address.as_deref().or(e.address.as_deref()) => summary.households_unchanged += 1,
+            Some(e) if e.head_name == h.head_name() && e.address.as_deref() == h.address.as_deref().or(e.address.as_deref()) => {
+                summary.households_unchanged += 1
+            }
             Some(_) => {
                 summary.households_updated += 1;
                 staged_households.push(i);
@@ -249,7 +251,11 @@ pub(crate) fn plan<'a>(
                 continue;
             };
             let phone = r.phone.as_ref().map(|p| p.as_str());
-            let same = stored.household_id == p.id && stored.name == r.name && stored.relation == r.relation && stored.phone.as_deref() == phone && stored.residence == r.residence.as_str();
+            let same = stored.household_id == p.id
+                && stored.name == r.name
+                && stored.relation == r.relation
+                && stored.phone.as_deref() == phone
+                && stored.residence == r.residence.as_str();
             if same {
                 summary.residents_unchanged += 1;
                 continue;

@@ -26,7 +26,10 @@ pub struct KeyAreaRecord {
 pub enum Arrival {
     Resident(Uuid),
     /// Found by ID number in the caller's subtree, else added to `household_id` as `resident`.
-    Person { resident: NewResident, household_id: Option<Uuid> },
+    Person {
+        resident: NewResident,
+        household_id: Option<Uuid>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -220,7 +223,14 @@ pub(crate) fn areas_over(rows: &[KeyAreaRow], path: &str) -> Vec<KeyArea> {
 
 impl From<KeyAreaRow> for KeyAreaRecord {
     fn from(row: KeyAreaRow) -> KeyAreaRecord {
-        KeyAreaRecord { id: row.id, area: row.area, valid_from: row.valid_from, valid_to: row.valid_to, unit_path: UnitPath::from_stored(row.unit_path), created_by: row.created_by }
+        KeyAreaRecord {
+            id: row.id,
+            area: row.area,
+            valid_from: row.valid_from,
+            valid_to: row.valid_to,
+            unit_path: UnitPath::from_stored(row.unit_path),
+            created_by: row.created_by,
+        }
     }
 }
 

@@ -3,11 +3,11 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::{ConnectOptions, Sqlite};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Sqlite};
 
-use super::{CheckpointStore, StoreResult, UnitStore};
 use super::sql::{AbortOnDrop, Dialect, SqlStore, impl_store};
+use super::{CheckpointStore, StoreResult, UnitStore};
 
 pub type SqliteStore = SqlStore<Sqlite>;
 
@@ -40,9 +40,7 @@ pub async fn open(path: &str) -> StoreResult<SqliteStore> {
     // A checkpoint after a large import takes seconds by nature: not a slow statement to warn of.
     let checkpointer = pool(1).connect_with(options.clone().disable_statement_logging()).await?;
     let background = tokio::spawn(checkpoint_forever(checkpointer, writer.clone()));
-    let reader = pool(std::thread::available_parallelism().map_or(4, |n| n.get().max(2) * 2) as u32)
-        .connect_with(options.read_only(true))
-        .await?;
+    let reader = pool(std::thread::available_parallelism().map_or(4, |n| n.get().max(2) * 2) as u32).connect_with(options.read_only(true)).await?;
     Ok(SqlStore::new(reader, writer, vec![AbortOnDrop(background.abort_handle())]))
 }
 

@@ -136,13 +136,15 @@ impl Statement<'_> {
 
     /// Runs the statement once with `params`, handing each row to `each`.
     pub fn query(&mut self, params: &[Value], mut each: impl FnMut(&Row) -> StoreResult<()>) -> StoreResult<()> {
-        let result = self.bind(params).and_then(|()| loop {
-            // SAFETY: the statement is live and its parameters bound.
-            let code = unsafe { ffi::sqlite3_step(self.raw.as_ptr()) };
-            match code {
-                ffi::SQLITE_ROW => each(&Row { raw: self.raw, _statement: PhantomData })?,
-                ffi::SQLITE_DONE => break Ok(()),
-                _ => break self.connection.check(code),
+        let result = self.bind(params).and_then(|()| {
+            loop {
+                // SAFETY: the statement is live and its parameters bound.
+                let code = unsafe { ffi::sqlite3_step(self.raw.as_ptr()) };
+                match code {
+                    ffi::SQLITE_ROW => each(&Row { raw: self.raw, _statement: PhantomData })?,
+                    ffi::SQLITE_DONE => break Ok(()),
+                    _ => break self.connection.check(code),
+                }
             }
         });
         // SAFETY: the statement is live; resetting makes it ready for the next run.
@@ -161,7 +163,9 @@ impl Statement<'_> {
                 match value {
                     Value::Null => ffi::sqlite3_bind_null(stmt, i),
                     Value::Int(n) => ffi::sqlite3_bind_int64(stmt, i, *n),
-                    Value::Text(text) => ffi::sqlite3_bind_text64(stmt, i, text.as_ptr().cast(), text.len() as u64, ffi::SQLITE_TRANSIENT(), ffi::SQLITE_UTF8 as u8),
+                    Value::Text(text) => {
+                        ffi::sqlite3_bind_text64(stmt, i, text.as_ptr().cast(), text.len() as u64, ffi::SQLITE_TRANSIENT(), ffi::SQLITE_UTF8 as u8)
+                    }
                     Value::Blob(bytes) => ffi::sqlite3_bind_blob64(stmt, i, bytes.as_ptr().cast(), bytes.len() as u64, ffi::SQLITE_TRANSIENT()),
                 }
             };
@@ -244,10 +248,13 @@ mod tests {
         let mut handle = connection.lock_handle().await.unwrap();
         let db = Connection::new(&mut handle);
         let mut read = None;
-        db.prepare("SELECT ?1, ?2").unwrap().query(&[Value::uuid(&id), Value::Text(&time_text(at))], |row| {
-            read = Some((row.uuid(0)?, row.time(1)?));
-            Ok(())
-        }).unwrap();
+        db.prepare("SELECT ?1, ?2")
+            .unwrap()
+            .query(&[Value::uuid(&id), Value::Text(&time_text(at))], |row| {
+                read = Some((row.uuid(0)?, row.time(1)?));
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(read, Some((id, at)));
     }
 

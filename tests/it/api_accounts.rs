@@ -32,16 +32,36 @@ async fn login_sessions_and_roles(db: Db) {
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
 
-    let (status, body) = t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "m2", "password": "short", "role": "grid_member", "unit_code": "150502001001001"})).await;
+    let (status, body) = t
+        .send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "m2", "password": "short", "role": "grid_member", "unit_code": "150502001001001"}))
+        .await;
     assert_eq!(status, 422, "{body}");
-    let (status, body) = t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "m2", "password": "long enough", "role": "mayor", "unit_code": "150502001001001"})).await;
+    let (status, body) = t
+        .send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "m2", "password": "long enough", "role": "mayor", "unit_code": "150502001001001"}))
+        .await;
     assert_eq!(status, 422, "{body}");
-    let (status, _) = t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "m2", "password": "long enough", "role": "grid_member", "unit_code": "150502001001001"})).await;
+    let (status, _) = t
+        .send(
+            &admin,
+            Method::POST,
+            "/api/v1/accounts",
+            json!({"login": "m2", "password": "long enough", "role": "grid_member", "unit_code": "150502001001001"}),
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, _) = t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "M2", "password": "long enough", "role": "grid_member", "unit_code": "150502001001001"})).await;
+    let (status, _) = t
+        .send(
+            &admin,
+            Method::POST,
+            "/api/v1/accounts",
+            json!({"login": "M2", "password": "long enough", "role": "grid_member", "unit_code": "150502001001001"}),
+        )
+        .await;
     assert_eq!(status, 409, "logins are case-insensitive and unique");
     let hq = t.client("hq").await;
-    let (status, _) = t.send(&hq, Method::POST, "/api/v1/accounts", json!({"login": "m3", "password": "long enough", "role": "grid_member", "unit_code": "150502001001001"})).await;
+    let (status, _) = t
+        .send(&hq, Method::POST, "/api/v1/accounts", json!({"login": "m3", "password": "long enough", "role": "grid_member", "unit_code": "150502001001001"}))
+        .await;
     assert_eq!(status, 403, "only admins manage accounts");
     let (_, accounts) = t.get(&admin, "/api/v1/accounts").await;
     assert_eq!(accounts["items"].as_array().unwrap().len(), 8);
@@ -66,11 +86,14 @@ both!(login_sessions_and_roles);
 async fn requests_from_other_sites_and_form_encoded_uploads_are_refused() {
     let t = TestApp::start(Db::Sqlite).await;
     let admin = t.client("admin").await;
-    let response = admin.post(t.url("/api/v1/units")).header("origin", "http://evil.example").json(&json!({"name": "x", "parent_code": "150502"})).send().await.unwrap();
+    let response =
+        admin.post(t.url("/api/v1/units")).header("origin", "http://evil.example").json(&json!({"name": "x", "parent_code": "150502"})).send().await.unwrap();
     assert_eq!(response.status(), 403);
-    let response = admin.post(t.url("/api/v1/units/150502001/roster")).header("content-type", "text/plain").body(crate::support::sample_roster()).send().await.unwrap();
+    let response =
+        admin.post(t.url("/api/v1/units/150502001/roster")).header("content-type", "text/plain").body(crate::support::sample_roster()).send().await.unwrap();
     assert_eq!(response.status(), 400);
-    let response = admin.post(t.url("/api/v1/units")).header("content-type", "application/x-www-form-urlencoded").body("name=x&parent_code=150502").send().await.unwrap();
+    let response =
+        admin.post(t.url("/api/v1/units")).header("content-type", "application/x-www-form-urlencoded").body("name=x&parent_code=150502").send().await.unwrap();
     assert_eq!(response.status(), 415);
     let (_, units) = t.get(&admin, "/api/v1/units/150502").await;
     assert_eq!(units["figures"]["units"], 6, "nothing was created");

@@ -58,13 +58,16 @@ async fn check_ins_count_once_a_day_per_resident(db: Db) {
     assert_eq!(status, 201, "a retried batch changes nothing");
 
     // All or nothing: a resident outside the member's group, a bad word, a missing place.
-    let (status, refused) = t
-        .send(&member, Method::POST, "/api/v1/checkins", json!([{"resident_id": ids["其木格"]}, {"resident_id": ids["王五"]}]))
-        .await;
+    let (status, refused) = t.send(&member, Method::POST, "/api/v1/checkins", json!([{"resident_id": ids["其木格"]}, {"resident_id": ids["王五"]}])).await;
     assert_eq!(status, 422, "{refused}");
     assert_eq!((refused["errors"][0]["row"].as_i64(), refused["errors"][0]["column"].as_str()), (Some(2), Some("resident_id")));
     let (status, refused) = t
-        .send(&member, Method::POST, "/api/v1/checkins", json!([{"resident_id": ids["其木格"], "status": "sick"}, {"resident_id": ids["其木格"], "location": "elsewhere"}]))
+        .send(
+            &member,
+            Method::POST,
+            "/api/v1/checkins",
+            json!([{"resident_id": ids["其木格"], "status": "sick"}, {"resident_id": ids["其木格"], "location": "elsewhere"}]),
+        )
         .await;
     assert_eq!(status, 422);
     let rows: Vec<(i64, &str)> = refused["errors"].as_array().unwrap().iter().map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap())).collect();
@@ -100,12 +103,8 @@ both!(check_ins_count_once_a_day_per_resident);
 
 /// A client that keeps sending the session cookie of one login, even after logging out.
 async fn pinned_session(t: &TestApp, login: &str) -> reqwest::Client {
-    let response = reqwest::Client::new()
-        .post(t.url("/api/v1/login"))
-        .json(&json!({"login": login, "password": crate::support::PASSWORD}))
-        .send()
-        .await
-        .expect("login");
+    let response =
+        reqwest::Client::new().post(t.url("/api/v1/login")).json(&json!({"login": login, "password": crate::support::PASSWORD})).send().await.expect("login");
     let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let headers = [(reqwest::header::COOKIE, cookie.parse().unwrap())].into_iter().collect();
     reqwest::Client::builder().default_headers(headers).build().unwrap()
@@ -238,11 +237,19 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     ]);
     let (status, added) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), members.clone()).await;
     assert_eq!((status, added["added"].as_i64()), (201, Some(3)), "{added}");
-    let (_, again) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师", "phone": "13900002222"}])).await;
+    let (_, again) =
+        t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师", "phone": "13900002222"}])).await;
     assert_eq!(again["added"], 0, "a retried list adds nobody twice");
     let (status, _) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"id": staff, "name": "包老师"}])).await;
     assert_eq!(status, 409, "the same id with another body is refused");
-    let (status, bad) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/members"), json!([{"name": "x1"}, {"name": "某人", "relative_of": uuid::Uuid::now_v7()}])).await;
+    let (status, bad) = t
+        .send(
+            &hq,
+            Method::POST,
+            &format!("/api/v1/organisations/{org}/members"),
+            json!([{"name": "x1"}, {"name": "某人", "relative_of": uuid::Uuid::now_v7()}]),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(bad["errors"][0]["row"], 1, "a name with a digit: {bad}");
 
@@ -250,7 +257,14 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     assert_eq!((day["expected"].as_i64(), day["reported"].as_i64()), (Some(3), Some(0)));
     assert_eq!(day["members"][0]["phone"], "139****2222");
     let ids: Vec<String> = day["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
-    let (status, reported) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/checkins"), json!([{"member_id": ids[0]}, {"member_id": ids[1], "status": "unwell", "symptoms": ["fever"]}])).await;
+    let (status, reported) = t
+        .send(
+            &hq,
+            Method::POST,
+            &format!("/api/v1/organisations/{org}/checkins"),
+            json!([{"member_id": ids[0]}, {"member_id": ids[1], "status": "unwell", "symptoms": ["fever"]}]),
+        )
+        .await;
     assert_eq!((status, reported["reported"].as_i64()), (201, Some(2)), "{reported}");
     let (status, _) = t.send(&hq, Method::POST, &format!("/api/v1/organisations/{org}/checkins"), json!([{"member_id": uuid::Uuid::now_v7()}])).await;
     assert_eq!(status, 422, "not one of its members");
@@ -273,7 +287,8 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     assert_eq!(bad.status(), 422);
     let page = public.get(t.url(&format!("/o/{token}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("包大爷"));
-    let people: Vec<String> = page.match_indices("name=\"resident_").map(|(at, _)| page[at..].split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()).collect();
+    let people: Vec<String> =
+        page.match_indices("name=\"resident_").map(|(at, _)| page[at..].split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()).collect();
     assert_eq!(people.len(), 3);
     let mut form: Vec<(String, String)> = Vec::new();
     for (i, id) in people.iter().enumerate() {

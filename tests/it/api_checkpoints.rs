@@ -11,7 +11,14 @@ use crate::support::{Db, TestApp, client, id_number, sample_roster};
 /// A checkpoint in 和平社区, set up by its grid leader: (id, token).
 async fn checkpoint(t: &TestApp, name: &str) -> (String, String) {
     let leader = t.client("leader1").await;
-    let (status, body) = t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": name, "kind": "checkpoint", "lat": 43.62, "lon": 122.26})).await;
+    let (status, body) = t
+        .send(
+            &leader,
+            Method::POST,
+            "/api/v1/checkpoints",
+            json!({"unit_code": "150502001001", "name": name, "kind": "checkpoint", "lat": 43.62, "lon": 122.26}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     (body["id"].as_str().unwrap().to_string(), body["token"].as_str().unwrap().to_string())
 }
@@ -32,7 +39,13 @@ async fn passages_name_people_and_fevers_alert_at_once(db: Db) {
     let (cp, _) = checkpoint(&t, "和平路卡点").await;
     let staff = t.client("checkpoint").await;
     let someone = id_number("110105", 7);
-    let first = passage(&t, &staff, &cp, json!({"id_number": someone, "name": "王强", "plate": "蒙G 12345", "direction": "in", "temperature": 36.6, "outcome": "passed"})).await;
+    let first = passage(
+        &t,
+        &staff,
+        &cp,
+        json!({"id_number": someone, "name": "王强", "plate": "蒙G 12345", "direction": "in", "temperature": 36.6, "outcome": "passed"}),
+    )
+    .await;
     assert_eq!(first["plate"], "蒙G12345");
     assert_eq!(first["fever"], false);
     assert!(first["id_number"].as_str().unwrap().contains("****"), "masked: {first}");
@@ -107,7 +120,8 @@ async fn passages_are_checked_and_scoped(db: Db) {
 
     // A checkpoint in another county is not this account's.
     let admin = t.client("admin").await;
-    let (_, other) = t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150521100200", "name": "东街劝返点", "kind": "persuasion_point"})).await;
+    let (_, other) =
+        t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150521100200", "name": "东街劝返点", "kind": "persuasion_point"})).await;
     let other = other["id"].as_str().unwrap();
     let (status, _) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{other}/passages"), ok.clone()).await;
     assert_eq!(status, 404);
@@ -119,7 +133,8 @@ async fn passages_are_checked_and_scoped(db: Db) {
     let member = t.client("member1").await;
     assert_eq!(t.send(&member, Method::POST, &format!("/api/v1/checkpoints/{cp}/passages"), ok.clone()).await.0, 403, "members do not staff checkpoints");
     assert_eq!(t.send(&staff, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502", "name": "x", "kind": "checkpoint"})).await.0, 403);
-    let (status, body) = t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502", "name": "x", "kind": "checkpoint", "lat": 123.0, "lon": 43.0})).await;
+    let (status, body) =
+        t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502", "name": "x", "kind": "checkpoint", "lat": 123.0, "lon": 43.0})).await;
     assert_eq!(status, 422, "{body}");
 
     // Shifts: a 24-hour rotation of a medic, a police officer and a cadre.
@@ -150,7 +165,15 @@ async fn travellers_register_through_the_poster(db: Db) {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("和平路卡点"));
     let traveller = id_number("110105", 9);
-    let good = [("name", "周九"), ("id_number", traveller.as_str()), ("phone", "13700002222"), ("plate", "京A12345"), ("from", "北京"), ("to", "科尔沁区"), ("purpose", "探亲")];
+    let good = [
+        ("name", "周九"),
+        ("id_number", traveller.as_str()),
+        ("phone", "13700002222"),
+        ("plate", "京A12345"),
+        ("from", "北京"),
+        ("to", "科尔沁区"),
+        ("purpose", "探亲"),
+    ];
     let (status, body) = register(&t, &public, &token, &good).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("id=\"registration-code\""), "a code to show the staff");
@@ -158,7 +181,12 @@ async fn travellers_register_through_the_poster(db: Db) {
 
     let bad_digit = id_number("110105", 10).replace('X', "0");
     let wrong = format!("{}{}", &bad_digit[..17], if bad_digit.ends_with('1') { '2' } else { '1' });
-    for (field, value, says) in [("id_number", wrong.as_str(), "校验位"), ("from", "<script>alert(1)</script>", "不允许"), ("name", &"长".repeat(51), "50"), ("phone", "12345", "手机号")] {
+    for (field, value, says) in [
+        ("id_number", wrong.as_str(), "校验位"),
+        ("from", "<script>alert(1)</script>", "不允许"),
+        ("name", &"长".repeat(51), "50"),
+        ("phone", "12345", "手机号"),
+    ] {
         let mut form = good.to_vec();
         form.retain(|(k, _)| *k != field);
         form.push((field, value));
@@ -265,19 +293,30 @@ async fn trajectories_and_contacts_at_the_edges_of_their_windows(db: Db) {
     let leader = t.client("leader1").await;
     let (status, trajectory) = t.get(&leader, &format!("/api/v1/people/{case_person}/trajectory")).await;
     assert_eq!(status, 200, "{trajectory}");
-    let steps: Vec<(String, String)> = trajectory["items"].as_array().unwrap().iter().map(|i| (i["kind"].as_str().unwrap().into(), i["checkpoint_name"].as_str().unwrap().into())).collect();
+    let steps: Vec<(String, String)> =
+        trajectory["items"].as_array().unwrap().iter().map(|i| (i["kind"].as_str().unwrap().into(), i["checkpoint_name"].as_str().unwrap().into())).collect();
     assert_eq!(steps, [("passage".into(), "和平路卡点".into()), ("passage".into(), "胜利桥劝返点".into()), ("registration".into(), "胜利桥劝返点".into())]);
     assert_eq!(trajectory["person"]["id_number"], case_id.as_str(), "a person's page is the full record");
 
     let names = |body: &Value| -> Vec<(String, Vec<String>)> {
-        let mut found: Vec<(String, Vec<String>)> = body["items"].as_array().unwrap().iter().map(|c| (c["name"].as_str().unwrap().into(), c["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().into()).collect())).collect();
+        let mut found: Vec<(String, Vec<String>)> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["name"].as_str().unwrap().into(), c["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().into()).collect()))
+            .collect();
         found.sort();
         found
     };
     let (status, contacts) = t.get(&leader, &format!("/api/v1/people/{case_person}/contacts")).await;
     assert_eq!(status, 200, "{contacts}");
     let want = |extra: Option<&str>| {
-        let mut all: Vec<(String, Vec<String>)> = vec![("同车人".into(), vec!["vehicle".into()]), ("李四".into(), vec!["household".into()]), ("边缘前".into(), vec!["checkpoint".into()]), ("边缘后".into(), vec!["checkpoint".into()])];
+        let mut all: Vec<(String, Vec<String>)> = vec![
+            ("同车人".into(), vec!["vehicle".into()]),
+            ("李四".into(), vec!["household".into()]),
+            ("边缘前".into(), vec!["checkpoint".into()]),
+            ("边缘后".into(), vec!["checkpoint".into()]),
+        ];
         if let Some(name) = extra {
             all.push((name.into(), vec!["checkpoint".into()]));
         }

@@ -27,7 +27,8 @@ async fn sweep(t: &TestApp) -> usize {
 async fn residents(t: &TestApp, client: &reqwest::Client, unit: &str, no: &str) -> (String, Vec<(String, String)>) {
     let household = find_household(t, client, unit, no).await["id"].as_str().unwrap().to_string();
     let (_, record) = t.get(client, &format!("/api/v1/households/{household}")).await;
-    let people = record["residents"].as_array().unwrap().iter().map(|r| (r["id"].as_str().unwrap().to_string(), r["name"].as_str().unwrap().to_string())).collect();
+    let people =
+        record["residents"].as_array().unwrap().iter().map(|r| (r["id"].as_str().unwrap().to_string(), r["name"].as_str().unwrap().to_string())).collect();
     (household, people)
 }
 
@@ -45,7 +46,9 @@ async fn follow_ups_fall_due_and_missed_ones_climb_the_grid(db: Db) {
     let (h001, people) = residents(&t, &leader, "150502001001001", "001").await;
     let zhang = people.iter().find(|(_, n)| n == "张三").unwrap().0.clone();
 
-    let (status, order) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": zhang, "kind": "home", "reason": "key_area", "cadre_login": "member1"})).await;
+    let (status, order) = t
+        .send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": zhang, "kind": "home", "reason": "key_area", "cadre_login": "member1"}))
+        .await;
     assert_eq!(status, 201, "{order}");
     let order_id = order["id"].as_str().unwrap().to_string();
     assert_eq!(order["planned_end"], "2020-02-15T00:00:00Z", "14 days from 08:00 Beijing time");
@@ -56,7 +59,8 @@ async fn follow_ups_fall_due_and_missed_ones_climb_the_grid(db: Db) {
     // 08:00, the morning window (07:00–12:00) is open: a follow-up is due for the cadre.
     assert_eq!(kinds(&tasks(&t, "member1").await), ["followup_due"]);
     let member = t.client("member1").await;
-    let (status, _) = t.send(&member, Method::POST, &format!("/api/v1/isolations/{order_id}/followups"), json!({"temperature": 36.5, "reached": "phone"})).await;
+    let (status, _) =
+        t.send(&member, Method::POST, &format!("/api/v1/isolations/{order_id}/followups"), json!({"temperature": 36.5, "reached": "phone"})).await;
     assert_eq!(status, 201);
     assert!(tasks(&t, "member1").await.is_empty(), "the morning's follow-up is done");
     assert!(tasks(&t, "leader1").await.is_empty(), "a normal follow-up alarms nobody");
@@ -88,7 +92,14 @@ async fn follow_ups_fall_due_and_missed_ones_climb_the_grid(db: Db) {
 
     // A late follow-up clears the lapse; a fever raises an alert at once.
     let member = t.client("member1").await;
-    let (_, late) = t.send(&member, Method::POST, &format!("/api/v1/isolations/{order_id}/followups"), json!({"temperature": 38.1, "symptoms": ["cough"], "reached": "visit"})).await;
+    let (_, late) = t
+        .send(
+            &member,
+            Method::POST,
+            &format!("/api/v1/isolations/{order_id}/followups"),
+            json!({"temperature": 38.1, "symptoms": ["cough"], "reached": "visit"}),
+        )
+        .await;
     assert_eq!(late["symptoms"], json!(["cough"]));
     assert!(tasks(&t, "member1").await.is_empty());
     let alerts = tasks(&t, "leader1").await;
@@ -100,7 +111,11 @@ async fn follow_ups_fall_due_and_missed_ones_climb_the_grid(db: Db) {
     let leader2 = t.client("leader2").await;
     assert_eq!(t.get(&leader2, &format!("/api/v1/isolations/{order_id}")).await.0, 404);
     assert_eq!(t.send(&leader2, Method::POST, &format!("/api/v1/isolations/{order_id}/followups"), json!({"reached": "phone"})).await.0, 404);
-    assert_eq!(t.send(&member, Method::POST, "/api/v1/isolations", json!({"resident_id": zhang, "kind": "home", "reason": "key_area"})).await.0, 403, "members follow up; leaders order");
+    assert_eq!(
+        t.send(&member, Method::POST, "/api/v1/isolations", json!({"resident_id": zhang, "kind": "home", "reason": "key_area"})).await.0,
+        403,
+        "members follow up; leaders order"
+    );
 }
 both!(follow_ups_fall_due_and_missed_ones_climb_the_grid);
 
@@ -113,12 +128,21 @@ async fn a_cadre_holds_three_households_and_release_needs_a_final_follow_up(db: 
     let mut orders: Vec<(String, String)> = Vec::new();
     for (unit, no) in [("150502001001001", "002"), ("150502001001002", "003"), ("150502001001002", "004")] {
         let (household, people) = residents(&t, &leader, unit, no).await;
-        let (status, order) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": people[0].0, "kind": "central", "place": "县隔离点", "reason": "contact", "cadre_login": "leader1", "days": 14})).await;
+        let (status, order) = t
+            .send(
+                &leader,
+                Method::POST,
+                "/api/v1/isolations",
+                json!({"resident_id": people[0].0, "kind": "central", "place": "县隔离点", "reason": "contact", "cadre_login": "leader1", "days": 14}),
+            )
+            .await;
         assert_eq!(status, 201, "{order}");
         orders.push((household, order["id"].as_str().unwrap().to_string()));
     }
     let (_, people) = residents(&t, &leader, "150502001001001", "001").await;
-    let (status, body) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": people[0].0, "kind": "home", "reason": "contact", "cadre_login": "leader1"})).await;
+    let (status, body) = t
+        .send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": people[0].0, "kind": "home", "reason": "contact", "cadre_login": "leader1"}))
+        .await;
     assert_eq!(status, 422, "a fourth household for one cadre: {body}");
     assert!(body["message"].as_str().unwrap().contains("cadre_login"));
 
@@ -132,7 +156,8 @@ async fn a_cadre_holds_three_households_and_release_needs_a_final_follow_up(db: 
     assert_eq!(empty["error"], "invalid", "a reason is required");
 
     // Extending: 21 days from the start.
-    let (_, extended) = t.send(&leader, Method::POST, &format!("/api/v1/isolations/{}/end", orders[2].1), json!({"reason": "still symptomatic", "days": 21})).await;
+    let (_, extended) =
+        t.send(&leader, Method::POST, &format!("/api/v1/isolations/{}/end", orders[2].1), json!({"reason": "still symptomatic", "days": 21})).await;
     assert_eq!(extended["planned_end"], "2020-02-22T01:00:00Z");
 
     // The planned day: release only after that day's follow-up.

@@ -33,7 +33,8 @@ async fn drill_down_figures_count_the_whole_subtree(db: Db) {
     let (_, village) = t.get(&admin, "/api/v1/units/150502001001").await;
     assert_eq!(village["figures"]["households"], 4);
     assert_eq!(village["figures"]["residents"], 6);
-    let children: Vec<(&str, i64)> = village["children"].as_array().unwrap().iter().map(|c| (c["code"].as_str().unwrap(), c["figures"]["households"].as_i64().unwrap())).collect();
+    let children: Vec<(&str, i64)> =
+        village["children"].as_array().unwrap().iter().map(|c| (c["code"].as_str().unwrap(), c["figures"]["households"].as_i64().unwrap())).collect();
     assert_eq!(children, [("150502001001001", 2), ("150502001001002", 2)]);
     let (_, group) = t.get(&admin, "/api/v1/units/150502001001001").await;
     assert_eq!(group["level"], "grid");
@@ -98,12 +99,22 @@ async fn reimporting_changes_nothing_and_colours_keep_their_history(db: Db) {
     let (_, audit_before) = t.get(&admin, "/api/v1/audit?limit=1000").await;
     let (status, again) = t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     assert_eq!(status, 200);
-    assert_eq!(again, json!({"households_created": 0, "households_updated": 0, "households_unchanged": 5, "residents_created": 0, "residents_updated": 0, "residents_unchanged": 7}));
+    assert_eq!(
+        again,
+        json!({"households_created": 0, "households_updated": 0, "households_unchanged": 5, "residents_created": 0, "residents_updated": 0, "residents_unchanged": 7})
+    );
     let (_, audit_after) = t.get(&admin, "/api/v1/audit?limit=1000").await;
-    assert_eq!(audit_after["items"].as_array().unwrap().len(), audit_before["items"].as_array().unwrap().len(), "an unchanged import writes nothing, not even an audit entry");
+    assert_eq!(
+        audit_after["items"].as_array().unwrap().len(),
+        audit_before["items"].as_array().unwrap().len(),
+        "an unchanged import writes nothing, not even an audit entry"
+    );
 
     // 王五 (household 003) becomes a renter: the household turns blue, with the cause kept.
-    let changed = sample_roster().replace(&format!("{},户主,,150502001001002 003号,150502001001002,常住", id_number("150502", 5)), &format!("{},户主,,150502001001002 003号,150502001001002,租住", id_number("150502", 5)));
+    let changed = sample_roster().replace(
+        &format!("{},户主,,150502001001002 003号,150502001001002,常住", id_number("150502", 5)),
+        &format!("{},户主,,150502001001002 003号,150502001001002,租住", id_number("150502", 5)),
+    );
     assert_ne!(changed, sample_roster());
     let (_, summary) = t.upload_roster(&admin, "150502001", "text/csv", changed.into_bytes()).await;
     assert_eq!(summary["residents_updated"], 1);
@@ -112,7 +123,8 @@ async fn reimporting_changes_nothing_and_colours_keep_their_history(db: Db) {
     let (_, record) = t.get(&admin, &format!("/api/v1/households/{}", household["id"].as_str().unwrap())).await;
     assert_eq!(record["colour"], "blue");
     assert_eq!(record["colour_cause"], "renters");
-    let history: Vec<(Value, Value, Value)> = record["colour_history"].as_array().unwrap().iter().map(|c| (c["from"].clone(), c["to"].clone(), c["cause"].clone())).collect();
+    let history: Vec<(Value, Value, Value)> =
+        record["colour_history"].as_array().unwrap().iter().map(|c| (c["from"].clone(), c["to"].clone(), c["cause"].clone())).collect();
     assert_eq!(history, [(Value::Null, json!("white"), json!("permanent")), (json!("white"), json!("blue"), json!("renters"))]);
     let (_, group) = t.get(&admin, "/api/v1/units/150502001001002").await;
     assert_eq!(group["figures"]["households_by_colour"], json!({"red": 0, "yellow": 0, "blue": 1, "white": 1}));
@@ -179,9 +191,11 @@ async fn grids_households_and_residents_are_created_by_api(db: Db) {
     let (status, bad) = t.send(&leader, Method::POST, &path, json!({"name": "刘一", "id_number": "110105194912310021"})).await;
     assert_eq!(status, 422);
     assert!(bad["message"].as_str().unwrap().contains("check digit"), "{bad}");
-    let (status, _) = t.send(&leader, Method::POST, &path, json!({"name": "刘一", "id_number": id_number("150502", 40), "relation": "户主", "phone": "138 0000 1111"})).await;
+    let (status, _) =
+        t.send(&leader, Method::POST, &path, json!({"name": "刘一", "id_number": id_number("150502", 40), "relation": "户主", "phone": "138 0000 1111"})).await;
     assert_eq!(status, 201);
-    let (status, renter) = t.send(&leader, Method::POST, &path, json!({"name": "刘二", "id_number": id_number("150502", 41), "relation": "子女", "residence": "租住"})).await;
+    let (status, renter) =
+        t.send(&leader, Method::POST, &path, json!({"name": "刘二", "id_number": id_number("150502", 41), "relation": "子女", "residence": "租住"})).await;
     assert_eq!(status, 201);
     let (_, record) = t.get(&leader, &format!("/api/v1/households/{id}")).await;
     assert_eq!(record["head_name"], "刘一");

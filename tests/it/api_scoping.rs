@@ -99,7 +99,13 @@ async fn lists_mask_and_full_reads_are_audited(db: Db) {
     // An admin sees the audit entries of their own subtree only: at the city, at the county
     // and at the township of the household the leader read; not at another county, nor at
     // the neighbouring village.
-    for (login, unit, sees_the_read) in [("city_admin", "1505", true), ("county_admin", "150502", true), ("town_admin", "150502001", true), ("other_county", "150521", false), ("next_village", "150502001002", false)] {
+    for (login, unit, sees_the_read) in [
+        ("city_admin", "1505", true),
+        ("county_admin", "150502", true),
+        ("town_admin", "150502001", true),
+        ("other_county", "150521", false),
+        ("next_village", "150502001002", false),
+    ] {
         let account = json!({"login": login, "password": "another password", "role": "admin", "unit_code": unit});
         let (status, _) = t.send(&admin, Method::POST, "/api/v1/accounts", account).await;
         assert_eq!(status, 201);

@@ -35,10 +35,15 @@ async fn returnees_colour_their_households_for_the_observation_window(db: Db) {
 
     // A resident on the roster, found by ID number alone, back from Beijing two days ago.
     let (status, returnee) = t
-        .send(&member, Method::POST, "/api/v1/returnees", json!({
-            "id_number": id_number("150502", 1), "origin": "北京市朝阳区", "arrived_at": t.local(-2 * 24 * 60),
-            "transport": "train", "transport_detail": "K1234", "travel": [{"place": "北京", "from": "2020-01-10", "to": "2020-01-20"}],
-        }))
+        .send(
+            &member,
+            Method::POST,
+            "/api/v1/returnees",
+            json!({
+                "id_number": id_number("150502", 1), "origin": "北京市朝阳区", "arrived_at": t.local(-2 * 24 * 60),
+                "transport": "train", "transport_detail": "K1234", "travel": [{"place": "北京", "from": "2020-01-10", "to": "2020-01-20"}],
+            }),
+        )
         .await;
     assert_eq!(status, 201, "{returnee}");
     assert_eq!(returnee["from_key_area"], false);
@@ -73,7 +78,8 @@ async fn returnees_colour_their_households_for_the_observation_window(db: Db) {
     assert_eq!(unit["figures"]["households_by_colour"], json!({"red": 1, "yellow": 1, "blue": 1, "white": 1}));
 
     // A key area declared later turns the Beijing returnee red; removing it, yellow again.
-    let (status, beijing) = t.send(&hq, Method::POST, "/api/v1/key-areas", json!({"area": "北京市", "valid_from": "2020-01-15", "valid_to": "2020-02-15"})).await;
+    let (status, beijing) =
+        t.send(&hq, Method::POST, "/api/v1/key-areas", json!({"area": "北京市", "valid_from": "2020-01-15", "valid_to": "2020-02-15"})).await;
     assert_eq!(status, 201);
     assert_eq!(household(&t, &leader, &h001).await["colour"], "red");
     let (status, _) = t.send(&hq, Method::DELETE, &format!("/api/v1/key-areas/{}", beijing["id"].as_str().unwrap()), json!({})).await;
@@ -109,7 +115,9 @@ async fn returnees_colour_their_households_for_the_observation_window(db: Db) {
     let (status, _) = t.get(&leader2, "/api/v1/units/150502001001/returnees").await;
     assert_eq!(status, 404);
     let resident = returnee["resident_id"].as_str().unwrap();
-    let (status, _) = t.send(&leader2, Method::POST, "/api/v1/returnees", json!({"resident_id": resident, "origin": "x", "arrived_at": t.local(-5), "transport": "car"})).await;
+    let (status, _) = t
+        .send(&leader2, Method::POST, "/api/v1/returnees", json!({"resident_id": resident, "origin": "x", "arrived_at": t.local(-5), "transport": "car"}))
+        .await;
     assert_eq!(status, 404);
 }
 both!(returnees_colour_their_households_for_the_observation_window);
@@ -161,7 +169,12 @@ async fn a_round_is_complete_only_when_every_household_is_visited(db: Db) {
     assert_eq!((round["households"].as_i64(), round["complete"].as_bool()), (Some(5), Some(false)));
     let round = round["id"].as_str().unwrap().to_string();
     let (_, coverage) = t.get(&hq, &format!("/api/v1/rounds/{round}/coverage?unit=150502001")).await;
-    let per_village: Vec<(String, i64, i64)> = coverage["units"].as_array().unwrap().iter().map(|u| (u["code"].as_str().unwrap().into(), u["households"].as_i64().unwrap(), u["not_visited"].as_i64().unwrap())).collect();
+    let per_village: Vec<(String, i64, i64)> = coverage["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["code"].as_str().unwrap().into(), u["households"].as_i64().unwrap(), u["not_visited"].as_i64().unwrap()))
+        .collect();
     assert_eq!(per_village, [("150502001001".into(), 4, 4), ("150502001002".into(), 1, 1)]);
 
     let member = t.client("member1").await;
@@ -181,7 +194,8 @@ async fn a_round_is_complete_only_when_every_household_is_visited(db: Db) {
     let (_, mine) = t.get(&member, &format!("/api/v1/rounds/{round}/coverage?unit=150502001001001")).await;
     assert_eq!((mine["households"].as_i64(), mine["visited"].as_i64(), mine["complete"].as_bool()), (Some(2), Some(1), Some(false)));
     let (_, pending) = t.get(&leader, &format!("/api/v1/rounds/{round}/unvisited?unit=150502001001")).await;
-    let pending: Vec<(String, Value)> = pending["items"].as_array().unwrap().iter().map(|h| (h["household_no"].as_str().unwrap().into(), h["last_outcome"].clone())).collect();
+    let pending: Vec<(String, Value)> =
+        pending["items"].as_array().unwrap().iter().map(|h| (h["household_no"].as_str().unwrap().into(), h["last_outcome"].clone())).collect();
     assert_eq!(pending, [("002".into(), json!("nobody_home")), ("003".into(), Value::Null), ("004".into(), Value::Null)]);
     let (_, rounds) = t.get(&leader, "/api/v1/units/150502001001/rounds").await;
     assert_eq!((rounds["items"][0]["visited"].as_i64(), rounds["items"][0]["households"].as_i64()), (Some(1), Some(4)));
@@ -224,7 +238,13 @@ async fn a_returnee_from_a_key_area_waits_for_a_decision(db: Db) {
         async move {
             let c = t.client(login).await;
             let (_, body) = t.get(&c, "/api/v1/tasks").await;
-            body["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "returnee_to_screen").map(|i| i["subject"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["kind"] == "returnee_to_screen")
+                .map(|i| i["subject"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(inbox("leader1").await, ["王五 · 湖北省武汉市"]);
@@ -232,7 +252,8 @@ async fn a_returnee_from_a_key_area_waits_for_a_decision(db: Db) {
     assert!(inbox("member1").await.is_empty(), "members do not order isolation");
     assert!(inbox("leader2").await.is_empty());
     // The decision: isolation at home. The task is gone.
-    let (status, _) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": returnee["resident_id"], "kind": "home", "reason": "key_area"})).await;
+    let (status, _) =
+        t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": returnee["resident_id"], "kind": "home", "reason": "key_area"})).await;
     assert_eq!(status, 201);
     assert!(inbox("leader1").await.is_empty());
 }

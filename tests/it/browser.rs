@@ -24,7 +24,8 @@ impl Drop for Driver {
 async fn browser(profile: &std::path::Path) -> (Driver, Client) {
     assert!(std::path::Path::new(CHROMEDRIVER).exists(), "install Debian's chromium and chromium-driver (bash .ci/run does)");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let driver = Driver(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
+    let driver =
+        Driver(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -65,9 +66,10 @@ async fn text(client: &Client, css: &str) -> String {
 async fn eventually(client: &Client, css: &str, expected: &str) {
     for _ in 0..100 {
         if let Ok(element) = client.find(Locator::Css(css)).await
-            && element.text().await.is_ok_and(|t| t.contains(expected)) {
-                return;
-            }
+            && element.text().await.is_ok_and(|t| t.contains(expected))
+        {
+            return;
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("{css} never showed {expected:?}");
@@ -144,7 +146,8 @@ async fn a_grid_leader_logs_in_and_drills_down_on_a_phone() {
 async fn a_traveller_registers_by_qr_and_staff_confirm_on_a_phone() {
     let t = TestApp::start(Db::Sqlite).await;
     let leader = t.client("leader1").await;
-    let (status, checkpoint) = t.send(&leader, reqwest::Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    let (status, checkpoint) =
+        t.send(&leader, reqwest::Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
     assert_eq!(status, 201);
     let (id, token) = (checkpoint["id"].as_str().unwrap().to_string(), checkpoint["token"].as_str().unwrap().to_string());
     let profile = tempfile::tempdir().unwrap();
@@ -212,9 +215,11 @@ async fn a_grid_leader_clears_a_fever_alert_and_screens_households_on_a_phone() 
     let checkpoint = post("/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
     let staff = t.client("checkpoint").await;
     let path = format!("/api/v1/checkpoints/{}/passages", checkpoint["id"].as_str().unwrap());
-    let (status, _) = t.send(&staff, reqwest::Method::POST, &path, json!({"name": "王强", "direction": "in", "temperature": 38.2, "outcome": "referred"})).await;
+    let (status, _) =
+        t.send(&staff, reqwest::Method::POST, &path, json!({"name": "王强", "direction": "in", "temperature": 38.2, "outcome": "referred"})).await;
     assert_eq!(status, 201);
-    post("/api/v1/returnees", json!({"id_number": crate::support::id_number("150502", 1), "origin": "北京", "arrived_at": t.local(-60), "transport": "train"})).await;
+    post("/api/v1/returnees", json!({"id_number": crate::support::id_number("150502", 1), "origin": "北京", "arrived_at": t.local(-60), "transport": "train"}))
+        .await;
     // The county's HQ opens the round (opening rounds is HQ's); the leader works through it.
     let hq = t.client("hq").await;
     let (status, round) = t.send(&hq, reqwest::Method::POST, "/api/v1/units/150502001001/rounds", json!({"name": "春节返乡排查"})).await;

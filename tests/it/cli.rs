@@ -47,7 +47,14 @@ fn a_county_office_builds_its_grid_from_the_command_line() {
 
     let bad = dir.path().join("bad.csv");
     let good_id = id_number("150502", 1);
-    std::fs::write(&bad, roster_csv(&[("001", "张三", &good_id, "户主", "", "150502001001001", "常住"), ("002", "王五", "150502198001010000", "户主", "", "150502001001001", "常住")])).unwrap();
+    std::fs::write(
+        &bad,
+        roster_csv(&[
+            ("001", "张三", &good_id, "户主", "", "150502001001001", "常住"),
+            ("002", "王五", "150502198001010000", "户主", "", "150502001001001", "常住"),
+        ]),
+    )
+    .unwrap();
     let out = wangge(dir.path(), &["import", "roster", bad.to_str().unwrap(), "--unit", "150502001001"], "");
     assert!(!out.status.success());
     assert!(text(&out).contains("row 3, column id_number"), "{}", text(&out));

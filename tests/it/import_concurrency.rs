@@ -14,8 +14,8 @@ use reqwest::Method;
 use serde_json::json;
 use tokio::sync::Notify;
 use wangge::app::{AppError, roster};
-use wangge::domain::{IdNumber, UnitCode, UnitPath};
 use wangge::domain::table::RowProblem;
+use wangge::domain::{IdNumber, UnitCode, UnitPath};
 use wangge::store::ImportSummary;
 
 use crate::api_roster::find_household;
@@ -112,7 +112,10 @@ async fn other_writes_are_answered_while_a_large_import_runs(db: Db) {
     let (_, village) = t.get(&admin, "/api/v1/units/150502001001").await;
     assert_eq!(village["figures"]["households_by_colour"]["white"], 3 + RESIDENTS / 4 + 1, "{village}");
     // Importing the same file again changes nothing.
-    let again = roster::import(&t.app, &t.app.system_caller(UnitPath::root()), &UnitCode::parse("150502001001").unwrap(), large_roster().as_bytes(), &|_, _| {}).await.unwrap();
+    let again =
+        roster::import(&t.app, &t.app.system_caller(UnitPath::root()), &UnitCode::parse("150502001001").unwrap(), large_roster().as_bytes(), &|_, _| {})
+            .await
+            .unwrap();
     assert_eq!((again.households_unchanged, again.residents_unchanged, again.residents_created), (RESIDENTS / 4, RESIDENTS, 0));
 }
 both!(other_writes_are_answered_while_a_large_import_runs);
@@ -175,10 +178,23 @@ async fn what_a_killed_import_staged_is_deleted_by_the_next(db: Db) {
         ($pool:expr) => {{
             let pool = $pool;
             for (run, started) in [(killed, now - chrono::Duration::hours(2)), (running, now - chrono::Duration::minutes(1))] {
-                sqlx::query("INSERT INTO import_runs (id, unit_path, started_at) VALUES ($1, '/15/', $2)").bind(run).bind(started).execute(&pool).await.unwrap();
+                sqlx::query("INSERT INTO import_runs (id, unit_path, started_at) VALUES ($1, '/15/', $2)")
+                    .bind(run)
+                    .bind(started)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
             }
             for (n, run) in [killed, killed, ended, running].into_iter().enumerate() {
-                sqlx::query(resident).bind(run).bind(uuid::Uuid::now_v7()).bind(uuid::Uuid::now_v7()).bind(id_number("150502", 200 + n as u16)).bind(birth).execute(&pool).await.unwrap();
+                sqlx::query(resident)
+                    .bind(run)
+                    .bind(uuid::Uuid::now_v7())
+                    .bind(uuid::Uuid::now_v7())
+                    .bind(id_number("150502", 200 + n as u16))
+                    .bind(birth)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
             }
         }};
     }

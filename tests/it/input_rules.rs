@@ -22,7 +22,10 @@ async fn refused(t: &TestApp, c: &Client, method: Method, path: &str, body: Valu
 /// An answer's rows: (row, column, message).
 fn rows(answer: &Value) -> Vec<(i64, String, String)> {
     let Some(errors) = answer["errors"].as_array() else { panic!("no rows in {answer}") };
-    errors.iter().map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap_or_default().to_string(), e["message"].as_str().unwrap().to_string())).collect()
+    errors
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap_or_default().to_string(), e["message"].as_str().unwrap().to_string()))
+        .collect()
 }
 
 async fn upload(t: &TestApp, c: &Client, path: &str, sheet: &str) -> (u16, Value) {
@@ -60,10 +63,13 @@ async fn a_unit_code_begins_with_its_parents_code(db: Db) {
     let pages = log_in_through_the_form(&t, "leader1").await;
     let page = pages.get(t.url("/units/150502001001")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_of(&page);
-    let form = pages.post(t.url("/units/150502001001/children")).form(&[("_csrf", csrf.as_str()), ("code", "150521100777"), ("name", "占位")]).send().await.unwrap();
+    let form =
+        pages.post(t.url("/units/150502001001/children")).form(&[("_csrf", csrf.as_str()), ("code", "150521100777"), ("name", "占位")]).send().await.unwrap();
     assert_eq!(form.status(), 422);
     assert!(form.text().await.unwrap().contains("must begin with the parent unit"), "the form says why");
-    let file = reqwest::multipart::Form::new().text("_csrf", csrf.clone()).part("file", reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("units.csv"));
+    let file = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part("file", reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("units.csv"));
     let uploaded = pages.post(t.url("/units/150502001001/units")).multipart(file).send().await.unwrap();
     assert_eq!(uploaded.status(), 422);
     assert!(uploaded.text().await.unwrap().contains("row 3, column code"), "the upload names the row");
@@ -74,7 +80,8 @@ async fn a_unit_code_begins_with_its_parents_code(db: Db) {
     }
 
     // The county the code belongs to can then create it, and import it.
-    let (status, account) = t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "hq2", "password": PASSWORD, "role": "hq", "unit_code": "150521"})).await;
+    let (status, account) =
+        t.send(&admin, Method::POST, "/api/v1/accounts", json!({"login": "hq2", "password": PASSWORD, "role": "hq", "unit_code": "150521"})).await;
     assert_eq!(status, 201, "{account}");
     let hq2 = t.client("hq2").await;
     let (status, unit) = t.send(&hq2, Method::POST, "/api/v1/units", json!({"code": "150521100777", "name": "某村", "parent_code": "150521100"})).await;
@@ -96,7 +103,8 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let admin = t.client("admin").await;
     assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
     let leader = t.client("leader1").await;
-    let (status, checkpoint) = t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    let (status, checkpoint) =
+        t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
     assert_eq!(status, 201, "{checkpoint}");
     let checkpoint = checkpoint["id"].as_str().unwrap().to_string();
 
@@ -133,7 +141,14 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let (_, list) = t.get(&leader, "/api/v1/units/150502001001/returnees").await;
     assert_eq!(list["figures"]["returnees"], 0, "nothing stored");
     for (n, at) in [(1, "2025-12-01T08:00"), (2, "2026-12-02T08:05")] {
-        let (status, answer) = t.send(&leader, Method::POST, "/api/v1/returnees", returnee(n, json!({"arrived_at": at, "travel": [{"place": "武汉", "from": "2024-11-30", "to": "2026-12-03"}]}))).await;
+        let (status, answer) = t
+            .send(
+                &leader,
+                Method::POST,
+                "/api/v1/returnees",
+                returnee(n, json!({"arrived_at": at, "travel": [{"place": "武汉", "from": "2024-11-30", "to": "2026-12-03"}]})),
+            )
+            .await;
         assert_eq!(status, 201, "{at}: {answer}");
     }
 
@@ -143,17 +158,26 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let wang = record["residents"][0]["id"].as_str().unwrap().to_string();
     let window = "start: must be between 2026-11-04 08:00 and 2026-12-30 08:00 (Beijing time)";
     for start in ["9999-12-31T00:00", "0000-01-01T00:00", "2026-11-04T07:59", "2026-12-30T08:01"] {
-        refused(&t, &leader, Method::POST, "/api/v1/isolations", json!({"resident_id": wang, "kind": "home", "reason": "contact", "start": start}), window).await;
+        refused(&t, &leader, Method::POST, "/api/v1/isolations", json!({"resident_id": wang, "kind": "home", "reason": "contact", "start": start}), window)
+            .await;
     }
     let (_, orders) = t.get(&leader, "/api/v1/units/150502001001/isolations").await;
     assert_eq!(orders["items"], json!([]), "nothing stored: {orders}");
-    let (status, order) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": wang, "kind": "home", "reason": "contact", "start": "2026-12-30T08:00"})).await;
+    let (status, order) = t
+        .send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": wang, "kind": "home", "reason": "contact", "start": "2026-12-30T08:00"}))
+        .await;
     assert_eq!(status, 201, "{order}");
 
     // Key areas: a few years either way.
     let hq = t.client("hq").await;
     let window = "must be between 2023-11-30 and 2029-12-04";
-    for (from, to, field) in [("0000-01-01", "", "valid_from"), ("9999-12-31", "", "valid_from"), ("2023-11-29", "", "valid_from"), ("2026-12-01", "9999-12-31", "valid_to"), ("2026-12-01", "2029-12-05", "valid_to")] {
+    for (from, to, field) in [
+        ("0000-01-01", "", "valid_from"),
+        ("9999-12-31", "", "valid_from"),
+        ("2023-11-29", "", "valid_from"),
+        ("2026-12-01", "9999-12-31", "valid_to"),
+        ("2026-12-01", "2029-12-05", "valid_to"),
+    ] {
         refused(&t, &hq, Method::POST, "/api/v1/key-areas", json!({"area": "42", "valid_from": from, "valid_to": to}), &format!("{field}: {window}")).await;
     }
     let (_, areas) = t.get(&hq, "/api/v1/key-areas").await;
@@ -165,7 +189,11 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let shifts = format!("/api/v1/checkpoints/{checkpoint}/shifts");
     let shift = |from: &str, to: &str| json!({"starts_at": from, "ends_at": to, "staff": [{"name": "李医生", "duty": "医务人员"}]});
     let window = "must be between 2026-11-01 08:00 and 2027-03-04 08:00 (Beijing time)";
-    for (from, to, field) in [("0000-01-01T00:00", "2026-12-02T20:00", "starts_at"), ("2026-11-01T07:59", "2026-12-02T20:00", "starts_at"), ("2026-12-02T08:00", "9999-12-31T00:00", "ends_at")] {
+    for (from, to, field) in [
+        ("0000-01-01T00:00", "2026-12-02T20:00", "starts_at"),
+        ("2026-11-01T07:59", "2026-12-02T20:00", "starts_at"),
+        ("2026-12-02T08:00", "9999-12-31T00:00", "ends_at"),
+    ] {
         refused(&t, &leader, Method::POST, &shifts, shift(from, to), &format!("{field}: {window}")).await;
     }
     let (_, list) = t.get(&leader, &shifts).await;
@@ -211,7 +239,8 @@ async fn every_persons_name_follows_one_rule(db: Db) {
     assert_eq!(status, 201, "{org}");
     let org = org["id"].as_str().unwrap().to_string();
     let members = format!("/api/v1/organisations/{org}/members");
-    let (_, checkpoint) = t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    let (_, checkpoint) =
+        t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
     let checkpoint = checkpoint["id"].as_str().unwrap().to_string();
 
     for (n, name) in BAD_NAMES.into_iter().enumerate() {
@@ -222,7 +251,15 @@ async fn every_persons_name_follows_one_rule(db: Db) {
         refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee, NAME_RULE).await;
         let shift = json!({"starts_at": t.local(0), "ends_at": t.local(12 * 60), "staff": [{"name": name, "duty": "医务人员"}]});
         refused(&t, &leader, Method::POST, &format!("/api/v1/checkpoints/{checkpoint}/shifts"), shift, NAME_RULE).await;
-        refused(&t, &leader, Method::POST, &format!("/api/v1/checkpoints/{checkpoint}/passages"), json!({"name": name, "direction": "in", "outcome": "passed"}), NAME_RULE).await;
+        refused(
+            &t,
+            &leader,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{checkpoint}/passages"),
+            json!({"name": name, "direction": "in", "outcome": "passed"}),
+            NAME_RULE,
+        )
+        .await;
         let account = json!({"login": format!("user{n}"), "password": PASSWORD, "role": "grid_member", "unit_code": "150502001001001", "display_name": name});
         refused(&t, &admin, Method::POST, "/api/v1/accounts", account, NAME_RULE).await;
         let (status, answer) = t.send(&hq, Method::POST, &members, json!([{"name": "包老师"}, {"name": name}])).await;
@@ -276,11 +313,20 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
     let hq = t.client("hq").await;
     let household = find_household(&t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
     for label in BAD_LABELS {
-        refused(&t, &leader, Method::POST, "/api/v1/households", json!({"unit_code": "150502001001001", "household_no": label}), &label_rule("household_no")).await;
+        refused(&t, &leader, Method::POST, "/api/v1/households", json!({"unit_code": "150502001001001", "household_no": label}), &label_rule("household_no"))
+            .await;
         refused(&t, &leader, Method::PATCH, &format!("/api/v1/households/{household}"), json!({"household_no": label}), &label_rule("household_no")).await;
         refused(&t, &leader, Method::POST, "/api/v1/units", json!({"name": label, "parent_code": "150502001001"}), &label_rule("name")).await;
         refused(&t, &leader, Method::PATCH, "/api/v1/units/150502001001001", json!({"name": label}), &label_rule("name")).await;
-        refused(&t, &leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": label, "kind": "checkpoint"}), &label_rule("name")).await;
+        refused(
+            &t,
+            &leader,
+            Method::POST,
+            "/api/v1/checkpoints",
+            json!({"unit_code": "150502001001", "name": label, "kind": "checkpoint"}),
+            &label_rule("name"),
+        )
+        .await;
         refused(&t, &hq, Method::POST, "/api/v1/organisations", json!({"unit_code": "150502", "name": label, "kind": "bureau"}), &label_rule("name")).await;
     }
     let bad = roster_csv(&[("<b>9</b>", "赵九", &id_number("150502", 9), "户主", "", "150502001001001", "常住")]);
@@ -302,9 +348,12 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
     assert_eq!(list["items"], json!([]));
 
     // Labels as people write them are taken.
-    let (status, answer) = t.send(&leader, Method::POST, "/api/v1/households", json!({"unit_code": "150502001001001", "household_no": "3-201", "address": "一组 3 栋"})).await;
+    let (status, answer) =
+        t.send(&leader, Method::POST, "/api/v1/households", json!({"unit_code": "150502001001001", "household_no": "3-201", "address": "一组 3 栋"})).await;
     assert_eq!(status, 201, "{answer}");
-    let (status, answer) = t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路(东)卡点 & 劝返点", "kind": "checkpoint"})).await;
+    let (status, answer) = t
+        .send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路(东)卡点 & 劝返点", "kind": "checkpoint"}))
+        .await;
     assert_eq!(status, 201, "{answer}");
 }
 both!(labels_hold_no_markup_or_invisible_characters);
@@ -339,15 +388,28 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
     // The order's page says the same of what is not a number.
     let pages = log_in_through_the_form(&t, "leader1").await;
     let page = pages.get(t.url(&format!("/isolations/{id}"))).send().await.unwrap().text().await.unwrap();
-    let typed = pages.post(t.url(&format!("/isolations/{id}/end"))).form(&[("_csrf", csrf_of(&page).as_str()), ("reason", "复查"), ("days", "0.5")]).send().await.unwrap();
+    let typed = pages
+        .post(t.url(&format!("/isolations/{id}/end")))
+        .form(&[("_csrf", csrf_of(&page).as_str()), ("reason", "复查"), ("days", "0.5")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(typed.status(), 422);
     assert!(typed.text().await.unwrap().contains("days: must be between 1 and 60"));
     let (status, answer) = t.send(&leader, Method::POST, &end, json!({"reason": "复查", "days": 1})).await;
     assert_eq!(status, 200, "{answer}");
 
     // A contact window says its range too.
-    let (_, checkpoint) = t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
-    let (_, passage) = t.send(&leader, Method::POST, &format!("/api/v1/checkpoints/{}/passages", checkpoint["id"].as_str().unwrap()), json!({"id_number": id_number("110105", 7), "direction": "in", "outcome": "passed"})).await;
+    let (_, checkpoint) =
+        t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    let (_, passage) = t
+        .send(
+            &leader,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{}/passages", checkpoint["id"].as_str().unwrap()),
+            json!({"id_number": id_number("110105", 7), "direction": "in", "outcome": "passed"}),
+        )
+        .await;
     let contacts = format!("/api/v1/people/{}/contacts", passage["person_id"].as_str().unwrap());
     let (status, answer) = t.get(&leader, &format!("{contacts}?window_minutes=1441")).await;
     assert_eq!(status, 422);

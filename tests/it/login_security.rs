@@ -172,14 +172,31 @@ async fn weak_passwords_are_refused(db: Db) {
     assert_eq!(response.status(), 303);
     let page = zh.get(t.url("/accounts")).send().await.unwrap().text().await.unwrap();
     let csrf = page.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "aaaaaaaaaaaa"), ("role", "grid_member"), ("unit_code", "150502001001001"), ("display_name", "王")];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("login", "wang"),
+        ("password", "aaaaaaaaaaaa"),
+        ("role", "grid_member"),
+        ("unit_code", "150502001001001"),
+        ("display_name", "王"),
+    ];
     let refused = zh.post(t.url("/accounts")).form(&form).send().await.unwrap();
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.unwrap();
     assert!(html.contains("密码须混合至少两类字符（字母、数字、其他符号）"), "{html}");
-    assert!(html.contains("name=\"login\" value=\"wang\"") && html.contains("value=\"150502001001001\"") && html.contains("value=\"grid_member\" selected"), "{html}");
+    assert!(
+        html.contains("name=\"login\" value=\"wang\"") && html.contains("value=\"150502001001001\"") && html.contains("value=\"grid_member\" selected"),
+        "{html}"
+    );
     assert!(!html.contains("aaaaaaaaaaaa"), "the password is not sent back");
-    let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "grid 2020 wang"), ("role", "grid_member"), ("unit_code", "150502001001001"), ("display_name", "王")];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("login", "wang"),
+        ("password", "grid 2020 wang"),
+        ("role", "grid_member"),
+        ("unit_code", "150502001001001"),
+        ("display_name", "王"),
+    ];
     assert_eq!(zh.post(t.url("/accounts")).form(&form).send().await.unwrap().status(), 303);
     t.client_with("wang", "grid 2020 wang").await;
 }

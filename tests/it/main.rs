@@ -16,6 +16,7 @@ mod durability;
 mod import_concurrency;
 mod input_rules;
 mod login_security;
+mod migrations;
 mod pages;
 mod security;
 mod store_contract;

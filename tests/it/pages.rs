@@ -55,7 +55,9 @@ async fn pages_drill_down_and_upload(db: Db) {
 
     // Villager groups from a sheet, through the page.
     let sheet = "code,name,parent_code\n150502001002002,二组,150502001002\n";
-    let form = reqwest::multipart::Form::new().text("_csrf", csrf_of(&done)).part("file", reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("units.csv"));
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_of(&done))
+        .part("file", reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("units.csv"));
     let added = hq.post(t.url("/units/150502001002/units")).multipart(form).send().await.unwrap();
     assert_eq!(added.status(), 303);
     let village = hq.get(t.url("/units/150502001002")).send().await.unwrap().text().await.unwrap();
@@ -116,16 +118,31 @@ async fn screening_and_checkpoint_forms(db: Db) {
     assert!(page.contains("Start a screening round"));
     let refused = leader.post(t.url("/units/150502001001/checkpoints")).form(&[("name", "x"), ("kind", "checkpoint")]).send().await.unwrap();
     assert_eq!(refused.status(), 403, "no form token, no checkpoint");
-    let made = leader.post(t.url("/units/150502001001/checkpoints")).form(&[("_csrf", csrf.as_str()), ("name", "Peace Road"), ("kind", "persuasion_point"), ("lat", "43.6"), ("lon", "122.2")]).send().await.unwrap();
+    let made = leader
+        .post(t.url("/units/150502001001/checkpoints"))
+        .form(&[("_csrf", csrf.as_str()), ("name", "Peace Road"), ("kind", "persuasion_point"), ("lat", "43.6"), ("lon", "122.2")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(made.status(), 303);
     let checkpoint = made.headers()["location"].to_str().unwrap().to_string();
     let page = leader.get(t.url(&checkpoint)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Peace Road") && page.contains("Persuasion point") && page.contains("Log a passage"));
 
-    let bad = leader.post(t.url(&format!("{checkpoint}/passages"))).form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "passed"), ("temperature", "hot")]).send().await.unwrap();
+    let bad = leader
+        .post(t.url(&format!("{checkpoint}/passages")))
+        .form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "passed"), ("temperature", "hot")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("body temperature"), "a clear message");
-    let logged = leader.post(t.url(&format!("{checkpoint}/passages"))).form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "referred"), ("temperature", "38.5"), ("name", "Wang Qiang")]).send().await.unwrap();
+    let logged = leader
+        .post(t.url(&format!("{checkpoint}/passages")))
+        .form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "referred"), ("temperature", "38.5"), ("name", "Wang Qiang")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(logged.headers()["location"].to_str().unwrap(), format!("{checkpoint}?logged=fever"));
     let page = leader.get(t.url(&format!("{checkpoint}?logged=fever"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("the grid leader and HQ have been alerted") && page.contains("38.5"));
@@ -133,23 +150,40 @@ async fn screening_and_checkpoint_forms(db: Db) {
     assert!(tasks.contains("fever alert") && tasks.contains("Wang Qiang"));
     let poster = leader.get(t.url(&format!("{checkpoint}/poster"))).send().await.unwrap().text().await.unwrap();
     assert!(poster.contains("<svg") && poster.contains("Peace Road"));
-    let shift = [("_csrf", csrf.as_str()), ("starts_at", &t.local(0)[..16]), ("ends_at", &t.local(24 * 60)[..16]), ("staff", "医务人员 李医生\r\n公安干警 张警官")];
+    let shift =
+        [("_csrf", csrf.as_str()), ("starts_at", &t.local(0)[..16]), ("ends_at", &t.local(24 * 60)[..16]), ("staff", "医务人员 李医生\r\n公安干警 张警官")];
     assert_eq!(leader.post(t.url(&format!("{checkpoint}/shifts"))).form(&shift).send().await.unwrap().status(), 303);
     let page = leader.get(t.url(&checkpoint)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("医务人员 李医生") && page.contains("公安干警 张警官"), "the shift on the checkpoint's page");
 
-    let returnee = [("_csrf", csrf.as_str()), ("id_number", &crate::support::id_number("150502", 3)), ("origin", "Beijing"), ("arrived_at", &t.local(-90)[..16]), ("transport", "train")];
+    let returnee = [
+        ("_csrf", csrf.as_str()),
+        ("id_number", &crate::support::id_number("150502", 3)),
+        ("origin", "Beijing"),
+        ("arrived_at", &t.local(-90)[..16]),
+        ("transport", "train"),
+    ];
     let registered = leader.post(t.url("/units/150502001001/returnees")).form(&returnee).send().await.unwrap();
     assert_eq!(registered.status(), 303);
     let page = leader.get(t.url("/units/150502001001/returnees?registered=1")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("巴特尔") && page.contains("id=\"fig-returnees\">1<"));
-    let wrong = leader.post(t.url("/units/150502001001/returnees")).form(&[("_csrf", csrf.as_str()), ("id_number", "123"), ("origin", "x"), ("arrived_at", "2020-02-01T08:00"), ("transport", "train")]).send().await.unwrap();
+    let wrong = leader
+        .post(t.url("/units/150502001001/returnees"))
+        .form(&[("_csrf", csrf.as_str()), ("id_number", "123"), ("origin", "x"), ("arrived_at", "2020-02-01T08:00"), ("transport", "train")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 422);
     assert!(wrong.text().await.unwrap().contains("18 characters"));
 
     let hq = log_in_through_the_form(&t, "en", "hq").await;
     let page = hq.get(t.url("/key-areas")).send().await.unwrap().text().await.unwrap();
-    let declared = hq.post(t.url("/key-areas")).form(&[("_csrf", csrf_of(&page).as_str()), ("area", "湖北省"), ("valid_from", "2020-01-01"), ("valid_to", "")]).send().await.unwrap();
+    let declared = hq
+        .post(t.url("/key-areas"))
+        .form(&[("_csrf", csrf_of(&page).as_str()), ("area", "湖北省"), ("valid_from", "2020-01-01"), ("valid_to", "")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(declared.status(), 303);
     let page = hq.get(t.url("/key-areas")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("湖北省"));
@@ -164,7 +198,8 @@ async fn an_organisation_from_the_pages(db: Db) {
     let page = hq.get(t.url("/units/150502")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_of(&page);
     assert!(page.contains("Register an organisation"));
-    let made = hq.post(t.url("/units/150502/organisations")).form(&[("_csrf", csrf.as_str()), ("name", "Education Bureau"), ("kind", "bureau")]).send().await.unwrap();
+    let made =
+        hq.post(t.url("/units/150502/organisations")).form(&[("_csrf", csrf.as_str()), ("name", "Education Bureau"), ("kind", "bureau")]).send().await.unwrap();
     assert_eq!(made.status(), 303);
     let org = made.headers()["location"].to_str().unwrap().to_string();
     let added = hq.post(t.url(&format!("{org}/members"))).form(&[("_csrf", csrf.as_str()), ("name", "包老师"), ("phone", "13900002222")]).send().await.unwrap();
@@ -172,7 +207,8 @@ async fn an_organisation_from_the_pages(db: Db) {
     let page = hq.get(t.url(&org)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("包老师") && page.contains("139****2222") && page.contains("id=\"fig-expected\">1<"));
     let member = page.split("name=\"member\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let linked = hq.post(t.url(&format!("{org}/links"))).form(&[("_csrf", csrf.as_str()), ("member", member.as_str())]).send().await.unwrap().text().await.unwrap();
+    let linked =
+        hq.post(t.url(&format!("{org}/links"))).form(&[("_csrf", csrf.as_str()), ("member", member.as_str())]).send().await.unwrap().text().await.unwrap();
     let address = linked.split("id=\"staff-link\"><span class=\"mono\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert!(address.contains("/o/"), "{address}");
     let own = client("zh").get(address).send().await.unwrap().text().await.unwrap();

@@ -63,14 +63,23 @@ async fn fixture(t: &TestApp) -> Fixture {
     assert_eq!(response.status(), 200);
     let (_, pending) = t.get(&admin, &format!("/api/v1/checkpoints/{checkpoint}/registrations")).await;
     let registration = pending["items"][0]["id"].as_str().expect("a pending registration").to_string();
-    let (_, passage) = t.send(&admin, Method::POST, &format!("/api/v1/checkpoints/{checkpoint}/passages"), json!({"id_number": id_number("150502", 3), "direction": "in", "outcome": "passed"})).await;
+    let (_, passage) = t
+        .send(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{checkpoint}/passages"),
+            json!({"id_number": id_number("150502", 3), "direction": "in", "outcome": "passed"}),
+        )
+        .await;
     let person = passage["person_id"].as_str().expect("a person").to_string();
     let (_, order) = t.send(&admin, Method::POST, "/api/v1/isolations", json!({"resident_id": resident, "kind": "home", "reason": "contact"})).await;
     let isolation = created(order);
-    let (_, org) = t.send(&admin, Method::POST, "/api/v1/organisations", json!({"unit_code": "150502001001001", "name": "一组合作社", "kind": "company"})).await;
+    let (_, org) =
+        t.send(&admin, Method::POST, "/api/v1/organisations", json!({"unit_code": "150502001001001", "name": "一组合作社", "kind": "company"})).await;
     let organisation = created(org);
     let member = uuid::Uuid::now_v7().to_string();
-    let (status, body) = t.send(&admin, Method::POST, &format!("/api/v1/organisations/{organisation}/members"), json!([{"id": member, "name": "社员甲"}])).await;
+    let (status, body) =
+        t.send(&admin, Method::POST, &format!("/api/v1/organisations/{organisation}/members"), json!([{"id": member, "name": "社员甲"}])).await;
     assert_eq!(status, 201, "{body}");
     let (_, round) = t.send(&admin, Method::POST, "/api/v1/units/150502001001001/rounds", json!({"name": "第一轮"})).await;
     let round = created(round);
@@ -101,10 +110,22 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("POST", "/api/v1/login", "/api/v1/login".into(), Public, json!({"login": "nobody", "password": "wrong password"})),
         ("GET", "/api/v1/me", "/api/v1/me".into(), Anyone, Value::Null),
         ("GET", "/api/v1/accounts", "/api/v1/accounts".into(), P(ManageAccounts), Value::Null),
-        ("POST", "/api/v1/accounts", "/api/v1/accounts".into(), P(ManageAccounts), json!({"login": "new-one", "password": "a long enough passphrase", "role": "inspector", "unit_code": unit})),
+        (
+            "POST",
+            "/api/v1/accounts",
+            "/api/v1/accounts".into(),
+            P(ManageAccounts),
+            json!({"login": "new-one", "password": "a long enough passphrase", "role": "inspector", "unit_code": unit}),
+        ),
         ("GET", "/api/v1/audit", "/api/v1/audit".into(), P(ReadAudit), Value::Null),
         ("POST", "/api/v1/units", "/api/v1/units".into(), P(WriteRoster), json!({"parent_code": unit, "name": "新网格"})),
-        ("POST", "/api/v1/units/import", "/api/v1/units/import".into(), P(WriteRoster), Value::String(format!("code,name,parent_code\n{unit}-09,九格,{unit}\n"))),
+        (
+            "POST",
+            "/api/v1/units/import",
+            "/api/v1/units/import".into(),
+            P(WriteRoster),
+            Value::String(format!("code,name,parent_code\n{unit}-09,九格,{unit}\n")),
+        ),
         ("GET", "/api/v1/units/{code}", format!("/api/v1/units/{unit}"), Anyone, Value::Null),
         ("PATCH", "/api/v1/units/{code}", format!("/api/v1/units/{unit}"), P(WriteRoster), json!({"name": "一组"})),
         ("GET", "/api/v1/units/{code}/households", format!("/api/v1/units/{unit}/households"), P(ReadRoster), Value::Null),
@@ -116,7 +137,13 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/households/{id}", format!("/api/v1/households/{}", f.household), P(ReadRoster), Value::Null),
         ("PATCH", "/api/v1/households/{id}", format!("/api/v1/households/{}", f.household), P(WriteRoster), json!({"address": "一组 2 号"})),
         ("PUT", "/api/v1/households/{id}/member", format!("/api/v1/households/{}/member", f.household), P(WriteRoster), json!({"login": "member1"})),
-        ("POST", "/api/v1/households/{id}/residents", format!("/api/v1/households/{}/residents", f.household), P(WriteRoster), json!({"name": "新人", "id_number": id_number("150502", 80)})),
+        (
+            "POST",
+            "/api/v1/households/{id}/residents",
+            format!("/api/v1/households/{}/residents", f.household),
+            P(WriteRoster),
+            json!({"name": "新人", "id_number": id_number("150502", 80)}),
+        ),
         ("GET", "/api/v1/members/{login}/households", "/api/v1/members/member1/households".into(), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/residents", "/api/v1/residents?q=张".into(), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/residents/{id}", format!("/api/v1/residents/{}", f.resident), P(ReadRoster), Value::Null),
@@ -124,24 +151,60 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/key-areas", "/api/v1/key-areas".into(), Anyone, Value::Null),
         ("POST", "/api/v1/key-areas", "/api/v1/key-areas".into(), P(Command), json!({"area": "4201", "valid_from": &f.earlier[..10]})),
         ("DELETE", "/api/v1/key-areas/{id}", format!("/api/v1/key-areas/{}", f.key_area), P(Command), Value::Null),
-        ("POST", "/api/v1/returnees", "/api/v1/returnees".into(), P(Screen), json!({"resident_id": f.resident, "origin": "北京", "arrived_at": f.earlier, "transport": "train"})),
+        (
+            "POST",
+            "/api/v1/returnees",
+            "/api/v1/returnees".into(),
+            P(Screen),
+            json!({"resident_id": f.resident, "origin": "北京", "arrived_at": f.earlier, "transport": "train"}),
+        ),
         ("GET", "/api/v1/units/{code}/returnees", format!("/api/v1/units/{unit}/returnees"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/rounds", format!("/api/v1/units/{unit}/rounds"), P(ReadRoster), Value::Null),
         ("POST", "/api/v1/units/{code}/rounds", format!("/api/v1/units/{unit}/rounds"), P(Command), json!({"name": "第二轮"})),
         ("GET", "/api/v1/rounds/{id}/coverage", format!("/api/v1/rounds/{}/coverage?unit={unit}", f.round), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/rounds/{id}/unvisited", format!("/api/v1/rounds/{}/unvisited?unit={unit}", f.round), P(ReadRoster), Value::Null),
-        ("POST", "/api/v1/rounds/{id}/visits", format!("/api/v1/rounds/{}/visits", f.round), P(Screen), json!({"household_id": f.household, "outcome": "visited"})),
-        ("POST", "/api/v1/checkpoints", "/api/v1/checkpoints".into(), P(ManageCheckpoints), json!({"unit_code": unit, "name": "二号卡点", "kind": "checkpoint"})),
+        (
+            "POST",
+            "/api/v1/rounds/{id}/visits",
+            format!("/api/v1/rounds/{}/visits", f.round),
+            P(Screen),
+            json!({"household_id": f.household, "outcome": "visited"}),
+        ),
+        (
+            "POST",
+            "/api/v1/checkpoints",
+            "/api/v1/checkpoints".into(),
+            P(ManageCheckpoints),
+            json!({"unit_code": unit, "name": "二号卡点", "kind": "checkpoint"}),
+        ),
         ("GET", "/api/v1/units/{code}/checkpoints", format!("/api/v1/units/{unit}/checkpoints"), Anyone, Value::Null),
         ("GET", "/api/v1/checkpoints/{id}", format!("/api/v1/checkpoints/{}", f.checkpoint), Anyone, Value::Null),
         ("POST", "/api/v1/checkpoints/{id}/token", format!("/api/v1/checkpoints/{}/token", f.checkpoint), P(ManageCheckpoints), Value::Null),
         ("GET", "/api/v1/checkpoints/{id}/poster", format!("/api/v1/checkpoints/{}/poster", f.checkpoint), Anyone, Value::Null),
         ("GET", "/api/v1/checkpoints/{id}/shifts", format!("/api/v1/checkpoints/{}/shifts", f.checkpoint), Anyone, Value::Null),
-        ("POST", "/api/v1/checkpoints/{id}/shifts", format!("/api/v1/checkpoints/{}/shifts", f.checkpoint), P(ManageCheckpoints), json!({"starts_at": f.earlier, "ends_at": f.later, "staff": []})),
+        (
+            "POST",
+            "/api/v1/checkpoints/{id}/shifts",
+            format!("/api/v1/checkpoints/{}/shifts", f.checkpoint),
+            P(ManageCheckpoints),
+            json!({"starts_at": f.earlier, "ends_at": f.later, "staff": []}),
+        ),
         ("GET", "/api/v1/checkpoints/{id}/passages", format!("/api/v1/checkpoints/{}/passages", f.checkpoint), Anyone, Value::Null),
-        ("POST", "/api/v1/checkpoints/{id}/passages", format!("/api/v1/checkpoints/{}/passages", f.checkpoint), P(LogPassages), json!({"name": "路人", "direction": "in", "outcome": "passed"})),
+        (
+            "POST",
+            "/api/v1/checkpoints/{id}/passages",
+            format!("/api/v1/checkpoints/{}/passages", f.checkpoint),
+            P(LogPassages),
+            json!({"name": "路人", "direction": "in", "outcome": "passed"}),
+        ),
         ("GET", "/api/v1/checkpoints/{id}/registrations", format!("/api/v1/checkpoints/{}/registrations", f.checkpoint), Anyone, Value::Null),
-        ("POST", "/api/v1/registrations/{id}/confirm", format!("/api/v1/registrations/{}/confirm", f.registration), P(LogPassages), json!({"temperature": 36.5})),
+        (
+            "POST",
+            "/api/v1/registrations/{id}/confirm",
+            format!("/api/v1/registrations/{}/confirm", f.registration),
+            P(LogPassages),
+            json!({"temperature": 36.5}),
+        ),
         ("GET", "/api/v1/people/{id}/trajectory", format!("/api/v1/people/{}/trajectory", f.person), P(ReadTrajectories), Value::Null),
         ("GET", "/api/v1/people/{id}/contacts", format!("/api/v1/people/{}/contacts", f.person), P(TraceContacts), Value::Null),
         ("POST", "/api/v1/people/{id}/contacts/screening", format!("/api/v1/people/{}/contacts/screening", f.person), P(TraceContacts), Value::Null),
@@ -150,7 +213,13 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("POST", "/api/v1/screening-tasks/{id}/done", format!("/api/v1/screening-tasks/{}/done", fresh()), P(Screen), Value::Null),
         ("POST", "/api/v1/isolations", "/api/v1/isolations".into(), P(WriteRoster), json!({"resident_id": f.resident, "kind": "home", "reason": "contact"})),
         ("GET", "/api/v1/isolations/{id}", format!("/api/v1/isolations/{}", f.isolation), P(ReadRoster), Value::Null),
-        ("POST", "/api/v1/isolations/{id}/followups", format!("/api/v1/isolations/{}/followups", f.isolation), P(Screen), json!({"temperature": 36.5, "reached": "phone"})),
+        (
+            "POST",
+            "/api/v1/isolations/{id}/followups",
+            format!("/api/v1/isolations/{}/followups", f.isolation),
+            P(Screen),
+            json!({"temperature": 36.5, "reached": "phone"}),
+        ),
         ("POST", "/api/v1/isolations/{id}/end", format!("/api/v1/isolations/{}/end", f.isolation), P(WriteRoster), json!({"days": 20, "reason": "延长观察"})),
         ("GET", "/api/v1/units/{code}/isolations", format!("/api/v1/units/{unit}/isolations"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/escalations", "/api/v1/escalations".into(), P(ReadRoster), Value::Null),
@@ -160,9 +229,21 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("POST", "/api/v1/organisations", "/api/v1/organisations".into(), P(WriteRoster), json!({"unit_code": unit, "name": "二组合作社", "kind": "company"})),
         ("GET", "/api/v1/units/{code}/organisations", format!("/api/v1/units/{unit}/organisations"), P(ReadRoster), Value::Null),
         ("POST", "/api/v1/organisations/{id}/members", format!("/api/v1/organisations/{}/members", f.organisation), P(Screen), json!([{"name": "社员乙"}])),
-        ("POST", "/api/v1/organisations/{id}/members/{member}/link", format!("/api/v1/organisations/{}/members/{}/link", f.organisation, f.member), P(Screen), Value::Null),
+        (
+            "POST",
+            "/api/v1/organisations/{id}/members/{member}/link",
+            format!("/api/v1/organisations/{}/members/{}/link", f.organisation, f.member),
+            P(Screen),
+            Value::Null,
+        ),
         ("GET", "/api/v1/organisations/{id}/checkins", format!("/api/v1/organisations/{}/checkins", f.organisation), P(ReadRoster), Value::Null),
-        ("POST", "/api/v1/organisations/{id}/checkins", format!("/api/v1/organisations/{}/checkins", f.organisation), P(Screen), json!([{"member_id": f.member, "status": "well", "where": "home"}])),
+        (
+            "POST",
+            "/api/v1/organisations/{id}/checkins",
+            format!("/api/v1/organisations/{}/checkins", f.organisation),
+            P(Screen),
+            json!([{"member_id": f.member, "status": "well", "where": "home"}]),
+        ),
         // Last: it ends the session the walk uses.
         ("POST", "/api/v1/logout", "/api/v1/logout".into(), Anyone, Value::Null),
     ];
@@ -267,7 +348,14 @@ async fn village(t: &TestApp, login: &str, unit: &'static str, number: &str) -> 
 /// An isolation order needs a resident of its own, added first.
 async fn create(t: &TestApp, c: &reqwest::Client, template: &str, v: &Village, n: u16, at: &str) -> (String, Value) {
     if template == "/api/v1/isolations" {
-        let (status, added) = t.send(c, Method::POST, &format!("/api/v1/households/{}/residents", v.household), json!({"name": "隔离者", "id_number": id_number("150502", 700 + n)})).await;
+        let (status, added) = t
+            .send(
+                c,
+                Method::POST,
+                &format!("/api/v1/households/{}/residents", v.household),
+                json!({"name": "隔离者", "id_number": id_number("150502", 700 + n)}),
+            )
+            .await;
         assert_eq!(status, 201, "{added}");
         return (template.into(), json!({"resident_id": added["id"], "kind": "home", "reason": "contact"}));
     }
@@ -275,11 +363,19 @@ async fn create(t: &TestApp, c: &reqwest::Client, template: &str, v: &Village, n
     let name = format!("人{}{}", stems[usize::from(n / 10 % 10)], stems[usize::from(n % 10)]);
     match template {
         "/api/v1/households" => (template.into(), json!({"unit_code": v.unit, "household_no": format!("9{n:02}")})),
-        "/api/v1/households/{id}/residents" => (format!("/api/v1/households/{}/residents", v.household), json!({"name": name, "id_number": id_number("150502", 500 + n)})),
-        "/api/v1/returnees" => ("/api/v1/returnees".into(), json!({"resident_id": v.resident, "origin": format!("北京{n}"), "arrived_at": at, "transport": "train"})),
+        "/api/v1/households/{id}/residents" => {
+            (format!("/api/v1/households/{}/residents", v.household), json!({"name": name, "id_number": id_number("150502", 500 + n)}))
+        }
+        "/api/v1/returnees" => {
+            ("/api/v1/returnees".into(), json!({"resident_id": v.resident, "origin": format!("北京{n}"), "arrived_at": at, "transport": "train"}))
+        }
         "/api/v1/checkpoints" => (template.into(), json!({"unit_code": v.unit, "name": format!("卡点{n}"), "kind": "checkpoint"})),
-        "/api/v1/checkpoints/{id}/passages" => (format!("/api/v1/checkpoints/{}/passages", v.checkpoint), json!({"name": name, "direction": "in", "outcome": "passed"})),
-        "/api/v1/isolations/{id}/followups" => (format!("/api/v1/isolations/{}/followups", v.isolation), json!({"temperature": 36.5, "reached": "phone", "note": name})),
+        "/api/v1/checkpoints/{id}/passages" => {
+            (format!("/api/v1/checkpoints/{}/passages", v.checkpoint), json!({"name": name, "direction": "in", "outcome": "passed"}))
+        }
+        "/api/v1/isolations/{id}/followups" => {
+            (format!("/api/v1/isolations/{}/followups", v.isolation), json!({"temperature": 36.5, "reached": "phone", "note": name}))
+        }
         "/api/v1/organisations" => (template.into(), json!({"unit_code": v.unit, "name": format!("合作社{n}"), "kind": "company"})),
         "/api/v1/organisations/{id}/members" => (format!("/api/v1/organisations/{}/members", v.organisation), json!([{"name": name}])),
         other => panic!("no case for the create {other}: add one to `create` in tests/it/security.rs"),
@@ -368,7 +464,14 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     let (mine, my_token) = checkpoint(leader1.clone(), "150502001001", "甲卡点").await;
     let (theirs, their_token) = checkpoint(leader2.clone(), "150502001002", "乙卡点").await;
     let someone = id_number("150502", 42);
-    let (status, first) = t.send(&leader1, Method::POST, &format!("/api/v1/checkpoints/{mine}/passages"), json!({"id_number": someone, "name": "王强", "phone": "13900001111", "direction": "in", "outcome": "passed"})).await;
+    let (status, first) = t
+        .send(
+            &leader1,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{mine}/passages"),
+            json!({"id_number": someone, "name": "王强", "phone": "13900001111", "direction": "in", "outcome": "passed"}),
+        )
+        .await;
     assert_eq!(status, 201, "{first}");
     let person = first["person_id"].as_str().unwrap().to_string();
     // A stranger registers at the other village's poster with the same ID number, another name and phone.
@@ -378,7 +481,14 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     assert_eq!(response.status(), 200);
     // The other village's checkpoint types yet another phone.
     t.clock.advance(chrono::Duration::minutes(1));
-    let (status, second) = t.send(&leader2, Method::POST, &format!("/api/v1/checkpoints/{theirs}/passages"), json!({"id_number": someone, "phone": "13700007777", "direction": "out", "outcome": "passed"})).await;
+    let (status, second) = t
+        .send(
+            &leader2,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{theirs}/passages"),
+            json!({"id_number": someone, "phone": "13700007777", "direction": "out", "outcome": "passed"}),
+        )
+        .await;
     assert_eq!(status, 201, "{second}");
     assert_eq!(second["person_id"], first["person_id"], "the same ID number is the same person");
     // The first village still sees what it typed, in its list and on the person's page.
@@ -395,7 +505,10 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     let (_, theirs_seen) = t.get(&leader2, &format!("/api/v1/people/{person}/trajectory")).await;
     let (_, their_list) = t.get(&leader2, &format!("/api/v1/checkpoints/{theirs}/passages")).await;
     for elsewhere in ["王强", "13900001111", "139****1111"] {
-        assert!(!theirs_seen.to_string().contains(elsewhere) && !their_list.to_string().contains(elsewhere), "leader2 sees what leader1 typed: {theirs_seen} {their_list}");
+        assert!(
+            !theirs_seen.to_string().contains(elsewhere) && !their_list.to_string().contains(elsewhere),
+            "leader2 sees what leader1 typed: {theirs_seen} {their_list}"
+        );
     }
     // The registration keeps what the traveller typed, seen where it was made.
     let (_, pending) = t.get(&leader2, &format!("/api/v1/checkpoints/{theirs}/registrations")).await;
@@ -403,7 +516,15 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     // The public form takes no id: one naming another checkpoint's registration is a new
     // registration, and the answer holds nothing of the other.
     let registration = pending["items"][0]["id"].as_str().unwrap().to_string();
-    let form = [("id", registration.as_str()), ("name", "李四"), ("id_number", &id_number("150502", 43)), ("phone", "13800001234"), ("from", "北京"), ("to", "甲村"), ("purpose", "探亲")];
+    let form = [
+        ("id", registration.as_str()),
+        ("name", "李四"),
+        ("id_number", &id_number("150502", 43)),
+        ("phone", "13800001234"),
+        ("from", "北京"),
+        ("to", "甲村"),
+        ("purpose", "探亲"),
+    ];
     let response = client("zh").post(t.url(&format!("/r/{my_token}"))).form(&form).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
@@ -423,7 +544,8 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     let leader2 = t.client("leader2").await;
     let hq = t.client("hq").await;
-    let conflicts = |tasks: Value| tasks["items"].as_array().unwrap().iter().filter(|task| task["kind"] == "id_conflict_alert").cloned().collect::<Vec<Value>>();
+    let conflicts =
+        |tasks: Value| tasks["items"].as_array().unwrap().iter().filter(|task| task["kind"] == "id_conflict_alert").cloned().collect::<Vec<Value>>();
     // 张三 (person 1) lives in leader1's village: a roster row naming them is refused by row,
     // saying nothing of where, and the county's HQ (over both villages) is told.
     let roster = crate::support::roster_csv(&[("005", "张三", &id_number("150502", 1), "户主", "", "150502001002001", "常住")]);
@@ -434,7 +556,8 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     assert!(!answer.to_string().contains("150502001001"), "{answer}");
     assert_eq!(conflicts(t.get(&hq, "/api/v1/tasks").await.1).len(), 1, "the roster's conflict is in HQ's inbox");
     let theirs = find_household(&t, &leader2, "150502001002001", "001").await["id"].as_str().unwrap().to_string();
-    let (status, answer) = t.send(&leader2, Method::POST, &format!("/api/v1/households/{theirs}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
+    let (status, answer) =
+        t.send(&leader2, Method::POST, &format!("/api/v1/households/{theirs}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
     assert_eq!(status, 422, "{answer}");
     let text = answer.to_string();
     assert!(text.contains("HQ over both"), "{text}");
@@ -457,7 +580,8 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     // Inside the caller's own subtree it is an ordinary conflict.
     let leader1 = t.client("leader1").await;
     let mine = find_household(&t, &leader1, "150502001001002", "003").await["id"].as_str().unwrap().to_string();
-    let (status, answer) = t.send(&leader1, Method::POST, &format!("/api/v1/households/{mine}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
+    let (status, answer) =
+        t.send(&leader1, Method::POST, &format!("/api/v1/households/{mine}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
     assert_eq!(status, 409, "{answer}");
 }
 both!(an_id_number_held_in_another_village_goes_to_the_hq_over_both);
@@ -467,7 +591,8 @@ async fn small_bodies_and_protective_headers(db: Db) {
     let t = TestApp::start_with(db, |app| app.settings.secure_cookies = true).await;
     let anonymous = client("en");
     let big = "x".repeat(100 * 1024);
-    let response = anonymous.post(t.url("/api/v1/login")).header("content-type", "application/json").body(format!("{{\"login\": \"{big}\"}}")).send().await.unwrap();
+    let response =
+        anonymous.post(t.url("/api/v1/login")).header("content-type", "application/json").body(format!("{{\"login\": \"{big}\"}}")).send().await.unwrap();
     assert_eq!(response.status(), 413, "a login is not 100 KB");
     let response = anonymous.post(t.url("/login")).form(&[("login", big.as_str()), ("password", "x")]).send().await.unwrap();
     assert_eq!(response.status(), 413);

@@ -20,7 +20,9 @@ async fn fixture(db: Db) -> (App, crate::support::TestDb) {
 }
 
 fn parse(csv: &str, into: &str) -> Vec<RosterHousehold> {
-    let table = Table::from_records(csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes()).records().map(|r| r.unwrap().iter().map(str::to_string).collect()));
+    let table = Table::from_records(
+        csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes()).records().map(|r| r.unwrap().iter().map(str::to_string).collect()),
+    );
     roster::parse(&table, &UnitCode::parse(into).unwrap()).unwrap()
 }
 
@@ -173,7 +175,12 @@ async fn the_demo_shows_every_part_at_work_and_loads_once(db: Db) {
     let root = app.system_caller(UnitPath::root());
     let checkpoints = app.store.checkpoints(&root.scope, &village).await.unwrap().unwrap();
     assert_eq!(checkpoints.len(), 1, "one checkpoint, however often the demo loads");
-    let passages = app.store.passages(&root.scope, checkpoints[0].id, root.now - chrono::Duration::days(1), root.now, 100, wangge::domain::Temperature::DEFAULT_FEVER).await.unwrap().unwrap();
+    let passages = app
+        .store
+        .passages(&root.scope, checkpoints[0].id, root.now - chrono::Duration::days(1), root.now, 100, wangge::domain::Temperature::DEFAULT_FEVER)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(passages.len(), 6);
     assert_eq!(passages.iter().filter(|p| p.fever).count(), 1);
     let (figures, returnees) = app.store.returnees(&root.scope, &village, root.now, 10).await.unwrap().unwrap();

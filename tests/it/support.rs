@@ -2,8 +2,6 @@
 //! or a fresh schema in the PostgreSQL that `WANGGE_TEST_POSTGRES_URL` names), with a
 //! small grid of real division codes and an account per role.
 
-
-
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -156,13 +154,8 @@ impl TestApp {
 
     /// Uploads a roster file to a unit through the API.
     pub async fn upload_roster(&self, client: &Client, unit: &str, content_type: &str, bytes: Vec<u8>) -> (u16, Value) {
-        let response = client
-            .post(self.url(&format!("/api/v1/units/{unit}/roster")))
-            .header("content-type", content_type)
-            .body(bytes)
-            .send()
-            .await
-            .expect("upload");
+        let response =
+            client.post(self.url(&format!("/api/v1/units/{unit}/roster"))).header("content-type", content_type).body(bytes).send().await.expect("upload");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
@@ -242,4 +235,3 @@ pub fn sample_roster() -> String {
         ("001", "孙七", &a(7), "户主", "", "150502001002001", "常住"),
     ])
 }
-

@@ -44,7 +44,7 @@ pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewHous
         address: optional_text("address", &body.address, 200)?,
     };
     let id = app.store.create_household(&caller, &household).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id})) ).into_response())
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
 #[derive(Deserialize)]

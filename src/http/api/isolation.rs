@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
-use crate::app::App;
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
 use crate::http::api::screening::unit_code;

@@ -31,7 +31,12 @@ pub async fn add_members(State(app): State<App>, auth: Auth, Path(id): Path<Stri
     Ok((StatusCode::CREATED, Json(json!({"added": added}))).into_response())
 }
 
-pub async fn staff_link(State(app): State<App>, auth: Auth, headers: axum::http::HeaderMap, Path((id, member)): Path<(String, String)>) -> Result<Json<Value>, HttpError> {
+pub async fn staff_link(
+    State(app): State<App>,
+    auth: Auth,
+    headers: axum::http::HeaderMap,
+    Path((id, member)): Path<(String, String)>,
+) -> Result<Json<Value>, HttpError> {
     let token = ops::staff_link(&app, &auth.caller(), parse_id(&id)?, parse_id(&member)?).await?;
     let url = crate::http::pages::public_link(&app, &headers, &format!("/o/{token}"));
     Ok(Json(json!({"token": token, "url": url})))
@@ -42,7 +47,13 @@ pub struct DayQuery {
     date: Option<String>,
 }
 
-pub async fn check_in(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<DayQuery>, Json(body): Json<Vec<OrgCheckinInput>>) -> Result<Response, HttpError> {
+pub async fn check_in(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(query): Query<DayQuery>,
+    Json(body): Json<Vec<OrgCheckinInput>>,
+) -> Result<Response, HttpError> {
     let count = ops::org_check_in(&app, &auth.caller(), parse_id(&id)?, query.date.as_deref(), &body).await?;
     Ok((StatusCode::CREATED, Json(json!({"reported": count}))).into_response())
 }

@@ -34,7 +34,9 @@ pub async fn contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>
     let items = app.store.contacts(&caller, parse_id(&id)?, window).await?.ok_or(AppError::NotFound)?;
     if query.format.as_deref() == Some("csv") {
         let disposition = format!("attachment; filename=\"contacts-{id}.csv\"");
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], contacts_csv(&items)).into_response());
+        return Ok(
+            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], contacts_csv(&items)).into_response()
+        );
     }
     Ok(Json(json!({"window_minutes": window.num_minutes(), "items": items})).into_response())
 }
@@ -45,7 +47,15 @@ pub fn contacts_csv(items: &[Contact]) -> String {
     for c in items {
         let reasons: Vec<&str> = c.reasons.iter().map(|r| r.as_str()).collect();
         let at = c.at.map(|a| a.with_timezone(&crate::domain::time::REGION_TZ).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
-        let cells = [c.name.as_str(), c.id_number.as_deref().unwrap_or(""), c.phone.as_deref().unwrap_or(""), &reasons.join("+"), &at, c.checkpoint_name.as_deref().unwrap_or(""), c.plate.as_deref().unwrap_or("")];
+        let cells = [
+            c.name.as_str(),
+            c.id_number.as_deref().unwrap_or(""),
+            c.phone.as_deref().unwrap_or(""),
+            &reasons.join("+"),
+            &at,
+            c.checkpoint_name.as_deref().unwrap_or(""),
+            c.plate.as_deref().unwrap_or(""),
+        ];
         let line: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
         out.push_str(&line.join(","));
         out.push('\n');

@@ -97,11 +97,7 @@ pub async fn households(State(app): State<App>, auth: Auth, Path(code): Path<Str
     let caller = auth.caller();
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let page = app
-        .store
-        .households(&caller.scope, &code, query.after.as_deref(), query.limit.unwrap_or(100))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let page = app.store.households(&caller.scope, &code, query.after.as_deref(), query.limit.unwrap_or(100)).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!(page)))
 }
 
@@ -160,7 +156,12 @@ pub fn parse_duty(raw: &str) -> Result<Duty, HttpError> {
     }
 }
 
-pub async fn set_staff(State(app): State<App>, auth: Auth, Path((code, login)): Path<(String, String)>, Json(body): Json<DutyBody>) -> Result<Json<Value>, HttpError> {
+pub async fn set_staff(
+    State(app): State<App>,
+    auth: Auth,
+    Path((code, login)): Path<(String, String)>,
+    Json(body): Json<DutyBody>,
+) -> Result<Json<Value>, HttpError> {
     change_staff(&app, &auth, &code, &login, Some(parse_duty(&body.duty)?)).await?;
     Ok(Json(json!({"ok": true})))
 }

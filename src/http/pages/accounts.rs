@@ -10,12 +10,12 @@ use axum::http::header;
 use axum::response::Html;
 
 use super::{Chrome, local_path, render};
-use crate::http::auth::{expired_session_cookie, session_cookie};
 use crate::app::accounts::{self as ops, NewUser};
 use crate::app::{App, AppError};
 use crate::domain::{Lang, Role};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, RequestLang};
+use crate::http::auth::{expired_session_cookie, session_cookie};
 use crate::store::Account;
 
 #[derive(Template)]
@@ -101,7 +101,12 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn log_in(State(app): State<App>, RequestLang(lang): RequestLang, ClientAddr(client): ClientAddr, Form(form): Form<LoginForm>) -> Result<Response, HttpError> {
+pub async fn log_in(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, HttpError> {
     let next = local_path(Some(&form.next));
     // Failed attempts before this login are told by the first page after it (`Chrome::load`).
     match ops::log_in(&app, &form.login, &form.password, client).await {
@@ -127,4 +132,3 @@ pub async fn log_out(State(app): State<App>, auth: Auth, Form(form): Form<CsrfFo
     ops::log_out(&app, &auth.token).await?;
     Ok(([(header::SET_COOKIE, expired_session_cookie())], Redirect::to("/login")).into_response())
 }
-

@@ -55,7 +55,11 @@ pub async fn form(
 }
 
 fn unknown_link(lang: Lang) -> Response {
-    let message = if lang == Lang::Zh { "此报平安链接无效，请向网格员索取本户的链接。" } else { "This check-in link is not valid; ask your grid member for your household's link." };
+    let message = if lang == Lang::Zh {
+        "此报平安链接无效，请向网格员索取本户的链接。"
+    } else {
+        "This check-in link is not valid; ask your grid member for your household's link."
+    };
     (StatusCode::NOT_FOUND, Html(super::message_page(lang, message))).into_response()
 }
 
@@ -109,7 +113,8 @@ pub async fn submit(
         Ok(_) => Ok(render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors: Vec::new(), done: true })?.into_response()),
         Err(AppError::Rows(rows)) => {
             let errors = rows.iter().map(|r| r.message(lang)).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors, done: false })?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors, done: false })?)
+                .into_response())
         }
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
         Err(err) => Err(err.into()),
@@ -131,7 +136,13 @@ pub struct DayQuery {
     date: Option<String>,
 }
 
-pub async fn summary(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Html<String>, HttpError> {
+pub async fn summary(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<DayQuery>,
+) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let code = unit_code(&code)?;

@@ -55,7 +55,13 @@ pub struct ShowQuery {
     logged: Option<String>,
 }
 
-pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<ShowQuery>) -> Result<Response, HttpError> {
+pub async fn show(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response, HttpError> {
     let notice = query.logged.map(|what| {
         let t = super::Texts { lang };
         if what == "fever" { t.t("logged_fever").to_string() } else { t.t("logged").to_string() }
@@ -63,13 +69,25 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
     page(&app, lang, &auth, &id, notice, Vec::new(), PassageInput::default()).await
 }
 
-async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notice: Option<String>, errors: Vec<String>, form: PassageInput) -> Result<Response, HttpError> {
+async fn page(
+    app: &App,
+    lang: crate::domain::Lang,
+    auth: &Auth,
+    id: &str,
+    notice: Option<String>,
+    errors: Vec<String>,
+    form: PassageInput,
+) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let id = parse_id(id)?;
     let cp = app.store.checkpoint(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
     let crumbs = super::crumbs(app, auth, &cp.unit_path).await?;
     let pending = app.store.pending_registrations(&caller.scope, id, caller.now - Duration::days(1)).await?.unwrap_or_default();
-    let passages = app.store.passages(&caller.scope, id, caller.now - Duration::days(1), caller.now + Duration::minutes(5), 100, app.settings.fever).await?.unwrap_or_default();
+    let passages = app
+        .store
+        .passages(&caller.scope, id, caller.now - Duration::days(1), caller.now + Duration::minutes(5), 100, app.settings.fever)
+        .await?
+        .unwrap_or_default();
     let shifts = app.store.shifts(&caller.scope, id, caller.now - Duration::hours(12), caller.now + Duration::days(2)).await?.unwrap_or_default();
     let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = CheckpointPage {
@@ -121,7 +139,13 @@ pub struct PassageForm2 {
     outcome: String,
 }
 
-pub async fn log_passage(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Form(form): Form<PassageForm>) -> Result<Response, HttpError> {
+pub async fn log_passage(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(form): Form<PassageForm>,
+) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let f = form.passage;
     let temperature = match f.temperature.trim() {

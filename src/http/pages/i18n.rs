@@ -43,7 +43,13 @@ impl Texts {
             ("male", true) => "男",
             ("female", true) => "女",
             ("male", false) => "male",
-            _ => if self.zh() { "女" } else { "female" },
+            _ => {
+                if self.zh() {
+                    "女"
+                } else {
+                    "female"
+                }
+            }
         }
     }
 
@@ -226,7 +232,10 @@ impl Texts {
             "logout" => ("退出", "Log out"),
             "login_name" => ("账号", "Login"),
             "password" => ("密码", "Password"),
-            "password_rule" => ("至少 10 位，混合字母、数字、其他符号中的至少两类，不用常见密码", "At least 10 characters, mixing at least two of letters, digits and other signs; not a common password"),
+            "password_rule" => (
+                "至少 10 位，混合字母、数字、其他符号中的至少两类，不用常见密码",
+                "At least 10 characters, mixing at least two of letters, digits and other signs; not a common password",
+            ),
             "home" => ("首页", "Home"),
             "search" => ("查找居民", "Find a resident"),
             "search_hint" => ("姓名、身份证号或手机号", "name, ID number or phone"),
@@ -254,9 +263,14 @@ impl Texts {
             "person_name" => ("姓名", "Name"),
             "people" => ("居民", "Residents"),
             "add" => ("添加", "Add"),
-            "units_sheet_hint" => ("或上传表格（列：code、name、parent_code），一次添加多个。", "Or upload a sheet (columns code, name, parent_code) to add many at once."),
+            "units_sheet_hint" => {
+                ("或上传表格（列：code、name、parent_code），一次添加多个。", "Or upload a sheet (columns code, name, parent_code) to add many at once.")
+            }
             "upload_roster" => ("导入花名册", "Import a roster"),
-            "upload_hint" => ("CSV（UTF-8 或 GBK）或 Excel .xlsx，每行一人；有任何错误则整个文件不导入。", "CSV (UTF-8 or GBK) or Excel .xlsx, one row per resident; any error rejects the whole file."),
+            "upload_hint" => (
+                "CSV（UTF-8 或 GBK）或 Excel .xlsx，每行一人；有任何错误则整个文件不导入。",
+                "CSV (UTF-8 or GBK) or Excel .xlsx, one row per resident; any error rejects the whole file.",
+            ),
             "upload" => ("上传导入", "Upload"),
             "imported" => ("导入完成", "Imported"),
             "created" => ("新增", "new"),
@@ -340,7 +354,10 @@ impl Texts {
             "observe_until" => ("观察期至", "Observed until"),
             "expected_departure" => ("预计返程", "Expected departure"),
             "register_returnee" => ("登记返乡人员", "Register a returnee"),
-            "register_returnee_hint" => ("已在花名册的居民只需身份证号；新来的人员需填写姓名和落脚户编号。", "A resident on the roster needs only the ID number; someone new needs a name and the household they stay with."),
+            "register_returnee_hint" => (
+                "已在花名册的居民只需身份证号；新来的人员需填写姓名和落脚户编号。",
+                "A resident on the roster needs only the ID number; someone new needs a name and the household they stay with.",
+            ),
             "household_id_hint" => ("落脚户编号（新人员）", "Household id (for someone new)"),
             "travel" => ("旅居地（途经地点）", "Travelled through"),
             "transport_detail" => ("车次/航班/车牌", "Train, flight or plate"),
@@ -381,12 +398,16 @@ impl Texts {
             "to" => ("到哪里去", "Going to"),
             "purpose" => ("事由", "Purpose"),
             "self_register" => ("扫码登记", "Self-registration"),
-            "register_hint" => ("请如实填写，提交后向工作人员出示登记码并测量体温。", "Fill in truthfully, then show the code to the staff and have your temperature taken."),
+            "register_hint" => {
+                ("请如实填写，提交后向工作人员出示登记码并测量体温。", "Fill in truthfully, then show the code to the staff and have your temperature taken.")
+            }
             "submit_registration" => ("提交登记", "Register"),
             "registered" => ("登记成功", "Registered"),
             "show_code" => ("请向工作人员出示登记码：", "Show this code to the staff:"),
             "register_another" => ("再登记一人", "Register another person"),
-            "privacy_note" => ("您的信息仅用于疫情防控，页面不会显示任何他人信息。", "Your data is used for epidemic control only; this page never shows anyone else's."),
+            "privacy_note" => {
+                ("您的信息仅用于疫情防控，页面不会显示任何他人信息。", "Your data is used for epidemic control only; this page never shows anyone else's.")
+            }
             "self_registered" => ("扫码登记（待确认）", "self-registered (unconfirmed)"),
             "trajectory" => ("行程轨迹", "Trajectory"),
             "minutes" => ("分钟", "minutes"),

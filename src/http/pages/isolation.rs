@@ -8,9 +8,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render};
+use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
-use crate::app::App;
 use crate::domain::isolation::{IsolationKind, IsolationReason, Need, Reached, Symptom};
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
@@ -54,7 +54,14 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
     };
     let crumbs = super::crumbs(&app, &auth, &o.unit_path).await?;
     let open = o.ended_at.is_none();
-    render(&IsolationPage { c: Chrome::load(&app, lang, &auth).await?, o, crumbs, state, can_follow_up: open && caller.role.screens(), can_end: open && caller.role.writes_roster() })
+    render(&IsolationPage {
+        c: Chrome::load(&app, lang, &auth).await?,
+        o,
+        crumbs,
+        state,
+        can_follow_up: open && caller.role.screens(),
+        can_end: open && caller.role.writes_roster(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -99,7 +106,9 @@ pub async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, For
     auth.check_csrf(&form.csrf)?;
     let days = match form.days.trim() {
         "" => None,
-        raw => Some(raw.parse().map_err(|_| crate::domain::DomainError::invalid("days", crate::domain::error::Reason::Between(1, i64::from(crate::domain::isolation::MAX_ISOLATION_DAYS))))?),
+        raw => Some(raw.parse().map_err(|_| {
+            crate::domain::DomainError::invalid("days", crate::domain::error::Reason::Between(1, i64::from(crate::domain::isolation::MAX_ISOLATION_DAYS)))
+        })?),
     };
     let id = parse_id(&id)?;
     ops::end_or_extend(&app, &auth.caller(), id, &EndInput { reason: form.reason, days }).await?;

@@ -21,8 +21,8 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::HttpError;
-use super::body::{batch, upload};
 use super::auth::{Auth, LANG_COOKIE, RequestLang};
+use super::body::{batch, upload};
 use crate::app::{App, AppError};
 use crate::domain::Lang;
 use crate::store::AuditEntry;
@@ -251,9 +251,19 @@ async fn switch_lang(Path(tag): Path<String>, headers: HeaderMap) -> Response {
 
 async fn static_file(Path(file): Path<String>) -> Response {
     match file.as_str() {
-        "app.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css")).into_response(),
-        "print.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/print.css")).into_response(),
-        "app.js" => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.js")).into_response(),
+        "app.css" => {
+            ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css"))
+                .into_response()
+        }
+        "print.css" => {
+            ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/print.css"))
+                .into_response()
+        }
+        "app.js" => (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+            include_str!("../../../static/app.js"),
+        )
+            .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -285,9 +295,24 @@ mod tests {
     fn only_paths_on_this_server_are_followed() {
         assert_eq!(super::local_path(Some("/units/科尔沁")), "/units/%E7%A7%91%E5%B0%94%E6%B2%81", "sent as ASCII");
         for hostile in [
-            "/\t/evil.example/phish", "/\n/x", "/\r\nSet-Cookie:x", "//evil.example", "/\\evil.example", "\\/evil.example", "/%09/evil.example",
-            "/%0A/x", "/%2F/evil.example", "/%5Cevil.example", "/%250A/x", "/%25250A/x", "https://evil.example", "javascript:alert(1)",
-            "evil.example", "", "/\u{7f}", "/a%7F",
+            "/\t/evil.example/phish",
+            "/\n/x",
+            "/\r\nSet-Cookie:x",
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/%09/evil.example",
+            "/%0A/x",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/%250A/x",
+            "/%25250A/x",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{7f}",
+            "/a%7F",
         ] {
             assert_eq!(super::local_path(Some(hostile)), "/", "{hostile:?}");
         }

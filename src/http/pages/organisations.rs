@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render};
-use crate::app::checkins::{self as ops, MemberInput, OrganisationInput};
 use crate::app::App;
+use crate::app::checkins::{self as ops, MemberInput, OrganisationInput};
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
@@ -78,7 +78,14 @@ pub struct LinkForm {
     member: String,
 }
 
-pub async fn staff_link(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<LinkForm>) -> Result<Html<String>, HttpError> {
+pub async fn staff_link(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Result<Html<String>, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let member = parse_id(&form.member)?;
     let token = ops::staff_link(&app, &auth.caller(), parse_id(&id)?, member).await?;

@@ -31,7 +31,13 @@ pub struct PersonQuery {
     screened: Option<usize>,
 }
 
-pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<PersonQuery>) -> Result<Html<String>, HttpError> {
+pub async fn show(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(query): Query<PersonQuery>,
+) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.reads_trajectories(), "read trajectories")?;
     let id = parse_id(&id)?;

@@ -36,7 +36,11 @@ pub fn too_many(lang: Lang) -> Response {
 }
 
 fn unknown_poster(lang: Lang) -> Response {
-    let message = if lang == Lang::Zh { "此二维码已失效，请扫描卡点现场张贴的最新二维码。" } else { "This QR code is no longer valid; scan the poster at the checkpoint." };
+    let message = if lang == Lang::Zh {
+        "此二维码已失效，请扫描卡点现场张贴的最新二维码。"
+    } else {
+        "This QR code is no longer valid; scan the poster at the checkpoint."
+    };
     (StatusCode::NOT_FOUND, Html(super::message_page(lang, message))).into_response()
 }
 

@@ -41,7 +41,13 @@ pub struct ReturneesQuery {
     registered: Option<String>,
 }
 
-pub async fn returnees(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Query(query): Query<ReturneesQuery>) -> Result<Response, HttpError> {
+pub async fn returnees(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<ReturneesQuery>,
+) -> Result<Response, HttpError> {
     returnees_page(&app, lang, &auth, &code, Vec::new(), query.registered.is_some()).await
 }
 
@@ -89,7 +95,13 @@ pub struct ReturneeForm {
     contacts: String,
 }
 
-pub async fn register_returnee(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Form(form): Form<ReturneeForm>) -> Result<Response, HttpError> {
+pub async fn register_returnee(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(form): Form<ReturneeForm>,
+) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let household_id = match form.household_id.trim() {
         "" => None,
@@ -156,7 +168,13 @@ pub struct RoundQuery {
     unit: String,
 }
 
-pub async fn round(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>, Query(query): Query<RoundQuery>) -> Result<Html<String>, HttpError> {
+pub async fn round(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(query): Query<RoundQuery>,
+) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.reads_roster(), "read the roster")?;
     let id = parse_id(&id)?;

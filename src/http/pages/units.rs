@@ -6,11 +6,11 @@ use serde::Deserialize;
 
 use super::{Chrome, render, url_encode};
 use crate::app::{App, AppError, divisions, roster};
+use crate::domain::CheckpointKind;
 use crate::domain::{Colour, Lang, UnitCode};
 use crate::http::HttpError;
 use crate::http::api::units::{change_staff, create_child, parse_duty};
 use crate::http::auth::{Auth, RequestLang};
-use crate::domain::CheckpointKind;
 use crate::store::{Checkpoint, Figures, HouseholdListItem, ImportSummary, Organisation, Round, StaffMember, Unit};
 
 #[derive(Template)]
@@ -55,11 +55,14 @@ impl UnitPage {
     fn bar(&self) -> Vec<(Colour, i64, i64)> {
         // Shares are rounded, so they may add up to 101: the last piece ends at 100.
         let mut x = 0;
-        Colour::ALL.into_iter().map(|colour| {
-            let width = self.share(&colour).min(100 - x);
-            x += width;
-            (colour, x - width, width)
-        }).collect()
+        Colour::ALL
+            .into_iter()
+            .map(|colour| {
+                let width = self.share(&colour).min(100 - x);
+                x += width;
+                (colour, x - width, width)
+            })
+            .collect()
     }
 
     fn colours(&self) -> [Colour; 4] {
@@ -89,7 +92,13 @@ pub struct ShowQuery {
     after: Option<String>,
 }
 
-pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, Query(query): Query<ShowQuery>) -> Result<Html<String>, HttpError> {
+pub async fn show(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Html<String>, HttpError> {
     unit_page(&app, lang, &auth, &code, query.after.as_deref(), None, Vec::new()).await
 }
 
@@ -191,7 +200,13 @@ async fn uploaded_file(auth: &Auth, mut multipart: Multipart) -> Result<Vec<u8>,
 }
 
 /// Adds units below from a code,name,parent_code sheet.
-pub async fn upload_units(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, multipart: Multipart) -> Result<Response, HttpError> {
+pub async fn upload_units(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, HttpError> {
     let file = uploaded_file(&auth, multipart).await?;
     match divisions::import(&app, &auth.caller(), &[("units".to_string(), file)]).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}")).into_response()),
@@ -203,7 +218,13 @@ pub async fn upload_units(State(app): State<App>, RequestLang(lang): RequestLang
     }
 }
 
-pub async fn upload_roster(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>, multipart: Multipart) -> Result<Response, HttpError> {
+pub async fn upload_roster(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, HttpError> {
     let file = uploaded_file(&auth, multipart).await?;
     let into = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let page = match roster::import(&app, &auth.caller(), &into, &file, &|_, _| {}).await {
