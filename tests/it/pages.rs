@@ -217,3 +217,36 @@ async fn an_organisation_from_the_pages(db: Db) {
     assert!(page.contains("Education Bureau"), "listed on the unit's page");
 }
 both!(an_organisation_from_the_pages);
+
+/// The household page's isolation form sends text, as every form does: a valid 14 days orders
+/// isolation; 0 days is refused naming the field and its range, and orders nothing.
+async fn isolation_is_ordered_from_a_household_page(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let household = crate::api_roster::find_household(&t, &admin, "150502001001001", "001").await;
+    let household = household["id"].as_str().unwrap().to_string();
+    let (_, record) = t.get(&admin, &format!("/api/v1/households/{household}")).await;
+    let resident = record["residents"][0]["id"].as_str().unwrap().to_string();
+    let leader = log_in_through_the_form(&t, "en", "leader1").await;
+    let page = leader.get(t.url(&format!("/households/{household}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"isolation-form\""), "the form is on the page");
+    let csrf = csrf_of(&page);
+    let order = |days: &'static str| {
+        let form = [("_csrf", csrf.as_str()), ("resident_id", resident.as_str()), ("kind", "home"), ("reason", "contact"), ("days", days), ("cadre_login", "")];
+        leader.post(t.url("/isolations")).form(&form).send()
+    };
+    let refused = order("0").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("must be between 1 and 60") && !text.contains("deserialize"), "{text}");
+    let (_, listed) = t.get(&admin, "/api/v1/units/150502001001/isolations").await;
+    assert_eq!(listed["items"], serde_json::json!([]), "nothing ordered");
+    let ordered = order("14").await.unwrap();
+    assert_eq!(ordered.status(), 303);
+    let at = ordered.headers()["location"].to_str().unwrap().to_string();
+    assert!(at.starts_with("/isolations/"), "{at}");
+    let (_, listed) = t.get(&admin, "/api/v1/units/150502001001/isolations").await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+}
+both!(isolation_is_ordered_from_a_household_page);

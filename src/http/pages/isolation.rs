@@ -6,11 +6,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::{Chrome, render};
 use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
+use crate::domain::error::{DomainError, Reason};
 use crate::domain::isolation::{IsolationKind, IsolationReason, Need, Reached, Symptom};
 use crate::http::HttpError;
 use crate::http::api::households::parse_id;
@@ -64,17 +66,47 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
     })
 }
 
-#[derive(Deserialize)]
+/// The household page's order form. A form sends every field as text (so not a flattened
+/// `IsolationInput`, whose `days` is a number): `days` and the resident are parsed here.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct OrderForm {
-    #[serde(rename = "_csrf", default)]
+    #[serde(rename = "_csrf")]
     csrf: String,
-    #[serde(flatten)]
-    order: IsolationInput,
+    resident_id: String,
+    kind: String,
+    reason: String,
+    place: String,
+    start: String,
+    days: String,
+    cadre_login: String,
+    note: String,
+}
+
+impl OrderForm {
+    fn input(self) -> Result<IsolationInput, DomainError> {
+        let days = match self.days.trim() {
+            "" => None,
+            days => Some(days.parse::<u32>().map_err(|_| DomainError::invalid("days", Reason::Between(1, 60)))?),
+        };
+        let resident_id = Some(Uuid::parse_str(self.resident_id.trim()).map_err(|_| DomainError::invalid("resident_id", Reason::Empty))?);
+        Ok(IsolationInput {
+            id: None,
+            resident_id,
+            kind: self.kind,
+            place: self.place,
+            start: self.start,
+            days,
+            cadre_login: self.cadre_login,
+            reason: self.reason,
+            note: self.note,
+        })
+    }
 }
 
 pub async fn order(State(app): State<App>, auth: Auth, Form(form): Form<OrderForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let order = ops::order(&app, &auth.caller(), &form.order).await?;
+    let order = ops::order(&app, &auth.caller(), &form.input()?).await?;
     Ok(Redirect::to(&format!("/isolations/{}", order.id)).into_response())
 }
 
