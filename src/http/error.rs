@@ -19,6 +19,12 @@ pub enum HttpError {
     BadRequest(String),
     /// A body past its route's limit, found while reading it.
     TooLarge,
+    /// A request axum refused before any handler: no such route or method, or a body or query
+    /// it could not read. `detail` is axum's own words, for programs (never shown on a page).
+    Rejected {
+        status: StatusCode,
+        detail: String,
+    },
 }
 
 impl From<AppError> for HttpError {
@@ -49,6 +55,7 @@ impl HttpError {
             HttpError::CsrfMismatch => StatusCode::FORBIDDEN,
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HttpError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::Rejected { status, .. } => *status,
             HttpError::App(err) => match err {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -67,6 +74,13 @@ impl HttpError {
             HttpError::CsrfMismatch => "csrf",
             HttpError::BadRequest(_) => "bad_request",
             HttpError::TooLarge => "too_large",
+            HttpError::Rejected { status, .. } => match *status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                _ => "bad_request",
+            },
             HttpError::App(err) => match err {
                 AppError::NotFound => "not_found",
                 AppError::BadCredentials => "bad_credentials",
@@ -95,6 +109,16 @@ impl HttpError {
             HttpError::Unauthenticated => if zh { "请先登录" } else { "please log in" }.into(),
             HttpError::CsrfMismatch => if zh { "表单已过期，请刷新页面后重试" } else { "the form has expired; reload the page and try again" }.into(),
             HttpError::BadRequest(why) => why.clone(),
+            HttpError::Rejected { status, .. } => match *status {
+                StatusCode::NOT_FOUND => if zh { "没有这个页面" } else { "there is no such page" }.into(),
+                StatusCode::PAYLOAD_TOO_LARGE => if zh { "提交的内容太大" } else { "what was sent is too large" }.into(),
+                _ => if zh {
+                    "请求无法读取，请检查填写的内容后重试"
+                } else {
+                    "the request could not be read; check what was filled in and try again"
+                }
+                .into(),
+            },
             HttpError::TooLarge => {
                 if zh {
                     "文件太大".into()
@@ -171,8 +195,12 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let target = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
     let mut response = next.run(request).await;
-    let Some(err) = response.extensions_mut().remove::<HttpError>() else {
-        return response;
+    let err = match response.extensions_mut().remove::<HttpError>() {
+        Some(err) => err,
+        None => match rejected(response).await {
+            Ok(err) => err,
+            Err(response) => return response,
+        },
     };
     if let HttpError::App(AppError::Internal(detail)) = &err {
         tracing::error!(%target, %detail, "internal error");
@@ -185,6 +213,9 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             _ => Vec::new(),
         };
         let mut body = serde_json::json!({"error": err.code(), "message": err.message(lang)});
+        if let HttpError::Rejected { detail, .. } = &err {
+            body["detail"] = serde_json::json!(detail);
+        }
         if !rows.is_empty() {
             body["errors"] = serde_json::Value::Array(rows);
         }
@@ -198,4 +229,17 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     }
     let page = super::pages::error_page(lang, &err);
     (err.status(), err.retry_after(), [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+}
+
+/// An error answer that no handler made (axum's rejections and its empty 404), as an
+/// `HttpError`, so that it too is a page in the user's language or the API's JSON; any other
+/// response is given back.
+async fn rejected(response: Response) -> Result<HttpError, Response> {
+    let status = response.status();
+    let plain = response.headers().get(header::CONTENT_TYPE).is_none_or(|t| t.to_str().is_ok_and(|t| t.starts_with("text/plain")));
+    if !status.is_client_error() || !plain {
+        return Err(response);
+    }
+    let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+    Ok(HttpError::Rejected { status, detail: String::from_utf8_lossy(&body).into_owned() })
 }

@@ -250,3 +250,33 @@ async fn isolation_is_ordered_from_a_household_page(db: Db) {
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
 }
 both!(isolation_is_ordered_from_a_household_page);
+
+/// Errors no handler made (an unknown path, a body or query that cannot be read, one too
+/// large) are a page in the user's language with a way back, or the API's JSON.
+async fn every_error_is_a_page_or_json(db: Db) {
+    let t = TestApp::start(db).await;
+    let leader = log_in_through_the_form(&t, "zh", "leader1").await;
+    let missing = leader.get(t.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    let page = missing.text().await.unwrap();
+    assert!(page.contains("没有这个页面") && page.contains("name=\"viewport\"") && page.contains("href=\"/\""), "{page}");
+    let no_unit = leader.get(t.url(&format!("/rounds/{}", uuid::Uuid::now_v7()))).send().await.unwrap();
+    assert_eq!(no_unit.status(), 400);
+    let page = no_unit.text().await.unwrap();
+    assert!(page.contains("请求无法读取") && !page.contains("deserialize"), "{page}");
+    let api = client("en");
+    let response = api.post(t.url("/api/v1/login")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "bad_request", "{body}");
+    assert!(body["message"].is_string() && body["detail"].is_string(), "{body}");
+    let response = api.get(t.url("/api/v1/no-such-thing")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "not_found", "{body}");
+    let response = api.post(t.url("/api/v1/login")).header("content-type", "application/json").body(vec![b' '; 100 * 1024]).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "too_large", "{body}");
+}
+both!(every_error_is_a_page_or_json);
