@@ -140,6 +140,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             if demo {
                 println!("demo logins (password {}): admin, hq, leader, member, checkpoint", demo::DEMO_PASSWORD);
             }
+            if app.settings.public_url.is_none() {
+                eprintln!(
+                    "warning: --public-url is not set: checkpoint posters and check-in links will carry the address each browser used, \
+                     which the public cannot reach if it is this machine or a private network"
+                );
+            }
             tokio::select! {
                 served = crate::http::serve(listener, app) => served.map_err(|e| e.to_string()),
                 _ = tokio::signal::ctrl_c() => Ok(()),

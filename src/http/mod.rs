@@ -25,6 +25,8 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(app.clone(), headers::protect))
         .layer(body::default())
+        // Pages and lists compress well (a county's check-in list: 243 KB, 12.8 KB gzipped).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(app)
 }
 

@@ -85,6 +85,8 @@ async fn an_admin_adds_accounts_on_a_page(db: Db) {
     let admin = log_in_through_the_form(&t, "en", "admin").await;
     let page = admin.get(t.url("/accounts")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(">leader1<"), "{page}");
+    assert!(page.contains("<option value=\"checkpoint\" selected>"), "a new account starts as the least powerful role");
+    assert!(!page.contains("<option value=\"admin\" selected>"));
     let csrf = csrf_of(&page);
     let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "short"), ("role", "grid_member"), ("unit_code", "150502001001001")];
     let refused = admin.post(t.url("/accounts")).form(&form).send().await.unwrap();
@@ -280,3 +282,26 @@ async fn every_error_is_a_page_or_json(db: Db) {
     assert_eq!(body["error"], "too_large", "{body}");
 }
 both!(every_error_is_a_page_or_json);
+
+/// A poster printed from an address the public cannot reach says so on screen (not on
+/// paper); with `--public-url` it carries that address and no warning.
+async fn a_poster_warns_when_the_public_cannot_reach_its_address(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    let (_, cp) = t
+        .send(&admin, reqwest::Method::POST, "/api/v1/checkpoints", serde_json::json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"}))
+        .await;
+    let poster = format!("/checkpoints/{}/poster", cp["id"].as_str().unwrap());
+    let page = admin.get(t.url(&poster)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"poster-warning\"") && page.contains("class=\"noprint warning\""), "127.0.0.1 is no address for the public");
+    let page = admin.get(t.url(&poster)).header("host", "wangge.example.org").send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("poster-warning"), "a public name needs no warning");
+    let t = TestApp::start_with(db, |app| app.settings.public_url = Some("https://wangge.example.org".into())).await;
+    let admin = t.client("admin").await;
+    let (_, cp) = t
+        .send(&admin, reqwest::Method::POST, "/api/v1/checkpoints", serde_json::json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"}))
+        .await;
+    let page = admin.get(t.url(&format!("/checkpoints/{}/poster", cp["id"].as_str().unwrap()))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("poster-warning") && page.contains("https://wangge.example.org/r/"), "{page}");
+}
+both!(a_poster_warns_when_the_public_cannot_reach_its_address);

@@ -630,6 +630,9 @@ async fn small_bodies_and_protective_headers(db: Db) {
     assert!(page.headers().contains_key("content-security-policy"));
     let css = anonymous.get(t.url("/static/app.css")).send().await.unwrap();
     assert!(css.headers()["cache-control"].to_str().unwrap().starts_with("public"), "static files may be cached");
+    // Answers are compressed for a client that takes gzip.
+    let page = admin.get(t.url("/units/150502001001001")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
     // The policy forbids inline script and style, so the pages hold none (an error page included).
     let (_, unit) = t.get(&admin, "/api/v1/units/150502001001001").await;
     assert!(unit["code"].is_string(), "{unit}");

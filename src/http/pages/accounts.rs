@@ -46,7 +46,10 @@ async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>, typed: 
 }
 
 pub async fn list(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
-    page(&app, lang, &auth, None, Typed::default()).await
+    // A new account starts as the least powerful role (no roster), and its unit as the admin's own.
+    let account = &auth.session.account;
+    let fresh = Typed { role: Role::Checkpoint.as_str().to_string(), unit_code: account.unit_code.clone(), ..Typed::default() };
+    page(&app, lang, &auth, None, fresh).await
 }
 
 #[derive(Deserialize)]

@@ -273,6 +273,8 @@ struct PosterPage {
     kind_en: &'static str,
     link: String,
     svg: String,
+    /// The link's address cannot be reached by the public: said on screen, never on paper.
+    unreachable: bool,
 }
 
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
@@ -280,7 +282,8 @@ pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path
     let link = super::public_link(&app, &headers, &format!("/r/{}", cp.token));
     let svg = super::poster_svg(&link)?;
     let (kind_zh, kind_en) = kind_words(cp.kind);
-    render(&PosterPage { cp, kind_zh, kind_en, link, svg })
+    let unreachable = super::unreachable_public_link(&app, &headers);
+    render(&PosterPage { cp, kind_zh, kind_en, link, svg, unreachable })
 }
 
 pub fn kind_words(kind: CheckpointKind) -> (&'static str, &'static str) {

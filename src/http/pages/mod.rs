@@ -223,6 +223,24 @@ pub fn public_link(app: &App, headers: &HeaderMap, path: &str) -> String {
     format!("{}{path}", base.trim_end_matches('/'))
 }
 
+/// Whether the public links printed for this request would carry an address the public cannot
+/// reach: no `--public-url`, and the browser's own address is this machine or a private network.
+pub fn unreachable_public_link(app: &App, headers: &HeaderMap) -> bool {
+    if app.settings.public_url.is_some() {
+        return false;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    match name.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        Ok(std::net::IpAddr::V6(ip)) => ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        Err(_) => name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local"),
+    }
+}
+
 /// A QR code as SVG, big enough to print on A4 and scan from a metre away.
 pub fn poster_svg(link: &str) -> Result<String, HttpError> {
     let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(e.to_string()))?;
