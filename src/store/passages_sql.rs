@@ -184,7 +184,7 @@ macro_rules! impl_passages {
                 let mut found = found;
                 if let Some(id_number) = found.id_number.clone() {
                     let mut reader = self.reader.acquire().await?;
-                    let (name, phone) = Self::known_as(&mut reader, person, &id_number, &caller.scope).await?.unwrap_or_default();
+                    let (name, phone) = Self::known_as(&mut reader, person, &id_number, caller).await?.unwrap_or_default();
                     (found.name, found.phone) = (name, phone);
                 }
                 let mut tx = self.writer.begin().await?;
@@ -382,28 +382,31 @@ macro_rules! impl_passages {
                 Ok(Some(person))
             }
 
-            /// A person with an ID number as `scope` knows them: the roster's name and phone if
-            /// they live there, else what was last typed for them at its checkpoints. `None` if
-            /// nothing there names them.
+            /// A person with an ID number as the caller's scope knows them: the roster's name and
+            /// phone if they live there (for a role that reads the roster), else what its staff last
+            /// typed for them at its checkpoints. Never what the public typed on a poster's form:
+            /// that stays on the registration. `None` if nothing there names them.
             async fn known_as(
                 connection: &mut <<$store as $crate::store::sql::HasDb>::Db as sqlx::Database>::Connection,
                 person: uuid::Uuid,
                 id_number: &str,
-                scope: &$crate::domain::UnitPath,
+                caller: &$crate::domain::Caller,
             ) -> $crate::store::StoreResult<Option<(String, Option<String>)>> {
-                let (low, high) = scope.range();
-                let resident: Option<(String, Option<String>)> = sqlx::query_as("SELECT name, phone FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
-                    .bind(id_number)
-                    .bind(&low)
-                    .bind(&high)
-                    .fetch_optional(&mut *connection)
-                    .await?;
-                if resident.is_some() {
-                    return Ok(resident);
+                let (low, high) = caller.scope.range();
+                if caller.role.reads_roster() {
+                    let resident: Option<(String, Option<String>)> =
+                        sqlx::query_as("SELECT name, phone FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
+                            .bind(id_number)
+                            .bind(&low)
+                            .bind(&high)
+                            .fetch_optional(&mut *connection)
+                            .await?;
+                    if resident.is_some() {
+                        return Ok(resident);
+                    }
                 }
                 Ok(sqlx::query_as(
-                    "SELECT name, phone FROM (SELECT name, phone, at FROM passages WHERE person_id = $1 AND unit_path >= $2 AND unit_path < $3 AND name IS NOT NULL \
-                     UNION ALL SELECT name, phone, at FROM registrations WHERE person_id = $1 AND unit_path >= $2 AND unit_path < $3 AND name IS NOT NULL) typed \
+                    "SELECT name, phone FROM passages WHERE person_id = $1 AND unit_path >= $2 AND unit_path < $3 AND name IS NOT NULL AND registration_id IS NULL \
                      ORDER BY at DESC LIMIT 1",
                 )
                 .bind(person)
@@ -431,7 +434,7 @@ macro_rules! impl_passages {
                     // Someone known by ID number alone shows as the checkpoint's own grid knows them.
                     let mut shown = passage.clone();
                     if let (None, Some(found), Some(id_number)) = (&passage.person.name, &person, &passage.person.id_number) {
-                        shown.person.name = Self::known_as(&mut tx, found.id, id_number.as_str(), &job.checkpoint.unit_path).await?.map(|(name, _)| name);
+                        shown.person.name = Self::known_as(&mut tx, found.id, id_number.as_str(), &$crate::domain::Caller { scope: job.checkpoint.unit_path.clone(), ..caller.clone() }).await?.map(|(name, _)| name);
                     }
                     let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, &shown, person.as_ref().map(|p| p.id), None, job.fever).await?;
                     $crate::store::client_ids::inserted(u64::from(new))?;
