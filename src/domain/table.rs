@@ -89,6 +89,9 @@ pub enum RowProblem {
     /// What an import was planned from kept being changed by other writes before it could be
     /// written (the whole file, row 0).
     ChangedDuringImport,
+    /// More rows than a roster may name of people registered in places the caller does not hold
+    /// (the whole file, row 0): the rows are not named, so a file cannot probe ID numbers in bulk.
+    ManyRegisteredElsewhere(usize),
 }
 
 /// One thing wrong with one row (or with the whole file, when `row` is 0).
@@ -211,6 +214,13 @@ impl RowError {
                     "找不到，或不在您的管辖范围内".into()
                 } else {
                     "not found, or outside your area".into()
+                }
+            }
+            RowProblem::ManyRegisteredElsewhere(count) => {
+                if zh {
+                    format!("有 {count} 行的人员已登记在您不管辖的地方，无法导入：须由同时管辖两处的上级指挥部处理")
+                } else {
+                    format!("{count} rows name people registered in places you do not hold; nothing was imported: the HQ over both places must settle them")
                 }
             }
             RowProblem::ChangedDuringImport => {

@@ -216,13 +216,16 @@ macro_rules! impl_residents {
                 let written = async {
                     let mut tx = self.writer.begin().await?;
                     // One task a day for the same conflict, however often it is tried.
-                    let open: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM alerts WHERE kind = 'id_conflict' AND subject = $1 AND created_at > $2 LIMIT 1")
-                        .bind(&subject)
+                    let link = format!("/households/{household}");
+                    let open: Option<uuid::Uuid> =
+                        sqlx::query_scalar("SELECT id FROM alerts WHERE kind = 'id_conflict' AND subject = $1 AND link = $3 AND created_at > $2 LIMIT 1")
+                            .bind(&subject)
                         .bind(caller.now - chrono::Duration::days(1))
+                        .bind(&link)
                         .fetch_optional(&mut *tx)
                         .await?;
                     if open.is_none() {
-                        Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &format!("/households/{household}"), caller.now).await?;
+                        Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &link, caller.now).await?;
                     }
                     tx.commit().await?;
                     Ok::<_, $crate::store::StoreError>(())

@@ -193,6 +193,10 @@ impl Plan<'_> {
     }
 }
 
+/// The most rows a refused roster names of people registered where the caller holds nothing;
+/// past it the file is refused whole, naming none, so that it cannot probe ID numbers in bulk.
+pub(crate) const MAX_NAMED_ELSEWHERE: usize = 20;
+
 /// Plans an import from the file and what is stored of it: every resident stored outside
 /// `[low, high)` is an error by row. `unit_paths` holds the path of every unit the file names.
 pub(crate) fn plan<'a>(

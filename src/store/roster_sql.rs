@@ -64,13 +64,24 @@ macro_rules! impl_roster {
                                 id_number: r.id_number.as_str().to_string(),
                             })
                         })
-                        .take(100)
                         .collect();
-                    for conflict in elsewhere {
+                    if !elsewhere.is_empty() {
+                        let mut tx = self.writer.begin().await?;
+                        let detail = serde_json::json!({"registered_elsewhere": elsewhere.len()});
+                        $crate::store::sql::audit!(tx, caller, "refuse", "roster", into.code.as_str(), into.path.as_str(), detail);
+                        tx.commit().await?;
+                    }
+                    let many = elsewhere.len() > $crate::store::roster::MAX_NAMED_ELSEWHERE;
+                    let count = elsewhere.len();
+                    for conflict in elsewhere.into_iter().take($crate::store::roster::MAX_NAMED_ELSEWHERE) {
                         let told = self.held_elsewhere(caller, conflict).await;
                         if !matches!(told, $crate::store::StoreError::Domain(_)) {
                             tracing::warn!(%told, "could not tell the HQ over both places of an ID number registered in each");
                         }
+                    }
+                    if many {
+                        let problem = RowProblem::ManyRegisteredElsewhere(count);
+                        return Err($crate::store::StoreError::Rows(vec![RowError { row: 0, column: Some("id_number"), problem }]));
                     }
                     let plan = plan(households, unit_paths.clone(), (&low, &high), stored_households, stored_residents).map_err($crate::store::StoreError::Rows)?;
                     tracing::debug!(elapsed = ?phase.elapsed(), "roster import: planned");

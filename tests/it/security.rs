@@ -517,7 +517,14 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     let response = client("zh").post(t.url(&format!("/r/{my_token}"))).form(&form).send().await.unwrap();
     assert_eq!(response.status(), 200);
     t.clock.advance(chrono::Duration::minutes(1));
-    let (_, later) = t.send(&leader1, Method::POST, &format!("/api/v1/checkpoints/{mine}/passages"), json!({"id_number": someone, "direction": "out", "outcome": "passed", "temperature": 38.5})).await;
+    let (_, later) = t
+        .send(
+            &leader1,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{mine}/passages"),
+            json!({"id_number": someone, "direction": "out", "outcome": "passed", "temperature": 38.5}),
+        )
+        .await;
     assert_eq!(later["name"], "王强", "{later}");
     let (_, trajectory) = t.get(&leader1, &format!("/api/v1/people/{person}/trajectory")).await;
     assert_eq!(trajectory["person"]["name"], "王强", "{trajectory}");
@@ -551,7 +558,14 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     let admin = t.client("admin").await;
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     let staff = t.client("checkpoint").await;
-    let (_, passage) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{mine}/passages"), json!({"id_number": id_number("150502", 1), "direction": "in", "outcome": "passed"})).await;
+    let (_, passage) = t
+        .send(
+            &staff,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{mine}/passages"),
+            json!({"id_number": id_number("150502", 1), "direction": "in", "outcome": "passed"}),
+        )
+        .await;
     assert!(!passage.to_string().contains("张三"), "{passage}");
     let (_, trajectory) = t.get(&staff, &format!("/api/v1/people/{}/trajectory", passage["person_id"].as_str().unwrap())).await;
     assert!(!trajectory.to_string().contains("张三") && !trajectory.to_string().contains("13812345678"), "{trajectory}");
@@ -591,9 +605,9 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     assert_eq!(status, 422, "{answer}");
     // hq holds the county, over both villages.
     let (_, tasks) = t.get(&hq, "/api/v1/tasks").await;
-    let conflicts = conflicts(tasks.clone());
-    assert_eq!(conflicts.len(), 1, "one task for the same conflict, however often tried: {tasks}");
-    let subject = conflicts[0]["subject"].as_str().unwrap();
+    let found = conflicts(tasks.clone());
+    assert_eq!(found.len(), 1, "one task for the same conflict, however often tried: {tasks}");
+    let subject = found[0]["subject"].as_str().unwrap();
     assert!(subject.contains("****") && !subject.contains(&id_number("150502", 1)), "masked: {subject}");
     assert!(subject.contains("和平社区·一组") && subject.contains("胜利社区·一组"), "the places told apart: {subject}");
     for login in ["leader1", "leader2"] {
@@ -607,6 +621,31 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     let (status, answer) =
         t.send(&leader1, Method::POST, &format!("/api/v1/households/{mine}/residents"), json!({"name": "张三", "id_number": id_number("150502", 1)})).await;
     assert_eq!(status, 409, "{answer}");
+    // A file cannot probe ID numbers in bulk: past 20 such rows it is refused naming none, the
+    // attempt is audited, and HQ's inbox takes at most 20 tasks.
+    let stems = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
+    let people: Vec<(String, String)> =
+        (0..25u16).map(|n| (format!("居民{}{}", stems[usize::from(n / 10)], stems[usize::from(n % 10)]), id_number("150502", 300 + n))).collect();
+    let roster = |unit: &'static str| {
+        let rows: Vec<(String, &str, &str)> =
+            people.iter().enumerate().map(|(i, (name, id))| (format!("{:03}", 100 + i), name.as_str(), id.as_str())).collect();
+        crate::support::roster_csv(&rows.iter().map(|(h, n, id)| (h.as_str(), *n, *id, "户主", "", unit, "常住")).collect::<Vec<_>>())
+    };
+    let (status, answer) = t.upload_roster(&leader1, "150502001001", "text/csv", roster("150502001001002").into_bytes()).await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = t.upload_roster(&leader2, "150502001002", "text/csv", roster("150502001002001").into_bytes()).await;
+    assert_eq!(status, 422, "{answer}");
+    let errors = answer["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "one error for the whole file: {answer}");
+    assert_eq!(errors[0]["row"], 0, "no row named: {answer}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("25 rows"), "{answer}");
+    assert_eq!(conflicts(t.get(&hq, "/api/v1/tasks").await.1).len(), 1 + 20, "at most 20 tasks a file");
+    let admin = t.client("admin").await;
+    let (_, audit) = t.get(&admin, "/api/v1/audit?limit=1000").await;
+    assert!(
+        audit["items"].as_array().unwrap().iter().any(|e| e["actor"] == "leader2" && e["action"] == "refuse" && e["entity"] == "roster"),
+        "the attempt is audited"
+    );
 }
 both!(an_id_number_held_in_another_village_goes_to_the_hq_over_both);
 
