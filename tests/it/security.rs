@@ -673,6 +673,9 @@ async fn small_bodies_and_protective_headers(db: Db) {
     // (403, not 413); one that may is told the file is too large.
     let huge = vec![b'#'; wangge::http::body::UPLOAD + 1];
     let member = t.client("member1").await;
+    let leader2 = t.client("leader2").await;
+    let (status, body) = t.upload_roster(&leader2, "150502001001", "text/csv", huge.clone()).await;
+    assert_eq!(status, 404, "another village's unit is refused before the body is read: {body}");
     let (status, body) = t.upload_roster(&member, "150502001001001", "text/csv", huge.clone()).await;
     assert_eq!(status, 403, "{body}");
     let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", huge).await;
@@ -724,6 +727,10 @@ async fn reads_of_people_are_audited(db: Db) {
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     let (_, found) = t.get(&leader, "/api/v1/residents?q=13912345678").await;
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "by phone: {found}");
+    let wide: String =
+        id_number("150502", 3).chars().map(|c| if c == 'X' { 'Ｘ' } else { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() }).collect();
+    let (_, found) = t.get(&leader, &format!("/api/v1/residents?q={wide}")).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "full-width digits are the same number: {found}");
     let (status, _) = t.get(&leader, "/api/v1/units/150502001001/isolations").await;
     assert_eq!(status, 200);
     let (status, _) = t.get(&leader, "/api/v1/units/150502001001/returnees").await;
@@ -744,7 +751,7 @@ async fn reads_of_people_are_audited(db: Db) {
     assert_eq!(count("isolation", "read"), 3, "API, page and notice: {by_leader:?}");
     assert_eq!(count("organisation", "read"), 1);
     let searches: Vec<&&Value> = by_leader.iter().filter(|e| e["entity"] == "resident" && e["action"] == "read").collect();
-    assert_eq!(searches.len(), 2, "the searches by ID number and by phone: {searches:?}");
+    assert_eq!(searches.len(), 3, "the searches by ID number (narrow and wide) and by phone: {searches:?}");
     for search in searches {
         let detail = search["detail"].as_str().unwrap();
         assert!(!detail.contains(&id_number("150502", 3)) && !detail.contains("13912345678"), "the audit keeps the number masked: {search}");

@@ -113,25 +113,28 @@ fn check_upload_type(headers: &HeaderMap) -> Result<(), HttpError> {
     }
 }
 
-/// An uploaded file, read only once the caller's role may import it: an account that may not
-/// sends its megabytes for nothing.
-async fn upload(auth: &Auth, body: Body) -> Result<Bytes, HttpError> {
+/// An uploaded file, read only once the caller may import it (into `unit`, if the route names
+/// one): an account that may not sends its megabytes for nothing.
+async fn upload(app: &App, auth: &Auth, unit: Option<&UnitCode>, body: Body) -> Result<Bytes, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "import")?;
+    if let Some(unit) = unit {
+        app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
+    }
     axum::body::to_bytes(body, crate::http::body::UPLOAD).await.map_err(|_| HttpError::TooLarge)
 }
 
 pub async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<String>, headers: HeaderMap, body: Body) -> Result<Json<Value>, HttpError> {
     check_upload_type(&headers)?;
-    let body = upload(&auth, body).await?;
     let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let body = upload(&app, &auth, Some(&code), body).await?;
     let summary = roster::import(&app, &auth.caller(), &code, &body, &|_, _| {}).await?;
     Ok(Json(json!(summary)))
 }
 
 pub async fn import(State(app): State<App>, auth: Auth, headers: HeaderMap, body: Body) -> Result<Json<Value>, HttpError> {
     check_upload_type(&headers)?;
-    let body = upload(&auth, body).await?;
+    let body = upload(&app, &auth, None, body).await?;
     let summary = divisions::import(&app, &auth.caller(), &[("units".to_string(), body.to_vec())]).await?;
     Ok(Json(json!(summary)))
 }

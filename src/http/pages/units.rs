@@ -180,12 +180,13 @@ pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<S
     Ok(Redirect::to(&format!("/units/{code}#staff")).into_response())
 }
 
-/// Reads an uploaded file and checks the form token that came with it.
-/// The file of an upload form. The role is checked before the body is read: an account that
-/// may not import sends its megabytes for nothing.
-async fn uploaded_file(auth: &Auth, mut multipart: Multipart) -> Result<Vec<u8>, HttpError> {
+/// The file of an upload form, with its form token checked. The role and the unit are checked
+/// before the body is read: an account that may not import there sends its megabytes for nothing.
+async fn uploaded_file(app: &App, auth: &Auth, code: &str, mut multipart: Multipart) -> Result<Vec<u8>, HttpError> {
     let caller = auth.caller();
     caller.require(caller.role.writes_roster(), "import")?;
+    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
+    app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
     let mut csrf = String::new();
     let mut file = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|e| HttpError::BadRequest(e.to_string()))? {
@@ -207,7 +208,7 @@ pub async fn upload_units(
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, HttpError> {
-    let file = uploaded_file(&auth, multipart).await?;
+    let file = uploaded_file(&app, &auth, &code, multipart).await?;
     match divisions::import(&app, &auth.caller(), &[("units".to_string(), file)]).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}")).into_response()),
         Err(AppError::Rows(rows)) => {
@@ -225,7 +226,7 @@ pub async fn upload_roster(
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, HttpError> {
-    let file = uploaded_file(&auth, multipart).await?;
+    let file = uploaded_file(&app, &auth, &code, multipart).await?;
     let into = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let page = match roster::import(&app, &auth.caller(), &into, &file, &|_, _| {}).await {
         Ok(summary) => unit_page(&app, lang, &auth, &code, None, Some(summary), Vec::new()).await?,
