@@ -11,7 +11,7 @@ use crate::domain::unit::NewUnit;
 use crate::domain::{Caller, IdNumber, Phone, Residence, UnitCode, UnitPath};
 use crate::store::ImportSummary;
 
-use super::accounts::{NewUser, add_user};
+use super::accounts::{NewUser, add_demo_user};
 use super::{App, AppError};
 
 /// The official division files of Tongliao, as published (see data/divisions-tongliao).
@@ -217,7 +217,7 @@ pub fn demo_logins(counties: &[(String, Vec<GroupPlan>)]) -> Vec<(&'static str, 
 async fn demo_accounts(app: &App, root: &Caller, counties: &[(String, Vec<GroupPlan>)]) -> Result<(), AppError> {
     for (login, role, unit_code) in demo_logins(counties) {
         let user = NewUser { login, password: DEMO_PASSWORD, role, unit_code: &unit_code, display_name: "" };
-        match add_user(app, root, user).await {
+        match add_demo_user(app, root, user).await {
             Ok(_) => {
                 if login == "member" {
                     let first = &counties[0].1[0];

@@ -206,6 +206,14 @@ impl Login {
         Ok(Login(login.to_ascii_lowercase()))
     }
 
+    /// Stands for a login that does not parse, which no account can have (it starts with `!`):
+    /// attempts with one are throttled and audited like any other. Keeps what can be shown of
+    /// it, at most 64 characters.
+    pub fn unusable(raw: &str) -> Login {
+        let shown: String = raw.chars().filter(|c| c.is_ascii_graphic()).take(63).collect();
+        Login(format!("!{}", shown.to_ascii_lowercase()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -288,6 +296,7 @@ const COMMON_WORDS: &[&str] = &[
     "iloveyou",
     "woaini",
     "wangge",
+    "wanggedemo",
     "china",
     "zhongguo",
     "test",
@@ -332,14 +341,54 @@ pub fn check_password(password: &str) -> Result<(), DomainError> {
     if distinct.len() < 5 {
         return Err(DomainError::invalid("password", Reason::PasswordOneKind));
     }
-    // A common word with digits or signs around it (password12, Password1!, 1234567890a) is
-    // as common as the word.
-    let lower = password.trim().to_lowercase();
-    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
-    if COMMON_PASSWORDS.contains(&lower.as_str()) || core.chars().count() < 3 || COMMON_WORDS.contains(&core) {
+    let lower = folded(password);
+    if COMMON_PASSWORDS.contains(&lower.trim()) || guessable(&letters(&lower, false)) || guessable(&letters(&lower, true)) {
         return Err(DomainError::invalid("password", Reason::PasswordCommon));
     }
     Ok(())
+}
+
+/// A password as guessing tools see it: full-width letters and digits as their ASCII twins,
+/// lower case.
+fn folded(password: &str) -> String {
+    password
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The letters of a password, digits and signs taken out; `leet` reads 0 as o, @ as a, $ as s…
+fn letters(lower: &str, leet: bool) -> String {
+    lower
+        .chars()
+        .filter_map(|c| match c {
+            '0' if leet => Some('o'),
+            '1' | '!' if leet => Some('i'),
+            '3' if leet => Some('e'),
+            '4' | '@' if leet => Some('a'),
+            '5' | '$' if leet => Some('s'),
+            '7' if leet => Some('t'),
+            c if c.is_alphabetic() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a password's letters are what guessing tools try first: too few, a common word (or
+/// one repeated, or with up to three letters added), or a run along the alphabet or a keyboard.
+fn guessable(letters: &str) -> bool {
+    const RUNS: [&str; 5] = ["abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qazwsxedcrfvtgbyhnujmikolp"];
+    let count = letters.chars().count();
+    if count < 4 {
+        return true;
+    }
+    let repeats = |word: &str| letters.len() % word.len() == 0 && letters == word.repeat(letters.len() / word.len());
+    let near = |word: &str| (letters.starts_with(word) || letters.ends_with(word)) && letters.len() <= word.len() + 3;
+    COMMON_WORDS.iter().any(|word| repeats(word) || near(word)) || RUNS.iter().any(|run| run.contains(letters))
 }
 
 /// How failed logins are throttled, per login and per client address: after `limit` failures
@@ -479,12 +528,29 @@ mod tests {
             "zhang12345",
             "1234567890a",
             "x-12345678",
+            "ｐａｓｓｗｏｒｄ12",
+            "Ｐａｓｓｗｏｒｄ１!",
+            "P@ssw0rd12",
+            "Passw0rd!!",
+            "Pa$$word12",
+            "Qwer1234!!",
+            "1q2w3e4r!!",
+            "qazwsx1234",
+            "asdfghjkl1",
+            "zhangwei123",
+            "abc123abc123",
+            "a1b2c3d4e5",
+            "abcde12345",
+            "passwordpassword1",
+            "pass word12",
+            "wangge-demo",
         ] {
             assert_eq!(reason(common), Some(Reason::PasswordCommon), "{common:?}");
         }
         assert_eq!(reason(&"a1".repeat(600)), Some(Reason::TooLong(1024)));
-        // The tests' password, the demo's, and the ones the tests create accounts with.
-        for good in ["correct horse battery", "wangge-demo", "long enough", "another password", "a long password", "科尔沁区2020年春"] {
+        // The tests' password and the ones the tests create accounts with (the demo's is public,
+        // so refused for real accounts).
+        for good in ["correct horse battery", "long enough", "another password", "a long password", "科尔沁区2020年春"] {
             assert_eq!(reason(good), None, "{good:?}");
         }
     }

@@ -738,6 +738,9 @@ async fn reads_of_people_are_audited(db: Db) {
     // A failed login of a login nobody has belongs to no place: the region's admin sees it.
     let response = client("en").post(t.url("/api/v1/login")).json(&json!({"login": "made-up", "password": "guess number one"})).send().await.unwrap();
     assert_eq!(response.status(), 401);
+    let response =
+        client("en").post(t.url("/api/v1/login")).json(&json!({"login": "NoSuch\u{202e}User", "password": "guess number two"})).send().await.unwrap();
+    assert_eq!(response.status(), 401, "a login no account can have is answered alike");
     for _ in 0..2 {
         let (status, _) = t.send(&leader, Method::POST, &format!("/api/v1/households/{}/checkin-link", f.household), Value::Null).await;
         assert_eq!(status, 200);
@@ -759,6 +762,7 @@ async fn reads_of_people_are_audited(db: Db) {
     assert_eq!(count("isolations", "read"), 1, "the unit's orders in full");
     assert_eq!(count("returnees", "read"), 1, "the unit's returnees with their health");
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "login_failed" && e["entity_id"] == "made-up"), "{audit}");
+    assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "login_failed" && e["entity_id"] == "!nosuchuser"), "and audited: {audit}");
     assert_eq!((count("checkin_link", "create"), count("checkin_link", "read")), (1, 1), "made once, handed out again once");
     assert_eq!(count("staff_link", "read"), 1, "handed out again once");
 }
