@@ -366,14 +366,28 @@ pub fn invisible(c: char) -> bool {
             c,
             '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}'
                 | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}'
+                | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+                | '\u{08E2}' | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{16FE4}' | '\u{2800}'
+                | '\u{FFFC}'
         )
 }
 
-/// Whether a label or a name shows anything: at least one letter or digit that is not a
-/// mark or a separator (a name of combining accents or Mongolian separators alone is blank).
+/// Whether a label or a name shows anything: at least one digit or base letter of a script its
+/// users write (Han, Mongolian, Tibetan, Latin, Cyrillic, Greek, Arabic, Yi, Thai, Devanagari,
+/// Hangul, kana), not only marks that sit on letters, separators or fillers.
 fn visible(text: &str) -> bool {
-    text.chars().any(|c| c.is_alphanumeric() && !matches!(c, '\u{0300}'..='\u{036F}' | '\u{180B}'..='\u{180F}'))
+    text.chars().any(|c| {
+        c.is_ascii_alphanumeric()
+            || c.is_numeric()
+            || matches!(
+                c,
+                '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{024F}' | '\u{0386}'..='\u{03FF}' | '\u{0400}'..='\u{0481}'
+                    | '\u{048A}'..='\u{052F}' | '\u{05D0}'..='\u{05EA}' | '\u{0620}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' | '\u{0904}'..='\u{0939}' | '\u{0E01}'..='\u{0E30}'
+                    | '\u{0F40}'..='\u{0F6C}' | '\u{1820}'..='\u{1878}' | '\u{1E00}'..='\u{1EFF}' | '\u{3040}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}'
+                    | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{A000}'..='\u{A48C}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}'
+                    | '\u{20000}'..='\u{3134F}'
+            )
+    })
 }
 
 /// Whether a character may stand in a label or a name: nothing unseen, no line break, no
@@ -466,7 +480,25 @@ mod tests {
 
     #[test]
     fn one_rule_for_every_persons_name() {
-        for blank in ["\u{E0041}\u{E0042}", "张\u{E0041}三", "\u{3164}\u{3164}", "\u{180E}", &"\u{0301}".repeat(40), "\u{FE0F}张三"] {
+        for blank in [
+            "\u{E0041}\u{E0042}",
+            "张\u{E0041}三",
+            "\u{3164}\u{3164}",
+            "\u{180E}",
+            &"\u{0301}".repeat(40),
+            "\u{FE0F}张三",
+            "\u{064e}\u{064e}",
+            "\u{0e31}\u{0e31}",
+            "\u{093f}\u{093f}",
+            "\u{05b4}\u{05b4}",
+            "\u{1dd3}",
+            "\u{0f71}\u{0f72}",
+            "张\u{1BCA0}三",
+            "张\u{13430}三",
+            "张\u{0600}三",
+            "张\u{16FE4}三",
+            "张\u{2800}三",
+        ] {
             assert!(person_name("name", blank).is_err(), "{blank:?} hides or shows nothing");
             assert!(label("name", blank, 50).is_err(), "{blank:?} hides or shows nothing");
         }
