@@ -386,7 +386,7 @@ fn guessable(letters: &str) -> bool {
     if count < 4 {
         return true;
     }
-    let repeats = |word: &str| letters.len() % word.len() == 0 && letters == word.repeat(letters.len() / word.len());
+    let repeats = |word: &str| letters.len().is_multiple_of(word.len()) && letters == word.repeat(letters.len() / word.len());
     let near = |word: &str| (letters.starts_with(word) || letters.ends_with(word)) && letters.len() <= word.len() + 3;
     COMMON_WORDS.iter().any(|word| repeats(word) || near(word)) || RUNS.iter().any(|run| run.contains(letters))
 }
