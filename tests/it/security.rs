@@ -672,14 +672,12 @@ async fn small_bodies_and_protective_headers(db: Db) {
     // Past the upload limit, a role that may not import is refused before its body is read
     // (403, not 413); one that may is told the file is too large.
     let huge = vec![b'#'; wangge::http::body::UPLOAD + 1];
-    let member = t.client("member1").await;
-    let leader2 = t.client("leader2").await;
-    let (status, body) = t.upload_roster(&leader2, "150502001001", "text/csv", huge.clone()).await;
-    assert_eq!(status, 404, "another village's unit is refused before the body is read: {body}");
-    let (status, body) = t.upload_roster(&member, "150502001001001", "text/csv", huge.clone()).await;
-    assert_eq!(status, 403, "{body}");
-    let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", huge).await;
-    assert_eq!((status, body["error"].as_str()), (413, Some("too_large")), "{body}");
+    for (login, unit, expected) in [("leader2", "150502001001", 404), ("member1", "150502001001001", 403)] {
+        let (status, whole_body_sent) = upload_in_chunks(&t, login, &format!("/api/v1/units/{unit}/roster"), huge.len()).await;
+        assert_eq!((status, whole_body_sent), (Some(expected), false), "{login} is refused before the body is read");
+    }
+    let (status, _) = upload_in_chunks(&t, "admin", "/api/v1/units/150502001/roster", huge.len()).await;
+    assert_eq!(status, Some(413), "one who may import is told the file is too large");
     // Headers.
     let response = anonymous.post(t.url("/api/v1/login")).json(&json!({"login": "admin", "password": crate::support::PASSWORD})).send().await.unwrap();
     let headers = response.headers().clone();
@@ -767,3 +765,36 @@ async fn reads_of_people_are_audited(db: Db) {
     assert_eq!(count("staff_link", "read"), 1, "handed out again once");
 }
 both!(reads_of_people_are_audited);
+
+/// Sends a `length`-byte upload as `login` over a plain connection, a chunk at a time, while
+/// reading the answer: its status, and whether the whole body had been sent when it came (a
+/// request refused without reading its body is answered before).
+async fn upload_in_chunks(t: &TestApp, login: &str, path: &str, length: usize) -> (Option<u16>, bool) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let response = client("en").post(t.url("/api/v1/login")).json(&json!({"login": login, "password": crate::support::PASSWORD})).send().await.unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let address = t.base.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let (mut reading, mut writing) = stream.into_split();
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nCookie: {cookie}\r\nContent-Type: text/csv\r\nContent-Length: {length}\r\n\r\n");
+    writing.write_all(head.as_bytes()).await.unwrap();
+    let sender = tokio::spawn(async move {
+        let chunk = vec![b'#'; 64 * 1024];
+        let mut sent = 0;
+        while sent < length {
+            let n = chunk.len().min(length - sent);
+            if writing.write_all(&chunk[..n]).await.is_err() {
+                return false;
+            }
+            sent += n;
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        true
+    });
+    let mut answer = vec![0u8; 64];
+    let read = reading.read(&mut answer).await.unwrap_or(0);
+    let finished = sender.is_finished() && sender.await.unwrap_or(false);
+    let line = String::from_utf8_lossy(&answer[..read]).to_string();
+    let status = line.split(' ').nth(1).and_then(|code| code.parse().ok());
+    (status, finished)
+}
