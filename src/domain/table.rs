@@ -91,7 +91,7 @@ pub enum RowProblem {
     ChangedDuringImport,
     /// More rows than a roster may name of people registered in places the caller does not hold
     /// (the whole file, row 0): the rows are not named, so a file cannot probe ID numbers in bulk.
-    ManyRegisteredElsewhere(usize),
+    ManyRegisteredElsewhere,
 }
 
 /// One thing wrong with one row (or with the whole file, when `row` is 0).
@@ -216,11 +216,11 @@ impl RowError {
                     "not found, or outside your area".into()
                 }
             }
-            RowProblem::ManyRegisteredElsewhere(count) => {
+            RowProblem::ManyRegisteredElsewhere => {
                 if zh {
-                    format!("有 {count} 行的人员已登记在您不管辖的地方，无法导入：须由同时管辖两处的上级指挥部处理")
+                    "文件中多行人员已登记在您不管辖的地方，未导入任何数据：须由同时管辖两处的上级指挥部处理".into()
                 } else {
-                    format!("{count} rows name people registered in places you do not hold; nothing was imported: the HQ over both places must settle them")
+                    "many rows name people registered in places you do not hold; nothing was imported: the HQ over both places must settle them".into()
                 }
             }
             RowProblem::ChangedDuringImport => {

@@ -431,10 +431,13 @@ macro_rules! impl_passages {
                         continue;
                     }
                     let person = Self::person_for(&mut tx, &passage.person, caller.now).await?;
-                    // Someone known by ID number alone shows as the checkpoint's own grid knows them.
+                    // Someone known by ID number alone shows as the checkpoint's own staff typed them
+                    // before: never the roster's name (not every role that reads passages reads the
+                    // roster), never what the public typed.
                     let mut shown = passage.clone();
                     if let (None, Some(found), Some(id_number)) = (&passage.person.name, &person, &passage.person.id_number) {
-                        shown.person.name = Self::known_as(&mut tx, found.id, id_number.as_str(), &$crate::domain::Caller { scope: job.checkpoint.unit_path.clone(), ..caller.clone() }).await?.map(|(name, _)| name);
+                        let staff = $crate::domain::Caller { scope: job.checkpoint.unit_path.clone(), role: $crate::domain::Role::Checkpoint, ..caller.clone() };
+                        shown.person.name = Self::known_as(&mut tx, found.id, id_number.as_str(), &staff).await?.map(|(name, _)| name);
                     }
                     let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, &shown, person.as_ref().map(|p| p.id), None, job.fever).await?;
                     $crate::store::client_ids::inserted(u64::from(new))?;
@@ -486,11 +489,25 @@ macro_rules! impl_passages {
                 let detail = serde_json::json!({"checkpoint": checkpoint.id, "person": person, "outcome": passage.outcome.as_str(), "temperature": passage.temperature.map(|t| t.celsius())});
                 $crate::store::sql::audit!(*tx, caller, "create", "passage", passage.id, checkpoint.unit_path.as_str(), detail);
                 if let Some(temperature) = passage.temperature.filter(|t| t.is_fever(fever)) {
-                    let who: String = match (&passage.person.name, &passage.person.id_number, person) {
-                        (Some(name), ..) => name.clone(),
-                        (None, Some(id_number), _) => id_number.masked(),
-                        (None, None, Some(id)) => sqlx::query_scalar("SELECT name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
-                        (None, None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                    // Named as staff typed them, or as the checkpoint's grid knows them: what a traveller
+                    // typed on the public form (a confirmed registration) names nobody here.
+                    let typed = passage.person.name.clone().filter(|_| registration.is_none());
+                    let (number, key_name): (Option<String>, String) = match person {
+                        Some(id) => sqlx::query_as("SELECT id_number, name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
+                        None => (None, String::new()),
+                    };
+                    let known = match (&typed, &number, person) {
+                        (None, Some(number), Some(id)) => {
+                            let grid = $crate::domain::Caller { scope: checkpoint.unit_path.clone(), ..caller.clone() };
+                            Self::known_as(&mut **tx, id, number, &grid).await?.map(|(name, _)| name)
+                        }
+                        _ => None,
+                    };
+                    let who: String = match (typed.or(known), &number) {
+                        (Some(name), _) => name,
+                        (None, Some(number)) => $crate::domain::id_number::mask(number),
+                        (None, None) if !key_name.is_empty() => key_name,
+                        (None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
                     };
                     let subject = $crate::store::checkpoints::fever_subject(temperature, &who, &checkpoint.name);
                     let link = match person {

@@ -216,7 +216,13 @@ macro_rules! impl_residents {
                 let written = async {
                     let mut tx = self.writer.begin().await?;
                     // One task a day for the same conflict, however often it is tried.
-                    let link = format!("/households/{household}");
+                    // The household the person is held in, and which person (a digest, not the number:
+                    // two people whose masked numbers read alike stay two tasks).
+                    let person = {
+                        use sha2::Digest;
+                        hex::encode(&sha2::Sha256::digest(id_number.as_bytes())[..8])
+                    };
+                    let link = format!("/households/{household}?conflict={person}");
                     let open: Option<uuid::Uuid> =
                         sqlx::query_scalar("SELECT id FROM alerts WHERE kind = 'id_conflict' AND subject = $1 AND link = $3 AND created_at > $2 LIMIT 1")
                             .bind(&subject)
@@ -227,6 +233,8 @@ macro_rules! impl_residents {
                     if open.is_none() {
                         Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &link, caller.now).await?;
                     }
+                    let detail = serde_json::json!({"id_number": $crate::domain::id_number::mask(&id_number), "held_in": over_both.as_str()});
+                    $crate::store::sql::audit!(tx, caller, "refuse", "resident", person, wanted.as_str(), detail);
                     tx.commit().await?;
                     Ok::<_, $crate::store::StoreError>(())
                 };

@@ -72,15 +72,16 @@ macro_rules! impl_roster {
                         tx.commit().await?;
                     }
                     let many = elsewhere.len() > $crate::store::roster::MAX_NAMED_ELSEWHERE;
-                    let count = elsewhere.len();
-                    for conflict in elsewhere.into_iter().take($crate::store::roster::MAX_NAMED_ELSEWHERE) {
+                    // Every conflict reaches the HQ over its two places (once a day each), so a file
+                    // that probes numbers is seen there whatever else it holds.
+                    for conflict in elsewhere {
                         let told = self.held_elsewhere(caller, conflict).await;
                         if !matches!(told, $crate::store::StoreError::Domain(_)) {
                             tracing::warn!(%told, "could not tell the HQ over both places of an ID number registered in each");
                         }
                     }
                     if many {
-                        let problem = RowProblem::ManyRegisteredElsewhere(count);
+                        let problem = RowProblem::ManyRegisteredElsewhere;
                         return Err($crate::store::StoreError::Rows(vec![RowError { row: 0, column: Some("id_number"), problem }]));
                     }
                     let plan = plan(households, unit_paths.clone(), (&low, &high), stored_households, stored_residents).map_err($crate::store::StoreError::Rows)?;
