@@ -302,6 +302,20 @@ const COMMON_WORDS: &[&str] = &[
     "test",
     "user",
     "login",
+    "sunshine",
+    "monkey",
+    "dragon",
+    "huawei",
+    "football",
+    "baseball",
+    "master",
+    "shadow",
+    "superman",
+    "princess",
+    "hello",
+    "love",
+    "secret",
+    "abcd",
     "zhang",
     "wang",
     "liu",
@@ -342,23 +356,22 @@ pub fn check_password(password: &str) -> Result<(), DomainError> {
         return Err(DomainError::invalid("password", Reason::PasswordOneKind));
     }
     let lower = folded(password);
-    if COMMON_PASSWORDS.contains(&lower.trim()) || guessable(&letters(&lower, false)) || guessable(&letters(&lower, true)) {
+    let plain = letters(&lower, false);
+    // Few letters: the rest must not be a run of digits, and the whole not a handful of keys.
+    let digits: String = lower.chars().filter(char::is_ascii_digit).collect();
+    let digit_run = digits.len() >= 6 && ("01234567890".contains(&digits) || "09876543210".contains(&digits));
+    let too_few_letters = plain.chars().count() < 4 && (distinct.len() < 8 || digit_run);
+    if COMMON_PASSWORDS.contains(&lower.trim()) || too_few_letters || guessable(&plain) || guessable(&letters(&lower, true)) {
         return Err(DomainError::invalid("password", Reason::PasswordCommon));
     }
     Ok(())
 }
 
-/// A password as guessing tools see it: full-width letters and digits as their ASCII twins,
-/// lower case.
+/// A password as guessing tools see it: NFKC (full-width, circled and mathematical letters
+/// and digits as their plain twins), lower case.
 fn folded(password: &str) -> String {
-    password
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .collect::<String>()
-        .to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    password.nfkc().collect::<String>().to_lowercase()
 }
 
 /// The letters of a password, digits and signs taken out; `leet` reads 0 as o, @ as a, $ as s…
@@ -381,14 +394,48 @@ fn letters(lower: &str, leet: bool) -> String {
 /// Whether a password's letters are what guessing tools try first: too few, a common word (or
 /// one repeated, or with up to three letters added), or a run along the alphabet or a keyboard.
 fn guessable(letters: &str) -> bool {
-    const RUNS: [&str; 5] = ["abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qazwsxedcrfvtgbyhnujmikolp"];
-    let count = letters.chars().count();
-    if count < 4 {
-        return true;
+    if letters.is_empty() {
+        return false;
     }
     let repeats = |word: &str| letters.len().is_multiple_of(word.len()) && letters == word.repeat(letters.len() / word.len());
     let near = |word: &str| (letters.starts_with(word) || letters.ends_with(word)) && letters.len() <= word.len() + 3;
-    COMMON_WORDS.iter().any(|word| repeats(word) || near(word)) || RUNS.iter().any(|run| run.contains(letters))
+    COMMON_WORDS.iter().any(|word| repeats(word) || near(word)) || walked(letters) || made_of_words(letters)
+}
+
+/// Rows, columns and the alphabet, along which guessing tools walk (either way).
+const RUNS: [&str; 5] = ["abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qazwsxedcrfvtgbyhnujmikolp"];
+
+/// Whether the letters are walks of three or more keys along the alphabet or a keyboard's rows
+/// or columns, one after another (qwer, poiuytrewq, qweasdzxc, 1qaz2wsx, abcabc).
+fn walked(letters: &str) -> bool {
+    let next = |a: char, b: char| RUNS.iter().any(|run| run.find(a).zip(run.find(b)).is_some_and(|(i, j)| i.abs_diff(j) == 1));
+    let chars: Vec<char> = letters.chars().collect();
+    let mut start = 0;
+    for i in 1..=chars.len() {
+        if i == chars.len() || !next(chars[i - 1], chars[i]) {
+            if i - start < 3 {
+                return false;
+            }
+            start = i;
+        }
+    }
+    !chars.is_empty()
+}
+
+/// Whether the letters are common words one after another (adminwangge, passwordqwerty).
+fn made_of_words(letters: &str) -> bool {
+    let mut reachable = vec![false; letters.len() + 1];
+    reachable[0] = true;
+    for i in 0..letters.len() {
+        if reachable[i] {
+            for word in COMMON_WORDS.iter().filter(|w| w.len() >= 3) {
+                if letters[i..].starts_with(word) {
+                    reachable[i + word.len()] = true;
+                }
+            }
+        }
+    }
+    letters.len() >= 3 && reachable[letters.len()]
 }
 
 /// How failed logins are throttled, per login and per client address: after `limit` failures
@@ -544,13 +591,31 @@ mod tests {
             "passwordpassword1",
             "pass word12",
             "wangge-demo",
+            "poiuytrewq1",
+            "lkjhgfdsa12",
+            "mnbvcxz123!",
+            "zyxwvutsrq1",
+            "qweasdzxc1",
+            "qweasdzxc123",
+            "zaq1xsw2cde3",
+            "1qazxsw23edc",
+            "1qaz!QAZ2wsx",
+            "1234qwerQWER",
+            "qwer1234QWER",
+            "sunshine123",
+            "monkey12345",
+            "dragon1234!",
+            "huawei12345",
+            "admin-wangge1",
+            "ℙ𝕒𝕤𝕤𝕨𝕠𝕣𝕕123",
+            "ⓟⓐⓢⓢⓦⓞⓡⓓ123",
         ] {
             assert_eq!(reason(common), Some(Reason::PasswordCommon), "{common:?}");
         }
         assert_eq!(reason(&"a1".repeat(600)), Some(Reason::TooLong(1024)));
         // The tests' password and the ones the tests create accounts with (the demo's is public,
         // so refused for real accounts).
-        for good in ["correct horse battery", "long enough", "another password", "a long password", "科尔沁区2020年春"] {
+        for good in ["9#4$7&2*1@", "correct horse battery", "long enough", "another password", "a long password", "科尔沁区2020年春"] {
             assert_eq!(reason(good), None, "{good:?}");
         }
     }

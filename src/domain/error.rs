@@ -435,23 +435,62 @@ pub fn person_name(field: &'static str, raw: &str) -> Result<String, DomainError
     if name.is_empty() {
         return Err(DomainError::invalid(field, Reason::Empty));
     }
-    if !name.chars().all(name_char) || !visible(name) {
+    if !name.chars().all(name_char) || !visible(name) || !well_formed(name) {
         return Err(DomainError::invalid(field, Reason::NameCharacters));
     }
     Ok(name.to_string())
 }
 
-/// Whether a character may stand in a person's name. A full-width sign (＜, （, ．)
-/// follows the rule of its ASCII twin; 〇 is a character of names, not a digit.
+/// The signs of a name (· . - ' and their full-width twins) and its marks stand between
+/// letters: at most three signs, never two in a row, and at most three marks on a letter.
+fn well_formed(name: &str) -> bool {
+    let sign = |c: char| matches!(c, '.' | '-' | '\'' | '·' | '・' | '．' | '－' | '＇');
+    let mut signs = 0;
+    let mut previous_sign = false;
+    let mut marks = 0;
+    for c in name.chars().filter(|c| *c != ' ') {
+        if sign(c) {
+            signs += 1;
+            if previous_sign {
+                return false;
+            }
+        }
+        previous_sign = sign(c);
+        marks = if combining_mark(c) { marks + 1 } else { 0 };
+        if marks > 3 {
+            return false;
+        }
+    }
+    signs <= 3
+}
+
+/// Marks that sit on the letter before them (accents, vowel signs, Mongolian selectors).
+fn combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}' | '\u{0483}'..='\u{0489}' | '\u{0591}'..='\u{05C7}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
+            | '\u{06D6}'..='\u{06ED}' | '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}' | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'
+            | '\u{0F71}'..='\u{0F87}' | '\u{0F8D}'..='\u{0FBC}' | '\u{180B}'..='\u{180F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Whether a character may stand in a person's name: a letter, a space, one of `· . - '` (a
+/// full-width sign follows the rule of its ASCII twin), a mark on a letter, or Tibetan's tsheg
+/// between syllables; 〇 is a character of names, not a digit.
 fn name_char(c: char) -> bool {
     let ascii = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
     };
-    let sign = ascii.is_ascii_punctuation() && !matches!(ascii, '.' | '-' | '\'');
     let digit = c.is_numeric() && c != '〇';
-    let chinese_sign = matches!(c, '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}');
-    shown(c) && !sign && !digit && !chinese_sign
+    let allowed = (c.is_alphabetic() && !digit)
+        || c == ' '
+        || c == '〇'
+        || matches!(ascii, '.' | '-' | '\'')
+        || matches!(c, '·' | '・' | '\u{0F0B}' | '\u{0F0C}')
+        || combining_mark(c);
+    shown(c) && allowed && !matches!(c, '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}')
 }
 
 /// A number people type, within `min..=max`.
@@ -480,6 +519,27 @@ mod tests {
 
     #[test]
     fn one_rule_for_every_persons_name() {
+        for odd in [
+            "张三😀",
+            "张★三",
+            "张→三",
+            "张█三",
+            "张⟨x⟩",
+            "张\u{E000}三",
+            "张\u{FFFD}三",
+            "张\u{3000}三",
+            "张\u{2003}三",
+            "张\u{00A0}三",
+            "王⼆",
+            "a . . . . . .",
+            "张............三",
+            "张\u{0301}\u{0302}\u{0303}\u{0304}三",
+        ] {
+            assert!(person_name("name", odd).is_err(), "{odd:?} is no name");
+        }
+        for name in ["张三", "巴特尔", "阿卜杜拉·买买提", "Mary-Ann O'Neil", "ᠪᠠᠲᠦ", "བཀྲ་ཤིས", "Zoë", "王〇"] {
+            assert!(person_name("name", name).is_ok(), "{name:?} is a name");
+        }
         for blank in [
             "\u{E0041}\u{E0042}",
             "张\u{E0041}三",
