@@ -86,6 +86,7 @@ async fn an_admin_adds_accounts_on_a_page(db: Db) {
     let page = admin.get(t.url("/accounts")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(">leader1<"), "{page}");
     assert!(page.contains("<option value=\"checkpoint\" selected>"), "a new account starts as the least powerful role");
+    assert!(page.contains("<td>grid leader</td>") && !page.contains(">grid_leader<"), "roles in words, not codes");
     assert!(!page.contains("<option value=\"admin\" selected>"));
     let csrf = csrf_of(&page);
     let form = [("_csrf", csrf.as_str()), ("login", "wang"), ("password", "short"), ("role", "grid_member"), ("unit_code", "150502001001001")];

@@ -30,7 +30,18 @@ impl Texts {
     }
 
     pub fn role(&self, role: &Role) -> &'static str {
-        if self.zh() { role.label_zh() } else { role.as_str() }
+        if self.zh() {
+            role.label_zh()
+        } else {
+            match role {
+                Role::Admin => "administrator",
+                Role::Hq => "command HQ",
+                Role::GridLeader => "grid leader",
+                Role::GridMember => "grid member",
+                Role::Checkpoint => "checkpoint staff",
+                Role::Inspector => "inspector",
+            }
+        }
     }
 
     /// A stored time in the region's time zone.
@@ -156,9 +167,25 @@ impl Texts {
     /// symptoms, needs) in the page's language.
     pub fn word<'a>(&self, word: &'a str) -> &'a str {
         if !self.zh() {
-            return word;
+            // The stored words in English as people write them, not as the API spells them.
+            return match word {
+                "home" => "home isolation",
+                "central" => "central observation",
+                "key_area" => "from a key area",
+                "contact" => "close contact",
+                "not_reached" => "not reached",
+                "phone" => "by phone",
+                "visit" => "by visit",
+                "sore_throat" => "sore throat",
+                "loss_of_taste" => "loss of taste",
+                "followup_missed" => "follow-up missed",
+                "alert_unacknowledged" => "alert not acknowledged",
+                other => other,
+            };
         }
         match word {
+            "followup_missed" => "随访逾期未做",
+            "alert_unacknowledged" => "预警未确认",
             "home" => "居家隔离",
             "central" => "集中医学观察",
             "key_area" => "来自重点地区",
