@@ -225,8 +225,9 @@ impl Texts {
             ("households_to_visit", false) => "households to visit",
             ("returnee_to_screen", true) => "重点地区返乡待处置",
             ("returnee_to_screen", false) => "returnee from a key area to decide on",
-            ("done", true) => "今日随访已完成",
-            ("done", false) => "follow-ups done",
+            // Nothing due now: every window so far has its follow-up, or none has opened yet.
+            ("done", true) => "当前无待做随访",
+            ("done", false) => "no follow-up due now",
             ("ended", true) => "已解除",
             ("ended", false) => "ended",
             ("fever_alert", true) => "发热预警",
