@@ -107,16 +107,22 @@ impl PassageInput {
             "" => caller.now,
             at => Window::PASSAGE.time("at", at, caller.now)?,
         };
+        let person = PersonKey {
+            id_number: optional(&self.id_number, IdNumber::parse)?,
+            name: optional(&self.name, |n| person_name("name", n))?,
+            phone: optional(&self.phone, Phone::parse)?,
+        };
+        let plate = optional(&self.plate, Plate::parse)?;
+        // A passage names someone (by ID number or name) or at least a vehicle.
+        if person.id_number.is_none() && person.name.is_none() && plate.is_none() {
+            return Err(DomainError::invalid("id_number", Reason::NamesNobody));
+        }
         Ok(NewPassage {
             id: self.id.unwrap_or_else(Uuid::now_v7),
             fingerprint: super::fingerprint(self.id, &(checkpoint, self)),
             checkpoint_id: checkpoint,
-            person: PersonKey {
-                id_number: optional(&self.id_number, IdNumber::parse)?,
-                name: optional(&self.name, |n| person_name("name", n))?,
-                phone: optional(&self.phone, Phone::parse)?,
-            },
-            plate: optional(&self.plate, Plate::parse)?,
+            person,
+            plate,
             direction: Direction::parse(&self.direction)?,
             temperature: self.temperature.map(Temperature::from_celsius).transpose()?,
             purpose: optional_text("purpose", &self.purpose, 100)?,

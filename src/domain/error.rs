@@ -44,6 +44,8 @@ pub enum Reason {
     InFuture,
     /// An ID number registered in a place the caller does not hold.
     HeldElsewhere,
+    /// A passage with no ID number, no name and no plate.
+    NamesNobody,
     /// A number outside `min..=max`.
     Between(i64, i64),
     /// A year the time parser does not take (before 1900, after 2200).
@@ -232,6 +234,13 @@ impl Reason {
                     "时间不能晚于现在".into()
                 } else {
                     "cannot be in the future".into()
+                }
+            }
+            NamesNobody => {
+                if zh {
+                    "请填写身份证号、姓名或车牌号中的至少一项".into()
+                } else {
+                    "give an ID number, a name or a plate".into()
                 }
             }
             HeldElsewhere => {

@@ -113,10 +113,10 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let passages = format!("/api/v1/checkpoints/{checkpoint}/passages");
     let window = "at: must be between 2026-09-03 08:00 and 2026-12-02 08:05 (Beijing time)";
     for at in ["0000-01-01T00:00", "-2026-12-01T08:00", "9999-12-31T23:59", "1970-01-01T00:00:00Z", "2026-09-03T07:59", "2026-12-02T08:05:01"] {
-        refused(&t, &staff, Method::POST, &passages, json!({"direction": "in", "outcome": "passed", "at": at}), window).await;
+        refused(&t, &staff, Method::POST, &passages, json!({"name": "路人", "direction": "in", "outcome": "passed", "at": at}), window).await;
     }
     for at in ["2026-09-03T08:00", "2026-12-02T08:05"] {
-        let (status, answer) = t.send(&staff, Method::POST, &passages, json!({"direction": "in", "outcome": "passed", "at": at})).await;
+        let (status, answer) = t.send(&staff, Method::POST, &passages, json!({"name": "路人", "direction": "in", "outcome": "passed", "at": at})).await;
         assert_eq!(status, 201, "{at}: {answer}");
     }
     let (_, list) = t.get(&staff, &format!("{passages}?from=1900-01-01T00:00&to=2200-01-01T00:00")).await;

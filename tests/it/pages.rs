@@ -306,3 +306,30 @@ async fn a_poster_warns_when_the_public_cannot_reach_its_address(db: Db) {
     assert!(!page.contains("poster-warning") && page.contains("https://wangge.example.org/r/"), "{page}");
 }
 both!(a_poster_warns_when_the_public_cannot_reach_its_address);
+
+/// The checkpoint's form: a passage that names nobody is refused rather than saved empty, and
+/// a bad temperature keeps everything else that was typed.
+async fn the_checkpoint_form_refuses_an_empty_passage_and_keeps_what_was_typed(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    let (_, cp) = t
+        .send(&admin, reqwest::Method::POST, "/api/v1/checkpoints", serde_json::json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"}))
+        .await;
+    let checkpoint = format!("/checkpoints/{}", cp["id"].as_str().unwrap());
+    let staff = log_in_through_the_form(&t, "en", "checkpoint").await;
+    let page = staff.get(t.url(&checkpoint)).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let empty = [("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "passed"), ("id_number", ""), ("name", ""), ("temperature", "")];
+    let refused = staff.post(t.url(&format!("{checkpoint}/passages"))).form(&empty).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("give an ID number, a name or a plate"));
+    let (_, listed) = t.get(&admin, &format!("/api/v1{checkpoint}/passages")).await;
+    assert_eq!(listed["items"], serde_json::json!([]), "nothing saved");
+    let someone = crate::support::id_number("150502", 9);
+    let hot = [("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "passed"), ("id_number", someone.as_str()), ("name", "王强"), ("temperature", "60")];
+    let refused = staff.post(t.url(&format!("{checkpoint}/passages"))).form(&hot).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains(&format!("value=\"{someone}\"")) && page.contains("value=\"王强\""), "the ID number and name typed are kept");
+}
+both!(the_checkpoint_form_refuses_an_empty_passage_and_keeps_what_was_typed);

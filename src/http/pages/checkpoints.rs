@@ -148,30 +148,28 @@ pub async fn log_passage(
 ) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let f = form.passage;
-    let temperature = match f.temperature.trim() {
-        "" => None,
-        raw => match crate::domain::Temperature::parse(raw) {
-            Ok(t) => Some(t.celsius()),
-            Err(err) => {
-                let input = PassageInput { direction: f.direction.clone(), outcome: f.outcome.clone(), ..Default::default() };
-                return page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await;
-            }
-        },
-    };
-    let input = PassageInput {
+    let mut input = PassageInput {
         id: None,
         id_number: f.id_number,
         name: f.name,
         phone: f.phone,
         plate: f.plate,
         direction: f.direction,
-        temperature,
+        temperature: None,
         purpose: f.purpose,
         from: f.from,
         to: f.to,
         outcome: f.outcome,
         at: String::new(),
     };
+    // A bad temperature is said on the form, with everything else typed kept.
+    match f.temperature.trim() {
+        "" => {}
+        raw => match crate::domain::Temperature::parse(raw) {
+            Ok(t) => input.temperature = Some(t.celsius()),
+            Err(err) => return page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await,
+        },
+    }
     match ops::log_passage(&app, &auth.caller(), parse_id(&id)?, &input).await {
         Ok(passage) => Ok(Redirect::to(&format!("/checkpoints/{id}?logged={}", if passage.fever { "fever" } else { "ok" })).into_response()),
         Err(AppError::Domain(err)) => page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await,
