@@ -83,7 +83,8 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
     Ok(app.store.add_shift(caller, checkpoint, starts_at, ends_at, &staff).await?)
 }
 
-/// A passage as staff log it; everything but direction and outcome may be left out.
+/// A passage as staff log it: a direction, an outcome, and an ID number, a name or a plate;
+/// the rest may be left out.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PassageInput {
