@@ -26,6 +26,16 @@ pub async fn import(
     Ok(app.store.import_roster(caller, into, &households, &|done| progress(done, total)).await?)
 }
 
+/// Whether the caller may import a file (into `unit`, if one is named), asked before the file
+/// is read: an account that may not sends its megabytes for nothing.
+pub async fn may_import(app: &App, caller: &Caller, unit: Option<&UnitCode>) -> Result<(), AppError> {
+    caller.require(caller.role.writes_roster(), "import")?;
+    if let Some(unit) = unit {
+        app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
+    }
+    Ok(())
+}
+
 /// The errors of a rejected file as lines for a person, at most `limit` of them.
 pub fn describe(errors: &[RowError], lang: crate::domain::Lang, limit: usize) -> Vec<String> {
     let mut lines: Vec<String> = errors.iter().take(limit).map(|e| e.message(lang)).collect();

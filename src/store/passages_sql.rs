@@ -184,7 +184,7 @@ macro_rules! impl_passages {
                 let mut found = found;
                 if let Some(id_number) = found.id_number.clone() {
                     let mut reader = self.reader.acquire().await?;
-                    let (name, phone) = Self::known_as(&mut reader, person, &id_number, caller).await?.unwrap_or_default();
+                    let (name, phone) = Self::known_as(&mut reader, person, &id_number, &caller.scope, caller.role.reads_roster()).await?.unwrap_or_default();
                     (found.name, found.phone) = (name, phone);
                 }
                 let mut tx = self.writer.begin().await?;
@@ -382,18 +382,19 @@ macro_rules! impl_passages {
                 Ok(Some(person))
             }
 
-            /// A person with an ID number as the caller's scope knows them: the roster's name and
-            /// phone if they live there (for a role that reads the roster), else what its staff last
-            /// typed for them at its checkpoints. Never what the public typed on a poster's form:
-            /// that stays on the registration. `None` if nothing there names them.
+            /// A person with an ID number as `scope` knows them: the roster's name and phone if
+            /// they live there (only `with_roster`, for a role that reads the roster), else what its
+            /// staff last typed for them at its checkpoints. Never what the public typed on a
+            /// poster's form: that stays on the registration. `None` if nothing there names them.
             async fn known_as(
                 connection: &mut <<$store as $crate::store::sql::HasDb>::Db as sqlx::Database>::Connection,
                 person: uuid::Uuid,
                 id_number: &str,
-                caller: &$crate::domain::Caller,
+                scope: &$crate::domain::UnitPath,
+                with_roster: bool,
             ) -> $crate::store::StoreResult<Option<(String, Option<String>)>> {
-                let (low, high) = caller.scope.range();
-                if caller.role.reads_roster() {
+                let (low, high) = scope.range();
+                if with_roster {
                     let resident: Option<(String, Option<String>)> =
                         sqlx::query_as("SELECT name, phone FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
                             .bind(id_number)
@@ -436,8 +437,8 @@ macro_rules! impl_passages {
                     // roster), never what the public typed.
                     let mut shown = passage.clone();
                     if let (None, Some(found), Some(id_number)) = (&passage.person.name, &person, &passage.person.id_number) {
-                        let staff = $crate::domain::Caller { scope: job.checkpoint.unit_path.clone(), role: $crate::domain::Role::Checkpoint, ..caller.clone() };
-                        shown.person.name = Self::known_as(&mut tx, found.id, id_number.as_str(), &staff).await?.map(|(name, _)| name);
+                        let known = Self::known_as(&mut tx, found.id, id_number.as_str(), &job.checkpoint.unit_path, false).await?;
+                        shown.person.name = known.map(|(name, _)| name);
                     }
                     let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, &shown, person.as_ref().map(|p| p.id), None, job.fever).await?;
                     $crate::store::client_ids::inserted(u64::from(new))?;
@@ -492,21 +493,19 @@ macro_rules! impl_passages {
                     // Named as staff typed them, or as the checkpoint's grid knows them: what a traveller
                     // typed on the public form (a confirmed registration) names nobody here.
                     let typed = passage.person.name.clone().filter(|_| registration.is_none());
-                    let (number, key_name): (Option<String>, String) = match person {
-                        Some(id) => sqlx::query_as("SELECT id_number, name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?,
-                        None => (None, String::new()),
-                    };
-                    let known = match (&typed, &number, person) {
-                        (None, Some(number), Some(id)) => {
-                            let grid = $crate::domain::Caller { scope: checkpoint.unit_path.clone(), ..caller.clone() };
-                            Self::known_as(&mut **tx, id, number, &grid).await?.map(|(name, _)| name)
-                        }
-                        _ => None,
-                    };
-                    let who: String = match (typed.or(known), &number) {
+                    let who = match (typed, person) {
                         (Some(name), _) => name,
-                        (None, Some(number)) => $crate::domain::id_number::mask(number),
-                        (None, None) if !key_name.is_empty() => key_name,
+                        (None, Some(id)) => {
+                            let (number, key_name): (Option<String>, String) =
+                                sqlx::query_as("SELECT id_number, name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+                            match number {
+                                Some(number) => match Self::known_as(&mut **tx, id, &number, &checkpoint.unit_path, caller.role.reads_roster()).await? {
+                                    Some((name, _)) => name,
+                                    None => $crate::domain::id_number::mask(&number),
+                                },
+                                None => key_name,
+                            }
+                        }
                         (None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
                     };
                     let subject = $crate::store::checkpoints::fever_subject(temperature, &who, &checkpoint.name);

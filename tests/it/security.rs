@@ -359,8 +359,7 @@ async fn create(t: &TestApp, c: &reqwest::Client, template: &str, v: &Village, n
         assert_eq!(status, 201, "{added}");
         return (template.into(), json!({"resident_id": added["id"], "kind": "home", "reason": "contact"}));
     }
-    let stems = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
-    let name = format!("人{}{}", stems[usize::from(n / 10 % 10)], stems[usize::from(n % 10)]);
+    let name = numbered_name("人", n);
     match template {
         "/api/v1/households" => (template.into(), json!({"unit_code": v.unit, "household_no": format!("9{n:02}")})),
         "/api/v1/households/{id}/residents" => {
@@ -631,9 +630,7 @@ async fn an_id_number_held_in_another_village_goes_to_the_hq_over_both(db: Db) {
     assert_eq!(status, 409, "{answer}");
     // A file cannot probe ID numbers in bulk: past 20 such rows it is refused naming none, the
     // attempt is audited, and HQ's inbox takes at most 20 tasks.
-    let stems = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
-    let people: Vec<(String, String)> =
-        (0..25u16).map(|n| (format!("居民{}{}", stems[usize::from(n / 10)], stems[usize::from(n % 10)]), id_number("150502", 300 + n))).collect();
+    let people: Vec<(String, String)> = (0..25u16).map(|n| (numbered_name("居民", n), id_number("150502", 300 + n))).collect();
     let roster = |unit: &'static str| {
         let rows: Vec<(String, &str, &str)> =
             people.iter().enumerate().map(|(i, (name, id))| (format!("{:03}", 100 + i), name.as_str(), id.as_str())).collect();
@@ -808,4 +805,10 @@ async fn upload_in_chunks(t: &TestApp, login: &str, path: &str, length: usize) -
     let line = String::from_utf8_lossy(&answer[..read]).to_string();
     let status = line.split(' ').nth(1).and_then(|code| code.parse().ok());
     (status, finished)
+}
+
+/// A name for person `n` (below 100) without digits, which names may not hold: 人甲乙.
+fn numbered_name(stem: &str, n: u16) -> String {
+    let stems = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
+    format!("{stem}{}{}", stems[usize::from(n / 10 % 10)], stems[usize::from(n % 10)])
 }

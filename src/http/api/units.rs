@@ -116,11 +116,7 @@ fn check_upload_type(headers: &HeaderMap) -> Result<(), HttpError> {
 /// An uploaded file, read only once the caller may import it (into `unit`, if the route names
 /// one): an account that may not sends its megabytes for nothing.
 async fn upload(app: &App, auth: &Auth, unit: Option<&UnitCode>, body: Body) -> Result<Bytes, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "import")?;
-    if let Some(unit) = unit {
-        app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
-    }
+    roster::may_import(app, &auth.caller(), unit).await?;
     axum::body::to_bytes(body, crate::http::body::UPLOAD).await.map_err(|_| HttpError::TooLarge)
 }
 

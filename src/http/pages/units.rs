@@ -183,10 +183,8 @@ pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<S
 /// The file of an upload form, with its form token checked. The role and the unit are checked
 /// before the body is read: an account that may not import there sends its megabytes for nothing.
 async fn uploaded_file(app: &App, auth: &Auth, code: &str, mut multipart: Multipart) -> Result<Vec<u8>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "import")?;
     let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
-    app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    roster::may_import(app, &auth.caller(), Some(&code)).await?;
     let mut csrf = String::new();
     let mut file = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|e| HttpError::BadRequest(e.to_string()))? {
