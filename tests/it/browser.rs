@@ -319,3 +319,84 @@ async fn a_household_head_checks_in_four_people_and_the_missing_list_shrinks() {
     client.close().await.unwrap();
     result
 }
+
+/// The forms this round of security work changed, on a phone, each with bad input and then good:
+/// a weak password (the login typed is kept), isolation for 0 days (the message names the
+/// field), and a passage with an impossible temperature (the ID number typed is kept).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_forms_refuse_bad_input_and_keep_what_was_typed_on_a_phone() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let household = crate::api_roster::find_household(&t, &admin, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
+    let (_, cp) =
+        t.send(&admin, reqwest::Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"})).await;
+    let checkpoint = cp["id"].as_str().unwrap().to_string();
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let log_in = |login: &'static str, next: String| {
+        let (client, t) = (&client, &t);
+        async move {
+            client.delete_all_cookies().await.unwrap();
+            client.goto(&t.url(&format!("/login?next={next}"))).await.unwrap();
+            let form = client.form(Locator::Css("form.stack")).await.unwrap();
+            form.set_by_name("login", login).await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+            wait_for_path(client, &next).await;
+        }
+    };
+    let result = async {
+        // An account: a weak password is refused with the rule, the login typed kept.
+        log_in("admin", "/accounts".into()).await;
+        let form = client.form(Locator::Css("form[action='/accounts']")).await.unwrap();
+        form.set_by_name("login", "wang").await.unwrap().set_by_name("password", "Passw0rd!!").await.unwrap().submit().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#account-error")).await.expect("refused");
+        assert!(text(&client, "#account-error").await.contains("密码"), "the message names the password");
+        let kept = client.find(Locator::Css("input[name='login']")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(kept.as_deref(), Some("wang"), "the login typed is kept");
+        no_sideways_scroll(&client, "accounts, refused").await;
+        screenshot(&client, "account-weak-password").await;
+        let form = client.form(Locator::Css("form[action='/accounts']")).await.unwrap();
+        form.set_by_name("password", "river stone lantern 7").await.unwrap().submit().await.unwrap();
+        wait_for_path(&client, "/accounts").await;
+        eventually(&client, "table", "wang").await;
+
+        // Isolation from the household page: 0 days names the field; 14 days orders it.
+        log_in("leader1", format!("/households/{household}")).await;
+        client.find(Locator::Css("details:has(#isolation-form) summary")).await.unwrap().click().await.unwrap();
+        let form = client.form(Locator::Css("#isolation-form")).await.unwrap();
+        form.set_by_name("days", "0").await.unwrap().submit().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#error")).await.expect("refused");
+        assert!(text(&client, "#error").await.contains("天数"), "the message names the field as labelled");
+        no_sideways_scroll(&client, "isolation refused").await;
+        screenshot(&client, "isolation-zero-days").await;
+        client.goto(&t.url(&format!("/households/{household}"))).await.unwrap();
+        client.find(Locator::Css("details:has(#isolation-form) summary")).await.unwrap().click().await.unwrap();
+        let form = client.form(Locator::Css("#isolation-form")).await.unwrap();
+        form.set_by_name("days", "14").await.unwrap().submit().await.unwrap();
+        eventually(&client, "h1", "").await;
+        for _ in 0..100 {
+            if client.current_url().await.unwrap().path().starts_with("/isolations/") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(client.current_url().await.unwrap().path().starts_with("/isolations/"), "ordered: at {}", client.current_url().await.unwrap());
+
+        // A passage: 60 ℃ is refused and the ID number typed stays; 36.6 is logged.
+        log_in("checkpoint", format!("/checkpoints/{checkpoint}")).await;
+        let someone = crate::support::id_number("110105", 4);
+        let form = client.form(Locator::Css("#passage-form")).await.unwrap();
+        form.set_by_name("id_number", &someone).await.unwrap().set_by_name("temperature", "60").await.unwrap().submit().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#passage-errors")).await.expect("refused");
+        let kept = client.find(Locator::Css("#passage-form input[name='id_number']")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(kept.as_deref(), Some(someone.as_str()), "the ID number typed is kept");
+        no_sideways_scroll(&client, "passage refused").await;
+        screenshot(&client, "passage-bad-temperature").await;
+        let form = client.form(Locator::Css("#passage-form")).await.unwrap();
+        form.set_by_name("temperature", "36.6").await.unwrap().submit().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#logged")).await.expect("logged");
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
