@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::checkin::{Report, Via, Whereabouts, may_report};
-use crate::domain::error::{DomainError, Reason, optional, optional_text};
+use crate::domain::error::{DomainError, Reason, optional_text};
 use crate::domain::isolation::{Symptom, parse_list};
 use crate::domain::table::RowError;
 use crate::domain::time::{Window, local_date, parse_date};
@@ -15,7 +15,7 @@ use crate::store::{CheckedIn, CheckinHousehold, NewCheckin, Principal};
 
 use super::{App, AppError};
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CheckinInput {
     pub resident_id: Option<Uuid>,
@@ -150,149 +150,4 @@ pub fn day(app: &App, raw: Option<&str>) -> Result<NaiveDate, DomainError> {
         None | Some("") => Ok(local_date(app.clock.now())),
         Some(date) => parse_date("date", date),
     }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct OrganisationInput {
-    pub id: Option<Uuid>,
-    pub unit_code: String,
-    pub name: String,
-    /// bureau, school, company, … as the unit calls itself.
-    pub kind: String,
-}
-
-pub async fn create_organisation(app: &App, caller: &Caller, input: &OrganisationInput) -> Result<crate::store::Organisation, AppError> {
-    caller.require(caller.role.writes_roster(), "register organisations")?;
-    let unit = crate::domain::UnitCode::parse(&input.unit_code)?;
-    let name = crate::domain::error::label("name", &input.name, 100)?;
-    let kind = crate::domain::error::label("kind", &input.kind, 30)?;
-    let fingerprint = super::fingerprint(input.id, input);
-    Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), fingerprint.as_deref(), &unit, &name, &kind).await?)
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct MemberInput {
-    pub id: Option<Uuid>,
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub relative_of: Option<Uuid>,
-    pub relation: String,
-}
-
-/// Staff (and relatives of staff) an organisation reports for: all of them, or none.
-pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[MemberInput]) -> Result<usize, AppError> {
-    caller.require(caller.role.screens(), "list an organisation's staff")?;
-    let mut members = Vec::new();
-    let mut errors = Vec::new();
-    for (i, m) in inputs.iter().enumerate() {
-        let parsed = (|| {
-            Ok::<_, DomainError>(crate::store::NewMember {
-                id: m.id.unwrap_or_else(Uuid::now_v7),
-                fingerprint: super::fingerprint(m.id, &(org, m)),
-                name: crate::domain::error::person_name("name", &m.name)?,
-                id_number: optional(&m.id_number, crate::domain::IdNumber::parse)?,
-                phone: optional(&m.phone, crate::domain::Phone::parse)?,
-                relative_of: m.relative_of,
-                relation: crate::domain::error::optional_label("relation", &m.relation, 20)?,
-            })
-        })();
-        match parsed {
-            Ok(member) => members.push(member),
-            Err(err) => errors.push(RowError::field(i + 1, err)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Rows(errors));
-    }
-    Ok(app.store.add_members(caller, org, &members).await?)
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct OrgCheckinInput {
-    pub member_id: Option<Uuid>,
-    #[serde(flatten)]
-    pub report: CheckinInput,
-}
-
-/// An organisation's daily report for its staff and their relatives: all rows, or none.
-pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&str>, inputs: &[OrgCheckinInput]) -> Result<usize, AppError> {
-    caller.require(caller.role.screens(), "report check-ins")?;
-    let mut reports = Vec::new();
-    let mut errors = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        // Whether the member is the organisation's is for storage to say.
-        match (input.member_id, input.report.report(caller.now, date.unwrap_or_default())) {
-            (Some(member), Ok((_, report))) => reports.push((member, report)),
-            (None, _) => errors.push(RowError::field(i + 1, DomainError::invalid("member_id", Reason::Empty))),
-            (_, Err(err)) => errors.push(RowError::field(i + 1, err)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Rows(errors));
-    }
-    Ok(app.store.org_check_in(caller, org, day(app, date)?, &reports).await?)
-}
-
-/// A staff member's own link (`/o/{token}`): made by the organisation's account.
-pub async fn staff_link(app: &App, caller: &Caller, org: Uuid, member: Uuid) -> Result<String, AppError> {
-    caller.require(caller.role.screens(), "hand out staff links")?;
-    Ok(app.store.staff_link(caller, org, member, &super::accounts::random_token()?[..24]).await?)
-}
-
-/// The staff member and relatives a link opens, as of today.
-pub async fn staff(app: &App, token: &str) -> Result<Option<(Uuid, crate::store::StaffLink)>, AppError> {
-    if !super::accounts::plausible_token(token) {
-        return Ok(None);
-    }
-    Ok(app.store.staff_by_link(token, local_date(app.clock.now())).await?)
-}
-
-/// A staff member reports for themselves and their relatives through their own link.
-pub async fn staff_check_in(app: &App, token: &str, inputs: &[CheckinInput]) -> Result<usize, AppError> {
-    let (_, link) = staff(app, token).await?.ok_or(AppError::NotFound)?;
-    let caller = Caller::public(link.unit_path.clone(), app.clock.now());
-    let mut reports = Vec::new();
-    let mut errors = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let member = input.resident_id.filter(|id| link.people.iter().any(|(p, ..)| p == id)).ok_or(AppError::NotFound)?;
-        match input.report(caller.now, &input.date) {
-            Ok((_, report)) => reports.push((member, report)),
-            Err(err) => errors.push(RowError::field(i + 1, err)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Rows(errors));
-    }
-    Ok(app.store.org_check_in(&caller, link.org.id, local_date(caller.now), &reports).await?)
-}
-
-/// A staff member adds a relative to report on (三个制度).
-pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) -> Result<(), AppError> {
-    let (staff_id, link) = staff(app, token).await?.ok_or(AppError::NotFound)?;
-    if link.people.len() > 20 {
-        return Err(DomainError::invalid("name", Reason::TooMany(20)).into());
-    }
-    let caller = Caller::public(link.unit_path.clone(), app.clock.now());
-    let member = crate::store::NewMember {
-        id: Uuid::now_v7(),
-        fingerprint: None,
-        name: crate::domain::error::person_name("name", name)?,
-        id_number: None,
-        phone: None,
-        relative_of: Some(staff_id),
-        relation: crate::domain::error::public_text("relation", relation, 20)?,
-    };
-    app.store.add_members(&caller, link.org.id, &[member]).await?;
-    Ok(())
-}
-
-/// Everyone an organisation reports for, with names, masked ID numbers and phones: roster
-/// readers only, and the reading is audited.
-pub async fn org_day(app: &App, caller: &Caller, org: Uuid, date: Option<&str>) -> Result<crate::store::OrgDay, AppError> {
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    app.store.org_day(caller, org, day(app, date)?).await?.ok_or(AppError::NotFound)
 }

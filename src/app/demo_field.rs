@@ -9,9 +9,10 @@ use uuid::Uuid;
 
 use crate::domain::{UnitCode, UnitPath};
 
-use super::checkins::{self, CheckinInput, MemberInput, OrganisationInput};
+use super::checkins::{self, CheckinInput};
 use super::checkpoints::{self, CheckpointInput, PassageInput, ShiftInput};
 use super::isolation::{self, FollowupInput, IsolationInput};
+use super::organisations::{self, MemberInput, OrganisationInput};
 use super::screening::{self, KeyAreaInput, ReturneeInput, StayInput, VisitInput};
 use super::{App, AppError};
 use crate::domain::checkin::Via;
@@ -131,9 +132,12 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     checkins::check_in(app, &crate::store::Principal::Caller(root.clone()), &reports, Via::Member).await?;
     // A bureau that reports for its staff and their relatives (三个制度).
     let county = &village[..6];
-    let org =
-        checkins::create_organisation(app, &root, &OrganisationInput { id: None, unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() })
-            .await?;
+    let org = organisations::create_organisation(
+        app,
+        &root,
+        &OrganisationInput { id: None, unit_code: county.into(), name: "旗教育局".into(), kind: "bureau".into() },
+    )
+    .await?;
     // Random ids, as every record has: nobody can guess another village's records from the demo's.
     let staff = Uuid::now_v7();
     let members = [
@@ -141,6 +145,6 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
         MemberInput { id: None, name: "包小红".into(), relative_of: Some(staff), relation: "女儿".into(), ..Default::default() },
         MemberInput { id: None, name: "韩主任".into(), ..Default::default() },
     ];
-    checkins::add_members(app, &root, org.id, &members).await?;
+    organisations::add_members(app, &root, org.id, &members).await?;
     Ok(())
 }

@@ -11,10 +11,12 @@ pub mod divisions;
 mod error;
 pub mod files;
 pub mod isolation;
+pub mod organisations;
 pub mod residents;
 pub mod roster;
 pub mod screening;
 pub mod tasks;
+pub mod units;
 
 use std::sync::Arc;
 

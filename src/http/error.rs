@@ -189,6 +189,33 @@ impl IntoResponse for HttpError {
     }
 }
 
+/// What every API error answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: `unauthenticated`, `forbidden`, `not_found`, `invalid`, `conflict`, …
+    pub error: &'static str,
+    /// What went wrong, in the request's language (`Accept-Language` or the `lang` cookie).
+    pub message: String,
+    /// What could not be read, when the request itself was malformed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Each bad row of a table (an import, a batch), when there are any: nothing was saved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowErrorBody>,
+    /// Seconds to wait before trying to log in again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+/// One bad row of a table.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RowErrorBody {
+    /// The row as the file or the array counts it (the first data row is 1).
+    pub row: usize,
+    pub column: Option<&'static str>,
+    pub message: String,
+}
+
 /// Writes the body of every error response, in the request's language.
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let lang = super::auth::request_lang(request.headers());
@@ -206,22 +233,22 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         tracing::error!(%target, %detail, "internal error");
     }
     if api {
-        let rows: Vec<serde_json::Value> = match &err {
-            HttpError::App(AppError::Rows(rows)) => {
-                rows.iter().map(|r| serde_json::json!({"row": r.row, "column": r.column, "message": r.message(lang)})).collect()
-            }
-            _ => Vec::new(),
+        let body = ErrorBody {
+            error: err.code(),
+            message: err.message(lang),
+            detail: match &err {
+                HttpError::Rejected { detail, .. } => Some(detail.clone()),
+                _ => None,
+            },
+            errors: match &err {
+                HttpError::App(AppError::Rows(rows)) => rows.iter().map(|r| RowErrorBody { row: r.row, column: r.column, message: r.message(lang) }).collect(),
+                _ => Vec::new(),
+            },
+            retry_after: match &err {
+                HttpError::App(AppError::TooManyAttempts { retry_after }) => Some(*retry_after),
+                _ => None,
+            },
         };
-        let mut body = serde_json::json!({"error": err.code(), "message": err.message(lang)});
-        if let HttpError::Rejected { detail, .. } = &err {
-            body["detail"] = serde_json::json!(detail);
-        }
-        if !rows.is_empty() {
-            body["errors"] = serde_json::Value::Array(rows);
-        }
-        if let HttpError::App(AppError::TooManyAttempts { retry_after }) = &err {
-            body["retry_after"] = serde_json::json!(retry_after);
-        }
         return (err.status(), err.retry_after(), Json(body)).into_response();
     }
     if matches!(err, HttpError::Unauthenticated) {

@@ -4,6 +4,7 @@
 pub mod api;
 mod auth;
 pub mod body;
+mod common;
 mod error;
 pub mod headers;
 mod limit;

@@ -10,7 +10,7 @@ use super::StoreResult;
 use crate::domain::checkin::Report;
 use crate::domain::{Caller, IdNumber, Phone, UnitCode, UnitPath};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: Uuid,
     pub unit_code: String,
@@ -32,7 +32,7 @@ pub struct NewMember {
 }
 
 /// A member as lists show them: ID number and phone masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub id: Uuid,
     pub name: String,
@@ -43,7 +43,7 @@ pub struct Member {
     pub reported: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgDay {
     pub day: NaiveDate,
     pub expected: i64,

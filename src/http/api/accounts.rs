@@ -10,11 +10,23 @@ use crate::app::{App, AppError};
 use crate::domain::DomainError;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, expired_session_cookie, session_cookie};
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Deserialize)]
 pub struct Credentials {
     login: String,
     password: String,
+}
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/login", post(log_in))
+        .route("/api/v1/logout", post(log_out))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/accounts", get(list).post(create))
+        .route("/api/v1/audit", get(audit))
 }
 
 /// Logs in. Failures are throttled (429 with `Retry-After`); the answer tells how many

@@ -11,10 +11,21 @@ use crate::app::checkins::{self as ops, OneOrMany};
 use crate::app::{App, AppError};
 use crate::domain::checkin::Via;
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
-use crate::http::api::screening::unit_code;
 use crate::http::auth::{Auth, SessionToken};
+use crate::http::body::batch;
+use crate::http::common::parse_id;
+use crate::http::common::unit_code;
 use crate::store::Principal;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/checkins", post(check_in).layer(batch()))
+        .route("/api/v1/units/{code}/checkins", get(summary))
+        .route("/api/v1/households/{id}/checkin-link", post(household_link))
+}
 
 /// The session is checked by the store as it writes, with the other requests' of its group,
 /// so a check-in costs no read of its own (see `store::Principal`).
@@ -51,6 +62,6 @@ pub async fn household_link(State(app): State<App>, auth: Auth, headers: HeaderM
     let caller = auth.caller();
     caller.require(caller.role.screens(), "hand out check-in links")?;
     let token = app.store.checkin_token(&caller, parse_id(&id)?, &crate::app::accounts::random_token()?[..24]).await?;
-    let url = crate::http::pages::public_link(&app, &headers, &format!("/c/{token}"));
+    let url = crate::http::common::public_link(&app, &headers, &format!("/c/{token}"));
     Ok(Json(json!({"token": token, "url": url})))
 }

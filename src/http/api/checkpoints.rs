@@ -12,9 +12,25 @@ use crate::app::checkpoints::{self as ops, CheckpointInput, ConfirmInput, Passag
 use crate::app::{App, AppError};
 use crate::domain::time::parse_time;
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
-use crate::http::api::screening::unit_code;
 use crate::http::auth::Auth;
+use crate::http::common::parse_id;
+use crate::http::common::unit_code;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/checkpoints", post(create))
+        .route("/api/v1/units/{code}/checkpoints", get(of_unit))
+        .route("/api/v1/checkpoints/{id}", get(show))
+        .route("/api/v1/checkpoints/{id}/token", post(rotate_token))
+        .route("/api/v1/checkpoints/{id}/poster", get(poster))
+        .route("/api/v1/checkpoints/{id}/shifts", get(shifts).post(add_shift))
+        .route("/api/v1/checkpoints/{id}/passages", get(passages).post(log_passage))
+        .route("/api/v1/checkpoints/{id}/registrations", get(registrations))
+        .route("/api/v1/registrations/{id}/confirm", post(confirm))
+}
 
 pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<CheckpointInput>) -> Result<Response, HttpError> {
     let checkpoint = ops::create(&app, &auth.caller(), &body).await?;
@@ -42,7 +58,7 @@ pub async fn rotate_token(State(app): State<App>, auth: Auth, Path(id): Path<Str
 /// The poster's QR code as SVG; the printable poster is the page `/checkpoints/{id}/poster`.
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, HttpError> {
     let checkpoint = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let svg = crate::http::pages::poster_svg(&crate::http::pages::public_link(&app, &headers, &format!("/r/{}", checkpoint.token)))?;
+    let svg = crate::http::common::poster_svg(&crate::http::common::public_link(&app, &headers, &format!("/r/{}", checkpoint.token)))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 

@@ -12,6 +12,17 @@ use crate::domain::{Login, UnitCode};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::store::{HouseholdPatch, NewHousehold};
+use axum::routing::{get, post, put};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/households", post(create))
+        .route("/api/v1/households/{id}", get(show).patch(update))
+        .route("/api/v1/households/{id}/member", put(assign_member))
+        .route("/api/v1/members/{login}/households", get(of_member))
+}
 
 pub fn parse_id(raw: &str) -> Result<Uuid, HttpError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound.into())

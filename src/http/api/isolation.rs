@@ -11,10 +11,23 @@ use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
-use crate::http::api::screening::unit_code;
 use crate::http::auth::Auth;
+use crate::http::common::parse_id;
+use crate::http::common::unit_code;
 use crate::store::Isolation;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/isolations", post(order))
+        .route("/api/v1/isolations/{id}", get(show))
+        .route("/api/v1/isolations/{id}/followups", post(follow_up))
+        .route("/api/v1/isolations/{id}/end", post(end))
+        .route("/api/v1/units/{code}/isolations", get(of_unit))
+        .route("/api/v1/escalations", get(escalations))
+}
 
 /// An order with where it stands: `followup` is due, overdue, release_due or done.
 pub fn isolation_json(app: &App, order: &Isolation, now: chrono::DateTime<chrono::Utc>) -> Value {

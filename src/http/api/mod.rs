@@ -1,95 +1,131 @@
-//! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
+//! The JSON API under `/api/v1`. Each capability's module exports its routes (`routes()`),
+//! each handler documented by `#[utoipa::path]` beside its code and answering a typed value;
+//! this module gathers them, one line per capability, into the router and the OpenAPI 3.1
+//! document served at `/api/v1/openapi.json`, with Swagger UI at `/api/v1/docs`.
 
 mod accounts;
 mod checkins;
 mod checkpoints;
-pub(crate) mod households;
+mod households;
 mod isolation;
 mod organisations;
 mod people;
 mod residents;
-pub(crate) mod screening;
-pub(crate) mod units;
+mod screening;
+mod units;
 
 use axum::Router;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::{delete, get, post, put};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::App;
-use crate::http::body::{batch, upload};
+use crate::http::error::ErrorBody;
 
-/// The OpenAPI 3 document, kept beside the code it describes; a test checks that every
-/// route is in it.
-pub const OPENAPI: &str = include_str!("openapi.json");
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wangge 网格 API",
+        version = "1",
+        description = "Grid-based epidemic prevention and control. Log in with POST /api/v1/login; the session cookie authorises every other call. Every list and record is limited to the caller's unit and its subtree; a record outside it answers 404. Lists mask ID numbers and phones; full records are audited. A create may carry its own id: the same request again answers the stored record; any other use of the id answers 409."
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&SessionCookie),
+    security(("session" = []))
+)]
+struct ApiDoc;
 
+/// The session cookie that `POST /api/v1/login` sets authorises every other call.
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::http::auth::SESSION_COOKIE))));
+    }
+}
+
+/// Every capability's routes with their documentation: one line per capability.
+fn documented() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(accounts::routes())
+        .merge(units::routes())
+        .merge(households::routes())
+        .merge(residents::routes())
+        .merge(screening::routes())
+        .merge(checkpoints::routes())
+        .merge(people::routes())
+        .merge(isolation::routes())
+        .merge(checkins::routes())
+        .merge(organisations::routes())
+}
+
+/// The API's router, its OpenAPI document and the Swagger UI that reads it.
 pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/health", get(health))
-        .route("/api/v1/login", post(accounts::log_in))
-        .route("/api/v1/logout", post(accounts::log_out))
-        .route("/api/v1/me", get(accounts::me))
-        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
-        .route("/api/v1/audit", get(accounts::audit))
-        .route("/api/v1/units", post(units::create))
-        .route("/api/v1/units/import", post(units::import).layer(upload()))
-        .route("/api/v1/units/{code}", get(units::show).patch(units::rename))
-        .route("/api/v1/units/{code}/households", get(units::households))
-        .route("/api/v1/units/{code}/roster", post(units::import_roster).layer(upload()))
-        .route("/api/v1/units/{code}/staff", get(units::staff))
-        .route("/api/v1/units/{code}/staff/{login}", put(units::set_staff).delete(units::remove_staff))
-        .route("/api/v1/households", post(households::create))
-        .route("/api/v1/households/{id}", get(households::show).patch(households::update))
-        .route("/api/v1/households/{id}/member", put(households::assign_member))
-        .route("/api/v1/households/{id}/residents", post(residents::create))
-        .route("/api/v1/members/{login}/households", get(households::of_member))
-        .route("/api/v1/residents", get(residents::search))
-        .route("/api/v1/residents/{id}", get(residents::show).patch(residents::update))
-        .route("/api/v1/key-areas", get(screening::key_areas).post(screening::add_key_area))
-        .route("/api/v1/key-areas/{id}", delete(screening::remove_key_area))
-        .route("/api/v1/returnees", post(screening::register_returnee))
-        .route("/api/v1/units/{code}/returnees", get(screening::returnees))
-        .route("/api/v1/units/{code}/rounds", get(screening::rounds).post(screening::open_round))
-        .route("/api/v1/rounds/{id}/coverage", get(screening::coverage))
-        .route("/api/v1/rounds/{id}/unvisited", get(screening::unvisited))
-        .route("/api/v1/rounds/{id}/visits", post(screening::record_visit))
-        .route("/api/v1/checkpoints", post(checkpoints::create))
-        .route("/api/v1/units/{code}/checkpoints", get(checkpoints::of_unit))
-        .route("/api/v1/checkpoints/{id}", get(checkpoints::show))
-        .route("/api/v1/checkpoints/{id}/token", post(checkpoints::rotate_token))
-        .route("/api/v1/checkpoints/{id}/poster", get(checkpoints::poster))
-        .route("/api/v1/checkpoints/{id}/shifts", get(checkpoints::shifts).post(checkpoints::add_shift))
-        .route("/api/v1/checkpoints/{id}/passages", get(checkpoints::passages).post(checkpoints::log_passage))
-        .route("/api/v1/checkpoints/{id}/registrations", get(checkpoints::registrations))
-        .route("/api/v1/registrations/{id}/confirm", post(checkpoints::confirm))
-        .route("/api/v1/people/{id}/trajectory", get(people::trajectory))
-        .route("/api/v1/people/{id}/contacts", get(people::contacts))
-        .route("/api/v1/people/{id}/contacts/screening", post(people::screen_contacts))
-        .route("/api/v1/tasks", get(people::tasks))
-        .route("/api/v1/alerts/{id}/ack", post(people::acknowledge))
-        .route("/api/v1/screening-tasks/{id}/done", post(people::finish_screening))
-        .route("/api/v1/isolations", post(isolation::order))
-        .route("/api/v1/isolations/{id}", get(isolation::show))
-        .route("/api/v1/isolations/{id}/followups", post(isolation::follow_up))
-        .route("/api/v1/isolations/{id}/end", post(isolation::end))
-        .route("/api/v1/units/{code}/isolations", get(isolation::of_unit))
-        .route("/api/v1/escalations", get(isolation::escalations))
-        .route("/api/v1/checkins", post(checkins::check_in).layer(batch()))
-        .route("/api/v1/units/{code}/checkins", get(checkins::summary))
-        .route("/api/v1/households/{id}/checkin-link", post(checkins::household_link))
-        .route("/api/v1/organisations", post(organisations::create))
-        .route("/api/v1/units/{code}/organisations", get(organisations::of_unit))
-        .route("/api/v1/organisations/{id}/members", post(organisations::add_members).layer(batch()))
-        .route("/api/v1/organisations/{id}/members/{member}/link", post(organisations::staff_link))
-        .route("/api/v1/organisations/{id}/checkins", get(organisations::day).post(organisations::check_in).layer(batch()))
+    let (router, doc) = documented().split_for_parts();
+    router.merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc))
+}
+
+/// The OpenAPI document, as `/api/v1/openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented().into_openapi()
 }
 
 /// For load balancers (and the benchmark's floor): answers without touching the database.
+#[utoipa::path(get, path = "/api/v1/health", tag = "service", security(()), responses((status = 200, description = "The server is up", body = String, example = "ok")))]
 async fn health() -> &'static str {
     "ok"
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// A list's answer: `{"items": [...]}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Items<T> {
+    pub items: Vec<T>,
+}
+
+/// What any call that needs a session may answer instead (the body is `ErrorBody`).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only: the errors themselves are `HttpError`s.
+pub(super) enum Errors {
+    /// Not logged in, or the session has ended.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// The caller's role may not do this.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such record in the caller's area (a record outside it answers the same).
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The input is not valid: `message` names the field, `errors` each bad row.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
+/// What a create that may carry its own id may answer instead.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(super) enum Conflict {
+    /// The id is taken: by another record, or by this one with another body.
+    #[response(status = 409)]
+    Taken(ErrorBody),
+}
+
+/// A record's id in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub(super) struct IdParam {
+    /// The record's id (a UUID).
+    id: uuid::Uuid,
+}
+
+/// A unit's code in the path (the division code, e.g. `150502001001`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub(super) struct UnitCodeParam {
+    code: String,
 }

@@ -10,9 +10,22 @@ use serde_json::{Value, json};
 use crate::app::{App, AppError};
 use crate::domain::contacts;
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::Auth;
+use crate::http::common::parse_id;
 use crate::store::Contact;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/people/{id}/trajectory", get(trajectory))
+        .route("/api/v1/people/{id}/contacts", get(contacts))
+        .route("/api/v1/people/{id}/contacts/screening", post(screen_contacts))
+        .route("/api/v1/tasks", get(tasks))
+        .route("/api/v1/alerts/{id}/ack", post(acknowledge))
+        .route("/api/v1/screening-tasks/{id}/done", post(finish_screening))
+}
 
 pub async fn trajectory(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
     let caller = auth.caller();

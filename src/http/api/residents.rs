@@ -13,6 +13,8 @@ use crate::domain::{IdNumber, Phone, Residence};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::store::{NewResident, ResidentPatch};
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(Deserialize, Serialize)]
 pub struct NewResidentBody {
@@ -25,6 +27,14 @@ pub struct NewResidentBody {
     phone: String,
     #[serde(default)]
     residence: String,
+}
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/households/{id}/residents", post(create))
+        .route("/api/v1/residents", get(search))
+        .route("/api/v1/residents/{id}", get(show).patch(update))
 }
 
 pub async fn create(State(app): State<App>, auth: Auth, Path(household): Path<String>, Json(body): Json<NewResidentBody>) -> Result<Response, HttpError> {

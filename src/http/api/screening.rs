@@ -12,8 +12,23 @@ use crate::app::screening::{self as ops, KeyAreaInput, ReturneeInput, VisitInput
 use crate::app::{App, AppError};
 use crate::domain::UnitCode;
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::Auth;
+use crate::http::common::parse_id;
+use axum::routing::{delete, get, post};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/key-areas", get(key_areas).post(add_key_area))
+        .route("/api/v1/key-areas/{id}", delete(remove_key_area))
+        .route("/api/v1/returnees", post(register_returnee))
+        .route("/api/v1/units/{code}/returnees", get(returnees))
+        .route("/api/v1/units/{code}/rounds", get(rounds).post(open_round))
+        .route("/api/v1/rounds/{id}/coverage", get(coverage))
+        .route("/api/v1/rounds/{id}/unvisited", get(unvisited))
+        .route("/api/v1/rounds/{id}/visits", post(record_visit))
+}
 
 pub fn unit_code(raw: &str) -> Result<UnitCode, HttpError> {
     UnitCode::parse(raw).map_err(|_| AppError::NotFound.into())

@@ -6,12 +6,26 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::app::{App, AppError, divisions, roster};
-use crate::domain::unit::NewUnit;
-use crate::domain::{Login, UnitCode};
+use crate::app::{App, AppError, divisions, roster, units};
+use crate::domain::UnitCode;
 use crate::http::HttpError;
 use crate::http::auth::Auth;
-use crate::store::{Duty, Figures, Unit};
+use crate::http::body;
+use crate::store::{Figures, Unit};
+use axum::routing::{get, post, put};
+use utoipa_axum::router::OpenApiRouter;
+
+/// This capability's routes, gathered by `api::routes`.
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .route("/api/v1/units", post(create))
+        .route("/api/v1/units/import", post(import).layer(body::upload()))
+        .route("/api/v1/units/{code}", get(show).patch(rename))
+        .route("/api/v1/units/{code}/households", get(households))
+        .route("/api/v1/units/{code}/roster", post(import_roster).layer(body::upload()))
+        .route("/api/v1/units/{code}/staff", get(staff))
+        .route("/api/v1/units/{code}/staff/{login}", put(set_staff).delete(remove_staff))
+}
 
 pub fn figures_json(f: &Figures) -> Value {
     json!({
@@ -52,27 +66,12 @@ pub struct NewUnitBody {
 }
 
 pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewUnitBody>) -> Result<Response, HttpError> {
-    let unit = create_child(&app, &auth, &body.parent_code, body.code.as_deref(), &body.name).await?;
+    let unit = units::create_child(&app, &auth.caller(), &body.parent_code, body.code.as_deref(), &body.name).await?;
     Ok((StatusCode::CREATED, Json(unit_json(&unit))).into_response())
 }
 
 /// Creates a unit under a parent; without a code it is numbered after its siblings
 /// (`UnitCode::next_child`). A code must begin with the parent's (`NewUnit::parse`).
-pub async fn create_child(app: &App, auth: &Auth, parent: &str, code: Option<&str>, name: &str) -> Result<Unit, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "create units")?;
-    let parent_code = UnitCode::parse(parent)?;
-    let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => code.to_string(),
-        None => {
-            let siblings = app.store.children(&caller.scope, &parent_code).await?;
-            parent_code.next_child(siblings.iter().map(|(u, _)| u.code.as_str()))?.to_string()
-        }
-    };
-    let unit = NewUnit::parse(&code, name, Some(parent_code.as_str()), None)?;
-    Ok(app.store.create_unit(&caller, &unit).await?)
-}
-
 #[derive(Deserialize)]
 pub struct RenameBody {
     name: String,
@@ -147,34 +146,17 @@ pub struct DutyBody {
     duty: String,
 }
 
-pub fn parse_duty(raw: &str) -> Result<Duty, HttpError> {
-    match raw {
-        "leader" => Ok(Duty::Leader),
-        "member" => Ok(Duty::Member),
-        _ => Err(HttpError::BadRequest("duty must be leader or member".into())),
-    }
-}
-
 pub async fn set_staff(
     State(app): State<App>,
     auth: Auth,
     Path((code, login)): Path<(String, String)>,
     Json(body): Json<DutyBody>,
 ) -> Result<Json<Value>, HttpError> {
-    change_staff(&app, &auth, &code, &login, Some(parse_duty(&body.duty)?)).await?;
+    units::change_staff(&app, &auth.caller(), &code, &login, Some(units::parse_duty(&body.duty)?)).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 pub async fn remove_staff(State(app): State<App>, auth: Auth, Path((code, login)): Path<(String, String)>) -> Result<Json<Value>, HttpError> {
-    change_staff(&app, &auth, &code, &login, None).await?;
+    units::change_staff(&app, &auth.caller(), &code, &login, None).await?;
     Ok(Json(json!({"ok": true})))
-}
-
-pub async fn change_staff(app: &App, auth: &Auth, code: &str, login: &str, duty: Option<Duty>) -> Result<(), HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "assign staff")?;
-    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
-    let login = Login::parse(login).map_err(|_| AppError::NotFound)?;
-    app.store.set_staff(&caller, &code, &login, duty).await?;
-    Ok(())
 }

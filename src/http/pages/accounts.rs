@@ -17,6 +17,13 @@ use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, RequestLang};
 use crate::http::auth::{expired_session_cookie, session_cookie};
 use crate::store::Account;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new().route("/login", get(login_form).post(log_in)).route("/logout", post(log_out)).route("/accounts", get(list).post(create))
+}
 
 #[derive(Template)]
 #[template(path = "accounts.html")]

@@ -18,10 +18,22 @@ use crate::domain::Lang;
 use crate::domain::checkin::Via;
 use crate::domain::isolation::Symptom;
 use crate::http::HttpError;
-use crate::http::api::screening::unit_code;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::body::batch;
+use crate::http::common::unit_code;
 use crate::http::limit::PublicLimits;
 use crate::store::{CheckinHousehold, CheckinSummary, Principal, Unit};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/c/{token}", get(form).post(submit))
+        .route("/o/{token}", get(staff_form).post(staff_submit))
+        .route("/o/{token}/relatives", post(add_relative))
+        .route("/units/{code}/checkins", get(summary).post(tick).layer(batch()))
+}
 
 #[derive(Template)]
 #[template(path = "checkin.html")]
@@ -163,7 +175,7 @@ pub struct TickForm {
 /// A grid member reports "well, at home" for someone without a phone, after asking them.
 pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<TickForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let input = CheckinInput { resident_id: Some(crate::http::api::households::parse_id(&form.resident_id)?), ..Default::default() };
+    let input = CheckinInput { resident_id: Some(crate::http::common::parse_id(&form.resident_id)?), ..Default::default() };
     ops::check_in(&app, &Principal::Caller(auth.caller()), &[input], Via::Member).await?;
     Ok(Redirect::to(&format!("/units/{}/checkins", unit_code(&code)?)).into_response())
 }
@@ -179,7 +191,7 @@ struct StaffPage {
 }
 
 async fn staff_page(app: &App, lang: Lang, token: String, errors: Vec<String>, done: bool) -> Result<Response, HttpError> {
-    let Some((_, link)) = ops::staff(app, &token).await? else { return Ok(unknown_link(lang)) };
+    let Some((_, link)) = crate::app::organisations::staff(app, &token).await? else { return Ok(unknown_link(lang)) };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, render(&StaffPage { c: Chrome::new(lang, None), token, link, errors, done })?).into_response())
 }
@@ -208,7 +220,7 @@ pub async fn staff_submit(
         return Ok(super::public::too_many(lang));
     }
     let (people, _) = inputs(&fields);
-    match ops::staff_check_in(&app, &token, &people).await {
+    match crate::app::organisations::staff_check_in(&app, &token, &people).await {
         Ok(_) => staff_page(&app, lang, token, Vec::new(), true).await,
         Err(AppError::Rows(rows)) => staff_page(&app, lang, token, rows.iter().map(|r| r.message(lang)).collect(), false).await,
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
@@ -234,7 +246,7 @@ pub async fn add_relative(
     if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
-    match ops::add_relative(&app, &token, &form.name, &form.relation).await {
+    match crate::app::organisations::add_relative(&app, &token, &form.name, &form.relation).await {
         Ok(()) => Ok(Redirect::to(&format!("/o/{token}")).into_response()),
         Err(AppError::Domain(err)) => staff_page(&app, lang, token, vec![err.message(lang)], false).await,
         Err(AppError::NotFound) => Ok(unknown_link(lang)),

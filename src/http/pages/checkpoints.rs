@@ -14,9 +14,23 @@ use crate::app::checkpoints::{self as ops, CheckpointInput, ConfirmInput, Passag
 use crate::app::{App, AppError};
 use crate::domain::{CheckpointKind, Direction, Outcome};
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::common::parse_id;
 use crate::store::{Checkpoint, Passage, Registration, Shift};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/units/{code}/checkpoints", post(create))
+        .route("/checkpoints/{id}", get(show))
+        .route("/checkpoints/{id}/passages", post(log_passage))
+        .route("/checkpoints/{id}/poster", get(poster))
+        .route("/checkpoints/{id}/token", post(rotate_token))
+        .route("/checkpoints/{id}/shifts", post(add_shift))
+        .route("/registrations/{id}/confirm", post(confirm))
+}
 
 #[derive(Template)]
 #[template(path = "checkpoint.html")]
@@ -277,10 +291,10 @@ struct PosterPage {
 
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
     let cp = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let link = super::public_link(&app, &headers, &format!("/r/{}", cp.token));
-    let svg = super::poster_svg(&link)?;
+    let link = crate::http::common::public_link(&app, &headers, &format!("/r/{}", cp.token));
+    let svg = crate::http::common::poster_svg(&link)?;
     let (kind_zh, kind_en) = kind_words(cp.kind);
-    let unreachable = super::unreachable_public_link(&app, &headers);
+    let unreachable = crate::http::common::unreachable_public_link(&app, &headers);
     render(&PosterPage { cp, kind_zh, kind_en, link, svg, unreachable })
 }
 

@@ -8,9 +8,20 @@ use super::{Chrome, render};
 use crate::app::{App, AppError};
 use crate::domain::Login;
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::common::parse_id;
 use crate::store::{HouseholdListItem, HouseholdRecord, ResidentListItem};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/households/{id}", get(show))
+        .route("/households/{id}/member", post(assign_member))
+        .route("/members/{login}", get(member))
+        .route("/search", get(search))
+}
 
 #[derive(Template)]
 #[template(path = "household.html")]

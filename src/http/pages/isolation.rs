@@ -15,9 +15,21 @@ use crate::app::tasks::{FollowupState, followup_state};
 use crate::domain::error::{DomainError, Reason};
 use crate::domain::isolation::{IsolationKind, IsolationReason, Need, Reached, Symptom};
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::common::parse_id;
 use crate::store::Isolation;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/isolations", post(order))
+        .route("/isolations/{id}", get(show))
+        .route("/isolations/{id}/followups", post(follow_up))
+        .route("/isolations/{id}/end", post(end))
+        .route("/isolations/{id}/notice", get(notice))
+}
 
 #[derive(Template)]
 #[template(path = "isolation.html")]

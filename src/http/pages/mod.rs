@@ -17,67 +17,34 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 
 use super::HttpError;
 use super::auth::{Auth, LANG_COOKIE, RequestLang};
-use super::body::{batch, upload};
 use crate::app::{App, AppError};
 use crate::domain::Lang;
 use crate::store::AuditEntry;
 
 pub use i18n::Texts;
 
+/// Every capability's pages: one line per capability.
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(home))
-        .route("/login", get(accounts::login_form).post(accounts::log_in))
-        .route("/logout", post(accounts::log_out))
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/{file}", get(static_file))
-        .route("/units/{code}", get(units::show))
-        .route("/units/{code}/children", post(units::add_child))
-        .route("/units/{code}/roster", post(units::upload_roster).layer(upload()))
-        .route("/units/{code}/units", post(units::upload_units).layer(upload()))
-        .route("/units/{code}/staff", post(units::assign_staff))
-        .route("/households/{id}", get(households::show))
-        .route("/households/{id}/member", post(households::assign_member))
-        .route("/members/{login}", get(households::member))
-        .route("/search", get(households::search))
         .route("/audit", get(audit))
-        .route("/accounts", get(accounts::list).post(accounts::create))
-        .route("/r/{token}", get(public::form).post(public::submit))
-        .route("/c/{token}", get(checkins::form).post(checkins::submit))
-        .route("/o/{token}", get(checkins::staff_form).post(checkins::staff_submit))
-        .route("/o/{token}/relatives", post(checkins::add_relative))
-        .route("/units/{code}/organisations", post(organisations::create))
-        .route("/organisations/{id}", get(organisations::show))
-        .route("/organisations/{id}/members", post(organisations::add_staff))
-        .route("/organisations/{id}/links", post(organisations::staff_link))
-        .route("/isolations", post(isolation::order))
-        .route("/isolations/{id}", get(isolation::show))
-        .route("/isolations/{id}/followups", post(isolation::follow_up))
-        .route("/isolations/{id}/end", post(isolation::end))
-        .route("/isolations/{id}/notice", get(isolation::notice))
-        .route("/units/{code}/checkins", get(checkins::summary).post(checkins::tick).layer(batch()))
-        .route("/units/{code}/checkpoints", post(checkpoints::create))
-        .route("/checkpoints/{id}", get(checkpoints::show))
-        .route("/checkpoints/{id}/passages", post(checkpoints::log_passage))
-        .route("/checkpoints/{id}/poster", get(checkpoints::poster))
-        .route("/checkpoints/{id}/token", post(checkpoints::rotate_token))
-        .route("/checkpoints/{id}/shifts", post(checkpoints::add_shift))
-        .route("/registrations/{id}/confirm", post(checkpoints::confirm))
-        .route("/people/{id}", get(people::show))
-        .route("/people/{id}/screening", post(people::screen_contacts))
-        .route("/tasks", get(people::tasks))
-        .route("/alerts/{id}/ack", post(people::acknowledge))
-        .route("/screening-tasks/{id}/done", post(people::finish_screening))
-        .route("/units/{code}/returnees", get(screening::returnees).post(screening::register_returnee))
-        .route("/units/{code}/rounds", post(screening::open_round))
-        .route("/rounds/{id}", get(screening::round))
-        .route("/rounds/{id}/visits", post(screening::record_visit))
-        .route("/key-areas", get(screening::key_areas).post(screening::add_key_area))
+        .merge(accounts::routes())
+        .merge(units::routes())
+        .merge(households::routes())
+        .merge(public::routes())
+        .merge(checkins::routes())
+        .merge(organisations::routes())
+        .merge(isolation::routes())
+        .merge(checkpoints::routes())
+        .merge(people::routes())
+        .merge(screening::routes())
 }
 
 /// What every page shows around its content: the words, the user, the form token.
@@ -212,39 +179,6 @@ struct MessagePage {
 /// A page that only says something (to the public, who have no account).
 pub fn message_page(lang: Lang, message: &str) -> String {
     MessagePage { c: Chrome::new(lang, None), message: message.to_string() }.render().unwrap_or_else(|_| message.to_string())
-}
-
-/// The full address of a public page (`/r/…` a poster opens, `/c/…` a household's check-in).
-pub fn public_link(app: &App, headers: &HeaderMap, path: &str) -> String {
-    let base = app.settings.public_url.clone().unwrap_or_else(|| {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-        format!("http://{host}")
-    });
-    format!("{}{path}", base.trim_end_matches('/'))
-}
-
-/// Whether the public links printed for this request would carry an address the public cannot
-/// reach: no `--public-url`, and the browser's own address is this machine or a private network.
-pub fn unreachable_public_link(app: &App, headers: &HeaderMap) -> bool {
-    if app.settings.public_url.is_some() {
-        return false;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(v6),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-    };
-    match name.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
-        Ok(std::net::IpAddr::V6(ip)) => ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00,
-        Err(_) => name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local"),
-    }
-}
-
-/// A QR code as SVG, big enough to print on A4 and scan from a metre away.
-pub fn poster_svg(link: &str) -> Result<String, HttpError> {
-    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(400, 400).quiet_zone(true).build())
 }
 
 pub fn error_page(lang: Lang, err: &HttpError) -> String {

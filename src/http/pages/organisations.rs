@@ -10,11 +10,22 @@ use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::app::App;
-use crate::app::checkins::{self as ops, MemberInput, OrganisationInput};
+use crate::app::organisations::{self as ops, MemberInput, OrganisationInput};
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::common::parse_id;
 use crate::store::OrgDay;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/units/{code}/organisations", post(create))
+        .route("/organisations/{id}", get(show))
+        .route("/organisations/{id}/members", post(add_staff))
+        .route("/organisations/{id}/links", post(staff_link))
+}
 
 #[derive(Template)]
 #[template(path = "organisation.html")]
@@ -89,6 +100,6 @@ pub async fn staff_link(
     auth.check_csrf(&form.csrf)?;
     let member = parse_id(&form.member)?;
     let token = ops::staff_link(&app, &auth.caller(), parse_id(&id)?, member).await?;
-    let address = super::public_link(&app, &headers, &format!("/o/{token}"));
+    let address = crate::http::common::public_link(&app, &headers, &format!("/o/{token}"));
     page(&app, lang, &auth, &id, Some((member, address))).await
 }

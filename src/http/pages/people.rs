@@ -11,9 +11,21 @@ use super::{Chrome, render};
 use crate::app::{App, AppError};
 use crate::domain::contacts;
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::common::parse_id;
 use crate::store::{Contact, Task, Trajectory};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/people/{id}", get(show))
+        .route("/people/{id}/screening", post(screen_contacts))
+        .route("/tasks", get(tasks))
+        .route("/alerts/{id}/ack", post(acknowledge))
+        .route("/screening-tasks/{id}/done", post(finish_screening))
+}
 
 #[derive(Template)]
 #[template(path = "person.html")]

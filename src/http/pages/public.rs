@@ -17,6 +17,13 @@ use crate::domain::Lang;
 use crate::http::HttpError;
 use crate::http::auth::RequestLang;
 use crate::http::limit::PublicLimits;
+use axum::Router;
+use axum::routing::get;
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new().route("/r/{token}", get(form).post(submit))
+}
 
 #[derive(Template)]
 #[template(path = "register.html")]

@@ -12,10 +12,22 @@ use crate::app::screening::{self as ops, KeyAreaInput, ReturneeInput, StayInput,
 use crate::app::{App, AppError};
 use crate::domain::{Lang, Transport, VisitOutcome};
 use crate::http::HttpError;
-use crate::http::api::households::parse_id;
-use crate::http::api::screening::unit_code;
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::common::parse_id;
+use crate::http::common::unit_code;
 use crate::store::{CoverageRow, KeyAreaRecord, ReturneeItem, Round, ScreeningFigures, Unit, Unvisited};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/units/{code}/returnees", get(returnees).post(register_returnee))
+        .route("/units/{code}/rounds", post(open_round))
+        .route("/rounds/{id}", get(round))
+        .route("/rounds/{id}/visits", post(record_visit))
+        .route("/key-areas", get(key_areas).post(add_key_area))
+}
 
 #[derive(Template)]
 #[template(path = "returnees.html")]

@@ -5,13 +5,26 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render, url_encode};
+use crate::app::units::{change_staff, create_child, parse_duty};
 use crate::app::{App, AppError, divisions, roster};
 use crate::domain::CheckpointKind;
 use crate::domain::{Colour, Lang, UnitCode};
 use crate::http::HttpError;
-use crate::http::api::units::{change_staff, create_child, parse_duty};
 use crate::http::auth::{Auth, RequestLang};
+use crate::http::body::upload;
 use crate::store::{Checkpoint, Figures, HouseholdListItem, ImportSummary, Organisation, Round, StaffMember, Unit};
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This capability's pages, gathered by `pages::routes`.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/units/{code}", get(show))
+        .route("/units/{code}/children", post(add_child))
+        .route("/units/{code}/roster", post(upload_roster).layer(upload()))
+        .route("/units/{code}/units", post(upload_units).layer(upload()))
+        .route("/units/{code}/staff", post(assign_staff))
+}
 
 #[derive(Template)]
 #[template(path = "unit.html")]
@@ -161,7 +174,7 @@ pub struct ChildForm {
 
 pub async fn add_child(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<ChildForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let unit = create_child(&app, &auth, &code, Some(&form.code), &form.name).await?;
+    let unit = create_child(&app, &auth.caller(), &code, Some(&form.code), &form.name).await?;
     Ok(Redirect::to(&format!("/units/{}", unit.code)).into_response())
 }
 
@@ -176,7 +189,7 @@ pub struct StaffForm {
 pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<StaffForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let duty = if form.duty == "none" { None } else { Some(parse_duty(&form.duty)?) };
-    change_staff(&app, &auth, &code, &form.login, duty).await?;
+    change_staff(&app, &auth.caller(), &code, &form.login, duty).await?;
     Ok(Redirect::to(&format!("/units/{code}#staff")).into_response())
 }
 
