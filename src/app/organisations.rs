@@ -11,7 +11,7 @@ use crate::domain::error::{DomainError, Reason, optional};
 use crate::domain::table::RowError;
 use crate::domain::time::local_date;
 use crate::domain::{Caller, Permission};
-use crate::store::{OrgDay, Organisation, StaffLink};
+pub use crate::store::{Member, OrgDay, Organisation, StaffLink};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]

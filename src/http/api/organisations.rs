@@ -11,12 +11,11 @@ use utoipa_axum::routes;
 
 use super::Items;
 use crate::app::App;
-use crate::app::organisations::{self as ops, MemberInput, OrgCheckinInput, OrganisationInput};
+use crate::app::organisations::{self as ops, MemberInput, OrgCheckinInput, OrgDay, Organisation, OrganisationInput};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::http::body::batch;
 use crate::http::common::{parse_id, public_link};
-use crate::store::{OrgDay, Organisation};
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {

@@ -10,11 +10,10 @@ use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::app::App;
-use crate::app::organisations::{self as ops, MemberInput, OrganisationInput};
+use crate::app::organisations::{self as ops, MemberInput, OrgDay, OrganisationInput};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::common::parse_id;
-use crate::store::OrgDay;
 use axum::Router;
 use axum::routing::{get, post};
 
