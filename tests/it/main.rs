@@ -10,6 +10,7 @@ mod api_isolation;
 mod api_roster;
 mod api_scoping;
 mod api_screening;
+mod architecture;
 mod browser;
 mod cli;
 mod durability;
