@@ -400,3 +400,42 @@ async fn changed_forms_refuse_bad_input_and_keep_what_was_typed_on_a_phone() {
     client.close().await.unwrap();
     result
 }
+
+/// Issue 14, item 12: every role's first page fits a 360-px phone in both languages, with
+/// every folded form opened: a header of at most two lines, and nothing wider than the screen
+/// (a wide table scrolls inside its own box).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_s_first_page_fits_a_phone_in_both_languages() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        for lang in ["zh", "en"] {
+            client.goto(&t.url(&format!("/lang/{lang}"))).await.unwrap();
+            for (login, ..) in crate::support::FIXTURE_ACCOUNTS {
+                client.delete_all_cookies().await.unwrap();
+                client.goto(&t.url(&format!("/lang/{lang}"))).await.unwrap();
+                client.goto(&t.url("/login")).await.unwrap();
+                let form = client.form(Locator::Css("form.stack")).await.unwrap();
+                form.set_by_name("login", login).await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+                for _ in 0..100 {
+                    if !client.current_url().await.unwrap().path().starts_with("/login") {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                let page = format!("{login}'s first page ({lang}, {})", client.current_url().await.unwrap().path());
+                client.execute("document.querySelectorAll('details').forEach(d => d.open = true);", vec![]).await.unwrap();
+                let header = client.execute("return document.querySelector('header.top').getBoundingClientRect().height;", vec![]).await.unwrap();
+                assert!(header.as_f64().unwrap() <= 64.0, "{page}: the header is {header} px tall (two lines at most)");
+                no_sideways_scroll(&client, &page).await;
+                screenshot(&client, &format!("first-page-{login}-{lang}")).await;
+            }
+        }
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
