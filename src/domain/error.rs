@@ -317,12 +317,55 @@ impl DomainError {
             DomainError::Invalid { field, reason } => {
                 format!("{}: {}", lang::field_name(field, lang), reason.message(lang))
             }
-            DomainError::NotAllowed(what) => match lang {
-                Lang::Zh => format!("无权执行此操作（{what}）"),
-                Lang::En => format!("not allowed ({what})"),
+            DomainError::NotAllowed(what) => match (lang, refusal_zh(what)) {
+                (Lang::Zh, Some(what)) => format!("您的账号无权{what}"),
+                (Lang::Zh, None) => "您的账号无权执行此操作".into(),
+                (Lang::En, _) => format!("Your account may not {what}."),
             },
         }
     }
+}
+
+/// What a refused account tried to do, in Chinese (the English is the words themselves).
+fn refusal_zh(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "add residents" => "添加居民",
+        "assign households" => "分配包联户",
+        "assign staff" => "指派网格长和网格员",
+        "change households" => "修改户信息",
+        "change residents" => "修改居民信息",
+        "create households" => "新增户",
+        "create units" => "新增下级单位",
+        "declare key areas" => "设定重点地区",
+        "end isolation" => "解除隔离",
+        "follow up isolation" => "登记隔离随访",
+        "hand out check-in links" => "生成报平安链接",
+        "hand out staff links" => "生成职工报平安链接",
+        "import" | "import roster" => "导入花名册",
+        "import units" => "导入单位",
+        "list an organisation's staff" => "登记单位职工",
+        "log passages" => "登记卡点通行",
+        "manage accounts" => "管理账号",
+        "open screening rounds" => "发起排查轮次",
+        "order isolation" => "下达隔离",
+        "read the audit log" => "查看操作日志",
+        "read the roster" => "查看户籍名册",
+        "read trajectories" => "查看行动轨迹",
+        "record visits" => "登记入户排查",
+        "register organisations" => "登记单位",
+        "register returnees" => "登记返乡人员",
+        "rename units" => "修改单位名称",
+        "report check-ins" => "报平安",
+        "screen people" => "排查人员",
+        "set up checkpoints" => "设置卡点",
+        "trace contacts" => "追踪密切接触者",
+        "change an order that has ended" => "修改已结束的隔离",
+        "follow up an order that has ended" => "为已结束的隔离登记随访",
+        "member must be a grid member whose unit contains the household" => "把此户分配给该账号：须是此户所在网格的网格员",
+        "pair a cadre who cannot see the household" => "指派看不到此户的干部",
+        "release without a final follow-up on the planned day" => "在计划解除日登记最后一次随访之前解除隔离",
+        _ => return None,
+    })
 }
 
 /// Checks a free-text field: trimmed, non-empty, bounded, no control characters.
@@ -596,7 +639,7 @@ mod tests {
         assert_eq!(reason(person_name("name", " ")), Reason::Empty);
         assert_eq!(reason(person_name("name", &"长".repeat(51))), Reason::TooLong(50));
         let message = DomainError::invalid("name", Reason::NameCharacters).message(Lang::En);
-        assert!(message.starts_with("name: may hold only letters"), "{message}");
+        assert!(message.starts_with("Name: may hold only letters"), "{message}");
     }
 
     #[test]
@@ -620,7 +663,7 @@ mod tests {
         assert_eq!(number_between("days", 1u32, 1, 60).unwrap(), 1);
         assert_eq!(number_between("days", 60u32, 1, 60).unwrap(), 60);
         let zero = number_between("days", 0u32, 1, 60).unwrap_err();
-        assert_eq!(zero.message(Lang::En), "days: must be between 1 and 60");
+        assert_eq!(zero.message(Lang::En), "Days: must be between 1 and 60");
         assert_eq!(zero.message(Lang::Zh), "天数: 须在 1 到 60 之间");
     }
 }

@@ -118,7 +118,7 @@ impl RowError {
                 if zh {
                     format!("列“{}”", lang::field_name(c, lang))
                 } else {
-                    format!("column {c}")
+                    format!("column {}", lang::field_name(c, lang))
                 }
             }
             (0, None) => {
@@ -132,7 +132,7 @@ impl RowError {
                 if zh {
                     format!("第 {r} 行，列“{}”", lang::field_name(c, lang))
                 } else {
-                    format!("row {r}, column {c}")
+                    format!("row {r}, column {}", lang::field_name(c, lang))
                 }
             }
             (r, None) => {

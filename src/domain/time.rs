@@ -179,7 +179,7 @@ mod tests {
         assert!(window.time("at", "2026-09-03T08:00", now).is_ok());
         assert!(window.time("at", "2026-12-02T08:06", now).is_ok());
         let late = window.time("at", "2026-12-02T08:06:01", now).unwrap_err();
-        assert_eq!(late.message(crate::domain::Lang::En), "at: must be between 2026-09-03 08:00 and 2026-12-02 08:06 (Beijing time)");
+        assert_eq!(late.message(crate::domain::Lang::En), "Time: must be between 2026-09-03 08:00 and 2026-12-02 08:06 (Beijing time)");
         assert_eq!(late.message(crate::domain::Lang::Zh), "时间: 须在 2026-09-03 08:00 到 2026-12-02 08:06（北京时间）之间");
         assert!(window.time("at", "2026-09-03T07:59", now).is_err());
         // A year the parser refuses is told the window as well.
@@ -191,7 +191,7 @@ mod tests {
         assert_eq!((first.to_string(), last.to_string()), ("2023-11-30".to_string(), "2029-12-04".to_string()));
         assert!(days.date("valid_from", "2023-11-30", now).is_ok() && days.date("valid_to", "2029-12-04", now).is_ok());
         let early = days.date("valid_from", "2023-11-29", now).unwrap_err();
-        assert_eq!(early.message(crate::domain::Lang::En), "valid_from: must be between 2023-11-30 and 2029-12-04");
+        assert_eq!(early.message(crate::domain::Lang::En), "From: must be between 2023-11-30 and 2029-12-04");
         assert_eq!(reason(days.date("valid_from", "9999-12-31", now)), Reason::DateWindow(first, last));
     }
 

@@ -142,17 +142,25 @@ impl HttpError {
                         format!("{} problems in the file; nothing was imported", rows.len())
                     }
                 }
-                AppError::Conflict(what) => {
-                    if zh {
-                        format!("已存在：{what}")
-                    } else {
-                        format!("already exists: {what}")
-                    }
-                }
+                AppError::Conflict(what) => conflict_message(what, lang),
                 AppError::Internal(_) => if zh { "服务器内部错误，请稍后再试" } else { "internal error; please try again later" }.into(),
             },
         }
     }
+}
+
+/// What is already there, as the person who typed it would say it.
+pub fn conflict_message(what: &str, lang: Lang) -> String {
+    let (zh, en) = match what {
+        "login" => ("这个账号名已被使用，请换一个", "That login is taken; choose another."),
+        "household number" => ("这个户号在本单位已存在", "That household number is already used in this unit."),
+        "unit code" => ("这个编码已存在", "That unit code already exists."),
+        "ID number" => ("这个身份证号已登记在本单位的另一个人名下", "That ID number is already registered to someone else here."),
+        "an isolation order for this resident" => ("此人已有进行中的隔离", "This person is already under an isolation order."),
+        "id" => ("这个 id 已被另一条记录或另一个请求使用", "That id is taken by another record or another request."),
+        other => return if lang == Lang::Zh { "已存在，不能重复登记".into() } else { format!("Already exists: {other}.") },
+    };
+    if lang == Lang::Zh { zh.into() } else { en.into() }
 }
 
 /// A wait in words: seconds under a minute, else minutes rounded up.

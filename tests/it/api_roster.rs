@@ -61,7 +61,7 @@ async fn a_bad_file_is_rejected_whole_with_every_row_named(db: Db) {
     assert_eq!(body["error"], "rejected_rows");
     let found: Vec<(i64, &str)> = body["errors"].as_array().unwrap().iter().map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap())).collect();
     assert_eq!(found, [(3, "id_number"), (4, "phone"), (5, "residence"), (6, "name"), (6, "id_number")]);
-    assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("row 3, column id_number: the ID number's check digit is wrong"), "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("row 3, column ID number: the ID number's check digit is wrong"), "{body}");
 
     // A unit outside the importing unit rejects the file too, by row.
     let outside = roster_csv(&[

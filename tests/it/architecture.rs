@@ -70,7 +70,11 @@ fn only_the_store_touches_sqlx() {
 
 #[test]
 fn lower_layers_do_not_reach_up() {
-    for (dir, above) in [("domain", &["crate::app", "crate::store", "crate::http", "axum", "tokio", "std::fs"][..]), ("store", &["crate::app", "crate::http"]), ("app", &["crate::http"])] {
+    for (dir, above) in [
+        ("domain", &["crate::app", "crate::store", "crate::http", "axum", "tokio", "std::fs"][..]),
+        ("store", &["crate::app", "crate::http"]),
+        ("app", &["crate::http"]),
+    ] {
         let found = offending(&sources(dir), above);
         assert!(found.is_empty(), "src/{dir} reaches a layer above it (or does I/O in domain):\n{}", found.join("\n"));
     }

@@ -57,7 +57,7 @@ fn a_county_office_builds_its_grid_from_the_command_line() {
     .unwrap();
     let out = wangge(dir.path(), &["import", "roster", bad.to_str().unwrap(), "--unit", "150502001001"], "");
     assert!(!out.status.success());
-    assert!(text(&out).contains("row 3, column id_number"), "{}", text(&out));
+    assert!(text(&out).contains("row 3, column ID number"), "{}", text(&out));
 
     let roster = roster_csv(&[("001", "张三", &good_id, "户主", "", "150502001001001", "常住")]);
     let (gbk, _, _) = encoding_rs::GBK.encode(&roster);

@@ -46,7 +46,7 @@ fn csrf_of(html: &str) -> String {
     html[at + 20..].split('"').next().unwrap().to_string()
 }
 
-const UNDER_PARENT: &str = "code: must begin with the parent unit's code and be longer than it";
+const UNDER_PARENT: &str = "Code: must begin with the parent unit's code and be longer than it";
 
 async fn a_unit_code_begins_with_its_parents_code(db: Db) {
     let t = TestApp::start(db).await;
@@ -72,7 +72,7 @@ async fn a_unit_code_begins_with_its_parents_code(db: Db) {
         .part("file", reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("units.csv"));
     let uploaded = pages.post(t.url("/units/150502001001/units")).multipart(file).send().await.unwrap();
     assert_eq!(uploaded.status(), 422);
-    assert!(uploaded.text().await.unwrap().contains("row 3, column code"), "the upload names the row");
+    assert!(uploaded.text().await.unwrap().contains("row 3, column Code"), "the upload names the row");
 
     let admin = t.client("admin").await;
     for code in ["150521100777", "150502001001-01"] {
@@ -111,7 +111,7 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     // Passages: typed in from paper up to 90 days later, at most five minutes ahead.
     let staff = t.client("checkpoint").await;
     let passages = format!("/api/v1/checkpoints/{checkpoint}/passages");
-    let window = "at: must be between 2026-09-03 08:00 and 2026-12-02 08:05 (Beijing time)";
+    let window = "Time: must be between 2026-09-03 08:00 and 2026-12-02 08:05 (Beijing time)";
     for at in ["0000-01-01T00:00", "-2026-12-01T08:00", "9999-12-31T23:59", "1970-01-01T00:00:00Z", "2026-09-03T07:59", "2026-12-02T08:05:01"] {
         refused(&t, &staff, Method::POST, &passages, json!({"name": "路人", "direction": "in", "outcome": "passed", "at": at}), window).await;
     }
@@ -130,14 +130,14 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
         }
         body
     };
-    let window = "arrived_at: must be between 2025-12-01 08:00 and 2026-12-02 08:05 (Beijing time)";
+    let window = "Arrived: must be between 2025-12-01 08:00 and 2026-12-02 08:05 (Beijing time)";
     for at in ["1970-01-01T08:00", "2025-12-01T07:59", "2026-12-02T08:06", "9999-12-31T00:00"] {
         refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, json!({"arrived_at": at})), window).await;
     }
     let travel = json!({"travel": [{"place": "武汉", "from": "2020-01-10", "to": "2020-01-20"}]});
-    refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, travel), "travel: must be between 2024-11-30 and 2026-12-03").await;
+    refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, travel), "Travel history: must be between 2024-11-30 and 2026-12-03").await;
     let departure = json!({"expected_departure": "9999-01-01"});
-    refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, departure), "expected_departure: must be between 2025-12-01 and 2027-12-03").await;
+    refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, departure), "Expected departure: must be between 2025-12-01 and 2027-12-03").await;
     let (_, list) = t.get(&leader, "/api/v1/units/150502001001/returnees").await;
     assert_eq!(list["figures"]["returnees"], 0, "nothing stored");
     for (n, at) in [(1, "2025-12-01T08:00"), (2, "2026-12-02T08:05")] {
@@ -156,7 +156,7 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let household = find_household(&t, &leader, "150502001001002", "003").await["id"].as_str().unwrap().to_string();
     let (_, record) = t.get(&leader, &format!("/api/v1/households/{household}")).await;
     let wang = record["residents"][0]["id"].as_str().unwrap().to_string();
-    let window = "start: must be between 2026-11-04 08:00 and 2026-12-30 08:00 (Beijing time)";
+    let window = "Start: must be between 2026-11-04 08:00 and 2026-12-30 08:00 (Beijing time)";
     for start in ["9999-12-31T00:00", "0000-01-01T00:00", "2026-11-04T07:59", "2026-12-30T08:01"] {
         refused(&t, &leader, Method::POST, "/api/v1/isolations", json!({"resident_id": wang, "kind": "home", "reason": "contact", "start": start}), window)
             .await;
@@ -172,11 +172,11 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let hq = t.client("hq").await;
     let window = "must be between 2023-11-30 and 2029-12-04";
     for (from, to, field) in [
-        ("0000-01-01", "", "valid_from"),
-        ("9999-12-31", "", "valid_from"),
-        ("2023-11-29", "", "valid_from"),
-        ("2026-12-01", "9999-12-31", "valid_to"),
-        ("2026-12-01", "2029-12-05", "valid_to"),
+        ("0000-01-01", "", "From"),
+        ("9999-12-31", "", "From"),
+        ("2023-11-29", "", "From"),
+        ("2026-12-01", "9999-12-31", "Until"),
+        ("2026-12-01", "2029-12-05", "Until"),
     ] {
         refused(&t, &hq, Method::POST, "/api/v1/key-areas", json!({"area": "42", "valid_from": from, "valid_to": to}), &format!("{field}: {window}")).await;
     }
@@ -190,9 +190,9 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     let shift = |from: &str, to: &str| json!({"starts_at": from, "ends_at": to, "staff": [{"name": "李医生", "duty": "医务人员"}]});
     let window = "must be between 2026-11-01 08:00 and 2027-03-04 08:00 (Beijing time)";
     for (from, to, field) in [
-        ("0000-01-01T00:00", "2026-12-02T20:00", "starts_at"),
-        ("2026-11-01T07:59", "2026-12-02T20:00", "starts_at"),
-        ("2026-12-02T08:00", "9999-12-31T00:00", "ends_at"),
+        ("0000-01-01T00:00", "2026-12-02T20:00", "Starts"),
+        ("2026-11-01T07:59", "2026-12-02T20:00", "Starts"),
+        ("2026-12-02T08:00", "9999-12-31T00:00", "Ends"),
     ] {
         refused(&t, &leader, Method::POST, &shifts, shift(from, to), &format!("{field}: {window}")).await;
     }
@@ -211,7 +211,7 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
     for date in ["2026-11-24", "2026-12-03", "0000-01-01"] {
         let (status, answer) = t.send(&member, Method::POST, "/api/v1/checkins", json!({"resident_id": zhang, "date": date})).await;
         assert_eq!(status, 422, "{date}: {answer}");
-        assert_eq!(rows(&answer), [(1, "date".to_string(), "row 1, column date: must be between 2026-11-25 and 2026-12-02".to_string())]);
+        assert_eq!(rows(&answer), [(1, "date".to_string(), "row 1, column Date: must be between 2026-11-25 and 2026-12-02".to_string())]);
     }
     let (_, day) = t.get(&member, "/api/v1/units/150502001001001/checkins?date=2026-11-24").await;
     assert_eq!(day["reported"], 0, "{day}");
@@ -220,7 +220,7 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
 }
 both!(times_far_from_now_are_refused_and_the_window_is_named);
 
-const NAME_RULE: &str = "name: may hold only letters, spaces and . - ' (no digits, other symbols, line breaks or invisible characters)";
+const NAME_RULE: &str = "Name: may hold only letters, spaces and . - ' (no digits, other symbols, line breaks or invisible characters)";
 
 /// Names a probe typed: markup, a right-to-left override, zero-width characters, a line break.
 const BAD_NAMES: [&str; 7] = ["<script>alert(1)</script>", "张\u{202E}三", "张\u{200B}三", "张\u{2060}三", "张\u{FEFF}三", "张\n三", "张三2"];
@@ -300,6 +300,12 @@ both!(every_persons_name_follows_one_rule);
 
 /// The message for a label with markup, a line break or an invisible character.
 fn label_rule(field: &str) -> String {
+    // The field as English forms label it.
+    let field = match field {
+        "household_no" => "Household no.",
+        "name" => "Name",
+        other => other,
+    };
     format!("{field}: must not contain < >, line breaks or invisible characters")
 }
 
@@ -368,7 +374,7 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
     let wang = record["residents"][0]["id"].as_str().unwrap().to_string();
     let order = |days: u32| json!({"resident_id": wang, "kind": "home", "reason": "contact", "days": days});
     for days in [0, 61] {
-        refused(&t, &leader, Method::POST, "/api/v1/isolations", order(days), "days: must be between 1 and 60").await;
+        refused(&t, &leader, Method::POST, "/api/v1/isolations", order(days), "Days: must be between 1 and 60").await;
     }
     let zh = client("zh");
     assert_eq!(zh.post(t.url("/api/v1/login")).json(&json!({"login": "leader1", "password": PASSWORD})).send().await.unwrap().status(), 200);
@@ -381,7 +387,7 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
     let id = made["id"].as_str().unwrap().to_string();
     let end = format!("/api/v1/isolations/{id}/end");
     for days in [0, 61] {
-        refused(&t, &leader, Method::POST, &end, json!({"reason": "复查", "days": days}), "days: must be between 1 and 60").await;
+        refused(&t, &leader, Method::POST, &end, json!({"reason": "复查", "days": days}), "Days: must be between 1 and 60").await;
     }
     let (_, shown) = t.get(&leader, &format!("/api/v1/isolations/{id}")).await;
     assert_eq!(shown["planned_end"], made["planned_end"], "unchanged");
@@ -395,7 +401,7 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
         .await
         .unwrap();
     assert_eq!(typed.status(), 422);
-    assert!(typed.text().await.unwrap().contains("days: must be between 1 and 60"));
+    assert!(typed.text().await.unwrap().contains("Days: must be between 1 and 60"));
     let (status, answer) = t.send(&leader, Method::POST, &end, json!({"reason": "复查", "days": 1})).await;
     assert_eq!(status, 200, "{answer}");
 
@@ -413,7 +419,7 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
     let contacts = format!("/api/v1/people/{}/contacts", passage["person_id"].as_str().unwrap());
     let (status, answer) = t.get(&leader, &format!("{contacts}?window_minutes=1441")).await;
     assert_eq!(status, 422);
-    assert_eq!(answer["message"], "window_minutes: must be between 0 and 1440");
+    assert_eq!(answer["message"], "Window (minutes): must be between 0 and 1440");
     assert_eq!(t.get(&leader, &format!("{contacts}?window_minutes=1440")).await.0, 200);
 }
 both!(numbers_out_of_range_say_their_range);
