@@ -102,3 +102,22 @@ fn the_scope_filter_is_written_once() {
     let found: Vec<String> = offending(&sources("store"), &["path >= $", "path < $", "path >= ?", "path < ?"]).into_iter().collect();
     assert!(found.is_empty(), "a subtree's range is bound by the Scope type, not written by hand:\n{}", found.join("\n"));
 }
+
+/// Every refusal the code can give has its words in Chinese too, so a Chinese page never shows
+/// the English ones (`无权执行此操作（read the roster）`).
+#[test]
+fn every_refusal_reads_in_chinese() {
+    use wangge::domain::{DomainError, Lang};
+    let mut checked = 0;
+    for (path, text) in sources("") {
+        let given = text.split("NotAllowed(\"").skip(1).filter_map(|rest| rest.split('"').next());
+        let required = text.lines().filter(|l| l.contains(".require(") && l.contains(", \"")).filter_map(|l| l.rsplit(", \"").next()?.split('"').next());
+        for what in given.chain(required) {
+            let what: &'static str = Box::leak(what.to_string().into_boxed_str());
+            let zh = DomainError::NotAllowed(what).message(Lang::Zh);
+            assert!(zh != "您的账号无权执行此操作", "{}: no Chinese for the refusal {what:?}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "found the refusals ({checked})");
+}
