@@ -12,7 +12,7 @@ use crate::support::{Db, PASSWORD, TestApp, sample_roster};
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Kills the driver when the test ends, however it ends.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -21,7 +21,7 @@ impl Drop for Driver {
     }
 }
 
-async fn browser(profile: &std::path::Path) -> (Driver, Client) {
+pub(crate) async fn browser(profile: &std::path::Path) -> (Driver, Client) {
     assert!(std::path::Path::new(CHROMEDRIVER).exists(), "install Debian's chromium and chromium-driver (bash .ci/run does)");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let driver =
@@ -82,7 +82,7 @@ async fn no_sideways_scroll(client: &Client, page: &str) {
     assert!(scroll <= inner, "{page} scrolls sideways on a 360-px phone: {scroll} > {inner}");
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), client.screenshot().await.unwrap()).unwrap();

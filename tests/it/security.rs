@@ -28,23 +28,23 @@ fn documented_routes() -> BTreeSet<(String, String)> {
 }
 
 /// Records of 和平社区's first group, which every fixture account but leader2 holds.
-struct Fixture {
-    household: String,
-    resident: String,
-    checkpoint: String,
-    registration: String,
-    person: String,
-    isolation: String,
-    organisation: String,
-    member: String,
-    round: String,
-    key_area: String,
+pub(crate) struct Fixture {
+    pub(crate) household: String,
+    pub(crate) resident: String,
+    pub(crate) checkpoint: String,
+    pub(crate) registration: String,
+    pub(crate) person: String,
+    pub(crate) isolation: String,
+    pub(crate) organisation: String,
+    pub(crate) member: String,
+    pub(crate) round: String,
+    pub(crate) key_area: String,
     /// Local times near the test clock's now: an hour ago, and twelve hours on.
-    earlier: String,
-    later: String,
+    pub(crate) earlier: String,
+    pub(crate) later: String,
 }
 
-async fn fixture(t: &TestApp) -> Fixture {
+pub(crate) async fn fixture(t: &TestApp) -> Fixture {
     let admin = t.client("admin").await;
     let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
     assert_eq!(status, 200, "{body}");
