@@ -276,7 +276,9 @@ impl Walk<'_> {
                 .await
                 .unwrap();
             let message = message.as_str().unwrap_or_default().to_string();
-            raw_error(&said).map(|raw| self.problems.push(format!("{key} ({}), bad input: raw error text {raw:?}", self.lang)));
+            if let Some(raw) = raw_error(&said) {
+                self.problems.push(format!("{key} ({}), bad input: raw error text {raw:?}", self.lang));
+            }
             match label.as_str() {
                 Some(label) if !label.is_empty() && !message.contains(label) => {
                     self.problems.push(format!("{key} ({}), bad input: the message {message:?} does not name the field as labelled ({label:?})", self.lang))
@@ -304,7 +306,9 @@ impl Walk<'_> {
         self.submit(action, good).await;
         self.shot(&format!("{key}-good")).await;
         let said = self.body_text().await;
-        raw_error(&said).map(|raw| self.problems.push(format!("{key} ({}), good input: raw error text {raw:?}", self.lang)));
+        if let Some(raw) = raw_error(&said) {
+            self.problems.push(format!("{key} ({}), good input: raw error text {raw:?}", self.lang));
+        }
         let at = self.client.current_url().await.unwrap();
         let error_page = self.client.find(Locator::Css("#error")).await.is_ok();
         if error_page || !at.path().starts_with(lands) {
