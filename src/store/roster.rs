@@ -304,5 +304,3 @@ impl Drop for Unfinished {
         }
     }
 }
-
-pub(crate) use super::roster_sql::impl_roster;

@@ -115,29 +115,6 @@ pub(crate) fn json_rows<T: serde::Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).expect("rows of strings serialise")
 }
 
-/// Appends one audit entry inside the caller's transaction, so the write and its record
-/// commit or roll back together. `$unit_path` is the stored path (`&str`) of what it is about.
-macro_rules! audit {
-    ($tx:expr, $caller:expr, $action:expr, $entity:expr, $entity_id:expr, $unit_path:expr, $detail:expr) => {{
-        let unit_path: &str = $unit_path;
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind($caller.now)
-        .bind($caller.login.as_str())
-        .bind($action)
-        .bind($entity)
-        .bind($entity_id.to_string())
-        .bind(unit_path)
-        .bind($crate::domain::UnitPath::county_of(unit_path))
-        .bind(serde_json::Value::to_string(&$detail))
-        .execute(&mut *$tx)
-        .await?
-    }};
-}
-pub(crate) use audit;
-
 /// Binds a subtree's path range: `$a` is the low end, `$b` the high end.
 macro_rules! bind_range {
     ($query:expr, $path:expr) => {{
@@ -146,34 +123,3 @@ macro_rules! bind_range {
     }};
 }
 pub(crate) use bind_range;
-
-/// Implements every entity trait for a concrete store type.
-macro_rules! impl_store {
-    ($store:ty) => {
-        $crate::store::client_ids::impl_client_ids!($store);
-        $crate::store::units::impl_units!($store);
-        $crate::store::households::impl_households!($store);
-        $crate::store::residents::impl_residents!($store);
-        $crate::store::roster::impl_roster!($store);
-        $crate::store::accounts::impl_accounts!($store);
-        $crate::store::audit::impl_audit!($store);
-        $crate::store::screening::impl_screening!($store);
-        $crate::store::checkpoints::impl_checkpoints!($store);
-        $crate::store::checkpoints::impl_passages!($store);
-        $crate::store::alerts::impl_alerts!($store);
-        $crate::store::isolation::impl_isolation!($store);
-        $crate::store::escalation::impl_escalation!($store);
-        $crate::store::checkins::impl_checkins!($store);
-        $crate::store::organisations::impl_organisations!($store);
-    };
-}
-pub(crate) use impl_store;
-
-/// Names a store's database type inside the entity macros.
-pub(crate) trait HasDb {
-    type Db: Database;
-}
-impl<DB: Database> HasDb for SqlStore<DB> {
-    type Db = DB;
-}
-pub(crate) type Tx<S> = sqlx::Transaction<'static, <S as HasDb>::Db>;

@@ -1,0 +1,245 @@
+//! `UnitStore` for this backend: units, staff, and figures rolled up over a subtree.
+
+use async_trait::async_trait;
+
+use super::{Db, Tx, audit};
+use crate::domain::{Caller, Level, Login, UnitCode, UnitPath};
+use crate::store::{Duty, Figures, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
+
+#[async_trait]
+impl UnitStore for SqlStore<Db> {
+    async fn upsert_units(&self, caller: &Caller, units: &[(usize, crate::domain::unit::NewUnit)]) -> StoreResult<UpsertSummary> {
+        use crate::domain::table::{RowError, RowProblem};
+        use crate::store::units::UnitRow;
+        let mut summary = UpsertSummary::default();
+        let mut errors = Vec::new();
+        let mut tx = self.writer.begin().await?;
+        for (row, unit) in units {
+            let parent: Option<UnitRow> = match &unit.parent {
+                None => None,
+                Some(parent) => {
+                    let found: Option<UnitRow> = sqlx::query_as("SELECT code, name, level, parent_code, path FROM units WHERE code = $1")
+                        .bind(parent.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    match found {
+                        Some(p) => Some(p),
+                        None => {
+                            errors.push(RowError { row: *row, column: Some("parent_code"), problem: RowProblem::UnknownParent(parent.to_string()) });
+                            continue;
+                        }
+                    }
+                }
+            };
+            let parent_path = parent.as_ref().map(|p| UnitPath::from_stored(p.path.clone())).unwrap_or_else(UnitPath::root);
+            let path = parent_path.child(&unit.code);
+            if !caller.scope.contains(&path) {
+                errors.push(RowError { row: *row, column: Some("parent_code"), problem: RowProblem::UnitNotInScope(unit.code.to_string()) });
+                continue;
+            }
+            let level = unit.level.unwrap_or_else(|| Level::below(parent.as_ref().map(|p| Level::parse(&p.level).unwrap_or(Level::Grid))));
+            let existing: Option<UnitRow> = sqlx::query_as("SELECT code, name, level, parent_code, path FROM units WHERE code = $1")
+                .bind(unit.code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            match existing {
+                Some(old) if old.path != path.as_str() => {
+                    errors.push(RowError { row: *row, column: Some("parent_code"), problem: RowProblem::ParentChanged(old.parent_code.unwrap_or_default()) });
+                }
+                Some(old) if old.name == unit.name => summary.unchanged += 1,
+                Some(old) => {
+                    sqlx::query("UPDATE units SET name = $1, updated_at = $2 WHERE code = $3")
+                        .bind(&unit.name)
+                        .bind(caller.now)
+                        .bind(unit.code.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    audit(&mut tx, caller, "update", "unit", &unit.code, path.as_str(), serde_json::json!({"name": [old.name, unit.name]})).await?;
+                    summary.renamed += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO units (code, name, level, parent_code, path, county_code, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                    )
+                    .bind(unit.code.as_str())
+                    .bind(&unit.name)
+                    .bind(level.as_str())
+                    .bind(unit.parent.as_ref().map(|p| p.as_str()))
+                    .bind(path.as_str())
+                    .bind(path.county_code())
+                    .bind(caller.now)
+                    .execute(&mut *tx)
+                    .await?;
+                    Self::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
+                    summary.created += 1;
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Rows(errors));
+        }
+        if summary.created > 0 {
+            audit(&mut tx, caller, "import", "units", "", caller.scope.as_str(), serde_json::json!(summary)).await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn create_unit(&self, caller: &Caller, unit: &crate::domain::unit::NewUnit) -> StoreResult<Unit> {
+        let parent = unit.parent.as_ref().ok_or(StoreError::NotFound)?;
+        let Some(parent) = self.unit(&caller.scope, parent).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let path = parent.path.child(&unit.code);
+        let level = unit.level.unwrap_or(Level::below(Some(parent.level)));
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("INSERT INTO units (code, name, level, parent_code, path, county_code, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+            .bind(unit.code.as_str())
+            .bind(&unit.name)
+            .bind(level.as_str())
+            .bind(&parent.code)
+            .bind(path.as_str())
+            .bind(path.county_code())
+            .bind(caller.now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "unit code"))?;
+        Self::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
+        audit(&mut tx, caller, "create", "unit", &unit.code, path.as_str(), serde_json::json!({"name": unit.name, "parent_code": parent.code})).await?;
+        tx.commit().await?;
+        Ok(Unit { code: unit.code.to_string(), name: unit.name.clone(), level, parent_code: Some(parent.code), path })
+    }
+
+    async fn rename_unit(&self, caller: &Caller, code: &UnitCode, name: &str) -> StoreResult<Unit> {
+        let mut unit = self.unit(&caller.scope, code).await?.ok_or(StoreError::NotFound)?;
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("UPDATE units SET name = $1, updated_at = $2 WHERE code = $3").bind(name).bind(caller.now).bind(code.as_str()).execute(&mut *tx).await?;
+        audit(&mut tx, caller, "update", "unit", code, unit.path.as_str(), serde_json::json!({"name": [unit.name, name]})).await?;
+        tx.commit().await?;
+        unit.name = name.to_string();
+        Ok(unit)
+    }
+
+    async fn unit(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Option<Unit>> {
+        let query = sqlx::query_as::<_, crate::store::units::UnitRow>(
+            "SELECT code, name, level, parent_code, path FROM units WHERE code = $1 AND path >= $2 AND path < $3",
+        )
+        .bind(code.as_str());
+        let row = crate::store::sql::bind_range!(query, scope).fetch_optional(&self.reader).await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn names_on_path(&self, path: &UnitPath) -> StoreResult<Vec<(String, String)>> {
+        let codes: Vec<&str> = path.codes().collect();
+        let mut names = Vec::with_capacity(codes.len());
+        for code in codes {
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE code = $1").bind(code).fetch_optional(&self.reader).await?;
+            names.push((code.to_string(), name.unwrap_or_default()));
+        }
+        Ok(names)
+    }
+
+    async fn children(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Vec<(Unit, Figures)>> {
+        // Each child's subtree is the range [path, path with its last '/' made '0'). CROSS
+        // JOIN keeps SQLite's planner from scanning unit_counts in the outer loop.
+        let query = sqlx::query(
+            "SELECT c.code, c.name, c.level, c.parent_code, c.path, COUNT(*) AS units, \
+             CAST(COALESCE(SUM(uc.households), 0) AS BIGINT) AS households, CAST(COALESCE(SUM(uc.residents), 0) AS BIGINT) AS residents, \
+             CAST(COALESCE(SUM(uc.red), 0) AS BIGINT) AS red, CAST(COALESCE(SUM(uc.yellow), 0) AS BIGINT) AS yellow, \
+             CAST(COALESCE(SUM(uc.blue), 0) AS BIGINT) AS blue, CAST(COALESCE(SUM(uc.white), 0) AS BIGINT) AS white \
+             FROM units c CROSS JOIN unit_counts uc \
+             WHERE c.parent_code = $1 AND c.path >= $2 AND c.path < $3 \
+             AND uc.path >= c.path AND uc.path < substr(c.path, 1, length(c.path) - 1) || '0' \
+             GROUP BY c.code, c.name, c.level, c.parent_code, c.path ORDER BY c.code",
+        )
+        .bind(code.as_str());
+        let rows = crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
+        use sqlx::{FromRow, Row};
+        rows.iter()
+            .map(|row| {
+                let unit: Unit = crate::store::units::UnitRow::from_row(row)?.into();
+                let figures = Figures {
+                    units: row.try_get::<i64, _>("units")? - 1,
+                    households: row.try_get("households")?,
+                    residents: row.try_get("residents")?,
+                    red: row.try_get("red")?,
+                    yellow: row.try_get("yellow")?,
+                    blue: row.try_get("blue")?,
+                    white: row.try_get("white")?,
+                };
+                Ok((unit, figures))
+            })
+            .collect()
+    }
+
+    async fn figures(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Option<Figures>> {
+        match self.unit(scope, code).await? {
+            Some(unit) => Ok(Some(self.subtree_figures(&unit.path).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn set_staff(&self, caller: &Caller, unit: &UnitCode, login: &Login, duty: Option<Duty>) -> StoreResult<()> {
+        let unit = self.unit(&caller.scope, unit).await?.ok_or(StoreError::NotFound)?;
+        let query = sqlx::query_scalar::<_, uuid::Uuid>(
+            "SELECT a.id FROM accounts a JOIN units u ON u.code = a.unit_code WHERE a.login = $1 AND u.path >= $2 AND u.path < $3",
+        )
+        .bind(login.as_str());
+        let account_id = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM unit_staff WHERE unit_code = $1 AND account_id = $2").bind(&unit.code).bind(account_id).execute(&mut *tx).await?;
+        if let Some(duty) = duty {
+            if duty == Duty::Leader {
+                sqlx::query("DELETE FROM unit_staff WHERE unit_code = $1 AND duty = 'leader'").bind(&unit.code).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO unit_staff (unit_code, account_id, duty) VALUES ($1, $2, $3)")
+                .bind(&unit.code)
+                .bind(account_id)
+                .bind(duty.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(
+            &mut tx,
+            caller,
+            "update",
+            "unit_staff",
+            unit.code,
+            unit.path.as_str(),
+            serde_json::json!({"login": login.as_str(), "duty": duty.map(|d| d.as_str())}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn staff(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Vec<StaffMember>> {
+        let query = sqlx::query_as::<_, (String, String, String, i64)>(
+            "SELECT a.login, a.display_name, s.duty, (SELECT COUNT(*) FROM households h WHERE h.member_id = a.id) \
+             FROM unit_staff s JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = s.unit_code \
+             WHERE s.unit_code = $1 AND u.path >= $2 AND u.path < $3 ORDER BY s.duty, a.login",
+        )
+        .bind(unit.as_str());
+        let rows = crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
+        Ok(rows.into_iter().map(|(login, display_name, duty, households)| StaffMember { login, display_name, duty, households }).collect())
+    }
+}
+
+impl SqlStore<Db> {
+    /// Every unit has a row of its own counts, so one range gives the whole subtree.
+    pub(crate) async fn subtree_figures(&self, path: &UnitPath) -> StoreResult<Figures> {
+        let query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64)>(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(households), 0) AS BIGINT), CAST(COALESCE(SUM(residents), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(red), 0) AS BIGINT), CAST(COALESCE(SUM(yellow), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(blue), 0) AS BIGINT), CAST(COALESCE(SUM(white), 0) AS BIGINT) \
+             FROM unit_counts WHERE path >= $1 AND path < $2",
+        );
+        let (units, households, residents, red, yellow, blue, white) = crate::store::sql::bind_range!(query, path).fetch_one(&self.reader).await?;
+        Ok(Figures { units: units - 1, households, residents, red, yellow, blue, white })
+    }
+
+    pub(crate) async fn add_unit_counts(tx: &mut Tx, code: &str, path: &UnitPath) -> StoreResult<()> {
+        sqlx::query("INSERT INTO unit_counts (unit_code, path) VALUES ($1, $2)").bind(code).bind(path.as_str()).execute(&mut **tx).await?;
+        Ok(())
+    }
+}
