@@ -20,6 +20,7 @@ mod organisations;
 mod postgres;
 mod residents;
 mod roster;
+mod scope;
 mod screening;
 mod sql;
 mod sqlite;

@@ -1,9 +1,12 @@
 //! `AccountStore` for this backend: accounts, sessions, login throttling.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, Login, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{Account, AccountStore, NewAccount, Session, SqlStore, StoreError, StoreResult, UnitStore};
 
 #[async_trait]
@@ -45,11 +48,10 @@ impl AccountStore for SqlStore<Db> {
     }
 
     async fn accounts(&self, scope: &UnitPath) -> StoreResult<Vec<Account>> {
-        let query = sqlx::query_as::<_, crate::store::accounts::AccountRow>(
-            "SELECT a.id, a.login, a.role, a.unit_code, u.path, a.display_name FROM accounts a JOIN units u ON u.code = a.unit_code \
-             WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, a.login",
-        );
-        let rows = crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
+        let mut query =
+            QueryBuilder::new("SELECT a.id, a.login, a.role, a.unit_code, u.path, a.display_name FROM accounts a JOIN units u ON u.code = a.unit_code WHERE ");
+        Scope::of(scope).push_within(&mut query, "u.path").push(" ORDER BY u.path, a.login");
+        let rows = query.build_query_as::<crate::store::accounts::AccountRow>().fetch_all(&self.reader).await?;
         rows.into_iter().map(|r| r.into_account()).collect()
     }
 

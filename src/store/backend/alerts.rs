@@ -1,10 +1,13 @@
 //! `AlertStore` for this backend, and `raise_alert`, which the other stores call inside
 //! their own transactions so an alert commits with the fact that caused it.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{AlertStore, SqlStore, StoreError, StoreResult, Task};
 
 #[async_trait]
@@ -20,14 +23,15 @@ impl AlertStore for SqlStore<Db> {
         let mut tasks: Vec<Task> =
             alerts.into_iter().map(|(kind, id, due, subject, link)| Task { kind: format!("{kind}_alert"), id, due, subject, link }).collect();
         if caller.role.screens() {
-            let query = sqlx::query_as::<_, (uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)>(
+            let mut query = QueryBuilder::new(
                 // The person as the task's place knows them: its roster, else its checkpoints.
                 "SELECT t.id, t.created_at, COALESCE((SELECT r.name FROM residents r WHERE r.id_number = n.id_number AND r.unit_path = t.unit_path LIMIT 1), \
                  (SELECT p.name FROM passages p WHERE p.person_id = t.person_id AND p.unit_path = t.unit_path AND p.name IS NOT NULL ORDER BY p.at DESC LIMIT 1), n.name), \
                  t.reason, t.person_id FROM screening_tasks t JOIN people n ON n.id = t.person_id \
-                 WHERE t.unit_path >= $1 AND t.unit_path < $2 AND t.done_at IS NULL ORDER BY t.created_at LIMIT 500",
+                 WHERE ",
             );
-            let screenings = crate::store::sql::bind_range!(query, caller.scope).fetch_all(&self.reader).await?;
+            Scope::of(&caller.scope).push_within(&mut query, "t.unit_path").push(" AND t.done_at IS NULL ORDER BY t.created_at LIMIT 500");
+            let screenings = query.build_query_as::<(uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)>().fetch_all(&self.reader).await?;
             tasks.extend(screenings.into_iter().map(|(id, due, name, reason, person)| Task {
                 kind: "screen_contact".into(),
                 id,
@@ -62,8 +66,10 @@ impl AlertStore for SqlStore<Db> {
     }
 
     async fn finish_screening_task(&self, caller: &Caller, task: uuid::Uuid) -> StoreResult<()> {
-        let query = sqlx::query_scalar::<_, String>("SELECT unit_path FROM screening_tasks WHERE id = $3 AND unit_path >= $1 AND unit_path < $2");
-        let path = crate::store::sql::bind_range!(query, caller.scope).bind(task).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT unit_path FROM screening_tasks WHERE id = ");
+        query.push_bind(task).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let path = query.build_query_scalar::<String>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
         sqlx::query("UPDATE screening_tasks SET done_at = $1 WHERE id = $2 AND done_at IS NULL").bind(caller.now).bind(task).execute(&mut *tx).await?;
         audit(&mut tx, caller, "finish", "screening_task", task, path.as_str(), serde_json::json!({})).await?;

@@ -1,10 +1,13 @@
 //! `AuditStore` for this backend: reads of the log (entries are written by `super::audit`
 //! inside each write's own transaction).
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{AuditEntry, AuditStore, MAX_PAGE, SqlStore, StoreResult};
 
 #[async_trait]
@@ -13,21 +16,22 @@ impl AuditStore for SqlStore<Db> {
         // Inside a county, its entries newest first (the county index); above one, all
         // entries newest first: nearly all of them lie in such a scope.
         // A region's accounts also see what belongs to no place: failed logins of logins
-        // that do not exist (`$5` is the root path for them, a path no entry has otherwise).
-        const ALL: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
-                           WHERE ((unit_path >= $1 AND unit_path < $2) OR unit_path = $5) AND id < $3 ORDER BY id DESC LIMIT $4";
-        const IN_COUNTY: &str = "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log \
-                                 WHERE unit_path >= $1 AND unit_path < $2 AND id < $3 AND county_code = $5 ORDER BY id DESC LIMIT $4";
-        let county = scope.county_code();
-        let sql = if county.is_some() { IN_COUNTY } else { ALL };
-        let query = crate::store::sql::bind_range!(sqlx::query_as::<_, AuditEntry>(sql), scope)
-            .bind(before.unwrap_or(i64::MAX))
-            .bind(i64::from(limit.clamp(1, MAX_PAGE)));
-        let query = match county {
-            Some(county) => query.bind(county),
-            None => query.bind(if scope.depth() <= 1 { UnitPath::root().as_str().to_string() } else { String::from("-") }),
-        };
-        Ok(query.fetch_all(&self.reader).await?)
+        // that do not exist (the root path is theirs, a path no entry has otherwise).
+        let mut query = QueryBuilder::new("SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log WHERE ");
+        match scope.county_code() {
+            Some(county) => {
+                Scope::of(scope).push_within(&mut query, "unit_path");
+                query.push(" AND id < ").push_bind(before.unwrap_or(i64::MAX)).push(" AND county_code = ").push_bind(county.to_string());
+            }
+            None => {
+                let no_place = if scope.depth() <= 1 { UnitPath::root().as_str().to_string() } else { String::from("-") };
+                query.push("((");
+                Scope::of(scope).push_within(&mut query, "unit_path");
+                query.push(") OR unit_path = ").push_bind(no_place).push(") AND id < ").push_bind(before.unwrap_or(i64::MAX));
+            }
+        }
+        query.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        Ok(query.build_query_as::<AuditEntry>().fetch_all(&self.reader).await?)
     }
 
     async fn record_read(&self, caller: &Caller, entity: &'static str, id: &str, path: &UnitPath, detail: serde_json::Value) -> StoreResult<()> {

@@ -1,10 +1,13 @@
 //! `CheckinStore` for this backend. Check-ins go through the group committer; each backend
 //! starts its own (`checkins_sqlite.rs`, `checkins_postgres.rs`).
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{
     CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, MAX_PAGE, Missing, NewCheckin, Principal, SqlStore, StoreError, StoreResult, UnitStore,
 };
@@ -25,11 +28,10 @@ impl CheckinStore for SqlStore<Db> {
     }
 
     async fn checkin_token(&self, caller: &Caller, household: uuid::Uuid, new_token: &str) -> StoreResult<String> {
-        let query = sqlx::query_as::<_, (String, Option<String>)>(
-            "SELECT unit_path, checkin_token FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3",
-        )
-        .bind(household);
-        let (path, token) = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT unit_path, checkin_token FROM households WHERE id = ");
+        query.push_bind(household).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let (path, token) = query.build_query_as::<(String, Option<String>)>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
         if let Some(token) = token {
             // Whoever holds the link can report for the household: handing it out again is audited too.
@@ -71,16 +73,19 @@ impl CheckinStore for SqlStore<Db> {
     async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: chrono::NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
         let expected = self.subtree_figures(&unit.path).await?.residents;
-        let query = sqlx::query_as::<_, (i64, Option<i64>)>(
-            "SELECT COUNT(*), SUM(CASE WHEN same_as_yesterday THEN 1 ELSE 0 END) FROM checkins WHERE day = $3 AND unit_path >= $1 AND unit_path < $2",
-        );
-        let (reported, flagged) = crate::store::sql::bind_range!(query, unit.path).bind(day).fetch_one(&self.reader).await?;
-        let query = sqlx::query_as::<_, (uuid::Uuid, String, uuid::Uuid, String, String, Option<String>)>(
+        let subtree = Scope::of(&unit.path);
+        let mut query = QueryBuilder::new("SELECT COUNT(*), SUM(CASE WHEN same_as_yesterday THEN 1 ELSE 0 END) FROM checkins WHERE day = ");
+        query.push_bind(day).push(" AND ");
+        subtree.push_within(&mut query, "unit_path");
+        let (reported, flagged) = query.build_query_as::<(i64, Option<i64>)>().fetch_one(&self.reader).await?;
+        let mut query = QueryBuilder::new(
             "SELECT r.id, r.name, r.household_id, h.household_no, h.unit_code, r.phone FROM residents r JOIN households h ON h.id = r.household_id \
-             LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = $3 WHERE r.unit_path >= $1 AND r.unit_path < $2 AND c.resident_id IS NULL \
-             ORDER BY r.unit_path, h.household_no, r.birth_date LIMIT $4",
+             LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = ",
         );
-        let missing = crate::store::sql::bind_range!(query, unit.path).bind(day).bind(i64::from(limit.clamp(1, MAX_PAGE))).fetch_all(&self.reader).await?;
+        query.push_bind(day).push(" WHERE ");
+        subtree.push_within(&mut query, "r.unit_path");
+        query.push(" AND c.resident_id IS NULL ORDER BY r.unit_path, h.household_no, r.birth_date LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        let missing = query.build_query_as::<(uuid::Uuid, String, uuid::Uuid, String, String, Option<String>)>().fetch_all(&self.reader).await?;
         Ok(Some(CheckinSummary {
             day,
             expected,

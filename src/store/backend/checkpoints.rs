@@ -1,9 +1,12 @@
 //! `CheckpointStore` for this backend: checkpoints, shifts, poster tokens.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{Checkpoint, CheckpointStore, NewCheckpoint, OnDuty, Shift, SqlStore, StoreError, StoreResult, UnitStore};
 
 #[async_trait]
@@ -48,17 +51,18 @@ impl CheckpointStore for SqlStore<Db> {
 
     async fn checkpoint(&self, scope: &UnitPath, id: uuid::Uuid) -> StoreResult<Option<Checkpoint>> {
         use crate::store::checkpoints::*;
-        let sql = format!("{CHECKPOINT_SELECT} WHERE id = $1 AND unit_path >= $2 AND unit_path < $3");
-        let query = sqlx::query_as::<_, CheckpointRow>(sqlx::AssertSqlSafe(sql)).bind(id);
-        Ok(crate::store::sql::bind_range!(query, scope).fetch_optional(&self.reader).await?.map(Checkpoint::from))
+        let mut query = QueryBuilder::new(format!("{CHECKPOINT_SELECT} WHERE id = "));
+        query.push_bind(id).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "unit_path");
+        Ok(query.build_query_as::<CheckpointRow>().fetch_optional(&self.reader).await?.map(Checkpoint::from))
     }
 
     async fn checkpoints(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Option<Vec<Checkpoint>>> {
         use crate::store::checkpoints::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let sql = format!("{CHECKPOINT_SELECT} WHERE unit_path >= $1 AND unit_path < $2 ORDER BY unit_path, name");
-        let query = sqlx::query_as::<_, CheckpointRow>(sqlx::AssertSqlSafe(sql));
-        Ok(Some(crate::store::sql::bind_range!(query, unit.path).fetch_all(&self.reader).await?.into_iter().map(Checkpoint::from).collect()))
+        let mut query = QueryBuilder::new(format!("{CHECKPOINT_SELECT} WHERE "));
+        Scope::of(&unit.path).push_within(&mut query, "unit_path").push(" ORDER BY unit_path, name");
+        Ok(Some(query.build_query_as::<CheckpointRow>().fetch_all(&self.reader).await?.into_iter().map(Checkpoint::from).collect()))
     }
 
     async fn rotate_token(&self, caller: &Caller, id: uuid::Uuid, token: &str) -> StoreResult<()> {

@@ -1,9 +1,12 @@
 //! `EscalationStore` for this backend: taking lapses up the grid, one recorded step at a time.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, Role, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{EscalationStore, MAX_PAGE, SqlStore, StoreResult};
 
 #[async_trait]
@@ -75,8 +78,8 @@ impl EscalationStore for SqlStore<Db> {
     }
 
     async fn escalations(&self, scope: &UnitPath, limit: u32) -> StoreResult<Vec<crate::store::escalation::Escalation>> {
-        let query =
-            sqlx::query_as("SELECT kind, subject, step, unit_path, at FROM escalations WHERE unit_path >= $1 AND unit_path < $2 ORDER BY at DESC LIMIT $3");
-        Ok(crate::store::sql::bind_range!(query, scope).bind(i64::from(limit.clamp(1, MAX_PAGE))).fetch_all(&self.reader).await?)
+        let mut query = QueryBuilder::new("SELECT kind, subject, step, unit_path, at FROM escalations WHERE ");
+        Scope::of(scope).push_within(&mut query, "unit_path").push(" ORDER BY at DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        Ok(query.build_query_as().fetch_all(&self.reader).await?)
     }
 }

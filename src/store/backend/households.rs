@@ -1,9 +1,12 @@
 //! `HouseholdStore` for this backend.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, Colour, ColourCause, ColourFacts, DomainError, Login, Role, UnitCode, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{
     HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, MAX_PAGE, NewHousehold, Page, SqlStore, StoreError, StoreResult, UnitStore,
 };
@@ -14,19 +17,12 @@ impl HouseholdStore for SqlStore<Db> {
         use crate::store::households::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
         let limit = limit.clamp(1, MAX_PAGE);
-        let (low, high) = unit.path.range();
         let (after_path, after_no) = after.and_then(decode_cursor).unwrap_or_else(|| (String::new(), String::new()));
-        let sql = format!(
-            "{HOUSEHOLD_SELECT} WHERE h.unit_path >= $1 AND h.unit_path < $2 AND (h.unit_path, h.household_no) > ($3, $4) ORDER BY h.unit_path, h.household_no LIMIT $5"
-        );
-        let rows: Vec<HouseholdRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(low)
-            .bind(high)
-            .bind(after_path)
-            .bind(after_no)
-            .bind(i64::from(limit) + 1)
-            .fetch_all(&self.reader)
-            .await?;
+        let mut query = QueryBuilder::new(format!("{HOUSEHOLD_SELECT} WHERE "));
+        Scope::of(&unit.path).push_within(&mut query, "h.unit_path");
+        query.push(" AND (h.unit_path, h.household_no) > (").push_bind(after_path).push(", ").push_bind(after_no).push(")");
+        query.push(" ORDER BY h.unit_path, h.household_no LIMIT ").push_bind(i64::from(limit) + 1);
+        let rows: Vec<HouseholdRow> = query.build_query_as().fetch_all(&self.reader).await?;
         let mut rows = rows;
         let next = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
@@ -41,9 +37,10 @@ impl HouseholdStore for SqlStore<Db> {
 
     async fn member_households(&self, scope: &UnitPath, member: &Login) -> StoreResult<Vec<HouseholdListItem>> {
         use crate::store::households::*;
-        let sql = format!("{HOUSEHOLD_SELECT} WHERE a.login = $1 AND h.unit_path >= $2 AND h.unit_path < $3 ORDER BY h.unit_path, h.household_no");
-        let query = sqlx::query_as::<_, HouseholdRow>(sqlx::AssertSqlSafe(sql)).bind(member.as_str());
-        let rows = crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
+        let mut query = QueryBuilder::new(format!("{HOUSEHOLD_SELECT} WHERE a.login = "));
+        query.push_bind(member.as_str()).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "h.unit_path").push(" ORDER BY h.unit_path, h.household_no");
+        let rows = query.build_query_as::<HouseholdRow>().fetch_all(&self.reader).await?;
         let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
         let residents = self.residents_of(&ids).await?;
         Ok(list_items(rows, residents))
@@ -51,9 +48,10 @@ impl HouseholdStore for SqlStore<Db> {
 
     async fn household(&self, caller: &Caller, id: uuid::Uuid) -> StoreResult<Option<HouseholdRecord>> {
         use crate::store::households::*;
-        let sql = format!("{HOUSEHOLD_SELECT} WHERE h.id = $1 AND h.unit_path >= $2 AND h.unit_path < $3");
-        let query = sqlx::query_as::<_, HouseholdRow>(sqlx::AssertSqlSafe(sql)).bind(id);
-        let Some(row) = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await? else {
+        let mut query = QueryBuilder::new(format!("{HOUSEHOLD_SELECT} WHERE h.id = "));
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "h.unit_path");
+        let Some(row) = query.build_query_as::<HouseholdRow>().fetch_optional(&self.reader).await? else {
             return Ok(None);
         };
         let history: Vec<(chrono::DateTime<chrono::Utc>, Option<String>, String, String, String)> =
@@ -120,12 +118,11 @@ impl HouseholdStore for SqlStore<Db> {
     }
 
     async fn update_household(&self, caller: &Caller, id: uuid::Uuid, patch: &HouseholdPatch) -> StoreResult<()> {
-        let query = sqlx::query_as::<_, (String, String, Option<String>)>(
-            "SELECT unit_path, household_no, address FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3",
-        )
-        .bind(id);
+        let mut query = QueryBuilder::new("SELECT unit_path, household_no, address FROM households WHERE id = ");
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
         let (path, old_no, old_address) =
-            crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+            query.build_query_as::<(String, String, Option<String>)>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let household_no = patch.household_no.clone().unwrap_or(old_no.clone());
         let address = patch.address.clone().or(old_address.clone());
         if household_no == old_no && address == old_address {
@@ -155,8 +152,10 @@ impl HouseholdStore for SqlStore<Db> {
     }
 
     async fn assign_member(&self, caller: &Caller, id: uuid::Uuid, member: Option<&Login>) -> StoreResult<()> {
-        let query = sqlx::query_scalar::<_, String>("SELECT unit_path FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3").bind(id);
-        let path = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT unit_path FROM households WHERE id = ");
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let path = query.build_query_scalar::<String>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let member_id: Option<uuid::Uuid> = match member {
             None => None,
             Some(login) => {

@@ -1,21 +1,24 @@
 //! `IsolationStore` for this backend: orders, follow-ups, release.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, DomainError, Login, Role, Temperature, UnitCode, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation, SqlStore, StoreError, StoreResult, UnitStore};
 
 #[async_trait]
 impl IsolationStore for SqlStore<Db> {
     async fn order_isolation(&self, caller: &Caller, order: &NewIsolation, max_households: usize) -> StoreResult<Isolation> {
         use StoreError;
-        let query = sqlx::query_as::<_, (uuid::Uuid, String, String)>(
-            "SELECT r.household_id, r.unit_path, h.unit_code FROM residents r JOIN households h ON h.id = r.household_id WHERE r.id = $1 AND r.unit_path >= $2 AND r.unit_path < $3",
-        )
-        .bind(order.resident_id);
+        let mut query =
+            QueryBuilder::new("SELECT r.household_id, r.unit_path, h.unit_code FROM residents r JOIN households h ON h.id = r.household_id WHERE r.id = ");
+        query.push_bind(order.resident_id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "r.unit_path");
         let (household, path, unit_code) =
-            crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+            query.build_query_as::<(uuid::Uuid, String, String)>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let path = UnitPath::from_stored(path);
         let mut tx = self.writer.begin().await?;
         if Self::claim_id(&mut tx, caller, "isolation", order.id, order.fingerprint.as_deref(), &path).await? == crate::store::client_ids::Claim::New {
@@ -62,9 +65,10 @@ impl IsolationStore for SqlStore<Db> {
 
     async fn isolation(&self, scope: &UnitPath, id: uuid::Uuid) -> StoreResult<Option<Isolation>> {
         use crate::store::isolation::*;
-        let sql = format!("{ISOLATION_SELECT} WHERE i.id = $1 AND i.unit_path >= $2 AND i.unit_path < $3");
-        let query = sqlx::query_as::<_, IsolationRow>(sqlx::AssertSqlSafe(sql)).bind(id);
-        let Some(row) = crate::store::sql::bind_range!(query, scope).fetch_optional(&self.reader).await? else { return Ok(None) };
+        let mut query = QueryBuilder::new(format!("{ISOLATION_SELECT} WHERE i.id = "));
+        query.push_bind(id).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "i.unit_path");
+        let Some(row) = query.build_query_as::<IsolationRow>().fetch_optional(&self.reader).await? else { return Ok(None) };
         let mut followups = self.followups_of(&[id]).await?;
         Ok(Some(row.with(followups.remove(&id).unwrap_or_default())))
     }
@@ -79,9 +83,10 @@ impl IsolationStore for SqlStore<Db> {
         use crate::store::isolation::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
         let filter = if active_only { "AND i.ended_at IS NULL" } else { "" };
-        let sql = format!("{ISOLATION_SELECT} WHERE i.unit_path >= $1 AND i.unit_path < $2 {filter} ORDER BY i.starts_at DESC, i.id DESC LIMIT 500");
-        let query = sqlx::query_as::<_, IsolationRow>(sqlx::AssertSqlSafe(sql));
-        let rows = crate::store::sql::bind_range!(query, unit.path).fetch_all(&self.reader).await?;
+        let mut query = QueryBuilder::new(format!("{ISOLATION_SELECT} WHERE "));
+        Scope::of(&unit.path).push_within(&mut query, "i.unit_path");
+        query.push(format_args!(" {filter} ORDER BY i.starts_at DESC, i.id DESC LIMIT 500"));
+        let rows = query.build_query_as::<IsolationRow>().fetch_all(&self.reader).await?;
         Ok(Some(rows.into_iter().map(|r| r.with(Vec::new())).collect()))
     }
 

@@ -1,9 +1,12 @@
 //! `OrganisationStore` for this backend (三个制度).
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{Member, NewMember, OrgDay, Organisation, OrganisationStore, SqlStore, StoreError, StoreResult, UnitStore};
 
 #[async_trait]
@@ -42,10 +45,9 @@ impl OrganisationStore for SqlStore<Db> {
 
     async fn organisations(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Option<Vec<Organisation>>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let query = sqlx::query_as::<_, (uuid::Uuid, String, String, String)>(
-            "SELECT id, unit_code, name, kind FROM organisations WHERE unit_path >= $1 AND unit_path < $2 ORDER BY name",
-        );
-        let rows = crate::store::sql::bind_range!(query, unit.path).fetch_all(&self.reader).await?;
+        let mut query = QueryBuilder::new("SELECT id, unit_code, name, kind FROM organisations WHERE ");
+        Scope::of(&unit.path).push_within(&mut query, "unit_path").push(" ORDER BY name");
+        let rows = query.build_query_as::<(uuid::Uuid, String, String, String)>().fetch_all(&self.reader).await?;
         Ok(Some(rows.into_iter().map(|(id, unit_code, name, kind)| Organisation { id, unit_code, name, kind }).collect()))
     }
 
@@ -228,7 +230,9 @@ impl OrganisationStore for SqlStore<Db> {
 
 impl SqlStore<Db> {
     pub(crate) async fn org_path(&self, scope: &UnitPath, org: uuid::Uuid) -> StoreResult<Option<UnitPath>> {
-        let query = sqlx::query_scalar::<_, String>("SELECT unit_path FROM organisations WHERE id = $3 AND unit_path >= $1 AND unit_path < $2");
-        Ok(crate::store::sql::bind_range!(query, scope).bind(org).fetch_optional(&self.reader).await?.map(UnitPath::from_stored))
+        let mut query = QueryBuilder::new("SELECT unit_path FROM organisations WHERE id = ");
+        query.push_bind(org).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "unit_path");
+        Ok(query.build_query_scalar::<String>().fetch_optional(&self.reader).await?.map(UnitPath::from_stored))
     }
 }

@@ -2,8 +2,11 @@
 
 use async_trait::async_trait;
 
+use sqlx::QueryBuilder;
+
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, Level, Login, UnitCode, UnitPath};
+use crate::store::scope::{Scope, within_column};
 use crate::store::{Duty, Figures, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
 
 #[async_trait]
@@ -121,11 +124,10 @@ impl UnitStore for SqlStore<Db> {
     }
 
     async fn unit(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Option<Unit>> {
-        let query = sqlx::query_as::<_, crate::store::units::UnitRow>(
-            "SELECT code, name, level, parent_code, path FROM units WHERE code = $1 AND path >= $2 AND path < $3",
-        )
-        .bind(code.as_str());
-        let row = crate::store::sql::bind_range!(query, scope).fetch_optional(&self.reader).await?;
+        let mut query = QueryBuilder::new("SELECT code, name, level, parent_code, path FROM units WHERE code = ");
+        query.push_bind(code.as_str()).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "path");
+        let row = query.build_query_as::<crate::store::units::UnitRow>().fetch_optional(&self.reader).await?;
         Ok(row.map(Into::into))
     }
 
@@ -142,18 +144,19 @@ impl UnitStore for SqlStore<Db> {
     async fn children(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Vec<(Unit, Figures)>> {
         // Each child's subtree is the range [path, path with its last '/' made '0'). CROSS
         // JOIN keeps SQLite's planner from scanning unit_counts in the outer loop.
-        let query = sqlx::query(
+        let mut query = QueryBuilder::new(
             "SELECT c.code, c.name, c.level, c.parent_code, c.path, COUNT(*) AS units, \
              CAST(COALESCE(SUM(uc.households), 0) AS BIGINT) AS households, CAST(COALESCE(SUM(uc.residents), 0) AS BIGINT) AS residents, \
              CAST(COALESCE(SUM(uc.red), 0) AS BIGINT) AS red, CAST(COALESCE(SUM(uc.yellow), 0) AS BIGINT) AS yellow, \
              CAST(COALESCE(SUM(uc.blue), 0) AS BIGINT) AS blue, CAST(COALESCE(SUM(uc.white), 0) AS BIGINT) AS white \
              FROM units c CROSS JOIN unit_counts uc \
-             WHERE c.parent_code = $1 AND c.path >= $2 AND c.path < $3 \
-             AND uc.path >= c.path AND uc.path < substr(c.path, 1, length(c.path) - 1) || '0' \
-             GROUP BY c.code, c.name, c.level, c.parent_code, c.path ORDER BY c.code",
-        )
-        .bind(code.as_str());
-        let rows = crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
+             WHERE c.parent_code = ",
+        );
+        query.push_bind(code.as_str()).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "c.path");
+        query.push(" AND ").push(within_column("uc.path", "c.path"));
+        query.push(" GROUP BY c.code, c.name, c.level, c.parent_code, c.path ORDER BY c.code");
+        let rows = query.build().fetch_all(&self.reader).await?;
         use sqlx::{FromRow, Row};
         rows.iter()
             .map(|row| {
@@ -181,11 +184,10 @@ impl UnitStore for SqlStore<Db> {
 
     async fn set_staff(&self, caller: &Caller, unit: &UnitCode, login: &Login, duty: Option<Duty>) -> StoreResult<()> {
         let unit = self.unit(&caller.scope, unit).await?.ok_or(StoreError::NotFound)?;
-        let query = sqlx::query_scalar::<_, uuid::Uuid>(
-            "SELECT a.id FROM accounts a JOIN units u ON u.code = a.unit_code WHERE a.login = $1 AND u.path >= $2 AND u.path < $3",
-        )
-        .bind(login.as_str());
-        let account_id = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT a.id FROM accounts a JOIN units u ON u.code = a.unit_code WHERE a.login = ");
+        query.push_bind(login.as_str()).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "u.path");
+        let account_id = query.build_query_scalar::<uuid::Uuid>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM unit_staff WHERE unit_code = $1 AND account_id = $2").bind(&unit.code).bind(account_id).execute(&mut *tx).await?;
         if let Some(duty) = duty {
@@ -214,13 +216,15 @@ impl UnitStore for SqlStore<Db> {
     }
 
     async fn staff(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Vec<StaffMember>> {
-        let query = sqlx::query_as::<_, (String, String, String, i64)>(
+        let mut query = QueryBuilder::new(
             "SELECT a.login, a.display_name, s.duty, (SELECT COUNT(*) FROM households h WHERE h.member_id = a.id) \
              FROM unit_staff s JOIN accounts a ON a.id = s.account_id JOIN units u ON u.code = s.unit_code \
-             WHERE s.unit_code = $1 AND u.path >= $2 AND u.path < $3 ORDER BY s.duty, a.login",
-        )
-        .bind(unit.as_str());
-        let rows = crate::store::sql::bind_range!(query, scope).fetch_all(&self.reader).await?;
+             WHERE s.unit_code = ",
+        );
+        query.push_bind(unit.as_str()).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "u.path");
+        query.push(" ORDER BY s.duty, a.login");
+        let rows = query.build_query_as::<(String, String, String, i64)>().fetch_all(&self.reader).await?;
         Ok(rows.into_iter().map(|(login, display_name, duty, households)| StaffMember { login, display_name, duty, households }).collect())
     }
 }
@@ -228,13 +232,15 @@ impl UnitStore for SqlStore<Db> {
 impl SqlStore<Db> {
     /// Every unit has a row of its own counts, so one range gives the whole subtree.
     pub(crate) async fn subtree_figures(&self, path: &UnitPath) -> StoreResult<Figures> {
-        let query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64)>(
+        let mut query = QueryBuilder::new(
             "SELECT COUNT(*), CAST(COALESCE(SUM(households), 0) AS BIGINT), CAST(COALESCE(SUM(residents), 0) AS BIGINT), \
              CAST(COALESCE(SUM(red), 0) AS BIGINT), CAST(COALESCE(SUM(yellow), 0) AS BIGINT), \
              CAST(COALESCE(SUM(blue), 0) AS BIGINT), CAST(COALESCE(SUM(white), 0) AS BIGINT) \
-             FROM unit_counts WHERE path >= $1 AND path < $2",
+             FROM unit_counts WHERE ",
         );
-        let (units, households, residents, red, yellow, blue, white) = crate::store::sql::bind_range!(query, path).fetch_one(&self.reader).await?;
+        Scope::of(path).push_within(&mut query, "path");
+        let (units, households, residents, red, yellow, blue, white) =
+            query.build_query_as::<(i64, i64, i64, i64, i64, i64, i64)>().fetch_one(&self.reader).await?;
         Ok(Figures { units: units - 1, households, residents, red, yellow, blue, white })
     }
 
