@@ -21,6 +21,11 @@ impl Scope {
         Scope { low, high }
     }
 
+    /// Whether a stored path lies in the subtree, for a check made on rows already read.
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        self.low.as_str() <= path && path < self.high.as_str()
+    }
+
     /// Appends `column >= low AND column < high` to `query`, binding both ends.
     pub(crate) fn push_within<'q, DB>(&self, query: &'q mut QueryBuilder<DB>, column: &str) -> &'q mut QueryBuilder<DB>
     where

@@ -114,12 +114,3 @@ pub(crate) trait Dialect {
 pub(crate) fn json_rows<T: serde::Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).expect("rows of strings serialise")
 }
-
-/// Binds a subtree's path range: `$a` is the low end, `$b` the high end.
-macro_rules! bind_range {
-    ($query:expr, $path:expr) => {{
-        let (low, high) = $path.range();
-        $query.bind(low).bind(high)
-    }};
-}
-pub(crate) use bind_range;

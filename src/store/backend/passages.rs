@@ -1,10 +1,13 @@
 //! `PassageStore` for this backend: people, passages (through the group committer),
 //! registrations, trajectories and contacts.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, Direction, Outcome, Phone, Plate, Temperature, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{
     Checkpoint, CheckpointStore, Contact, MAX_PAGE, NewPassage, NewRegistration, Passage, PassageStore, Person, PersonKey, Registration, SqlStore, StoreError,
     StoreResult, Trajectory, TrajectoryItem,
@@ -105,13 +108,14 @@ impl PassageStore for SqlStore<Db> {
     ) -> StoreResult<Passage> {
         type Typed =
             (uuid::Uuid, uuid::Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<uuid::Uuid>, Option<String>, Option<String>);
-        let query = sqlx::query_as::<_, Typed>(
+        let mut query = QueryBuilder::new(
             "SELECT g.checkpoint_id, g.person_id, g.plate, g.from_place, g.to_place, g.purpose, g.passage_id, g.name, g.phone FROM registrations g \
-             WHERE g.id = $1 AND g.unit_path >= $2 AND g.unit_path < $3",
-        )
-        .bind(id);
+             WHERE g.id = ",
+        );
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "g.unit_path");
         let (checkpoint_id, person, plate, from, to, purpose, passage_id, name, phone) =
-            crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+            query.build_query_as::<Typed>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let checkpoint = self.checkpoint(&caller.scope, checkpoint_id).await?.ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
         let passage_id = match passage_id {
@@ -157,7 +161,7 @@ impl PassageStore for SqlStore<Db> {
 
     async fn trajectory(&self, caller: &Caller, person: uuid::Uuid) -> StoreResult<Option<Trajectory>> {
         let Some(found) = self.person_row(person).await? else { return Ok(None) };
-        let (low, high) = caller.scope.range();
+        let scope = Scope::of(&caller.scope);
         type Step = (
             uuid::Uuid,
             chrono::DateTime<chrono::Utc>,
@@ -171,24 +175,20 @@ impl PassageStore for SqlStore<Db> {
             Option<String>,
             Option<String>,
         );
-        let passages: Vec<Step> = sqlx::query_as(
+        let mut query = QueryBuilder::new(
             "SELECT p.id, p.at, p.checkpoint_id, c.name, c.unit_code, p.direction, p.temperature, p.plate, p.from_place, p.to_place, p.outcome \
-             FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.person_id = $1 AND p.unit_path >= $2 AND p.unit_path < $3 ORDER BY p.at",
-        )
-        .bind(person)
-        .bind(&low)
-        .bind(&high)
-        .fetch_all(&self.reader)
-        .await?;
-        let registrations: Vec<Step> = sqlx::query_as(
+             FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.person_id = ",
+        );
+        query.push_bind(person).push(" AND ");
+        scope.push_within(&mut query, "p.unit_path").push(" ORDER BY p.at");
+        let passages: Vec<Step> = query.build_query_as().fetch_all(&self.reader).await?;
+        let mut query = QueryBuilder::new(
             "SELECT g.id, g.at, g.checkpoint_id, c.name, c.unit_code, CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION), g.plate, g.from_place, g.to_place, CAST(NULL AS TEXT) \
-             FROM registrations g JOIN checkpoints c ON c.id = g.checkpoint_id WHERE g.person_id = $1 AND g.passage_id IS NULL AND g.unit_path >= $2 AND g.unit_path < $3",
-        )
-        .bind(person)
-        .bind(&low)
-        .bind(&high)
-        .fetch_all(&self.reader)
-        .await?;
+             FROM registrations g JOIN checkpoints c ON c.id = g.checkpoint_id WHERE g.person_id = ",
+        );
+        query.push_bind(person).push(" AND g.passage_id IS NULL AND ");
+        scope.push_within(&mut query, "g.unit_path");
+        let registrations: Vec<Step> = query.build_query_as().fetch_all(&self.reader).await?;
         let step = |kind: &'static str| {
             move |(id, at, checkpoint_id, checkpoint_name, unit_code, direction, temperature, plate, from, to, outcome): Step| TrajectoryItem {
                 kind,
@@ -225,16 +225,14 @@ impl PassageStore for SqlStore<Db> {
     async fn contacts(&self, caller: &Caller, person: uuid::Uuid, window: chrono::Duration) -> StoreResult<Option<Vec<Contact>>> {
         use crate::domain::contacts::ContactReason;
         let Some(case) = self.person_row(person).await? else { return Ok(None) };
-        let (low, high) = caller.scope.range();
+        let scope = Scope::of(&caller.scope);
         let mut found = Vec::new();
         let household: Option<uuid::Uuid> = match &case.id_number {
             Some(id_number) => {
-                sqlx::query_scalar("SELECT household_id FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
-                    .bind(id_number)
-                    .bind(&low)
-                    .bind(&high)
-                    .fetch_optional(&self.reader)
-                    .await?
+                let mut query = QueryBuilder::new("SELECT household_id FROM residents WHERE id_number = ");
+                query.push_bind(id_number).push(" AND ");
+                scope.push_within(&mut query, "unit_path");
+                query.build_query_scalar().fetch_optional(&self.reader).await?
             }
             None => None,
         };
@@ -260,15 +258,12 @@ impl PassageStore for SqlStore<Db> {
                 unit_path: Some(UnitPath::from_stored(path)),
             }));
         }
-        let passages: Vec<(uuid::Uuid, String, String, Option<String>, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-            "SELECT p.checkpoint_id, c.name, c.unit_path, p.plate, p.at FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id \
-             WHERE p.person_id = $1 AND p.unit_path >= $2 AND p.unit_path < $3 ORDER BY p.at DESC LIMIT 200",
-        )
-        .bind(person)
-        .bind(&low)
-        .bind(&high)
-        .fetch_all(&self.reader)
-        .await?;
+        let mut query = QueryBuilder::new(
+            "SELECT p.checkpoint_id, c.name, c.unit_path, p.plate, p.at FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.person_id = ",
+        );
+        query.push_bind(person).push(" AND ");
+        scope.push_within(&mut query, "p.unit_path").push(" ORDER BY p.at DESC LIMIT 200");
+        let passages: Vec<(uuid::Uuid, String, String, Option<String>, chrono::DateTime<chrono::Utc>)> = query.build_query_as().fetch_all(&self.reader).await?;
         if household.is_none() && passages.is_empty() {
             return Ok(None);
         }
@@ -287,19 +282,14 @@ impl PassageStore for SqlStore<Db> {
             .await?;
             found.extend(near.into_iter().map(|n| crate::store::checkpoints::contact(n, ContactReason::Checkpoint)));
             if let Some(plate) = plate {
-                let same_car: Vec<Near> = sqlx::query_as(
+                let mut query = QueryBuilder::new(
                     "SELECT p.person_id, COALESCE(p.name, n.name), n.id_number, COALESCE(p.phone, n.phone), p.at, p.plate, c.name, c.unit_path FROM passages p \
-                     JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id \
-                     WHERE p.plate = $1 AND p.at >= $2 AND p.at <= $3 AND p.person_id <> $4 AND p.unit_path >= $5 AND p.unit_path < $6",
-                )
-                .bind(plate)
-                .bind(*at - window)
-                .bind(*at + window)
-                .bind(person)
-                .bind(&low)
-                .bind(&high)
-                .fetch_all(&self.reader)
-                .await?;
+                     JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.plate = ",
+                );
+                query.push_bind(plate).push(" AND p.at >= ").push_bind(*at - window).push(" AND p.at <= ").push_bind(*at + window);
+                query.push(" AND p.person_id <> ").push_bind(person).push(" AND ");
+                scope.push_within(&mut query, "p.unit_path");
+                let same_car: Vec<Near> = query.build_query_as().fetch_all(&self.reader).await?;
                 found.extend(same_car.into_iter().map(|n| crate::store::checkpoints::contact(n, ContactReason::Vehicle)));
             }
         }
@@ -320,7 +310,7 @@ impl PassageStore for SqlStore<Db> {
 
     async fn screen_contacts(&self, caller: &Caller, person: uuid::Uuid, window: chrono::Duration) -> StoreResult<usize> {
         let contacts = self.contacts(caller, person, window).await?.ok_or(StoreError::NotFound)?;
-        let (low, high) = caller.scope.range();
+        let scope = Scope::of(&caller.scope);
         let mut tx = self.writer.begin().await?;
         let mut created = 0;
         for contact in contacts {
@@ -336,14 +326,10 @@ impl PassageStore for SqlStore<Db> {
                     (Self::person_for(&mut tx, &key, caller.now).await?.map(|p| p.id), Some(path))
                 }
                 (Some(id), None) => {
-                    let path: Option<String> = sqlx::query_scalar(
-                        "SELECT r.unit_path FROM residents r JOIN people n ON n.id_number = r.id_number WHERE n.id = $1 AND r.unit_path >= $2 AND r.unit_path < $3",
-                    )
-                    .bind(id)
-                    .bind(&low)
-                    .bind(&high)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let mut query = QueryBuilder::new("SELECT r.unit_path FROM residents r JOIN people n ON n.id_number = r.id_number WHERE n.id = ");
+                    query.push_bind(id).push(" AND ");
+                    scope.push_within(&mut query, "r.unit_path");
+                    let path: Option<String> = query.build_query_scalar().fetch_optional(&mut *tx).await?;
                     (Some(id), path)
                 }
                 (None, None) => (None, None),
@@ -443,28 +429,20 @@ impl SqlStore<Db> {
         scope: &UnitPath,
         with_roster: bool,
     ) -> StoreResult<Option<(String, Option<String>)>> {
-        let (low, high) = scope.range();
+        let scope = Scope::of(scope);
         if with_roster {
-            let resident: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT name, phone FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
-                    .bind(id_number)
-                    .bind(&low)
-                    .bind(&high)
-                    .fetch_optional(&mut *connection)
-                    .await?;
+            let mut query = QueryBuilder::new("SELECT name, phone FROM residents WHERE id_number = ");
+            query.push_bind(id_number).push(" AND ");
+            scope.push_within(&mut query, "unit_path");
+            let resident: Option<(String, Option<String>)> = query.build_query_as().fetch_optional(&mut *connection).await?;
             if resident.is_some() {
                 return Ok(resident);
             }
         }
-        Ok(sqlx::query_as(
-            "SELECT name, phone FROM passages WHERE person_id = $1 AND unit_path >= $2 AND unit_path < $3 AND name IS NOT NULL AND registration_id IS NULL \
-             ORDER BY at DESC LIMIT 1",
-        )
-        .bind(person)
-        .bind(&low)
-        .bind(&high)
-        .fetch_optional(&mut *connection)
-        .await?)
+        let mut query = QueryBuilder::new("SELECT name, phone FROM passages WHERE person_id = ");
+        query.push_bind(person).push(" AND ");
+        scope.push_within(&mut query, "unit_path").push(" AND name IS NOT NULL AND registration_id IS NULL ORDER BY at DESC LIMIT 1");
+        Ok(query.build_query_as().fetch_optional(&mut *connection).await?)
     }
 
     /// Writes a group of passages in one transaction (see `commit_in_groups`).
@@ -580,7 +558,9 @@ impl SqlStore<Db> {
 
     pub(crate) async fn resident_in_scope(&self, scope: &UnitPath, id_number: Option<&str>) -> StoreResult<bool> {
         let Some(id_number) = id_number else { return Ok(false) };
-        let query = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM residents WHERE id_number = $3 AND unit_path >= $1 AND unit_path < $2");
-        Ok(crate::store::sql::bind_range!(query, scope).bind(id_number).fetch_optional(&self.reader).await?.is_some())
+        let mut query = QueryBuilder::new("SELECT id FROM residents WHERE id_number = ");
+        query.push_bind(id_number).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "unit_path");
+        Ok(query.build_query_scalar::<uuid::Uuid>().fetch_optional(&self.reader).await?.is_some())
     }
 }

@@ -1,17 +1,21 @@
 //! `ResidentStore` for this backend.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, DomainError, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{MAX_PAGE, NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore, SqlStore, StoreError, StoreResult};
 
 #[async_trait]
 impl ResidentStore for SqlStore<Db> {
     async fn add_resident(&self, caller: &Caller, household_id: uuid::Uuid, resident: &NewResident) -> StoreResult<uuid::Uuid> {
-        let query = sqlx::query_as::<_, (String, String)>("SELECT unit_code, unit_path FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3")
-            .bind(household_id);
-        let (unit_code, path) = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT unit_code, unit_path FROM households WHERE id = ");
+        query.push_bind(household_id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let (unit_code, path) = query.build_query_as::<(String, String)>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let path = UnitPath::from_stored(path);
         let mut tx = self.writer.begin().await?;
         match Self::insert_resident(&mut tx, caller, household_id, &path, resident).await {
@@ -35,9 +39,10 @@ impl ResidentStore for SqlStore<Db> {
     }
 
     async fn update_resident(&self, caller: &Caller, id: uuid::Uuid, patch: &ResidentPatch) -> StoreResult<()> {
-        let sql = format!("SELECT {} FROM residents r WHERE r.id = $1 AND r.unit_path >= $2 AND r.unit_path < $3", crate::store::residents::RESIDENT_COLUMNS);
-        let query = sqlx::query_as::<_, ResidentRecord>(sqlx::AssertSqlSafe(sql)).bind(id);
-        let old = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new(format!("SELECT {} FROM residents r WHERE r.id = ", crate::store::residents::RESIDENT_COLUMNS));
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "r.unit_path");
+        let old = query.build_query_as::<ResidentRecord>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let name = patch.name.clone().unwrap_or(old.name.clone());
         let relation = patch.relation.clone().unwrap_or(old.relation.clone());
         let phone = patch.phone.as_ref().map(|p| p.as_str().to_string()).or(old.phone.clone());
@@ -71,12 +76,10 @@ impl ResidentStore for SqlStore<Db> {
     }
 
     async fn resident(&self, caller: &Caller, id: uuid::Uuid) -> StoreResult<Option<ResidentRecord>> {
-        let sql = format!(
-            "SELECT {}, r.unit_path FROM residents r WHERE r.id = $1 AND r.unit_path >= $2 AND r.unit_path < $3",
-            crate::store::residents::RESIDENT_COLUMNS
-        );
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
-        let Some(row) = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await? else {
+        let mut query = QueryBuilder::new(format!("SELECT {}, r.unit_path FROM residents r WHERE r.id = ", crate::store::residents::RESIDENT_COLUMNS));
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "r.unit_path");
+        let Some(row) = query.build().fetch_optional(&self.reader).await? else {
             return Ok(None);
         };
         use sqlx::{FromRow, Row};
@@ -93,19 +96,14 @@ impl ResidentStore for SqlStore<Db> {
         if query.is_empty() {
             return Ok(Vec::new());
         }
-        let (low, high) = scope.range();
-        let rows: Vec<(uuid::Uuid, uuid::Uuid, String, String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT r.id, r.household_id, h.unit_code, r.name, r.id_number, r.phone, r.relation FROM residents r JOIN households h ON h.id = r.household_id \
-             WHERE r.unit_path >= $1 AND r.unit_path < $2 AND (r.name LIKE $3 ESCAPE '\\' OR r.id_number = $4 OR r.phone = $4) \
-             ORDER BY r.unit_path, r.name LIMIT $5",
-        )
-        .bind(low)
-        .bind(high)
-        .bind(crate::store::residents::like_prefix(query))
-        .bind(query.to_ascii_uppercase())
-        .bind(i64::from(limit.clamp(1, MAX_PAGE)))
-        .fetch_all(&self.reader)
-        .await?;
+        let mut select = QueryBuilder::new(
+            "SELECT r.id, r.household_id, h.unit_code, r.name, r.id_number, r.phone, r.relation FROM residents r JOIN households h ON h.id = r.household_id WHERE ",
+        );
+        Scope::of(scope).push_within(&mut select, "r.unit_path");
+        select.push(" AND (r.name LIKE ").push_bind(crate::store::residents::like_prefix(query)).push(" ESCAPE '\\'");
+        select.push(" OR r.id_number = ").push_bind(query.to_ascii_uppercase()).push(" OR r.phone = ").push_bind(query.to_ascii_uppercase()).push(")");
+        select.push(" ORDER BY r.unit_path, r.name LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        let rows: Vec<(uuid::Uuid, uuid::Uuid, String, String, String, Option<String>, String)> = select.build_query_as().fetch_all(&self.reader).await?;
         Ok(rows
             .into_iter()
             .map(|(id, household_id, unit_code, name, id_number, phone, relation)| ResidentListItem {

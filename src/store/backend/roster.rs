@@ -1,10 +1,13 @@
 //! `RosterStore` for this backend: stage a planned import in short transactions, then move it
 //! in with one that checks nothing it was planned from changed (see `store::roster`).
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, audit};
 use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::scope::Scope;
 use crate::store::{ImportSummary, RosterStore, SqlStore, StoreError, StoreResult, Unit, UnitStore};
 
 #[async_trait]
@@ -22,14 +25,14 @@ impl RosterStore for SqlStore<Db> {
         use std::collections::{HashMap, HashSet};
 
         let into = self.unit(&caller.scope, into).await?.ok_or(StoreError::NotFound)?;
-        let (low, high) = into.path.range();
+        let subtree = Scope::of(&into.path);
 
         // 1. Every unit named in the file must lie under `into`.
         let codes: Vec<String> = households.iter().map(|h| h.unit_code.to_string()).collect::<HashSet<_>>().into_iter().collect();
         let mut unit_paths: HashMap<String, String> = HashMap::new();
         for chunk in codes.chunks(CHUNK) {
-            let mut query = sqlx::QueryBuilder::new("SELECT code, path FROM units WHERE path >= ");
-            query.push_bind(low.as_str()).push(" AND path < ").push_bind(high.as_str()).push(" AND code IN (");
+            let mut query = QueryBuilder::new("SELECT code, path FROM units WHERE ");
+            subtree.push_within(&mut query, "path").push(" AND code IN (");
             let mut list = query.separated(", ");
             for code in chunk {
                 list.push_bind(code.as_str());
@@ -61,9 +64,7 @@ impl RosterStore for SqlStore<Db> {
                 .iter()
                 .flat_map(|h| h.residents.iter().map(move |r| (h, r)))
                 .filter_map(|(h, r)| {
-                    let stored = stored_residents
-                        .get(r.id_number.as_str())
-                        .filter(|s| !(low.as_str() <= s.unit_path.as_str() && s.unit_path.as_str() < high.as_str()))?;
+                    let stored = stored_residents.get(r.id_number.as_str()).filter(|s| !subtree.contains(&s.unit_path))?;
                     Some(StoreError::HeldElsewhere {
                         household: stored.household_id,
                         path: UnitPath::from_stored(stored.unit_path.clone()),
@@ -91,7 +92,7 @@ impl RosterStore for SqlStore<Db> {
                 let problem = RowProblem::ManyRegisteredElsewhere;
                 return Err(StoreError::Rows(vec![RowError { row: 0, column: Some("id_number"), problem }]));
             }
-            let plan = plan(households, unit_paths.clone(), (&low, &high), stored_households, stored_residents).map_err(StoreError::Rows)?;
+            let plan = plan(households, unit_paths.clone(), &subtree, stored_households, stored_residents).map_err(StoreError::Rows)?;
             tracing::debug!(elapsed = ?phase.elapsed(), "roster import: planned");
             if plan.writes_nothing() {
                 progress(total);

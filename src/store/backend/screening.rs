@@ -1,9 +1,12 @@
 //! `ScreeningStore` for this backend: key areas, returnees, rounds, visits, coverage.
 
+use sqlx::QueryBuilder;
+
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
 use crate::domain::{Caller, DomainError, KeyArea, Stay, UnitCode, UnitPath, VisitOutcome};
+use crate::store::scope::Scope;
 use crate::store::{
     Arrival, CoverageRow, KeyAreaRecord, MAX_PAGE, NewResident, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, SqlStore, StoreError,
     StoreResult, Unit, UnitStore, Unvisited,
@@ -47,8 +50,10 @@ impl ScreeningStore for SqlStore<Db> {
     }
 
     async fn remove_key_area(&self, caller: &Caller, id: uuid::Uuid) -> StoreResult<()> {
-        let query = sqlx::query_scalar::<_, String>("SELECT unit_path FROM key_areas WHERE id = $1 AND unit_path >= $2 AND unit_path < $3").bind(id);
-        let path = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT unit_path FROM key_areas WHERE id = ");
+        query.push_bind(id).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let path = query.build_query_scalar::<String>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let path = UnitPath::from_stored(path);
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM key_areas WHERE id = $1").bind(id).execute(&mut *tx).await?;
@@ -149,11 +154,11 @@ impl ScreeningStore for SqlStore<Db> {
         use crate::store::screening::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
         let roster = self.subtree_figures(&unit.path).await?;
-        let query = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>)>(
-            "SELECT COUNT(*), SUM(CASE WHEN from_key_area THEN 1 ELSE 0 END), SUM(CASE WHEN observe_until > $3 THEN 1 ELSE 0 END) \
-             FROM returnees WHERE unit_path >= $1 AND unit_path < $2",
-        );
-        let (returnees, from_key_areas, in_observation) = crate::store::sql::bind_range!(query, unit.path).bind(now).fetch_one(&self.reader).await?;
+        let subtree = Scope::of(&unit.path);
+        let mut query = QueryBuilder::new("SELECT COUNT(*), SUM(CASE WHEN from_key_area THEN 1 ELSE 0 END), SUM(CASE WHEN observe_until > ");
+        query.push_bind(now).push(" THEN 1 ELSE 0 END) FROM returnees WHERE ");
+        subtree.push_within(&mut query, "unit_path");
+        let (returnees, from_key_areas, in_observation) = query.build_query_as::<(i64, Option<i64>, Option<i64>)>().fetch_one(&self.reader).await?;
         let figures = ScreeningFigures {
             households: roster.households,
             residents: roster.residents,
@@ -161,32 +166,30 @@ impl ScreeningStore for SqlStore<Db> {
             returnees_from_key_areas: from_key_areas.unwrap_or(0),
             in_observation: in_observation.unwrap_or(0),
         };
-        let sql = format!("{RETURNEE_SELECT} WHERE t.unit_path >= $1 AND t.unit_path < $2 ORDER BY t.arrived_at DESC, t.id DESC LIMIT $3");
-        let query = sqlx::query_as::<_, ReturneeRow>(sqlx::AssertSqlSafe(sql));
-        let rows = crate::store::sql::bind_range!(query, unit.path).bind(i64::from(limit.clamp(1, MAX_PAGE))).fetch_all(&self.reader).await?;
+        let mut query = QueryBuilder::new(format!("{RETURNEE_SELECT} WHERE "));
+        subtree.push_within(&mut query, "t.unit_path").push(" ORDER BY t.arrived_at DESC, t.id DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        let rows = query.build_query_as::<ReturneeRow>().fetch_all(&self.reader).await?;
         Ok(Some((figures, rows.into_iter().map(|r| r.item(now)).collect())))
     }
 
     async fn returnees_to_screen(&self, scope: &UnitPath, now: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<ReturneeItem>> {
         use crate::store::screening::*;
-        let sql = format!(
-            "{RETURNEE_SELECT} WHERE t.unit_path >= $1 AND t.unit_path < $2 AND t.from_key_area AND t.observe_until > $3 \
-             AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.resident_id = t.resident_id AND i.ended_at IS NULL) ORDER BY t.arrived_at LIMIT 200"
-        );
-        let query = sqlx::query_as::<_, ReturneeRow>(sqlx::AssertSqlSafe(sql));
-        let rows = crate::store::sql::bind_range!(query, scope).bind(now).fetch_all(&self.reader).await?;
+        let mut query = QueryBuilder::new(format!("{RETURNEE_SELECT} WHERE "));
+        Scope::of(scope).push_within(&mut query, "t.unit_path").push(" AND t.from_key_area AND t.observe_until > ").push_bind(now);
+        query.push(" AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.resident_id = t.resident_id AND i.ended_at IS NULL) ORDER BY t.arrived_at LIMIT 200");
+        let rows = query.build_query_as::<ReturneeRow>().fetch_all(&self.reader).await?;
         Ok(rows.into_iter().map(|r| r.item(now)).collect())
     }
 
     async fn expire_observations(&self, caller: &Caller) -> StoreResult<usize> {
         // Windows that have closed, and isolation orders that have begun since they were made.
-        let query = sqlx::query_as::<_, (uuid::Uuid, String)>(
-            "SELECT DISTINCT h.id, h.unit_code FROM households h JOIN returnees t ON t.household_id = h.id \
-             WHERE h.unit_path >= $1 AND h.unit_path < $2 AND t.observe_until <= $3 AND h.colour_cause IN ('returnee', 'from_key_area') \
-             UNION SELECT h.id, h.unit_code FROM households h JOIN isolations i ON i.household_id = h.id \
-             WHERE h.unit_path >= $1 AND h.unit_path < $2 AND i.ended_at IS NULL AND i.starts_at <= $3 AND h.colour_cause <> 'under_isolation'",
-        );
-        let due = crate::store::sql::bind_range!(query, caller.scope).bind(caller.now).fetch_all(&self.reader).await?;
+        let scope = Scope::of(&caller.scope);
+        let mut query = QueryBuilder::new("SELECT DISTINCT h.id, h.unit_code FROM households h JOIN returnees t ON t.household_id = h.id WHERE ");
+        scope.push_within(&mut query, "h.unit_path").push(" AND t.observe_until <= ").push_bind(caller.now);
+        query.push(" AND h.colour_cause IN ('returnee', 'from_key_area') UNION SELECT h.id, h.unit_code FROM households h JOIN isolations i ON i.household_id = h.id WHERE ");
+        scope.push_within(&mut query, "h.unit_path").push(" AND i.ended_at IS NULL AND i.starts_at <= ").push_bind(caller.now);
+        query.push(" AND h.colour_cause <> 'under_isolation'");
+        let due = query.build_query_as::<(uuid::Uuid, String)>().fetch_all(&self.reader).await?;
         if due.is_empty() {
             return Ok(0);
         }
@@ -255,8 +258,10 @@ impl ScreeningStore for SqlStore<Db> {
             .await?
             .ok_or(StoreError::NotFound)?;
         let round_path = UnitPath::from_stored(round_path);
-        let query = sqlx::query_scalar::<_, String>("SELECT unit_path FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3").bind(household);
-        let path = crate::store::sql::bind_range!(query, caller.scope).fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut query = QueryBuilder::new("SELECT unit_path FROM households WHERE id = ");
+        query.push_bind(household).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let path = query.build_query_scalar::<String>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         if !round_path.contains(&UnitPath::from_stored(path.clone())) {
             return Err(StoreError::NotFound);
         }
@@ -298,13 +303,13 @@ impl ScreeningStore for SqlStore<Db> {
 
     async fn unvisited(&self, scope: &UnitPath, round: uuid::Uuid, unit: &UnitCode, limit: u32) -> StoreResult<Option<Vec<Unvisited>>> {
         let Some(unit) = self.round_unit(scope, round, unit).await? else { return Ok(None) };
-        let query = sqlx::query_as::<_, (uuid::Uuid, String, String, String, Option<String>, Option<String>)>(
-            "SELECT h.id, h.household_no, h.unit_code, h.head_name, h.address, v.outcome FROM households h \
-             LEFT JOIN visits v ON v.round_id = $3 AND v.household_id = h.id \
-             WHERE h.unit_path >= $1 AND h.unit_path < $2 AND (v.outcome IS NULL OR v.outcome <> 'visited') \
-             ORDER BY h.unit_path, h.household_no LIMIT $4",
+        let mut query = QueryBuilder::new(
+            "SELECT h.id, h.household_no, h.unit_code, h.head_name, h.address, v.outcome FROM households h LEFT JOIN visits v ON v.round_id = ",
         );
-        let rows = crate::store::sql::bind_range!(query, unit.path).bind(round).bind(i64::from(limit.clamp(1, MAX_PAGE))).fetch_all(&self.reader).await?;
+        query.push_bind(round).push(" AND v.household_id = h.id WHERE ");
+        Scope::of(&unit.path).push_within(&mut query, "h.unit_path").push(" AND (v.outcome IS NULL OR v.outcome <> 'visited')");
+        query.push(" ORDER BY h.unit_path, h.household_no LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        let rows = query.build_query_as::<(uuid::Uuid, String, String, String, Option<String>, Option<String>)>().fetch_all(&self.reader).await?;
         Ok(Some(
             rows.into_iter()
                 .map(|(id, household_no, unit_code, head_name, address, last_outcome)| Unvisited {
@@ -323,26 +328,20 @@ impl ScreeningStore for SqlStore<Db> {
 impl SqlStore<Db> {
     /// The resident who arrived: (resident, household, a resident to add first).
     pub(crate) async fn arriving_resident(tx: &mut Tx, caller: &Caller, arrival: &Arrival) -> StoreResult<(uuid::Uuid, uuid::Uuid, Option<NewResident>)> {
-        let (low, high) = caller.scope.range();
+        let scope = Scope::of(&caller.scope);
         match arrival {
             Arrival::Resident(id) => {
-                let household: uuid::Uuid = sqlx::query_scalar("SELECT household_id FROM residents WHERE id = $1 AND unit_path >= $2 AND unit_path < $3")
-                    .bind(*id)
-                    .bind(&low)
-                    .bind(&high)
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
+                let mut query = QueryBuilder::new("SELECT household_id FROM residents WHERE id = ");
+                query.push_bind(*id).push(" AND ");
+                scope.push_within(&mut query, "unit_path");
+                let household: uuid::Uuid = query.build_query_scalar().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
                 Ok((*id, household, None))
             }
             Arrival::Person { resident, household_id } => {
-                let known: Option<(uuid::Uuid, uuid::Uuid)> =
-                    sqlx::query_as("SELECT id, household_id FROM residents WHERE id_number = $1 AND unit_path >= $2 AND unit_path < $3")
-                        .bind(resident.id_number.as_str())
-                        .bind(&low)
-                        .bind(&high)
-                        .fetch_optional(&mut **tx)
-                        .await?;
+                let mut query = QueryBuilder::new("SELECT id, household_id FROM residents WHERE id_number = ");
+                query.push_bind(resident.id_number.as_str()).push(" AND ");
+                scope.push_within(&mut query, "unit_path");
+                let known: Option<(uuid::Uuid, uuid::Uuid)> = query.build_query_as().fetch_optional(&mut **tx).await?;
                 if let Some((id, household)) = known {
                     return Ok((id, household, None));
                 }
@@ -351,12 +350,10 @@ impl SqlStore<Db> {
                     return Err(missing("name"));
                 }
                 let household = household_id.ok_or(missing("household_id"))?;
-                let found: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM households WHERE id = $1 AND unit_path >= $2 AND unit_path < $3")
-                    .bind(household)
-                    .bind(&low)
-                    .bind(&high)
-                    .fetch_optional(&mut **tx)
-                    .await?;
+                let mut query = QueryBuilder::new("SELECT id FROM households WHERE id = ");
+                query.push_bind(household).push(" AND ");
+                scope.push_within(&mut query, "unit_path");
+                let found: Option<uuid::Uuid> = query.build_query_scalar().fetch_optional(&mut **tx).await?;
                 found.ok_or(StoreError::NotFound)?;
                 Ok((resident.id, household, Some(resident.clone())))
             }
@@ -372,15 +369,12 @@ impl SqlStore<Db> {
     /// below it, and the colours and counts that follow.
     pub(crate) async fn rederive_key_areas(tx: &mut Tx, caller: &Caller, path: &UnitPath) -> StoreResult<()> {
         let rows = Self::key_area_rows(tx).await?;
-        let (low, high) = path.range();
-        let returnees: Vec<ReturneeFacts> = sqlx::query_as(
+        let mut query = QueryBuilder::new(
             "SELECT t.id, t.household_id, h.unit_code, t.unit_path, t.origin, t.travel, t.arrived_at, t.from_key_area \
-             FROM returnees t JOIN households h ON h.id = t.household_id WHERE t.unit_path >= $1 AND t.unit_path < $2",
-        )
-        .bind(low)
-        .bind(high)
-        .fetch_all(&mut **tx)
-        .await?;
+             FROM returnees t JOIN households h ON h.id = t.household_id WHERE ",
+        );
+        Scope::of(path).push_within(&mut query, "t.unit_path");
+        let returnees: Vec<ReturneeFacts> = query.build_query_as().fetch_all(&mut **tx).await?;
         let mut households = Vec::new();
         let mut units = Vec::new();
         for (id, household, unit_code, at_path, origin, travel, arrived_at, was) in returnees {
@@ -402,9 +396,10 @@ impl SqlStore<Db> {
 
     /// Households below `path` visited in a round.
     pub(crate) async fn visited_below(&self, round: uuid::Uuid, path: &UnitPath) -> StoreResult<i64> {
-        let query =
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM visits WHERE round_id = $3 AND unit_path >= $1 AND unit_path < $2 AND outcome = 'visited'");
-        Ok(crate::store::sql::bind_range!(query, path).bind(round).fetch_one(&self.reader).await?)
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM visits WHERE round_id = ");
+        query.push_bind(round).push(" AND ");
+        Scope::of(path).push_within(&mut query, "unit_path").push(" AND outcome = 'visited'");
+        Ok(query.build_query_scalar::<i64>().fetch_one(&self.reader).await?)
     }
 
     /// The unit, if it is in the scope and inside the round's unit.
