@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 
 use async_trait::async_trait;
 
-use super::{Db, audit};
+use super::{Db, audit, derived};
 use crate::domain::{Caller, UnitCode, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{
@@ -72,7 +72,7 @@ impl CheckinStore for SqlStore<Db> {
 
     async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: chrono::NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let expected = self.subtree_figures(&unit.path).await?.residents;
+        let expected = derived::subtree_figures(&self.reader, &unit.path).await?.residents;
         let subtree = Scope::of(&unit.path);
         let mut query = QueryBuilder::new("SELECT COUNT(*), SUM(CASE WHEN same_as_yesterday THEN 1 ELSE 0 END) FROM checkins WHERE day = ");
         query.push_bind(day).push(" AND ");

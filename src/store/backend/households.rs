@@ -4,8 +4,8 @@ use sqlx::QueryBuilder;
 
 use async_trait::async_trait;
 
-use super::{Db, Tx, audit};
-use crate::domain::{Caller, Colour, ColourCause, ColourFacts, DomainError, Login, Role, UnitCode, UnitPath};
+use super::{Db, audit, derived};
+use crate::domain::{Caller, Colour, DomainError, Login, Role, UnitCode, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{
     HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, MAX_PAGE, NewHousehold, Page, SqlStore, StoreError, StoreResult, UnitStore,
@@ -111,8 +111,7 @@ impl HouseholdStore for SqlStore<Db> {
             serde_json::json!({"household_no": household.household_no, "address": household.address}),
         )
         .await?;
-        Self::refresh_colours(&mut tx, caller, &[household.id]).await?;
-        Self::refresh_counts(&mut tx, &[unit.code]).await?;
+        derived::refresh(&mut tx, caller, &[household.id], &[unit.code]).await?;
         tx.commit().await?;
         Ok(household.id)
     }
@@ -182,109 +181,4 @@ impl HouseholdStore for SqlStore<Db> {
     }
 }
 
-impl SqlStore<Db> {
-    /// Re-derives the colour of each household from its facts (renters, returnees within
-    /// their observation window, from a key area, an isolation order under way, as of
-    /// `caller.now`) and records every change of colour or cause.
-    pub(crate) async fn refresh_colours(tx: &mut Tx, caller: &Caller, ids: &[uuid::Uuid]) -> StoreResult<()> {
-        for chunk in ids.chunks(crate::store::sql::CHUNK) {
-            let mut query = sqlx::QueryBuilder::new(
-                "SELECT h.id, h.colour, h.colour_cause, EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.residence = 'renter'), ",
-            );
-            query.push("EXISTS (SELECT 1 FROM returnees t WHERE t.household_id = h.id AND t.observe_until > ").push_bind(caller.now).push("), ");
-            query
-                .push("EXISTS (SELECT 1 FROM returnees t WHERE t.household_id = h.id AND t.from_key_area AND t.observe_until > ")
-                .push_bind(caller.now)
-                .push("), ");
-            query
-                .push("EXISTS (SELECT 1 FROM isolations i WHERE i.household_id = h.id AND i.ended_at IS NULL AND i.starts_at <= ")
-                .push_bind(caller.now)
-                .push(") ");
-            query.push("FROM households h WHERE h.id IN (");
-            let mut list = query.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            query.push(")");
-            let facts: Vec<(uuid::Uuid, String, String, bool, bool, bool, bool)> = query.build_query_as().fetch_all(&mut **tx).await?;
-            let changes: Vec<(uuid::Uuid, String, Colour, ColourCause)> = facts
-                .into_iter()
-                .filter_map(|(id, old, old_cause, renters, returnee_in_window, from_key_area, under_isolation)| {
-                    let facts = ColourFacts { renters, returnee_in_window, from_key_area, under_isolation };
-                    let (colour, cause) = facts.colour();
-                    (old != colour.as_str() || old_cause != cause.as_str()).then_some((id, old, colour, cause))
-                })
-                .collect();
-            for (id, _, colour, cause) in &changes {
-                sqlx::query("UPDATE households SET colour = $1, colour_cause = $2 WHERE id = $3")
-                    .bind(colour.as_str())
-                    .bind(cause.as_str())
-                    .bind(*id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Self::record_colour_changes(
-                tx,
-                caller,
-                changes.iter().map(|(id, old, colour, cause)| (*id, (!old.is_empty()).then_some(old.as_str()), *colour, *cause)),
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
-    pub(crate) async fn record_colour_changes<'a>(
-        tx: &mut Tx,
-        caller: &Caller,
-        changes: impl Iterator<Item = (uuid::Uuid, Option<&'a str>, Colour, ColourCause)>,
-    ) -> StoreResult<()> {
-        let changes: Vec<_> = changes.collect();
-        let sql = Self::colour_changes_sql();
-        for chunk in changes.chunks(crate::store::sql::JSON_CHUNK) {
-            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(crate::store::households::colour_changes_json(chunk))
-                .bind(caller.now)
-                .bind(caller.login.as_str())
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Inserts the colour changes of the JSON rows `$1`, at `$2`, by `$3`.
-    pub(crate) fn colour_changes_sql() -> String {
-        use crate::store::sql::Dialect as _;
-        format!(
-            "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) SELECT {}, $2, j.value ->> 1, j.value ->> 2, j.value ->> 3, $3 FROM {}",
-            Self::uuid("j.value ->> 0"),
-            Self::JSON_ROWS
-        )
-    }
-
-    /// Rewrites the figures of the given units from their households and residents.
-    pub(crate) async fn refresh_counts(tx: &mut Tx, unit_codes: &[String]) -> StoreResult<()> {
-        for chunk in unit_codes.chunks(crate::store::sql::CHUNK) {
-            let mut query = sqlx::QueryBuilder::new(
-                "INSERT INTO unit_counts (unit_code, path, households, red, yellow, blue, white, residents) \
-                 SELECT u.code, u.path, \
-                 (SELECT COUNT(*) FROM households h WHERE h.unit_code = u.code), \
-                 (SELECT COUNT(*) FROM households h WHERE h.unit_code = u.code AND h.colour = 'red'), \
-                 (SELECT COUNT(*) FROM households h WHERE h.unit_code = u.code AND h.colour = 'yellow'), \
-                 (SELECT COUNT(*) FROM households h WHERE h.unit_code = u.code AND h.colour = 'blue'), \
-                 (SELECT COUNT(*) FROM households h WHERE h.unit_code = u.code AND h.colour = 'white'), \
-                 (SELECT COUNT(*) FROM residents r WHERE r.unit_path = u.path) \
-                 FROM units u WHERE u.code IN (",
-            );
-            let mut list = query.separated(", ");
-            for code in chunk {
-                list.push_bind(code.as_str());
-            }
-            query.push(
-                ") ON CONFLICT (unit_code) DO UPDATE SET households = excluded.households, red = excluded.red, yellow = excluded.yellow, \
-                 blue = excluded.blue, white = excluded.white, residents = excluded.residents",
-            );
-            query.build().execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-}
+impl SqlStore<Db> {}

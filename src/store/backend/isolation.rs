@@ -4,7 +4,7 @@ use sqlx::QueryBuilder;
 
 use async_trait::async_trait;
 
-use super::{Db, Tx, audit};
+use super::{Db, Tx, audit, derived};
 use crate::domain::{Caller, DomainError, Login, Role, Temperature, UnitCode, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation, SqlStore, StoreError, StoreResult, UnitStore};
@@ -56,8 +56,7 @@ impl IsolationStore for SqlStore<Db> {
             crate::store::client_ids::inserted(inserted.rows_affected())?;
             let detail = serde_json::json!({"resident_id": order.resident_id, "kind": order.kind.as_str(), "reason": order.reason.as_str(), "planned_end": order.planned_end});
             audit(&mut tx, caller, "create", "isolation", order.id, path.as_str(), detail).await?;
-            Self::refresh_colours(&mut tx, caller, &[household]).await?;
-            Self::refresh_counts(&mut tx, &[unit_code]).await?;
+            derived::refresh(&mut tx, caller, &[household], &[unit_code]).await?;
         }
         tx.commit().await?;
         self.isolation(&caller.scope, order.id).await?.ok_or(StoreError::NotFound)
@@ -191,8 +190,7 @@ impl IsolationStore for SqlStore<Db> {
             serde_json::json!({"reason": reason, "early": caller.now < order.planned_end}),
         )
         .await?;
-        Self::refresh_colours(&mut tx, caller, &[order.household_id]).await?;
-        Self::refresh_counts(&mut tx, std::slice::from_ref(&order.unit_code)).await?;
+        derived::refresh(&mut tx, caller, &[order.household_id], std::slice::from_ref(&order.unit_code)).await?;
         tx.commit().await?;
         self.isolation(&caller.scope, id).await?.ok_or(StoreError::NotFound)
     }

@@ -4,7 +4,7 @@ use sqlx::QueryBuilder;
 
 use async_trait::async_trait;
 
-use super::{Db, Tx, audit};
+use super::{Db, Tx, audit, derived};
 use crate::domain::{Caller, DomainError, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{MAX_PAGE, NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore, SqlStore, StoreError, StoreResult};
@@ -249,8 +249,7 @@ impl SqlStore<Db> {
                 .execute(&mut **tx)
                 .await?;
         }
-        Self::refresh_colours(tx, caller, &[household_id]).await?;
-        Self::refresh_counts(tx, &[unit_code]).await?;
+        derived::refresh(tx, caller, &[household_id], &[unit_code]).await?;
         Ok(())
     }
 }

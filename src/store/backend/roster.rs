@@ -5,9 +5,16 @@ use sqlx::QueryBuilder;
 
 use async_trait::async_trait;
 
-use super::{Db, audit};
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use super::{Db, Tx, audit, derived};
+use crate::domain::roster::RosterHousehold;
+use crate::domain::table::{RowError, RowProblem};
 use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::roster::{ATTEMPTS, MAX_NAMED_ELSEWHERE, Plan, STALE_RUN, StoredResident, Unfinished, plan};
 use crate::store::scope::Scope;
+use crate::store::sql::{CHUNK, Dialect as _};
 use crate::store::{ImportSummary, RosterStore, SqlStore, StoreError, StoreResult, Unit, UnitStore};
 
 #[async_trait]
@@ -16,18 +23,35 @@ impl RosterStore for SqlStore<Db> {
         &self,
         caller: &Caller,
         into: &UnitCode,
-        households: &[crate::domain::roster::RosterHousehold],
+        households: &[RosterHousehold],
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<ImportSummary> {
-        use crate::domain::table::{RowError, RowProblem};
-        use crate::store::roster::*;
-        use crate::store::sql::{CHUNK, Dialect as _};
-        use std::collections::{HashMap, HashSet};
-
         let into = self.unit(&caller.scope, into).await?.ok_or(StoreError::NotFound)?;
         let subtree = Scope::of(&into.path);
-
         // 1. Every unit named in the file must lie under `into`.
+        let unit_paths = self.roster_units(&subtree, households).await?;
+        Self::roster_discard_stale(&self.reader, &self.writer, caller.now - STALE_RUN).await?;
+        let total: usize = households.iter().map(|h| h.residents.len()).sum();
+        for _ in 0..ATTEMPTS {
+            // 2. Plan from what is stored: read beside the writer, not on it.
+            let phase = Instant::now();
+            let (stored_households, stored_residents) = Self::roster_stored(&self.reader, households).await?;
+            self.refuse_held_elsewhere(caller, &into, households, &unit_paths, &stored_residents).await?;
+            let plan = plan(households, unit_paths.clone(), &subtree, stored_households, stored_residents).map_err(StoreError::Rows)?;
+            tracing::debug!(elapsed = ?phase.elapsed(), "roster import: planned");
+            if plan.writes_nothing() || self.roster_write(caller, &into, &plan, progress).await? {
+                progress(total);
+                return Ok(plan.summary);
+            }
+            tracing::info!("roster import: what it planned from changed before it was moved in; planning again");
+        }
+        Err(StoreError::Rows(vec![RowError { row: 0, column: None, problem: RowProblem::ChangedDuringImport }]))
+    }
+}
+
+impl SqlStore<Db> {
+    /// The path of every unit the file names, each of which must lie in `subtree`.
+    async fn roster_units(&self, subtree: &Scope, households: &[RosterHousehold]) -> StoreResult<HashMap<String, String>> {
         let codes: Vec<String> = households.iter().map(|h| h.unit_code.to_string()).collect::<HashSet<_>>().into_iter().collect();
         let mut unit_paths: HashMap<String, String> = HashMap::new();
         for chunk in codes.chunks(CHUNK) {
@@ -51,95 +75,95 @@ impl RosterStore for SqlStore<Db> {
             errors.sort_by_key(|e| e.row);
             return Err(StoreError::Rows(errors));
         }
+        Ok(unit_paths)
+    }
 
-        Self::roster_discard_stale(&self.reader, &self.writer, caller.now - STALE_RUN).await?;
-        let total: usize = households.iter().map(|h| h.residents.len()).sum();
-        for _ in 0..ATTEMPTS {
-            // 2. Plan from what is stored: read beside the writer, not on it.
-            let phase = std::time::Instant::now();
-            let (stored_households, stored_residents) = Self::roster_stored(&self.reader, households).await?;
-            // Rows naming someone registered outside `into`: the HQ over both places settles
-            // each (its inbox is told), and the file is refused naming the rows, not the places.
-            let elsewhere: Vec<StoreError> = households
-                .iter()
-                .flat_map(|h| h.residents.iter().map(move |r| (h, r)))
-                .filter_map(|(h, r)| {
-                    let stored = stored_residents.get(r.id_number.as_str()).filter(|s| !subtree.contains(&s.unit_path))?;
-                    Some(StoreError::HeldElsewhere {
-                        household: stored.household_id,
-                        path: UnitPath::from_stored(stored.unit_path.clone()),
-                        wanted: UnitPath::from_stored(unit_paths.get(h.unit_code.as_str()).cloned().unwrap_or_else(|| into.path.as_str().to_string())),
-                        id_number: r.id_number.as_str().to_string(),
-                    })
+    /// Rows naming someone registered outside `into`: the HQ over both places settles each
+    /// (its inbox is told), and the file is refused naming the rows, not the places (`plan`
+    /// names them), or naming none when there are many.
+    async fn refuse_held_elsewhere(
+        &self,
+        caller: &Caller,
+        into: &Unit,
+        households: &[RosterHousehold],
+        unit_paths: &HashMap<String, String>,
+        stored_residents: &HashMap<String, StoredResident>,
+    ) -> StoreResult<()> {
+        let subtree = Scope::of(&into.path);
+        let elsewhere: Vec<StoreError> = households
+            .iter()
+            .flat_map(|h| h.residents.iter().map(move |r| (h, r)))
+            .filter_map(|(h, r)| {
+                let stored = stored_residents.get(r.id_number.as_str()).filter(|s| !subtree.contains(&s.unit_path))?;
+                Some(StoreError::HeldElsewhere {
+                    household: stored.household_id,
+                    path: UnitPath::from_stored(stored.unit_path.clone()),
+                    wanted: UnitPath::from_stored(unit_paths.get(h.unit_code.as_str()).cloned().unwrap_or_else(|| into.path.as_str().to_string())),
+                    id_number: r.id_number.as_str().to_string(),
                 })
-                .collect();
-            if !elsewhere.is_empty() {
-                let mut tx = self.writer.begin().await?;
-                let detail = serde_json::json!({"registered_elsewhere": elsewhere.len()});
-                audit(&mut tx, caller, "refuse", "roster", into.code.as_str(), into.path.as_str(), detail).await?;
-                tx.commit().await?;
-            }
-            let many = elsewhere.len() > crate::store::roster::MAX_NAMED_ELSEWHERE;
-            // Every conflict reaches the HQ over its two places (once a day each), so a file
-            // that probes numbers is seen there whatever else it holds.
-            for conflict in elsewhere {
-                let told = self.held_elsewhere(caller, conflict).await;
-                if !matches!(told, StoreError::Domain(_)) {
-                    tracing::warn!(%told, "could not tell the HQ over both places of an ID number registered in each");
-                }
-            }
-            if many {
-                let problem = RowProblem::ManyRegisteredElsewhere;
-                return Err(StoreError::Rows(vec![RowError { row: 0, column: Some("id_number"), problem }]));
-            }
-            let plan = plan(households, unit_paths.clone(), &subtree, stored_households, stored_residents).map_err(StoreError::Rows)?;
-            tracing::debug!(elapsed = ?phase.elapsed(), "roster import: planned");
-            if plan.writes_nothing() {
-                progress(total);
-                return Ok(plan.summary);
-            }
-            // 3. Stage, chunk by chunk; 4. move in, in one transaction.
-            let run = uuid::Uuid::now_v7();
-            let unfinished = {
-                let writer = self.writer.clone();
-                Unfinished::new(async move {
-                    if let Err(err) = Self::roster_discard_run(&writer, run).await {
-                        tracing::warn!(%err, "could not delete a stopped roster import's staged rows; the next import will");
-                    }
-                })
-            };
-            let moved = async {
-                Self::roster_stage(&self.writer, caller, &into.path, run, &plan, progress).await?;
-                Self::roster_move(&self.writer, caller, &into, run, &plan).await
-            }
-            .await;
-            let phase = std::time::Instant::now();
-            let discarded = Self::roster_discard_run(&self.writer, run).await;
-            unfinished.done();
-            tracing::debug!(elapsed = ?phase.elapsed(), "roster import: deleted the staged rows");
-            match moved {
-                Ok(true) => {
-                    if let Err(err) = discarded {
-                        tracing::warn!(%err, "could not delete a roster import's staged rows; the next import will");
-                    }
-                    if let Some(statement) = Self::AFTER_BULK {
-                        sqlx::query(statement).execute(&self.writer).await?;
-                    }
-                    progress(total);
-                    return Ok(plan.summary);
-                }
-                Ok(false) => {
-                    discarded?;
-                    tracing::info!("roster import: what it planned from changed before it was moved in; planning again");
-                }
-                Err(err) => return Err(err),
+            })
+            .collect();
+        if !elsewhere.is_empty() {
+            let mut tx = self.writer.begin().await?;
+            let detail = serde_json::json!({"registered_elsewhere": elsewhere.len()});
+            audit(&mut tx, caller, "refuse", "roster", into.code.as_str(), into.path.as_str(), detail).await?;
+            tx.commit().await?;
+        }
+        let many = elsewhere.len() > MAX_NAMED_ELSEWHERE;
+        // Every conflict reaches the HQ over its two places (once a day each), so a file
+        // that probes numbers is seen there whatever else it holds.
+        for conflict in elsewhere {
+            let told = self.held_elsewhere(caller, conflict).await;
+            if !matches!(told, StoreError::Domain(_)) {
+                tracing::warn!(%told, "could not tell the HQ over both places of an ID number registered in each");
             }
         }
-        Err(StoreError::Rows(vec![RowError { row: 0, column: None, problem: RowProblem::ChangedDuringImport }]))
+        if many {
+            let problem = RowProblem::ManyRegisteredElsewhere;
+            return Err(StoreError::Rows(vec![RowError { row: 0, column: Some("id_number"), problem }]));
+        }
+        Ok(())
     }
-}
 
-impl SqlStore<Db> {
+    /// Stages the plan, chunk by chunk (step 3), and moves it in, in one transaction (step 4):
+    /// `false` if what it was planned from changed before the move (nothing is written then).
+    /// The staged rows are deleted either way, even if the import is stopped.
+    async fn roster_write(&self, caller: &Caller, into: &Unit, plan: &Plan<'_>, progress: &(dyn Fn(usize) + Send + Sync)) -> StoreResult<bool> {
+        let run = uuid::Uuid::now_v7();
+        let unfinished = {
+            let writer = self.writer.clone();
+            Unfinished::new(async move {
+                if let Err(err) = Self::roster_discard_run(&writer, run).await {
+                    tracing::warn!(%err, "could not delete a stopped roster import's staged rows; the next import will");
+                }
+            })
+        };
+        let moved = async {
+            Self::roster_stage(&self.writer, caller, &into.path, run, plan, progress).await?;
+            Self::roster_move(&self.writer, caller, into, run, plan).await
+        }
+        .await;
+        let phase = Instant::now();
+        let discarded = Self::roster_discard_run(&self.writer, run).await;
+        unfinished.done();
+        tracing::debug!(elapsed = ?phase.elapsed(), "roster import: deleted the staged rows");
+        match moved? {
+            true => {
+                if let Err(err) = discarded {
+                    tracing::warn!(%err, "could not delete a roster import's staged rows; the next import will");
+                }
+                if let Some(statement) = Self::AFTER_BULK {
+                    sqlx::query(statement).execute(&self.writer).await?;
+                }
+                Ok(true)
+            }
+            false => {
+                discarded?;
+                Ok(false)
+            }
+        }
+    }
+
     /// What is stored of the file's households (by unit and number) and residents (by
     /// ID number).
     pub(crate) async fn roster_stored(
@@ -243,85 +267,60 @@ impl SqlStore<Db> {
         run: uuid::Uuid,
         plan: &crate::store::roster::Plan<'_>,
     ) -> StoreResult<bool> {
-        let phase = std::time::Instant::now();
+        let phase = Instant::now();
         let (households_created, households_updated, residents_created, residents_updated) = plan.counts();
         let mut tx = writer.begin().await?;
-        // Each step writes exactly what was planned, or the plan is out of date. (A step
-        // with nothing to write is left out: its statement would still read the run.)
-        macro_rules! expect {
-            ($query:expr, $expected:expr) => {
-                if $expected > 0 {
-                    let done = match $query.execute(&mut *tx).await {
-                        // A household or a person it creates exists now.
-                        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Ok(false),
-                        done => done?.rows_affected(),
-                    };
-                    if done != $expected as u64 {
-                        tracing::debug!(done, expected = $expected, "roster import: the stored rows changed since the plan");
-                        return Ok(false);
-                    }
-                    tracing::debug!(elapsed = ?phase.elapsed(), done, "roster import: moved in");
-                }
-            };
+        // Each step writes exactly what was planned, or the plan is out of date.
+        if !as_planned(&mut tx, sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run), 1, phase).await? {
+            return Ok(false);
         }
-        expect!(sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run), 1);
-        expect!(
-            sqlx::query(
-                "INSERT INTO households (id, unit_code, unit_path, county_code, household_no, head_name, address, colour, colour_cause, created_at, updated_at) \
+        let households_in = sqlx::query(
+            "INSERT INTO households (id, unit_code, unit_path, county_code, household_no, head_name, address, colour, colour_cause, created_at, updated_at) \
                  SELECT id, unit_code, unit_path, county_code, household_no, head_name, address, colour, colour_cause, $2, $2 \
                  FROM import_households WHERE run_id = $1 AND seen_head_name IS NULL",
-            )
-            .bind(run)
-            .bind(caller.now),
-            households_created
-        );
-        expect!(
-            sqlx::query(
-                "UPDATE households SET head_name = s.head_name, address = s.address, updated_at = $2 FROM import_households s \
+        )
+        .bind(run)
+        .bind(caller.now);
+        if !as_planned(&mut tx, households_in, households_created, phase).await? {
+            return Ok(false);
+        }
+        let households_changed = sqlx::query(
+            "UPDATE households SET head_name = s.head_name, address = s.address, updated_at = $2 FROM import_households s \
                  WHERE s.run_id = $1 AND s.seen_head_name IS NOT NULL AND households.id = s.id \
                  AND households.head_name = s.seen_head_name AND households.address IS NOT DISTINCT FROM s.seen_address",
-            )
-            .bind(run)
-            .bind(caller.now),
-            households_updated
-        );
-        expect!(
-            sqlx::query(
+        )
+        .bind(run)
+        .bind(caller.now);
+        if !as_planned(&mut tx, households_changed, households_updated, phase).await? {
+            return Ok(false);
+        }
+        let residents_in = sqlx::query(
                 "INSERT INTO residents (id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, created_at, updated_at) \
                  SELECT id, household_id, unit_path, county_code, name, id_number, sex, birth_date, relation, phone, residence, $2, $2 \
                  FROM import_residents WHERE run_id = $1 AND seen_name IS NULL",
             )
             .bind(run)
-            .bind(caller.now),
-            residents_created
-        );
-        expect!(
-            sqlx::query(
-                "UPDATE residents SET household_id = s.household_id, unit_path = s.unit_path, county_code = s.county_code, name = s.name, \
+            .bind(caller.now);
+        if !as_planned(&mut tx, residents_in, residents_created, phase).await? {
+            return Ok(false);
+        }
+        let residents_changed = sqlx::query(
+            "UPDATE residents SET household_id = s.household_id, unit_path = s.unit_path, county_code = s.county_code, name = s.name, \
                  relation = s.relation, phone = s.phone, residence = s.residence, updated_at = $2 FROM import_residents s \
                  WHERE s.run_id = $1 AND s.seen_name IS NOT NULL AND residents.id = s.id AND residents.household_id = s.seen_household_id \
                  AND residents.name = s.seen_name AND residents.relation = s.seen_relation \
                  AND residents.phone IS NOT DISTINCT FROM s.seen_phone AND residents.residence = s.seen_residence",
-            )
-            .bind(run)
-            .bind(caller.now),
-            residents_updated
-        );
-        // The new households' first colours.
+        )
+        .bind(run)
+        .bind(caller.now);
+        if !as_planned(&mut tx, residents_changed, residents_updated, phase).await? {
+            return Ok(false);
+        }
         if households_created > 0 {
-            sqlx::query(
-                "INSERT INTO colour_changes (household_id, at, from_colour, to_colour, cause, actor) \
-                 SELECT id, $2, NULL, colour, colour_cause, $3 FROM import_households WHERE run_id = $1 AND seen_head_name IS NULL",
-            )
-            .bind(run)
-            .bind(caller.now)
-            .bind(caller.login.as_str())
-            .execute(&mut *tx)
-            .await?;
+            derived::record_first_colours_of_run(&mut tx, caller, run).await?;
         }
         tracing::debug!(elapsed = ?phase.elapsed(), "roster import: first colours");
-        Self::refresh_colours(&mut tx, caller, &plan.touched_households).await?;
-        Self::refresh_counts(&mut tx, &plan.touched_units).await?;
+        derived::refresh(&mut tx, caller, &plan.touched_households, &plan.touched_units).await?;
         tracing::debug!(elapsed = ?phase.elapsed(), "roster import: colours and counts");
         audit(&mut tx, caller, "import", "roster", &into.code, into.path.as_str(), serde_json::json!(plan.summary)).await?;
         tx.commit().await?;
@@ -381,4 +380,23 @@ impl SqlStore<Db> {
         }
         Ok(())
     }
+}
+
+/// Runs one step of moving a run in: whether it wrote exactly the `expected` rows the plan
+/// counted. A step with nothing to write is not run (its statement would still read the
+/// run); a unique violation means a household or a person it creates exists now.
+async fn as_planned(tx: &mut Tx, step: sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments>, expected: usize, phase: Instant) -> StoreResult<bool> {
+    if expected == 0 {
+        return Ok(true);
+    }
+    let done = match step.execute(&mut **tx).await {
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Ok(false),
+        done => done?.rows_affected(),
+    };
+    if done != expected as u64 {
+        tracing::debug!(done, expected, "roster import: the stored rows changed since the plan");
+        return Ok(false);
+    }
+    tracing::debug!(elapsed = ?phase.elapsed(), done, "roster import: moved in");
+    Ok(true)
 }

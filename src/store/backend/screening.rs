@@ -4,8 +4,8 @@ use sqlx::QueryBuilder;
 
 use async_trait::async_trait;
 
-use super::{Db, Tx, audit};
-use crate::domain::{Caller, DomainError, KeyArea, Stay, UnitCode, UnitPath, VisitOutcome};
+use super::{Db, Tx, audit, derived};
+use crate::domain::{Caller, DomainError, KeyArea, UnitCode, UnitPath, VisitOutcome};
 use crate::store::scope::Scope;
 use crate::store::{
     Arrival, CoverageRow, KeyAreaRecord, MAX_PAGE, NewResident, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, SqlStore, StoreError,
@@ -37,7 +37,7 @@ impl ScreeningStore for SqlStore<Db> {
             serde_json::json!({"area": area.area, "valid_from": area.valid_from, "valid_to": area.valid_to}),
         )
         .await?;
-        Self::rederive_key_areas(&mut tx, caller, &caller.scope).await?;
+        derived::rederive_key_areas(&mut tx, caller, &caller.scope).await?;
         tx.commit().await?;
         Ok(KeyAreaRecord {
             id,
@@ -58,7 +58,7 @@ impl ScreeningStore for SqlStore<Db> {
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM key_areas WHERE id = $1").bind(id).execute(&mut *tx).await?;
         audit(&mut tx, caller, "delete", "key_area", id, path.as_str(), serde_json::json!({})).await?;
-        Self::rederive_key_areas(&mut tx, caller, &path).await?;
+        derived::rederive_key_areas(&mut tx, caller, &path).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -83,7 +83,7 @@ impl ScreeningStore for SqlStore<Db> {
                 drop(tx);
                 return Err(self.held_elsewhere(caller, err).await);
             }
-            let areas = crate::store::screening::areas_over(&Self::key_area_rows(&mut tx).await?, path.as_str());
+            let areas = crate::store::screening::areas_over(&derived::key_area_rows(&mut tx).await?, path.as_str());
             let from_key_area = crate::domain::screening::from_key_area(&stays_of(&returnee.origin, &returnee.travel, returnee.arrived_at), &areas);
             let inserted = sqlx::query(
                 "INSERT INTO returnees (id, resident_id, household_id, unit_path, county_code, origin, travel, arrived_at, transport, transport_detail, health, \
@@ -133,8 +133,7 @@ impl ScreeningStore for SqlStore<Db> {
                     .await?
                 }
                 None => {
-                    Self::refresh_colours(&mut tx, caller, &[household_id]).await?;
-                    Self::refresh_counts(&mut tx, &[unit_code]).await?;
+                    derived::refresh(&mut tx, caller, &[household_id], &[unit_code]).await?;
                 }
             }
         }
@@ -153,7 +152,7 @@ impl ScreeningStore for SqlStore<Db> {
     ) -> StoreResult<Option<(ScreeningFigures, Vec<ReturneeItem>)>> {
         use crate::store::screening::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let roster = self.subtree_figures(&unit.path).await?;
+        let roster = derived::subtree_figures(&self.reader, &unit.path).await?;
         let subtree = Scope::of(&unit.path);
         let mut query = QueryBuilder::new("SELECT COUNT(*), SUM(CASE WHEN from_key_area THEN 1 ELSE 0 END), SUM(CASE WHEN observe_until > ");
         query.push_bind(now).push(" THEN 1 ELSE 0 END) FROM returnees WHERE ");
@@ -198,8 +197,7 @@ impl ScreeningStore for SqlStore<Db> {
         let mut units: Vec<String> = due.into_iter().map(|(_, unit)| unit).collect();
         units.sort();
         units.dedup();
-        Self::refresh_colours(&mut tx, caller, &ids).await?;
-        Self::refresh_counts(&mut tx, &units).await?;
+        derived::refresh(&mut tx, caller, &ids, &units).await?;
         tx.commit().await?;
         Ok(ids.len())
     }
@@ -219,7 +217,7 @@ impl ScreeningStore for SqlStore<Db> {
             .await?;
         audit(&mut tx, caller, "create", "screening_round", id, unit.path.as_str(), serde_json::json!({"name": name})).await?;
         tx.commit().await?;
-        let households = self.subtree_figures(&unit.path).await?.households;
+        let households = derived::subtree_figures(&self.reader, &unit.path).await?.households;
         Ok(Round { id, unit_code: unit.code, name: name.to_string(), opened_at: caller.now, households, visited: 0, complete: households == 0 })
     }
 
@@ -242,7 +240,7 @@ impl ScreeningStore for SqlStore<Db> {
         }
         query.push(") ORDER BY opened_at DESC");
         let rows: Vec<(uuid::Uuid, String, String, chrono::DateTime<chrono::Utc>)> = query.build_query_as().fetch_all(&self.reader).await?;
-        let households = self.subtree_figures(&unit.path).await?.households;
+        let households = derived::subtree_figures(&self.reader, &unit.path).await?.households;
         let mut rounds = Vec::new();
         for (id, unit_code, name, opened_at) in rows {
             let visited = self.visited_below(id, &unit.path).await?;
@@ -288,7 +286,7 @@ impl ScreeningStore for SqlStore<Db> {
         let Some(unit) = self.round_unit(scope, round, unit).await? else { return Ok(None) };
         let children = self.children(scope, &UnitCode::parse(&unit.code)?).await?;
         let units: Vec<(String, String, UnitPath, i64)> = if children.is_empty() {
-            let households = self.subtree_figures(&unit.path).await?.households;
+            let households = derived::subtree_figures(&self.reader, &unit.path).await?.households;
             vec![(unit.code.clone(), unit.name.clone(), unit.path.clone(), households)]
         } else {
             children.into_iter().map(|(u, f)| (u.code, u.name, u.path, f.households)).collect()
@@ -360,40 +358,6 @@ impl SqlStore<Db> {
         }
     }
 
-    /// Every key area, read inside the transaction that depends on them.
-    pub(crate) async fn key_area_rows(tx: &mut Tx) -> StoreResult<Vec<crate::store::screening::KeyAreaRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(crate::store::screening::KEY_AREA_SELECT)).fetch_all(&mut **tx).await?)
-    }
-
-    /// After key areas change over `path`: re-derives `from_key_area` of every returnee
-    /// below it, and the colours and counts that follow.
-    pub(crate) async fn rederive_key_areas(tx: &mut Tx, caller: &Caller, path: &UnitPath) -> StoreResult<()> {
-        let rows = Self::key_area_rows(tx).await?;
-        let mut query = QueryBuilder::new(
-            "SELECT t.id, t.household_id, h.unit_code, t.unit_path, t.origin, t.travel, t.arrived_at, t.from_key_area \
-             FROM returnees t JOIN households h ON h.id = t.household_id WHERE ",
-        );
-        Scope::of(path).push_within(&mut query, "t.unit_path");
-        let returnees: Vec<ReturneeFacts> = query.build_query_as().fetch_all(&mut **tx).await?;
-        let mut households = Vec::new();
-        let mut units = Vec::new();
-        for (id, household, unit_code, at_path, origin, travel, arrived_at, was) in returnees {
-            let areas = crate::store::screening::areas_over(&rows, &at_path);
-            let travel: Vec<Stay> = serde_json::from_str(&travel).unwrap_or_default();
-            let now = crate::domain::screening::from_key_area(&crate::store::screening::stays_of(&origin, &travel, arrived_at), &areas);
-            if now != was {
-                sqlx::query("UPDATE returnees SET from_key_area = $1 WHERE id = $2").bind(now).bind(id).execute(&mut **tx).await?;
-                households.push(household);
-                units.push(unit_code);
-            }
-        }
-        units.sort();
-        units.dedup();
-        Self::refresh_colours(tx, caller, &households).await?;
-        Self::refresh_counts(tx, &units).await?;
-        Ok(())
-    }
-
     /// Households below `path` visited in a round.
     pub(crate) async fn visited_below(&self, round: uuid::Uuid, path: &UnitPath) -> StoreResult<i64> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM visits WHERE round_id = ");
@@ -413,6 +377,3 @@ impl SqlStore<Db> {
         Ok(UnitPath::from_stored(round_path).contains(&unit.path).then_some(unit))
     }
 }
-
-/// A returnee's facts behind `from_key_area`: (id, household, unit code, path, origin, travel, arrival, from a key area).
-type ReturneeFacts = (uuid::Uuid, uuid::Uuid, String, String, String, String, chrono::DateTime<chrono::Utc>, bool);

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use sqlx::QueryBuilder;
 
-use super::{Db, Tx, audit};
+use super::{Db, audit, derived};
 use crate::domain::{Caller, Level, Login, UnitCode, UnitPath};
 use crate::store::scope::{Scope, within_column};
 use crate::store::{Duty, Figures, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
@@ -73,7 +73,7 @@ impl UnitStore for SqlStore<Db> {
                     .bind(caller.now)
                     .execute(&mut *tx)
                     .await?;
-                    Self::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
+                    derived::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
                     summary.created += 1;
                 }
             }
@@ -107,7 +107,7 @@ impl UnitStore for SqlStore<Db> {
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::unique(e, "unit code"))?;
-        Self::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
+        derived::add_unit_counts(&mut tx, unit.code.as_str(), &path).await?;
         audit(&mut tx, caller, "create", "unit", &unit.code, path.as_str(), serde_json::json!({"name": unit.name, "parent_code": parent.code})).await?;
         tx.commit().await?;
         Ok(Unit { code: unit.code.to_string(), name: unit.name.clone(), level, parent_code: Some(parent.code), path })
@@ -177,7 +177,7 @@ impl UnitStore for SqlStore<Db> {
 
     async fn figures(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Option<Figures>> {
         match self.unit(scope, code).await? {
-            Some(unit) => Ok(Some(self.subtree_figures(&unit.path).await?)),
+            Some(unit) => Ok(Some(derived::subtree_figures(&self.reader, &unit.path).await?)),
             None => Ok(None),
         }
     }
@@ -229,23 +229,4 @@ impl UnitStore for SqlStore<Db> {
     }
 }
 
-impl SqlStore<Db> {
-    /// Every unit has a row of its own counts, so one range gives the whole subtree.
-    pub(crate) async fn subtree_figures(&self, path: &UnitPath) -> StoreResult<Figures> {
-        let mut query = QueryBuilder::new(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(households), 0) AS BIGINT), CAST(COALESCE(SUM(residents), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(red), 0) AS BIGINT), CAST(COALESCE(SUM(yellow), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(blue), 0) AS BIGINT), CAST(COALESCE(SUM(white), 0) AS BIGINT) \
-             FROM unit_counts WHERE ",
-        );
-        Scope::of(path).push_within(&mut query, "path");
-        let (units, households, residents, red, yellow, blue, white) =
-            query.build_query_as::<(i64, i64, i64, i64, i64, i64, i64)>().fetch_one(&self.reader).await?;
-        Ok(Figures { units: units - 1, households, residents, red, yellow, blue, white })
-    }
-
-    pub(crate) async fn add_unit_counts(tx: &mut Tx, code: &str, path: &UnitPath) -> StoreResult<()> {
-        sqlx::query("INSERT INTO unit_counts (unit_code, path) VALUES ($1, $2)").bind(code).bind(path.as_str()).execute(&mut **tx).await?;
-        Ok(())
-    }
-}
+impl SqlStore<Db> {}
