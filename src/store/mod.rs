@@ -1,7 +1,8 @@
 //! Storage: the only module that touches sqlx. One trait per entity; every query of
 //! people's data takes the caller's scope and filters by its path range here, so no
-//! handler can forget it. Both backends share their SQL where the dialects agree
-//! (positional `$n` parameters, `ON CONFLICT`, `RETURNING`); each has its own migrations
+//! handler can forget it (`scope::Scope` writes that filter). Both backends share their SQL
+//! where the dialects agree (positional `$n` parameters, `ON CONFLICT`, `RETURNING`): it is
+//! written once, in `backend/`, and compiled once per backend; each has its own migrations
 //! and connection settings.
 
 mod accounts;
