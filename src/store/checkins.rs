@@ -279,8 +279,6 @@ impl<'a> GroupPlan<'a> {
     }
 }
 
-pub(crate) use super::checkins_sql::impl_checkins;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -442,5 +442,24 @@ pub(crate) fn merge_contacts(found: Vec<Contact>) -> Vec<Contact> {
     merged
 }
 
-pub(crate) use super::checkpoints_sql::impl_checkpoints;
-pub(crate) use super::passages_sql::impl_passages;
+/// A passage near a case's: (person, name, ID number, phone, at, plate, checkpoint, its path).
+pub(crate) type NearPassage = (uuid::Uuid, String, Option<String>, Option<String>, chrono::DateTime<chrono::Utc>, Option<String>, String, String);
+
+/// A contact found near one of a case's passages.
+pub(crate) fn contact(
+    (person_id, name, id_number, phone, at, plate, checkpoint_name, checkpoint_path): NearPassage,
+    reason: crate::domain::contacts::ContactReason,
+) -> Contact {
+    Contact {
+        person_id: Some(person_id),
+        resident_id: None,
+        name,
+        id_number: id_number.as_deref().map(crate::domain::id_number::mask),
+        phone: phone.as_deref().map(crate::domain::phone::mask),
+        reasons: vec![reason],
+        at: Some(at),
+        checkpoint_name: Some(checkpoint_name),
+        plate,
+        unit_path: Some(crate::domain::UnitPath::from_stored(checkpoint_path)),
+    }
+}

@@ -198,5 +198,3 @@ pub(crate) fn followup_subject(name: &str, followup: &NewFollowup, fever: Temper
 pub(crate) fn followup_alarms(followup: &NewFollowup, fever: Temperature) -> bool {
     followup.temperature.is_some_and(|t| t.is_fever(fever)) || !followup.symptoms.is_empty() || followup.reached == Reached::NotReached
 }
-
-pub(crate) use super::isolation_sql::impl_isolation;

@@ -1,7 +1,8 @@
 //! Storage: the only module that touches sqlx. One trait per entity; every query of
 //! people's data takes the caller's scope and filters by its path range here, so no
-//! handler can forget it. Both backends share their SQL where the dialects agree
-//! (positional `$n` parameters, `ON CONFLICT`, `RETURNING`); each has its own migrations
+//! handler can forget it (`scope::Scope` writes that filter). Both backends share their SQL
+//! where the dialects agree (positional `$n` parameters, `ON CONFLICT`, `RETURNING`): it is
+//! written once, in `backend/`, and compiled once per backend; each has its own migrations
 //! and connection settings.
 
 mod accounts;
@@ -9,24 +10,19 @@ mod alerts;
 mod audit;
 mod checkins;
 mod checkins_postgres;
-mod checkins_sql;
 mod checkins_sqlite;
 mod checkpoints;
-mod checkpoints_sql;
 pub(crate) mod client_ids;
 mod error;
 mod escalation;
 mod households;
 mod isolation;
-mod isolation_sql;
 mod organisations;
-mod passages_sql;
 mod postgres;
 mod residents;
 mod roster;
-mod roster_sql;
+mod scope;
 mod screening;
-mod screening_sql;
 mod sql;
 mod sqlite;
 mod sqlite_committer;
@@ -56,7 +52,8 @@ pub use units::{Duty, Figures, StaffMember, Unit, UnitStore, UpsertSummary};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything the application needs from storage.
+/// Everything the application needs from storage: the one list of entity traits. Each backend
+/// implements it in its `backend` module.
 pub trait Store:
     UnitStore
     + HouseholdStore
@@ -76,26 +73,6 @@ pub trait Store:
     + Sync
 {
 }
-impl<T> Store for T where
-    T: UnitStore
-        + HouseholdStore
-        + ResidentStore
-        + RosterStore
-        + AccountStore
-        + AuditStore
-        + ScreeningStore
-        + CheckpointStore
-        + PassageStore
-        + AlertStore
-        + IsolationStore
-        + EscalationStore
-        + CheckinStore
-        + OrganisationStore
-        + Send
-        + Sync
-{
-}
-
 /// Opens (creating if needed) and migrates the database a URL names:
 /// `sqlite:PATH` (the embedded default) or `postgres://…`.
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use sqlx::Postgres;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use super::sql::{Dialect, SqlStore, impl_store};
-use super::{CheckpointStore, StoreResult, UnitStore};
+use super::StoreResult;
+use super::sql::{Dialect, SqlStore};
 
 pub type PgStore = SqlStore<Postgres>;
 
@@ -33,4 +33,9 @@ impl Dialect for PgStore {
     }
 }
 
-impl_store!(PgStore);
+/// The backend the shared implementation in `backend/` is compiled for here.
+pub(crate) type Db = Postgres;
+
+#[path = "backend/mod.rs"]
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+pub(crate) mod backend;

@@ -22,6 +22,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::StoreResult;
+use super::scope::Scope;
 use crate::domain::roster::{RosterHousehold, RosterResident};
 use crate::domain::table::{RowError, RowProblem};
 use crate::domain::{Caller, ColourFacts, UnitCode, UnitPath};
@@ -198,18 +199,18 @@ impl Plan<'_> {
 pub(crate) const MAX_NAMED_ELSEWHERE: usize = 20;
 
 /// Plans an import from the file and what is stored of it: every resident stored outside
-/// `[low, high)` is an error by row. `unit_paths` holds the path of every unit the file names.
+/// `into` (the subtree imported into) is an error by row. `unit_paths` holds the path of every unit the file names.
 pub(crate) fn plan<'a>(
     households: &'a [RosterHousehold],
     unit_paths: HashMap<String, String>,
-    (low, high): (&str, &str),
+    into: &Scope,
     mut stored_households: HashMap<Key, StoredHousehold>,
     mut stored_residents: HashMap<String, StoredResident>,
 ) -> Result<Plan<'a>, Vec<RowError>> {
     let errors: Vec<RowError> = households
         .iter()
         .flat_map(|h| &h.residents)
-        .filter(|r| stored_residents.get(r.id_number.as_str()).is_some_and(|s| !(low <= s.unit_path.as_str() && s.unit_path.as_str() < high)))
+        .filter(|r| stored_residents.get(r.id_number.as_str()).is_some_and(|s| !into.contains(&s.unit_path)))
         .map(|r| RowError { row: r.row, column: Some("id_number"), problem: RowProblem::RegisteredElsewhere })
         .collect();
     if !errors.is_empty() {
@@ -304,5 +305,3 @@ impl Drop for Unfinished {
         }
     }
 }
-
-pub(crate) use super::roster_sql::impl_roster;

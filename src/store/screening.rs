@@ -238,5 +238,3 @@ impl From<KeyAreaRow> for KeyAreaRecord {
 pub(crate) fn stored_id_number(raw: &str) -> Option<IdNumber> {
     IdNumber::parse(raw).ok()
 }
-
-pub(crate) use super::screening_sql::impl_screening;

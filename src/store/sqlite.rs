@@ -6,8 +6,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Sqlite};
 
-use super::sql::{AbortOnDrop, Dialect, SqlStore, impl_store};
-use super::{CheckpointStore, StoreResult, UnitStore};
+use super::StoreResult;
+use super::sql::{AbortOnDrop, Dialect, SqlStore};
 
 pub type SqliteStore = SqlStore<Sqlite>;
 
@@ -119,7 +119,12 @@ impl Dialect for SqliteStore {
     }
 }
 
-impl_store!(SqliteStore);
+/// The backend the shared implementation in `backend/` is compiled for here.
+pub(crate) type Db = Sqlite;
+
+#[path = "backend/mod.rs"]
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+pub(crate) mod backend;
 
 #[cfg(test)]
 mod tests {

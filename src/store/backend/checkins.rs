@@ -1,0 +1,108 @@
+//! `CheckinStore` for this backend. Check-ins go through the group committer; each backend
+//! starts its own (`checkins_sqlite.rs`, `checkins_postgres.rs`).
+
+use sqlx::QueryBuilder;
+
+use async_trait::async_trait;
+
+use super::{Db, audit, derived};
+use crate::domain::{Caller, UnitCode, UnitPath};
+use crate::store::scope::Scope;
+use crate::store::{
+    CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, MAX_PAGE, Missing, NewCheckin, Principal, SqlStore, StoreError, StoreResult, UnitStore,
+};
+
+#[async_trait]
+impl CheckinStore for SqlStore<Db> {
+    async fn check_in(&self, who: &Principal, checkins: &[NewCheckin]) -> StoreResult<Vec<CheckedIn>> {
+        use std::collections::HashMap;
+        // The last word on a resident's day wins, within a batch as across batches.
+        let mut latest: HashMap<(uuid::Uuid, chrono::NaiveDate), usize> = HashMap::new();
+        for (i, c) in checkins.iter().enumerate() {
+            latest.insert((c.resident_id, c.day), i);
+        }
+        let mut rows: Vec<(usize, NewCheckin)> = latest.into_values().map(|i| (i + 1, checkins[i].clone())).collect();
+        rows.sort_by_key(|(row, _)| *row);
+        let job = |reply| crate::store::checkins::CheckinJob { who: who.clone(), rows, reply };
+        crate::store::sql::submit!(self, checkins, committer: Self::start_checkin_committer, job)
+    }
+
+    async fn checkin_token(&self, caller: &Caller, household: uuid::Uuid, new_token: &str) -> StoreResult<String> {
+        let mut query = QueryBuilder::new("SELECT unit_path, checkin_token FROM households WHERE id = ");
+        query.push_bind(household).push(" AND ");
+        Scope::of(&caller.scope).push_within(&mut query, "unit_path");
+        let (path, token) = query.build_query_as::<(String, Option<String>)>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        let mut tx = self.writer.begin().await?;
+        if let Some(token) = token {
+            // Whoever holds the link can report for the household: handing it out again is audited too.
+            audit(&mut tx, caller, "read", "checkin_link", household, path.as_str(), serde_json::json!({})).await?;
+            tx.commit().await?;
+            return Ok(token);
+        }
+        sqlx::query("UPDATE households SET checkin_token = $1 WHERE id = $2 AND checkin_token IS NULL")
+            .bind(new_token)
+            .bind(household)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, caller, "create", "checkin_link", household, path.as_str(), serde_json::json!({})).await?;
+        let token: String = sqlx::query_scalar("SELECT checkin_token FROM households WHERE id = $1").bind(household).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    async fn checkin_household(&self, token: &str, day: chrono::NaiveDate) -> StoreResult<Option<CheckinHousehold>> {
+        let found: Option<(uuid::Uuid, String, String)> =
+            sqlx::query_as("SELECT id, household_no, unit_path FROM households WHERE checkin_token = $1").bind(token).fetch_optional(&self.reader).await?;
+        let Some((id, household_no, path)) = found else { return Ok(None) };
+        let members: Vec<(uuid::Uuid, String, String, Option<uuid::Uuid>)> = sqlx::query_as(
+            "SELECT r.id, r.name, r.relation, c.resident_id FROM residents r LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = $2 \
+             WHERE r.household_id = $1 ORDER BY r.birth_date, r.id",
+        )
+        .bind(id)
+        .bind(day)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(Some(CheckinHousehold {
+            id,
+            household_no,
+            unit_path: UnitPath::from_stored(path),
+            members: members.into_iter().map(|(id, name, relation, done)| (id, name, relation, done.is_some())).collect(),
+        }))
+    }
+
+    async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: chrono::NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>> {
+        let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+        let expected = derived::subtree_figures(&self.reader, &unit.path).await?.residents;
+        let subtree = Scope::of(&unit.path);
+        let mut query = QueryBuilder::new("SELECT COUNT(*), SUM(CASE WHEN same_as_yesterday THEN 1 ELSE 0 END) FROM checkins WHERE day = ");
+        query.push_bind(day).push(" AND ");
+        subtree.push_within(&mut query, "unit_path");
+        let (reported, flagged) = query.build_query_as::<(i64, Option<i64>)>().fetch_one(&self.reader).await?;
+        let mut query = QueryBuilder::new(
+            "SELECT r.id, r.name, r.household_id, h.household_no, h.unit_code, r.phone FROM residents r JOIN households h ON h.id = r.household_id \
+             LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = ",
+        );
+        query.push_bind(day).push(" WHERE ");
+        subtree.push_within(&mut query, "r.unit_path");
+        query.push(" AND c.resident_id IS NULL ORDER BY r.unit_path, h.household_no, r.birth_date LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        let missing = query.build_query_as::<(uuid::Uuid, String, uuid::Uuid, String, String, Option<String>)>().fetch_all(&self.reader).await?;
+        Ok(Some(CheckinSummary {
+            day,
+            expected,
+            reported,
+            missing_count: (expected - reported).max(0),
+            flagged: flagged.unwrap_or(0),
+            missing: missing
+                .into_iter()
+                .map(|(resident_id, name, household_id, household_no, unit_code, phone)| Missing {
+                    resident_id,
+                    name,
+                    household_id,
+                    household_no,
+                    unit_code,
+                    phone: phone.as_deref().map(crate::domain::phone::mask),
+                })
+                .collect(),
+        }))
+    }
+}
