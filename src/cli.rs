@@ -1,5 +1,6 @@
 //! The command line: `serve`, `demo`, `import` and `user`. Each command opens the
-//! database named by `--database-url` and calls the same operations as the web.
+//! database named by `--database-url` and calls the same operations as the web (`app`);
+//! `serve` prepares the application and its listener, and `main` starts the server.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -97,12 +98,18 @@ enum UserCommand {
     },
 }
 
-pub fn main() -> ExitCode {
+/// Reads the command line (exiting with clap's message when it cannot) and starts the log.
+pub fn parse() -> Cli {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("WANGGE_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
+    cli
+}
+
+/// Runs `work` on a multi-threaded runtime; an error is told on the terminal.
+pub fn block_on(work: impl Future<Output = Result<(), String>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -110,7 +117,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(work) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
@@ -119,7 +126,16 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+/// What is left to do once a command has run: serve the web (`main` starts the server), or
+/// nothing.
+pub enum Next {
+    Serve { app: App, listener: tokio::net::TcpListener },
+    Done,
+}
+
+/// Runs a command through `app`. `serve` only prepares: the application with its settings (and
+/// the demo, if asked), and the bound listener.
+pub async fn run(cli: Cli) -> Result<Next, String> {
     let mut app = App::open(&cli.database_url).await.map_err(describe)?;
     match cli.command {
         Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url, secure_cookies } => {
@@ -146,18 +162,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                      which the public cannot reach if it is this machine or a private network"
                 );
             }
-            tokio::select! {
-                served = crate::http::serve(listener, app) => served.map_err(|e| e.to_string()),
-                _ = tokio::signal::ctrl_c() => Ok(()),
-            }
+            Ok(Next::Serve { app, listener })
         }
-        Command::Demo { scale } => load_demo(&app, scale).await,
+        Command::Demo { scale } => load_demo(&app, scale).await.map(|()| Next::Done),
         Command::Import(ImportCommand::Divisions { path }) => {
             let sheets = read_sheets(&path)?;
             let caller = app.system_caller(UnitPath::root());
             let summary = divisions::import(&app, &caller, &sheets).await.map_err(describe)?;
             println!("units: {} created, {} renamed, {} unchanged", summary.created, summary.renamed, summary.unchanged);
-            Ok(())
+            Ok(Next::Done)
         }
         Command::Import(ImportCommand::Roster { file, unit }) => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -175,7 +188,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "households: {} created, {} updated, {} unchanged; residents: {} created, {} updated, {} unchanged",
                 s.households_created, s.households_updated, s.households_unchanged, s.residents_created, s.residents_updated, s.residents_unchanged
             );
-            Ok(())
+            Ok(Next::Done)
         }
         Command::User(UserCommand::Add { login, role, unit, password_stdin: _, name }) => {
             let mut password = String::new();
@@ -185,7 +198,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let user = NewUser { login: &login, password, role: &role, unit_code: &unit, display_name: &name };
             let account = accounts::add_user(&app, &caller, user).await.map_err(describe)?;
             println!("account {} created: {} over unit {}", account.login, account.role.as_str(), account.unit_code);
-            Ok(())
+            Ok(Next::Done)
         }
     }
 }

@@ -9,8 +9,9 @@ use chrono::Duration;
 
 use crate::domain::account::{check_password, client_key, wait_seconds};
 use crate::domain::error::person_name;
-use crate::domain::{Caller, Login, Role, UnitCode, UnitPath};
-use crate::store::{Account, LoginAttempt, NewAccount, Session};
+use crate::domain::{Caller, Login, Permission, Role, UnitCode, UnitPath};
+pub use crate::store::{Account, Session};
+use crate::store::{LoginAttempt, NewAccount};
 
 use super::{App, AppError};
 
@@ -25,6 +26,12 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
 }
 
+/// The accounts over units in the caller's subtree.
+pub async fn list(app: &App, caller: &Caller) -> Result<Vec<Account>, AppError> {
+    caller.require(caller.role.may(Permission::ManageAccounts), "manage accounts")?;
+    Ok(app.store.accounts(&caller.scope).await?)
+}
+
 pub async fn add_user(app: &App, caller: &Caller, user: NewUser<'_>) -> Result<Account, AppError> {
     create_account(app, caller, user, true).await
 }
@@ -35,7 +42,7 @@ pub(super) async fn add_demo_user(app: &App, caller: &Caller, user: NewUser<'_>)
 }
 
 async fn create_account(app: &App, caller: &Caller, user: NewUser<'_>, check: bool) -> Result<Account, AppError> {
-    caller.require(caller.role.manages_accounts(), "manage accounts")?;
+    caller.require(caller.role.may(Permission::ManageAccounts), "manage accounts")?;
     let login = Login::parse(user.login)?;
     let role = Role::parse(user.role)?;
     let unit_code = UnitCode::parse(user.unit_code)?;

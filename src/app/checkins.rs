@@ -10,19 +10,26 @@ use crate::domain::error::{DomainError, Reason, optional_text};
 use crate::domain::isolation::{Symptom, parse_list};
 use crate::domain::table::RowError;
 use crate::domain::time::{Window, local_date, parse_date};
-use crate::domain::{Caller, Health};
-use crate::store::{CheckedIn, CheckinHousehold, NewCheckin, Principal};
+use crate::domain::{Caller, Health, Permission, UnitCode};
+use crate::store::NewCheckin;
+pub use crate::store::{CheckedIn, CheckinHousehold, CheckinSummary, Missing, Principal};
 
 use super::{App, AppError};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CheckinInput {
+    /// The resident reporting (required through the API and a household's link).
     pub resident_id: Option<Uuid>,
+    /// `YYYY-MM-DD`: today in the region's time zone by default.
     pub date: String,
+    /// `well` (the default) or `unwell`.
     pub status: String,
+    /// fever, cough, fatigue, breathlessness, sore_throat, diarrhoea, loss_of_taste, other.
     pub symptoms: Vec<String>,
+    /// `home` (the default) or `elsewhere`.
     pub location: String,
+    /// Where the resident is: required when `elsewhere`.
     #[serde(rename = "where")]
     pub place: String,
 }
@@ -150,4 +157,25 @@ pub fn day(app: &App, raw: Option<&str>) -> Result<NaiveDate, DomainError> {
         None | Some("") => Ok(local_date(app.clock.now())),
         Some(date) => parse_date("date", date),
     }
+}
+
+/// Who sends a check-in through the API: the session of the request, checked by the store as
+/// it writes, with the other requests of its group (see `Principal::Session`).
+pub fn by_session(app: &App, token: String) -> Principal {
+    Principal::Session { token, now: app.clock.now() }
+}
+
+/// A unit's check-ins for a day (today unless given): expected, reported, flagged, and who has
+/// not reported (at most `limit` of them).
+pub async fn summary(app: &App, caller: &Caller, unit: &str, date: Option<&str>, limit: u32) -> Result<CheckinSummary, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let day = day(app, date)?;
+    let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
+    app.store.checkin_summary(&caller.scope, &unit, day, limit).await?.ok_or(AppError::NotFound)
+}
+
+/// The household's own check-in link's token (`/c/{token}`), made on first request.
+pub async fn household_link(app: &App, caller: &Caller, household: Uuid) -> Result<String, AppError> {
+    caller.require(caller.role.may(Permission::Screen), "hand out check-in links")?;
+    Ok(app.store.checkin_token(caller, household, &super::accounts::random_token()?[..24]).await?)
 }

@@ -3,6 +3,7 @@
 //! calls storage. Reading files (CSV, GBK, .xlsx) happens here, at the boundary.
 
 pub mod accounts;
+pub mod audit;
 pub mod checkins;
 pub mod checkpoints;
 pub mod demo;
@@ -10,8 +11,10 @@ mod demo_field;
 pub mod divisions;
 mod error;
 pub mod files;
+pub mod households;
 pub mod isolation;
 pub mod organisations;
+pub mod posters;
 pub mod residents;
 pub mod roster;
 pub mod screening;

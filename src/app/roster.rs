@@ -1,8 +1,8 @@
 //! Importing a roster file into a unit.
 
 use crate::domain::table::RowError;
-use crate::domain::{Caller, UnitCode, roster};
-use crate::store::ImportSummary;
+use crate::domain::{Caller, Permission, UnitCode, roster};
+pub use crate::store::ImportSummary;
 
 use super::{App, AppError, files};
 
@@ -15,7 +15,7 @@ pub async fn import(
     bytes: &[u8],
     progress: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> Result<ImportSummary, AppError> {
-    caller.require(caller.role.writes_roster(), "import roster")?;
+    caller.require(caller.role.may(Permission::WriteRoster), "import roster")?;
     let started = std::time::Instant::now();
     let table = files::read_table(bytes).map_err(|e| AppError::Rows(vec![e]))?;
     tracing::debug!(elapsed = ?started.elapsed(), rows = table.rows.len(), "roster import: read the file");
@@ -29,7 +29,7 @@ pub async fn import(
 /// Whether the caller may import a file (into `unit`, if one is named), asked before the file
 /// is read: an account that may not sends its megabytes for nothing.
 pub async fn may_import(app: &App, caller: &Caller, unit: Option<&UnitCode>) -> Result<(), AppError> {
-    caller.require(caller.role.writes_roster(), "import")?;
+    caller.require(caller.role.may(Permission::WriteRoster), "import")?;
     if let Some(unit) = unit {
         app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
     }

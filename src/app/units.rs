@@ -1,15 +1,42 @@
-//! Units of the grid: adding one under another (numbered after its siblings when no code is
-//! given) and who staffs it.
+//! Units of the grid: a unit with its figures and children, adding one under another (numbered
+//! after its siblings when no code is given), renaming, who staffs it, the names on a path.
 
 use super::{App, AppError};
 use crate::domain::error::{DomainError, Reason};
 use crate::domain::unit::NewUnit;
-use crate::domain::{Caller, Login, UnitCode};
-use crate::store::{Duty, Unit};
+use crate::domain::{Caller, Login, Permission, UnitCode, UnitPath};
+pub use crate::store::{Checkpoint, Duty, Figures, Round, StaffMember, Unit};
+
+/// A unit's code as a path names it: one that cannot be a code is not found, as one outside
+/// the caller's area is not.
+fn code(raw: &str) -> Result<UnitCode, AppError> {
+    UnitCode::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+/// A unit in the caller's subtree (any account may see the units of its own).
+pub async fn get(app: &App, caller: &Caller, unit: &str) -> Result<Unit, AppError> {
+    app.store.unit(&caller.scope, &code(unit)?).await?.ok_or(AppError::NotFound)
+}
+
+/// A unit, its figures rolled up over its subtree, and each child with its own.
+pub struct Overview {
+    pub unit: Unit,
+    pub figures: Figures,
+    pub children: Vec<(Unit, Figures)>,
+}
+
+/// A unit with its figures and its children's: what a unit's page and the API show of it.
+pub async fn overview(app: &App, caller: &Caller, unit: &str) -> Result<Overview, AppError> {
+    let code = code(unit)?;
+    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let figures = app.store.figures(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let children = app.store.children(&caller.scope, &code).await?;
+    Ok(Overview { unit, figures, children })
+}
 
 /// A new unit under `parent`: its code as given, else the next free one after its siblings'.
 pub async fn create_child(app: &App, caller: &Caller, parent: &str, code: Option<&str>, name: &str) -> Result<Unit, AppError> {
-    caller.require(caller.role.writes_roster(), "create units")?;
+    caller.require(caller.role.may(Permission::WriteRoster), "create units")?;
     let parent_code = UnitCode::parse(parent)?;
     let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => code.to_string(),
@@ -22,9 +49,24 @@ pub async fn create_child(app: &App, caller: &Caller, parent: &str, code: Option
     Ok(app.store.create_unit(caller, &unit).await?)
 }
 
-pub async fn change_staff(app: &App, caller: &Caller, code: &str, login: &str, duty: Option<Duty>) -> Result<(), AppError> {
-    caller.require(caller.role.writes_roster(), "assign staff")?;
-    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
+pub async fn rename(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Unit, AppError> {
+    caller.require(caller.role.may(Permission::WriteRoster), "rename units")?;
+    let code = code(unit)?;
+    let name = crate::domain::error::label("name", name, 100)?;
+    Ok(app.store.rename_unit(caller, &code, &name).await?)
+}
+
+/// The unit's leader and members, with how many households each holds.
+pub async fn staff(app: &App, caller: &Caller, unit: &str) -> Result<Vec<StaffMember>, AppError> {
+    let code = code(unit)?;
+    app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    Ok(app.store.staff(&caller.scope, &code).await?)
+}
+
+/// Makes an account the unit's leader or a member (`Some`), or takes it off the staff (`None`).
+pub async fn change_staff(app: &App, caller: &Caller, unit: &str, login: &str, duty: Option<Duty>) -> Result<(), AppError> {
+    caller.require(caller.role.may(Permission::WriteRoster), "assign staff")?;
+    let code = code(unit)?;
     let login = Login::parse(login).map_err(|_| AppError::NotFound)?;
     app.store.set_staff(caller, &code, &login, duty).await?;
     Ok(())
@@ -37,4 +79,28 @@ pub fn parse_duty(raw: &str) -> Result<Duty, DomainError> {
         "member" => Ok(Duty::Member),
         _ => Err(DomainError::invalid("duty", Reason::OneOf("leader member"))),
     }
+}
+
+/// A unit on the way down to a record: its code, its name, and whether the caller may open it
+/// (it lies in their subtree).
+pub struct Crumb {
+    pub code: String,
+    pub name: String,
+    pub open: bool,
+}
+
+/// The units from the top down to `path` (a unit's, or a record's the caller has just read).
+pub async fn crumbs(app: &App, caller: &Caller, path: &UnitPath) -> Result<Vec<Crumb>, AppError> {
+    let scope_depth = caller.scope.depth();
+    let names = app.store.names_on_path(path).await?;
+    Ok(names.into_iter().enumerate().map(|(i, (code, name))| Crumb { code, name, open: i + 1 >= scope_depth }).collect())
+}
+
+/// The checkpoints of a unit and (for roster readers) its screening rounds, as its page lists
+/// them beside its own figures.
+pub async fn checkpoints_and_rounds(app: &App, caller: &Caller, unit: &str) -> Result<(Vec<Checkpoint>, Vec<Round>), AppError> {
+    let code = code(unit)?;
+    let checkpoints = app.store.checkpoints(&caller.scope, &code).await?.unwrap_or_default();
+    let rounds = if caller.role.may(Permission::ReadRoster) { app.store.rounds(&caller.scope, &code).await?.unwrap_or_default() } else { Vec::new() };
+    Ok((checkpoints, rounds))
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::error::{DomainError, Reason};
 use super::unit::UnitPath;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::error::{DomainError, Reason};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Colour {
     /// 重点户: someone under isolation or from a key area.

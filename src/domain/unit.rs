@@ -124,7 +124,7 @@ fn codes_of(path: &str) -> impl Iterator<Item = &str> {
 
 /// The level of a unit in the tree. Official divisions fill the first five; everything
 /// added below a village (villager groups, grids, sub-grids) is a grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Province,

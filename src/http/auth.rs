@@ -9,9 +9,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::HttpError;
+use crate::app::accounts::Session;
 use crate::app::{App, accounts};
 use crate::domain::{Caller, Lang};
-use crate::store::Session;
 
 pub const SESSION_COOKIE: &str = "wangge_session";
 pub const LANG_COOKIE: &str = "lang";

@@ -9,7 +9,7 @@ use super::StoreResult;
 use crate::domain::account::Throttle;
 use crate::domain::{Caller, Login, Role, UnitCode, UnitPath};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Account {
     pub id: Uuid,
     pub login: String,

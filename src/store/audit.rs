@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::StoreResult;
 use crate::domain::{Caller, UnitPath};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -23,24 +23,25 @@ pub struct NewCheckin {
     pub seconds_to_fill: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckedIn {
     pub resident_id: Uuid,
     pub day: NaiveDate,
     pub same_as_yesterday: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Missing {
     pub resident_id: Uuid,
     pub name: String,
     pub household_id: Uuid,
     pub household_no: String,
     pub unit_code: String,
+    /// Masked.
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckinSummary {
     pub day: NaiveDate,
     pub expected: i64,

@@ -10,7 +10,7 @@ use super::residents::ResidentRecord;
 use super::{Page, StoreResult};
 use crate::domain::{Caller, Colour, Login, UnitCode, UnitPath};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HouseholdListItem {
     pub id: Uuid,
     pub household_no: String,
@@ -25,7 +25,7 @@ pub struct HouseholdListItem {
     pub member_login: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ColourChange {
     pub at: DateTime<Utc>,
     pub from: Option<String>,
@@ -34,7 +34,7 @@ pub struct ColourChange {
     pub actor: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HouseholdRecord {
     pub id: Uuid,
     pub household_no: String,

@@ -86,9 +86,10 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 /// A page of a list in key order; `next` is the cursor for the following page.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// The cursor of the following page (`after`), when there is one.
     pub next: Option<String>,
 }
 

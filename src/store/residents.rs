@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::StoreResult;
 use crate::domain::{Caller, IdNumber, Phone, Residence, UnitPath};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ResidentRecord {
     pub id: Uuid,
     pub household_id: Uuid,
@@ -22,13 +22,15 @@ pub struct ResidentRecord {
     pub residence: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResidentListItem {
     pub id: Uuid,
     pub household_id: Uuid,
     pub unit_code: String,
     pub name: String,
+    /// Masked.
     pub id_number: String,
+    /// Masked.
     pub phone: Option<String>,
     pub relation: String,
 }

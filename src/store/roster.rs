@@ -27,7 +27,7 @@ use crate::domain::roster::{RosterHousehold, RosterResident};
 use crate::domain::table::{RowError, RowProblem};
 use crate::domain::{Caller, ColourFacts, UnitCode, UnitPath};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub households_created: usize,
     pub households_updated: usize,

@@ -7,12 +7,14 @@ use super::StoreResult;
 use crate::domain::unit::NewUnit;
 use crate::domain::{Caller, Level, Login, UnitCode, UnitPath};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Unit {
     pub code: String,
     pub name: String,
     pub level: Level,
     pub parent_code: Option<String>,
+    /// The materialised path of codes from the top, `/15/1505/150502/`.
+    #[schema(value_type = String)]
     pub path: UnitPath,
 }
 
@@ -47,7 +49,7 @@ impl Duty {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StaffMember {
     pub login: String,
     pub display_name: String,
@@ -55,7 +57,7 @@ pub struct StaffMember {
     pub households: i64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UpsertSummary {
     pub created: usize,
     pub renamed: usize,

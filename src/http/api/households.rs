@@ -1,97 +1,100 @@
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use uuid::Uuid;
+//! Households: a unit's list, the full record, creating and changing one, 包联.
 
-use crate::app::{App, AppError};
-use crate::domain::error::{label, optional_text, text};
-use crate::domain::{Login, UnitCode};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{Created, Done, Items};
+use crate::app::App;
+use crate::app::households::{self as ops, HouseholdChange, HouseholdInput, HouseholdListItem, HouseholdRecord, Page};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
-use crate::store::{HouseholdPatch, NewHousehold};
-use axum::routing::{get, post, put};
-use utoipa_axum::router::OpenApiRouter;
+use crate::http::common::parse_id;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .route("/api/v1/households", post(create))
-        .route("/api/v1/households/{id}", get(show).patch(update))
-        .route("/api/v1/households/{id}/member", put(assign_member))
-        .route("/api/v1/members/{login}/households", get(of_member))
+        .routes(routes!(of_unit))
+        .routes(routes!(create))
+        .routes(routes!(show, update))
+        .routes(routes!(assign_member))
+        .routes(routes!(of_member))
 }
 
-pub fn parse_id(raw: &str) -> Result<Uuid, HttpError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound.into())
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PageQuery {
+    /// How many households (100 by default, at most 1000).
+    limit: Option<u32>,
+    /// The `next` of the previous page.
+    after: Option<String>,
 }
 
-pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let household = app.store.household(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!(household)))
+/// Households of the unit's whole subtree, masked, paged.
+#[utoipa::path(get, operation_id = "unit_households", path = "/api/v1/units/{code}/households", tag = "households", params(super::UnitCodeParam, PageQuery),
+    responses((status = 200, body = Page<HouseholdListItem>), super::Errors))]
+async fn of_unit(
+    State(app): State<App>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Json<Page<HouseholdListItem>>, HttpError> {
+    Ok(Json(ops::of_unit(&app, &auth.caller(), &code, query.after.as_deref(), query.limit.unwrap_or(100)).await?))
 }
 
-#[derive(Deserialize, Serialize)]
-pub struct NewHouseholdBody {
-    id: Option<Uuid>,
-    unit_code: String,
-    household_no: String,
-    #[serde(default)]
-    address: String,
+/// The full household record with residents and colour history (audited).
+#[utoipa::path(get, operation_id = "show_household", path = "/api/v1/households/{id}", tag = "households", params(super::IdParam),
+    responses((status = 200, body = HouseholdRecord), super::Errors))]
+async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<HouseholdRecord>, HttpError> {
+    Ok(Json(ops::get(&app, &auth.caller(), parse_id(&id)?).await?))
 }
 
-pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewHouseholdBody>) -> Result<Response, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "create households")?;
-    let household = NewHousehold {
-        id: body.id.unwrap_or_else(Uuid::now_v7),
-        fingerprint: crate::app::fingerprint(body.id, &body),
-        unit_code: UnitCode::parse(&body.unit_code)?,
-        household_no: label("household_no", &body.household_no, 32)?,
-        address: optional_text("address", &body.address, 200)?,
-    };
-    let id = app.store.create_household(&caller, &household).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+/// Create a household (a retried request with the same id is a no-op).
+#[utoipa::path(post, operation_id = "create_household", path = "/api/v1/households", tag = "households", request_body = HouseholdInput,
+    responses((status = 201, body = Created), super::Errors, super::Conflict))]
+async fn create(State(app): State<App>, auth: Auth, Json(body): Json<HouseholdInput>) -> Result<(StatusCode, Json<Created>), HttpError> {
+    let id = ops::create(&app, &auth.caller(), &body).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Deserialize)]
-pub struct PatchBody {
-    household_no: Option<String>,
-    address: Option<String>,
+/// Change a household's number or address.
+#[utoipa::path(patch, operation_id = "update_household", path = "/api/v1/households/{id}", tag = "households", params(super::IdParam),
+    request_body = HouseholdChange, responses((status = 200, body = Done), super::Errors))]
+async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<HouseholdChange>) -> Result<Json<Done>, HttpError> {
+    ops::update(&app, &auth.caller(), parse_id(&id)?, &body).await?;
+    Ok(Json(Done { ok: true }))
 }
 
-pub async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<PatchBody>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "change households")?;
-    let patch = HouseholdPatch {
-        household_no: body.household_no.as_deref().map(|n| label("household_no", n, 32)).transpose()?,
-        address: body.address.as_deref().map(|a| text("address", a, 200)).transpose()?,
-    };
-    app.store.update_household(&caller, parse_id(&id)?, &patch).await?;
-    Ok(Json(json!({"ok": true})))
-}
-
-#[derive(Deserialize)]
-pub struct MemberBody {
+#[derive(Deserialize, ToSchema)]
+struct MemberBody {
+    /// The grid member's login; null takes the household back.
     login: Option<String>,
 }
 
-pub async fn assign_member(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<MemberBody>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "assign households")?;
-    let login = body.login.as_deref().map(Login::parse).transpose()?;
-    app.store.assign_member(&caller, parse_id(&id)?, login.as_ref()).await?;
-    Ok(Json(json!({"ok": true})))
+/// Give the household to a grid member to hold (包联); null takes it back.
+#[utoipa::path(put, operation_id = "assign_household_member", path = "/api/v1/households/{id}/member", tag = "households", params(super::IdParam),
+    request_body = MemberBody, responses((status = 200, body = Done), super::Errors))]
+async fn assign_member(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<MemberBody>) -> Result<Json<Done>, HttpError> {
+    ops::assign_member(&app, &auth.caller(), parse_id(&id)?, body.login.as_deref()).await?;
+    Ok(Json(Done { ok: true }))
 }
 
-pub async fn of_member(State(app): State<App>, auth: Auth, Path(login): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let login = Login::parse(&login).map_err(|_| AppError::NotFound)?;
-    let items = app.store.member_households(&caller.scope, &login).await?;
-    Ok(Json(json!({"items": items})))
+/// The grid member's account in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct LoginParam {
+    /// The grid member's login.
+    login: String,
+}
+
+/// The households a grid member holds (包联), masked.
+#[utoipa::path(get, operation_id = "member_households", path = "/api/v1/members/{login}/households", tag = "households", params(LoginParam),
+    responses((status = 200, body = Items<HouseholdListItem>), super::Errors))]
+async fn of_member(State(app): State<App>, auth: Auth, Path(login): Path<String>) -> Result<Json<Items<HouseholdListItem>>, HttpError> {
+    Ok(Json(Items { items: ops::of_member(&app, &auth.caller(), &login).await? }))
 }

@@ -86,6 +86,18 @@ pub(super) struct Items<T> {
     pub items: Vec<T>,
 }
 
+/// A change that answers only that it was made: `{"ok": true}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Done {
+    pub ok: bool,
+}
+
+/// A record made: its id (the client's own, when the request carried one).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Created {
+    pub id: uuid::Uuid,
+}
+
 /// What any call that needs a session may answer instead (the body is `ErrorBody`).
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)] // documentation only: the errors themselves are `HttpError`s.

@@ -1,103 +1,138 @@
+//! Units of the grid: a unit with its figures, adding and renaming units, importing units and
+//! rosters, a unit's staff.
+
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-use crate::app::{App, AppError, divisions, roster, units};
-use crate::domain::UnitCode;
+use super::{Done, Items};
+use crate::app::roster::{self, ImportSummary};
+use crate::app::units::{self as ops, Figures, StaffMember, Unit};
+use crate::app::{App, divisions};
+use crate::domain::{Level, UnitCode};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::http::body;
-use crate::store::{Figures, Unit};
-use axum::routing::{get, post, put};
-use utoipa_axum::router::OpenApiRouter;
+use crate::http::common::unit_code;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .route("/api/v1/units", post(create))
-        .route("/api/v1/units/import", post(import).layer(body::upload()))
-        .route("/api/v1/units/{code}", get(show).patch(rename))
-        .route("/api/v1/units/{code}/households", get(households))
-        .route("/api/v1/units/{code}/roster", post(import_roster).layer(body::upload()))
-        .route("/api/v1/units/{code}/staff", get(staff))
-        .route("/api/v1/units/{code}/staff/{login}", put(set_staff).delete(remove_staff))
+        .routes(routes!(create))
+        .routes(routes!(import).layer(body::upload()))
+        .routes(routes!(show, rename))
+        .routes(routes!(import_roster).layer(body::upload()))
+        .routes(routes!(staff))
+        .routes(routes!(set_staff, remove_staff))
 }
 
-pub fn figures_json(f: &Figures) -> Value {
-    json!({
-        "units": f.units,
-        "households": f.households,
-        "residents": f.residents,
-        "households_by_colour": {"red": f.red, "yellow": f.yellow, "blue": f.blue, "white": f.white},
-    })
+/// Households by colour.
+#[derive(Serialize, ToSchema)]
+struct Colours {
+    red: i64,
+    yellow: i64,
+    blue: i64,
+    white: i64,
 }
 
-fn unit_json(unit: &Unit) -> Value {
-    json!({"code": unit.code, "name": unit.name, "level": unit.level, "path": unit.path, "parent_code": unit.parent_code})
+/// A unit's figures over its whole subtree.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Figures)]
+struct FiguresAnswer {
+    /// Units below, at any depth.
+    units: i64,
+    households: i64,
+    residents: i64,
+    households_by_colour: Colours,
 }
 
-pub async fn show(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
-    let scope = &auth.session.account.scope;
-    let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let unit = app.store.unit(scope, &code).await?.ok_or(AppError::NotFound)?;
-    let figures = app.store.figures(scope, &code).await?.ok_or(AppError::NotFound)?;
-    let children: Vec<Value> = app
-        .store
-        .children(scope, &code)
-        .await?
+impl From<&Figures> for FiguresAnswer {
+    fn from(f: &Figures) -> FiguresAnswer {
+        FiguresAnswer {
+            units: f.units,
+            households: f.households,
+            residents: f.residents,
+            households_by_colour: Colours { red: f.red, yellow: f.yellow, blue: f.blue, white: f.white },
+        }
+    }
+}
+
+/// A child of a unit, with its own figures.
+#[derive(Serialize, ToSchema)]
+struct Child {
+    code: String,
+    name: String,
+    level: Level,
+    figures: FiguresAnswer,
+}
+
+/// A unit, its children and its figures.
+#[derive(Serialize, ToSchema)]
+struct UnitDetail {
+    code: String,
+    name: String,
+    level: Level,
+    /// The materialised path of codes from the top, `/15/1505/150502/`.
+    path: String,
+    parent_code: Option<String>,
+    children: Vec<Child>,
+    figures: FiguresAnswer,
+}
+
+/// A unit, its children and its figures rolled up over the subtree.
+#[utoipa::path(get, operation_id = "show_unit", path = "/api/v1/units/{code}", tag = "units", params(super::UnitCodeParam),
+    responses((status = 200, body = UnitDetail), super::Errors))]
+async fn show(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<UnitDetail>, HttpError> {
+    let overview = ops::overview(&app, &auth.caller(), &code).await?;
+    let unit = overview.unit;
+    let children = overview
+        .children
         .iter()
-        .map(|(child, figures)| json!({"code": child.code, "name": child.name, "level": child.level, "figures": figures_json(figures)}))
+        .map(|(child, figures)| Child { code: child.code.clone(), name: child.name.clone(), level: child.level, figures: figures.into() })
         .collect();
-    let mut body = unit_json(&unit);
-    body["children"] = Value::Array(children);
-    body["figures"] = figures_json(&figures);
-    Ok(Json(body))
+    Ok(Json(UnitDetail {
+        code: unit.code,
+        name: unit.name,
+        level: unit.level,
+        path: unit.path.as_str().to_string(),
+        parent_code: unit.parent_code,
+        children,
+        figures: (&overview.figures).into(),
+    }))
 }
 
-#[derive(Deserialize)]
-pub struct NewUnitBody {
+#[derive(Deserialize, ToSchema)]
+struct NewUnitBody {
+    /// Begins with `parent_code` and is longer; left out: `parent_code` and the next
+    /// three-digit number.
     code: Option<String>,
     name: String,
     parent_code: String,
 }
 
-pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewUnitBody>) -> Result<Response, HttpError> {
-    let unit = units::create_child(&app, &auth.caller(), &body.parent_code, body.code.as_deref(), &body.name).await?;
-    Ok((StatusCode::CREATED, Json(unit_json(&unit))).into_response())
+/// Create a unit under a parent (code optional: parent code + next 3-digit number).
+#[utoipa::path(post, operation_id = "create_unit", path = "/api/v1/units", tag = "units", request_body = NewUnitBody,
+    responses((status = 201, body = Unit), super::Errors, super::Conflict))]
+async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewUnitBody>) -> Result<(StatusCode, Json<Unit>), HttpError> {
+    let unit = ops::create_child(&app, &auth.caller(), &body.parent_code, body.code.as_deref(), &body.name).await?;
+    Ok((StatusCode::CREATED, Json(unit)))
 }
 
-/// Creates a unit under a parent; without a code it is numbered after its siblings
-/// (`UnitCode::next_child`). A code must begin with the parent's (`NewUnit::parse`).
-#[derive(Deserialize)]
-pub struct RenameBody {
+#[derive(Deserialize, ToSchema)]
+struct RenameBody {
     name: String,
 }
 
-pub async fn rename(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<RenameBody>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "rename units")?;
-    let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let name = crate::domain::error::label("name", &body.name, 100)?;
-    let unit = app.store.rename_unit(&caller, &code, &name).await?;
-    Ok(Json(unit_json(&unit)))
-}
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    limit: Option<u32>,
-    after: Option<String>,
-}
-
-pub async fn households(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<PageQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let page = app.store.households(&caller.scope, &code, query.after.as_deref(), query.limit.unwrap_or(100)).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!(page)))
+/// Rename a unit.
+#[utoipa::path(patch, operation_id = "rename_unit", path = "/api/v1/units/{code}", tag = "units", params(super::UnitCodeParam), request_body = RenameBody,
+    responses((status = 200, body = Unit), super::Errors))]
+async fn rename(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<RenameBody>) -> Result<Json<Unit>, HttpError> {
+    Ok(Json(ops::rename(&app, &auth.caller(), &code, &body.name).await?))
 }
 
 /// Uploads must say what they are: a CSV or a workbook. Form encodings are refused, so
@@ -119,44 +154,78 @@ async fn upload(app: &App, auth: &Auth, unit: Option<&UnitCode>, body: Body) -> 
     axum::body::to_bytes(body, crate::http::body::UPLOAD).await.map_err(|_| HttpError::TooLarge)
 }
 
-pub async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<String>, headers: HeaderMap, body: Body) -> Result<Json<Value>, HttpError> {
-    check_upload_type(&headers)?;
-    let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let body = upload(&app, &auth, Some(&code), body).await?;
-    let summary = roster::import(&app, &auth.caller(), &code, &body, &|_, _| {}).await?;
-    Ok(Json(json!(summary)))
+/// What a rejected file answers.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+enum Rejected {
+    /// The file was rejected; nothing was written. Every bad row is named in `errors`.
+    #[response(status = 422)]
+    Rows(crate::http::error::ErrorBody),
 }
 
-pub async fn import(State(app): State<App>, auth: Auth, headers: HeaderMap, body: Body) -> Result<Json<Value>, HttpError> {
+/// Import a roster (CSV in UTF-8 or GBK, or .xlsx): all or nothing, idempotent.
+///
+/// One row per resident; every row's 网格编码 must lie under the unit. The caller's role and the
+/// unit are checked before the file is read.
+#[utoipa::path(post, operation_id = "import_roster", path = "/api/v1/units/{code}/roster", tag = "households", params(super::UnitCodeParam),
+    request_body(description = "The roster file", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = ImportSummary), super::Errors, Rejected))]
+async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<String>, headers: HeaderMap, body: Body) -> Result<Json<ImportSummary>, HttpError> {
+    check_upload_type(&headers)?;
+    let code = unit_code(&code)?;
+    let body = upload(&app, &auth, Some(&code), body).await?;
+    Ok(Json(roster::import(&app, &auth.caller(), &code, &body, &|_, _| {}).await?))
+}
+
+/// Import units from a code,name,parent_code sheet (idempotent, all or nothing).
+#[utoipa::path(post, operation_id = "import_units", path = "/api/v1/units/import", tag = "units",
+    request_body(description = "A code,name,parent_code sheet", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = divisions::UpsertSummary), super::Errors, Rejected))]
+async fn import(State(app): State<App>, auth: Auth, headers: HeaderMap, body: Body) -> Result<Json<divisions::UpsertSummary>, HttpError> {
     check_upload_type(&headers)?;
     let body = upload(&app, &auth, None, body).await?;
-    let summary = divisions::import(&app, &auth.caller(), &[("units".to_string(), body.to_vec())]).await?;
-    Ok(Json(json!(summary)))
+    Ok(Json(divisions::import(&app, &auth.caller(), &[("units".to_string(), body.to_vec())]).await?))
 }
 
-pub async fn staff(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
-    let code = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let scope = &auth.session.account.scope;
-    app.store.unit(scope, &code).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": app.store.staff(scope, &code).await?})))
+/// The unit's leader and members.
+#[utoipa::path(get, operation_id = "unit_staff", path = "/api/v1/units/{code}/staff", tag = "units", params(super::UnitCodeParam),
+    responses((status = 200, body = Items<StaffMember>), super::Errors))]
+async fn staff(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Items<StaffMember>>, HttpError> {
+    Ok(Json(Items { items: ops::staff(&app, &auth.caller(), &code).await? }))
 }
 
-#[derive(Deserialize)]
-pub struct DutyBody {
+#[derive(Deserialize, ToSchema)]
+struct DutyBody {
+    /// `leader` (网格长) or `member` (网格员).
     duty: String,
 }
 
-pub async fn set_staff(
+/// The staff member's account in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct LoginParam {
+    /// The account's login.
+    login: String,
+}
+
+/// Make an account the unit's leader (网格长) or a member (网格员).
+#[utoipa::path(put, operation_id = "set_unit_staff", path = "/api/v1/units/{code}/staff/{login}", tag = "units", params(super::UnitCodeParam, LoginParam),
+    request_body = DutyBody, responses((status = 200, body = Done), super::Errors))]
+async fn set_staff(
     State(app): State<App>,
     auth: Auth,
     Path((code, login)): Path<(String, String)>,
     Json(body): Json<DutyBody>,
-) -> Result<Json<Value>, HttpError> {
-    units::change_staff(&app, &auth.caller(), &code, &login, Some(units::parse_duty(&body.duty)?)).await?;
-    Ok(Json(json!({"ok": true})))
+) -> Result<Json<Done>, HttpError> {
+    ops::change_staff(&app, &auth.caller(), &code, &login, Some(ops::parse_duty(&body.duty)?)).await?;
+    Ok(Json(Done { ok: true }))
 }
 
-pub async fn remove_staff(State(app): State<App>, auth: Auth, Path((code, login)): Path<(String, String)>) -> Result<Json<Value>, HttpError> {
-    units::change_staff(&app, &auth.caller(), &code, &login, None).await?;
-    Ok(Json(json!({"ok": true})))
+/// Remove an account from the unit's staff.
+#[utoipa::path(delete, operation_id = "remove_unit_staff", path = "/api/v1/units/{code}/staff/{login}", tag = "units", params(super::UnitCodeParam, LoginParam),
+    responses((status = 200, body = Done), super::Errors))]
+async fn remove_staff(State(app): State<App>, auth: Auth, Path((code, login)): Path<(String, String)>) -> Result<Json<Done>, HttpError> {
+    ops::change_staff(&app, &auth.caller(), &code, &login, None).await?;
+    Ok(Json(Done { ok: true }))
 }

@@ -10,13 +10,12 @@ use axum::http::header;
 use axum::response::Html;
 
 use super::{Chrome, local_path, render};
-use crate::app::accounts::{self as ops, NewUser};
+use crate::app::accounts::{self as ops, Account, NewUser};
 use crate::app::{App, AppError};
 use crate::domain::{Lang, Role};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, RequestLang};
 use crate::http::auth::{expired_session_cookie, session_cookie};
-use crate::store::Account;
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -45,9 +44,7 @@ struct Typed {
 }
 
 async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>, typed: Typed) -> Result<Response, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.manages_accounts(), "manage accounts")?;
-    let accounts = app.store.accounts(&caller.scope).await?;
+    let accounts = ops::list(app, &auth.caller()).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(&AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, error, typed })?).into_response())
 }

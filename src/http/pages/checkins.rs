@@ -12,17 +12,18 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::{Chrome, render};
-use crate::app::checkins::{self as ops, CheckinInput};
+use crate::app::checkins::{self as ops, CheckinHousehold, CheckinInput, CheckinSummary, Principal};
+use crate::app::organisations::{self, StaffLink};
+use crate::app::units::{self, Unit};
 use crate::app::{App, AppError};
-use crate::domain::Lang;
 use crate::domain::checkin::Via;
 use crate::domain::isolation::Symptom;
+use crate::domain::{Lang, Permission};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::body::batch;
-use crate::http::common::unit_code;
+use crate::http::common::{parse_id, unit_code};
 use crate::http::limit::PublicLimits;
-use crate::store::{CheckinHousehold, CheckinSummary, Principal, Unit};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -156,13 +157,10 @@ pub async fn summary(
     Query(query): Query<DayQuery>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let code = unit_code(&code)?;
-    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let day = ops::day(&app, query.date.as_deref())?;
-    let s = app.store.checkin_summary(&caller.scope, &code, day, 500).await?.ok_or(AppError::NotFound)?;
+    let s = ops::summary(&app, &caller, &code, query.date.as_deref(), 500).await?;
+    let unit = units::get(&app, &caller, &code).await?;
     let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
-    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, can_tick: caller.role.screens() })
+    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, can_tick: caller.role.may(Permission::Screen) })
 }
 
 #[derive(Deserialize)]
@@ -175,7 +173,7 @@ pub struct TickForm {
 /// A grid member reports "well, at home" for someone without a phone, after asking them.
 pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<TickForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let input = CheckinInput { resident_id: Some(crate::http::common::parse_id(&form.resident_id)?), ..Default::default() };
+    let input = CheckinInput { resident_id: Some(parse_id(&form.resident_id)?), ..Default::default() };
     ops::check_in(&app, &Principal::Caller(auth.caller()), &[input], Via::Member).await?;
     Ok(Redirect::to(&format!("/units/{}/checkins", unit_code(&code)?)).into_response())
 }
@@ -185,13 +183,13 @@ pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, 
 struct StaffPage {
     c: Chrome,
     token: String,
-    link: crate::store::StaffLink,
+    link: StaffLink,
     errors: Vec<String>,
     done: bool,
 }
 
 async fn staff_page(app: &App, lang: Lang, token: String, errors: Vec<String>, done: bool) -> Result<Response, HttpError> {
-    let Some((_, link)) = crate::app::organisations::staff(app, &token).await? else { return Ok(unknown_link(lang)) };
+    let Some((_, link)) = organisations::staff(app, &token).await? else { return Ok(unknown_link(lang)) };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, render(&StaffPage { c: Chrome::new(lang, None), token, link, errors, done })?).into_response())
 }
@@ -220,7 +218,7 @@ pub async fn staff_submit(
         return Ok(super::public::too_many(lang));
     }
     let (people, _) = inputs(&fields);
-    match crate::app::organisations::staff_check_in(&app, &token, &people).await {
+    match organisations::staff_check_in(&app, &token, &people).await {
         Ok(_) => staff_page(&app, lang, token, Vec::new(), true).await,
         Err(AppError::Rows(rows)) => staff_page(&app, lang, token, rows.iter().map(|r| r.message(lang)).collect(), false).await,
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
@@ -246,7 +244,7 @@ pub async fn add_relative(
     if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
-    match crate::app::organisations::add_relative(&app, &token, &form.name, &form.relation).await {
+    match organisations::add_relative(&app, &token, &form.name, &form.relation).await {
         Ok(()) => Ok(Redirect::to(&format!("/o/{token}")).into_response()),
         Err(AppError::Domain(err)) => staff_page(&app, lang, token, vec![err.message(lang)], false).await,
         Err(AppError::NotFound) => Ok(unknown_link(lang)),

@@ -5,12 +5,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render};
-use crate::app::{App, AppError};
-use crate::domain::Login;
+use crate::app::App;
+use crate::app::households::{self as ops, HouseholdListItem, HouseholdRecord};
+use crate::app::residents::{self, ResidentListItem};
+use crate::domain::Permission;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::common::parse_id;
-use crate::store::{HouseholdListItem, HouseholdRecord, ResidentListItem};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -44,10 +45,9 @@ impl HouseholdPage {
 
 pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let h = app.store.household(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let h = ops::get(&app, &caller, parse_id(&id)?).await?;
     let crumbs = super::crumbs(&app, &auth, &h.unit_path).await?;
-    render(&HouseholdPage { c: Chrome::load(&app, lang, &auth).await?, h, crumbs, can_write: caller.role.writes_roster() })
+    render(&HouseholdPage { c: Chrome::load(&app, lang, &auth).await?, h, crumbs, can_write: caller.role.may(Permission::WriteRoster) })
 }
 
 #[derive(Deserialize)]
@@ -60,14 +60,9 @@ pub struct MemberForm {
 
 pub async fn assign_member(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let caller = auth.caller();
-    caller.require(caller.role.writes_roster(), "assign households")?;
-    let login = match form.login.trim() {
-        "" => None,
-        login => Some(Login::parse(login)?),
-    };
+    let login = Some(form.login.trim()).filter(|login| !login.is_empty());
     let household = parse_id(&id)?;
-    app.store.assign_member(&caller, household, login.as_ref()).await?;
+    ops::assign_member(&app, &auth.caller(), household, login).await?;
     Ok(Redirect::to(&format!("/households/{household}")).into_response())
 }
 
@@ -80,11 +75,12 @@ struct MemberPage {
 }
 
 pub async fn member(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(login): Path<String>) -> Result<Html<String>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let member = Login::parse(&login).map_err(|_| AppError::NotFound)?;
-    let households = app.store.member_households(&caller.scope, &member).await?;
-    render(&MemberPage { c: Chrome::load(&app, lang, &auth).await?, login: member.as_str().to_string(), households })
+    let households = ops::of_member(&app, &auth.caller(), &login).await?;
+    render(&MemberPage {
+        c: Chrome::load(&app, lang, &auth).await?,
+        login: crate::domain::Login::parse(&login).map(|l| l.as_str().to_string()).unwrap_or(login),
+        households,
+    })
 }
 
 #[derive(Template)]
@@ -102,6 +98,6 @@ pub struct SearchQuery {
 }
 
 pub async fn search(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Html<String>, HttpError> {
-    let results = crate::app::residents::search(&app, &auth.caller(), &query.q, 50).await?;
+    let results = residents::search(&app, &auth.caller(), &query.q, 50).await?;
     render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, results })
 }

@@ -22,9 +22,9 @@ use serde::Deserialize;
 
 use super::HttpError;
 use super::auth::{Auth, LANG_COOKIE, RequestLang};
+use crate::app::audit::{self, AuditEntry};
 use crate::app::{App, AppError};
 use crate::domain::Lang;
-use crate::store::AuditEntry;
 
 pub use i18n::Texts;
 
@@ -99,8 +99,7 @@ impl Chrome {
 
 /// The units from the top down to `path`, each linked if the caller may open it.
 pub async fn crumbs(app: &App, auth: &Auth, path: &crate::domain::UnitPath) -> Result<Vec<(String, String, bool)>, HttpError> {
-    let scope_depth = auth.session.account.scope.depth();
-    Ok(app.store.names_on_path(path).await?.into_iter().enumerate().map(|(i, (code, name))| (code, name, i + 1 >= scope_depth)).collect())
+    Ok(crate::app::units::crumbs(app, &auth.caller(), path).await?.into_iter().map(|c| (c.code, c.name, c.open)).collect())
 }
 
 pub fn render(template: &impl Template) -> Result<Html<String>, HttpError> {
@@ -234,9 +233,7 @@ struct AuditQuery {
 }
 
 async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<AuditQuery>) -> Result<Html<String>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_audit(), "read the audit log")?;
-    let entries = app.store.audit_log(&caller.scope, query.before, 100).await?;
+    let entries = audit::log(&app, &auth.caller(), query.before, 100).await?;
     let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
     render(&AuditPage { c: Chrome::load(&app, lang, &auth).await?, entries, older })
 }

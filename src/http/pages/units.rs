@@ -5,14 +5,17 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render, url_encode};
-use crate::app::units::{change_staff, create_child, parse_duty};
-use crate::app::{App, AppError, divisions, roster};
-use crate::domain::CheckpointKind;
-use crate::domain::{Colour, Lang, UnitCode};
+use crate::app::households::{self, HouseholdListItem};
+use crate::app::organisations::{self, Organisation};
+use crate::app::roster::{self, ImportSummary};
+use crate::app::units::{self as ops, Checkpoint, Figures, Overview, Round, StaffMember, Unit, change_staff, create_child, parse_duty};
+use crate::app::{App, AppError, divisions};
+use crate::domain::{CheckpointKind, Permission};
+use crate::domain::{Colour, Lang};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::body::upload;
-use crate::store::{Checkpoint, Figures, HouseholdListItem, ImportSummary, Organisation, Round, StaffMember, Unit};
+use crate::http::common::unit_code;
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -125,24 +128,18 @@ async fn unit_page(
     rejected: Vec<String>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
-    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let figures = app.store.figures(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let children = app.store.children(&caller.scope, &code).await?;
-    let staff = app.store.staff(&caller.scope, &code).await?;
-    let (households, next) = if caller.role.reads_roster() {
-        let page = app.store.households(&caller.scope, &code, after, 50).await?.ok_or(AppError::NotFound)?;
+    let reads_roster = caller.role.may(Permission::ReadRoster);
+    let Overview { unit, figures, children } = ops::overview(app, &caller, code).await?;
+    let staff = ops::staff(app, &caller, code).await?;
+    let (households, next) = if reads_roster {
+        let page = households::of_unit(app, &caller, code, after, 50).await?;
         (page.items, page.next)
     } else {
         (Vec::new(), None)
     };
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
-    let checkpoints = app.store.checkpoints(&caller.scope, &code).await?.unwrap_or_default();
-    let (rounds, organisations) = if caller.role.reads_roster() {
-        (app.store.rounds(&caller.scope, &code).await?.unwrap_or_default(), app.store.organisations(&caller.scope, &code).await?.unwrap_or_default())
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let (checkpoints, rounds) = ops::checkpoints_and_rounds(app, &caller, code).await?;
+    let organisations = if reads_roster { organisations::of_unit(app, &caller, code).await? } else { Vec::new() };
     render(&UnitPage {
         c: Chrome::load(app, lang, auth).await?,
         unit,
@@ -196,8 +193,7 @@ pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<S
 /// The file of an upload form, with its form token checked. The role and the unit are checked
 /// before the body is read: an account that may not import there sends its megabytes for nothing.
 async fn uploaded_file(app: &App, auth: &Auth, code: &str, mut multipart: Multipart) -> Result<Vec<u8>, HttpError> {
-    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
-    roster::may_import(app, &auth.caller(), Some(&code)).await?;
+    roster::may_import(app, &auth.caller(), Some(&unit_code(code)?)).await?;
     let mut csrf = String::new();
     let mut file = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|e| HttpError::BadRequest(e.to_string()))? {
@@ -238,7 +234,7 @@ pub async fn upload_roster(
     multipart: Multipart,
 ) -> Result<Response, HttpError> {
     let file = uploaded_file(&app, &auth, &code, multipart).await?;
-    let into = UnitCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let into = unit_code(&code)?;
     let page = match roster::import(&app, &auth.caller(), &into, &file, &|_, _| {}).await {
         Ok(summary) => unit_page(&app, lang, &auth, &code, None, Some(summary), Vec::new()).await?,
         Err(AppError::Rows(rows)) => {
