@@ -12,6 +12,7 @@ mod error;
 pub mod files;
 pub mod isolation;
 pub mod organisations;
+pub mod people;
 pub mod residents;
 pub mod roster;
 pub mod screening;

@@ -134,7 +134,7 @@ pub struct Registration {
     pub passage_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: Uuid,
     pub name: String,
@@ -144,8 +144,9 @@ pub struct Person {
 }
 
 /// A step on a person's time line: a passage, or a registration not yet confirmed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrajectoryItem {
+    #[schema(value_type = String, example = "passage")]
     pub kind: &'static str,
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -160,14 +161,14 @@ pub struct TrajectoryItem {
     pub outcome: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Trajectory {
     pub person: Person,
     pub items: Vec<TrajectoryItem>,
 }
 
 /// A candidate contact of a case, masked as lists are.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     pub person_id: Option<Uuid>,
     pub resident_id: Option<Uuid>,

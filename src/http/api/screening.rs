@@ -32,7 +32,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 #[derive(Serialize, ToSchema)]
 pub(super) struct Done {
     /// Always true.
-    ok: bool,
+    pub(super) ok: bool,
 }
 
 /// The key areas that apply in the caller's subtree.
