@@ -4,26 +4,35 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::domain::error::{DomainError, Reason, label, optional, optional_text, person_name, public_text};
-use crate::domain::time::Window;
-use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Phone, Plate, Temperature, UnitCode};
-use crate::store::{Checkpoint, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PersonKey, Registration, Shift};
+use crate::domain::time::{Window, parse_time};
+use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Permission, Phone, Plate, Temperature, UnitCode};
+pub use crate::store::{Checkpoint, OnDuty, Passage, Registration, Shift};
+use crate::store::{NewCheckpoint, NewPassage, NewRegistration, PersonKey};
 
 use super::{App, AppError, accounts::random_token};
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CheckpointInput {
+    /// Your own id for the new record (UUID), e.g. made offline. The same request again
+    /// answers the stored record; the id with another body, another kind of record or from
+    /// outside the record's subtree answers 409 and tells nothing of it.
     pub id: Option<Uuid>,
     pub unit_code: String,
     pub name: String,
+    #[schema(value_type = CheckpointKind)]
     pub kind: String,
+    /// Both or neither.
     pub lat: Option<f64>,
     pub lon: Option<f64>,
 }
 
+/// Sets up a checkpoint in a unit, with a poster token of its own.
 pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Result<Checkpoint, AppError> {
-    caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
+    caller.require(caller.role.may(Permission::ManageCheckpoints), "set up checkpoints")?;
     let location = match (input.lat, input.lon) {
         (Some(lat), Some(lon)) => Some(Location::new(lat, lon)?),
         (None, None) => None,
@@ -46,21 +55,82 @@ fn poster_token() -> Result<String, AppError> {
     Ok(random_token()?[..24].to_string())
 }
 
-pub async fn rotate_token(app: &App, caller: &Caller, id: Uuid) -> Result<(), AppError> {
-    caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
-    Ok(app.store.rotate_token(caller, id, &poster_token()?).await?)
+/// Gives a checkpoint a new poster token (old posters stop working) and answers it anew.
+pub async fn rotate_token(app: &App, caller: &Caller, id: Uuid) -> Result<Checkpoint, AppError> {
+    caller.require(caller.role.may(Permission::ManageCheckpoints), "set up checkpoints")?;
+    app.store.rotate_token(caller, id, &poster_token()?).await?;
+    show(app, caller, id).await
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// A checkpoint in the caller's subtree (with its poster token): anyone logged in there may
+/// read it.
+pub async fn show(app: &App, caller: &Caller, id: Uuid) -> Result<Checkpoint, AppError> {
+    app.store.checkpoint(&caller.scope, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The checkpoints of a unit's subtree.
+pub async fn of_unit(app: &App, caller: &Caller, unit: &str) -> Result<Vec<Checkpoint>, AppError> {
+    let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
+    app.store.checkpoints(&caller.scope, &unit).await?.ok_or(AppError::NotFound)
+}
+
+/// `[from, to)` as a query names it (RFC 3339 or local time), each end its default when left out.
+fn span(from: Option<&str>, to: Option<&str>, default: (DateTime<Utc>, DateTime<Utc>)) -> Result<(DateTime<Utc>, DateTime<Utc>), DomainError> {
+    let from = from.map(|f| parse_time("from", f)).transpose()?.unwrap_or(default.0);
+    let to = to.map(|t| parse_time("to", t)).transpose()?.unwrap_or(default.1);
+    Ok((from, to))
+}
+
+/// The duty shifts overlapping `[from, to)`: the last day and the next week when neither is
+/// given.
+pub async fn shifts(app: &App, caller: &Caller, checkpoint: Uuid, from: Option<&str>, to: Option<&str>) -> Result<Vec<Shift>, AppError> {
+    let (from, to) = match (from, to) {
+        (None, None) => (caller.now - Duration::days(1), caller.now + Duration::days(7)),
+        _ => span(from, to, (caller.now - Duration::days(1), caller.now + Duration::minutes(5)))?,
+    };
+    app.store.shifts(&caller.scope, checkpoint, from, to).await?.ok_or(AppError::NotFound)
+}
+
+/// The shifts the staff's page shows: from twelve hours ago to two days ahead.
+pub async fn shifts_around_now(app: &App, caller: &Caller, checkpoint: Uuid) -> Result<Vec<Shift>, AppError> {
+    let (from, to) = (caller.now - Duration::hours(12), caller.now + Duration::days(2));
+    app.store.shifts(&caller.scope, checkpoint, from, to).await?.ok_or(AppError::NotFound)
+}
+
+/// The passages at a checkpoint in `[from, to)` (the last day by default), newest first, ID
+/// numbers and phones masked; `limit` 200 by default.
+pub async fn passages(
+    app: &App,
+    caller: &Caller,
+    checkpoint: Uuid,
+    from: Option<&str>,
+    to: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Vec<Passage>, AppError> {
+    let (from, to) = span(from, to, (caller.now - Duration::days(1), caller.now + Duration::minutes(5)))?;
+    let limit = limit.unwrap_or(200);
+    app.store.passages(&caller.scope, checkpoint, from, to, limit, app.settings.fever).await?.ok_or(AppError::NotFound)
+}
+
+/// The self-registrations of the last day not yet confirmed.
+pub async fn registrations(app: &App, caller: &Caller, checkpoint: Uuid) -> Result<Vec<Registration>, AppError> {
+    app.store.pending_registrations(&caller.scope, checkpoint, caller.now - Duration::days(1)).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ShiftInput {
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`; from 31 days back to 92 days ahead.
     pub starts_at: String,
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`; from 31 days back to 92 days ahead.
     pub ends_at: String,
+    /// Up to 12 people on duty.
     pub staff: Vec<OnDuty>,
 }
 
+/// Adds a duty shift (e.g. 24 h of a medic, a police officer and a cadre).
 pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &ShiftInput) -> Result<Shift, AppError> {
-    caller.require(caller.role.manages_checkpoints(), "set up checkpoints")?;
+    caller.require(caller.role.may(Permission::ManageCheckpoints), "set up checkpoints")?;
     let starts_at = Window::SHIFT.time("starts_at", &input.starts_at, caller.now)?;
     let ends_at = Window::SHIFT.time("ends_at", &input.ends_at, caller.now)?;
     if ends_at <= starts_at {
@@ -85,20 +155,28 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
 
 /// A passage as staff log it: a direction, an outcome, and an ID number, a name or a plate;
 /// the rest may be left out.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PassageInput {
+    /// Your own id for the new record (UUID), e.g. made offline. The same request again
+    /// answers the stored record; the id with another body, another kind of record or from
+    /// outside the record's subtree answers 409 and tells nothing of it.
     pub id: Option<Uuid>,
     pub id_number: String,
     pub name: String,
     pub phone: String,
     pub plate: String,
+    #[schema(value_type = Direction)]
     pub direction: String,
+    /// °C.
     pub temperature: Option<f64>,
     pub purpose: String,
     pub from: String,
     pub to: String,
+    #[schema(value_type = Outcome)]
     pub outcome: String,
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`; now by default; from 90 days back
+    /// (paper logs entered later) to 5 minutes ahead.
     pub at: String,
 }
 
@@ -135,8 +213,10 @@ impl PassageInput {
     }
 }
 
+/// Logs a passage; a temperature at or above the fever line alerts the unit's grid leader and
+/// HQ at once.
 pub async fn log_passage(app: &App, caller: &Caller, checkpoint: Uuid, input: &PassageInput) -> Result<Passage, AppError> {
-    caller.require(caller.role.logs_passages(), "log passages")?;
+    caller.require(caller.role.may(Permission::LogPassages), "log passages")?;
     let passage = input.parse(caller, checkpoint)?;
     Ok(app.store.log_passage(caller, &passage, app.settings.fever).await?)
 }
@@ -194,16 +274,22 @@ pub async fn register_self(app: &App, token: &str, input: &RegistrationInput) ->
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ConfirmInput {
+    /// °C, taken at the checkpoint.
     pub temperature: f64,
+    /// `in` by default.
+    #[schema(value_type = Option<Direction>)]
     pub direction: String,
+    /// `passed` by default.
+    #[schema(value_type = Option<Outcome>)]
     pub outcome: String,
 }
 
+/// Confirms a self-registration with a temperature: it becomes a passage.
 pub async fn confirm_registration(app: &App, caller: &Caller, id: Uuid, input: &ConfirmInput) -> Result<Passage, AppError> {
-    caller.require(caller.role.logs_passages(), "log passages")?;
+    caller.require(caller.role.may(Permission::LogPassages), "log passages")?;
     let temperature = Temperature::from_celsius(input.temperature)?;
     let direction = if input.direction.trim().is_empty() { Direction::In } else { Direction::parse(&input.direction)? };
     let outcome = if input.outcome.trim().is_empty() { Outcome::Passed } else { Outcome::parse(&input.outcome)? };

@@ -6,22 +6,34 @@ use uuid::Uuid;
 use crate::domain::error::{DomainError, Reason, optional, optional_text, text};
 use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
 use crate::domain::time::Window;
-use crate::domain::{Caller, Login, Temperature};
-use crate::store::{Followup, Isolation, NewFollowup, NewIsolation};
+use chrono::{DateTime, Utc};
 
+use crate::domain::{Caller, Login, Permission, Temperature, UnitCode};
+pub use crate::store::{Escalation, Followup, Isolation, Rule};
+use crate::store::{NewFollowup, NewIsolation};
+
+use super::tasks::{FollowupState, followup_state};
 use super::{App, AppError};
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct IsolationInput {
+    /// Your own id for the new record (UUID), e.g. made offline. The same request again
+    /// answers the stored record; the id with another body, another kind of record or from
+    /// outside the record's subtree answers 409 and tells nothing of it.
     pub id: Option<Uuid>,
     pub resident_id: Option<Uuid>,
+    #[schema(value_type = IsolationKind)]
     pub kind: String,
     pub place: String,
-    /// Local time or RFC 3339; now when left out.
+    /// Local time or RFC 3339; now when left out; from 28 days back to 28 days ahead.
     pub start: String,
+    /// 14 by default.
+    #[schema(minimum = 1, maximum = 60)]
     pub days: Option<u32>,
+    /// The paired cadre (结对包保), who holds at most 3 households.
     pub cadre_login: String,
+    #[schema(value_type = IsolationReason)]
     pub reason: String,
     pub note: String,
 }
@@ -49,18 +61,25 @@ impl IsolationInput {
 
 /// Ordering isolation is a grid leader's (or HQ's) decision.
 pub async fn order(app: &App, caller: &Caller, input: &IsolationInput) -> Result<Isolation, AppError> {
-    caller.require(caller.role.writes_roster(), "order isolation")?;
+    caller.require(caller.role.may(Permission::WriteRoster), "order isolation")?;
     let order = input.parse(caller)?;
     Ok(app.store.order_isolation(caller, &order, crate::domain::isolation::MAX_HOUSEHOLDS_PER_CADRE).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct FollowupInput {
+    /// Your own id for the new record (UUID), e.g. made offline. The same request again
+    /// answers the stored record; the id with another body, another kind of record or from
+    /// outside the record's subtree answers 409 and tells nothing of it.
     pub id: Option<Uuid>,
+    /// °C.
     pub temperature: Option<f64>,
+    #[schema(value_type = Vec<Symptom>)]
     pub symptoms: Vec<String>,
+    #[schema(value_type = Vec<Need>)]
     pub needs: Vec<String>,
+    #[schema(value_type = Reached)]
     pub reached: String,
     pub note: String,
 }
@@ -84,22 +103,23 @@ impl FollowupInput {
 
 /// The paired cadre, grid members and leaders follow up (日监测、日报告、日回访).
 pub async fn follow_up(app: &App, caller: &Caller, id: Uuid, input: &FollowupInput) -> Result<Followup, AppError> {
-    caller.require(caller.role.screens(), "follow up isolation")?;
+    caller.require(caller.role.may(Permission::Screen), "follow up isolation")?;
     let followup = input.parse(id)?;
     Ok(app.store.record_followup(caller, id, &followup, app.settings.fever).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EndInput {
     pub reason: String,
     /// With `days`: the order's new length from its start, instead of ending it now.
+    #[schema(minimum = 1, maximum = 60)]
     pub days: Option<u32>,
 }
 
 /// Ends an order now (a reason is required), or sets its length anew (extends or shortens).
 pub async fn end_or_extend(app: &App, caller: &Caller, id: Uuid, input: &EndInput) -> Result<Isolation, AppError> {
-    caller.require(caller.role.writes_roster(), "end isolation")?;
+    caller.require(caller.role.may(Permission::WriteRoster), "end isolation")?;
     let reason = text("reason", &input.reason, 200)?;
     match input.days {
         Some(days) => {
@@ -113,7 +133,7 @@ pub async fn end_or_extend(app: &App, caller: &Caller, id: Uuid, input: &EndInpu
 /// An order in full (the resident, the household, the follow-ups): the reading is audited,
 /// naming what it was read for (`page`, `api`, `notice`).
 pub async fn show(app: &App, caller: &Caller, id: Uuid, what: &'static str) -> Result<Isolation, AppError> {
-    caller.require(caller.role.reads_roster(), "read the roster")?;
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
     let order = app.store.isolation(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
     app.store.record_read(caller, "isolation", &id.to_string(), &order.unit_path, serde_json::json!({"what": what})).await?;
     Ok(order)
@@ -121,10 +141,40 @@ pub async fn show(app: &App, caller: &Caller, id: Uuid, what: &'static str) -> R
 
 /// A unit's isolation orders in full (names, addresses, notes, follow-ups): roster readers
 /// only, and the reading is audited like each order's.
-pub async fn of_unit(app: &App, caller: &Caller, unit: &crate::domain::UnitCode, active_only: bool) -> Result<Vec<Isolation>, AppError> {
-    caller.require(caller.role.reads_roster(), "read the roster")?;
+pub async fn of_unit(app: &App, caller: &Caller, unit: &str, active_only: bool) -> Result<Vec<Isolation>, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let unit = &UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     let found = app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
     let orders = app.store.isolations(&caller.scope, unit, active_only, caller.now).await?.ok_or(AppError::NotFound)?;
     app.store.record_read(caller, "isolations", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": orders.len()})).await?;
     Ok(orders)
+}
+
+/// Where an order stands against its twice-daily follow-up windows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Standing {
+    /// due, overdue, release_due, done or ended.
+    #[schema(value_type = String)]
+    pub state: &'static str,
+    /// When the open or missed window closes, or the planned end.
+    pub due: Option<DateTime<Utc>>,
+}
+
+pub fn standing(app: &App, order: &Isolation, now: DateTime<Utc>) -> Standing {
+    let (state, due) = match followup_state(app, order, now) {
+        _ if order.ended_at.is_some() => ("ended", None),
+        FollowupState::Due(slot) => ("due", Some(slot.closes)),
+        FollowupState::Overdue(slot) => ("overdue", Some(slot.closes)),
+        FollowupState::ReleaseDue => ("release_due", Some(order.planned_end)),
+        FollowupState::Done => ("done", None),
+    };
+    Standing { state, due }
+}
+
+/// The escalation rules and the steps taken in the caller's subtree (newest first, at most 200).
+pub async fn escalations(app: &App, caller: &Caller) -> Result<(Vec<Rule>, Vec<Escalation>), AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let items = app.store.escalations(&caller.scope, 200).await?;
+    let rules = app.store.escalation_rules().await?;
+    Ok((rules, items))
 }

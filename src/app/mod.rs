@@ -14,6 +14,7 @@ pub mod files;
 pub mod households;
 pub mod isolation;
 pub mod organisations;
+pub mod people;
 pub mod posters;
 pub mod residents;
 pub mod roster;

@@ -9,42 +9,73 @@ use crate::domain::error::{DomainError, Reason, label, optional, optional_label,
 use crate::domain::screening::observe_until;
 use crate::domain::time::Window;
 use crate::domain::{Caller, Health, IdNumber, KeyArea, Phone, Residence, Stay, Temperature, Transport, UnitCode, VisitOutcome};
-use crate::store::{Arrival, KeyAreaRecord, NewResident, NewReturnee, ReturneeItem, Round};
+use crate::domain::{Permission, UnitPath};
+use crate::store::{Arrival, NewResident, NewReturnee};
+pub use crate::store::{CoverageRow, KeyAreaRecord, ReturneeItem, Round, ScreeningFigures, Unit, Unvisited};
 
 use super::{App, AppError};
 
 /// At most this many stays in one travel history.
 const MAX_STAYS: usize = 30;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct KeyAreaInput {
+    /// A division code (42, 4201, 420102) or a name (湖北省, 武汉市).
     pub area: String,
+    /// The first day it is a key area (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub valid_from: String,
+    /// The last day, if it is known (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub valid_to: Option<String>,
 }
 
+/// Parses a unit's code from a path or a query: one that cannot be a code is not found.
+fn unit_code(raw: &str) -> Result<UnitCode, AppError> {
+    UnitCode::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+/// The key areas that apply in the caller's subtree: anyone logged in may read them.
+pub async fn key_areas(app: &App, caller: &Caller) -> Result<Vec<KeyAreaRecord>, AppError> {
+    Ok(app.store.key_areas(&caller.scope).await?)
+}
+
+/// Declares a key area over the caller's subtree (HQ); the returnees below are re-derived.
 pub async fn add_key_area(app: &App, caller: &Caller, input: &KeyAreaInput) -> Result<KeyAreaRecord, AppError> {
-    caller.require(caller.role.commands(), "declare key areas")?;
+    caller.require(caller.role.may(Permission::Command), "declare key areas")?;
     let valid_to = optional(input.valid_to.as_deref().unwrap_or_default(), |to| Window::KEY_AREA.date("valid_to", to, caller.now))?;
     let area = KeyArea::new(&input.area, Window::KEY_AREA.date("valid_from", &input.valid_from, caller.now)?, valid_to)?;
     Ok(app.store.add_key_area(caller, &area).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// Removes a key area (HQ); the returnees below are re-derived.
+pub async fn remove_key_area(app: &App, caller: &Caller, id: Uuid) -> Result<(), AppError> {
+    caller.require(caller.role.may(Permission::Command), "declare key areas")?;
+    Ok(app.store.remove_key_area(caller, id).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct StayInput {
     pub place: String,
+    #[schema(format = Date)]
     pub from: Option<String>,
+    #[schema(format = Date)]
     pub to: Option<String>,
 }
 
 /// A returnee as the API and the form give one: either `resident_id`, or an ID number and
 /// name (with `household_id` for someone not yet on the roster).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ReturneeInput {
+    /// Your own id for the new record (UUID), e.g. made offline. The same request again
+    /// answers the stored record; the id with another body, another kind of record or from
+    /// outside the record's subtree answers 409 and tells nothing of it.
     pub id: Option<Uuid>,
+    /// A resident already on the roster; else `id_number` and `name` (and `household_id`
+    /// for someone not yet on it).
     pub resident_id: Option<Uuid>,
     pub id_number: String,
     pub name: String,
@@ -53,12 +84,21 @@ pub struct ReturneeInput {
     pub household_id: Option<Uuid>,
     pub origin: String,
     pub travel: Vec<StayInput>,
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`; from a year back to now (5 minutes
+    /// ahead at most).
     pub arrived_at: String,
+    /// train, bus, car, flight or other.
+    #[schema(value_type = Transport)]
     pub transport: String,
     pub transport_detail: String,
+    /// well (the default) or unwell.
+    #[schema(value_type = Option<Health>)]
     pub health: String,
+    /// °C.
     pub temperature: Option<f64>,
     pub contacts: String,
+    /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub expected_departure: String,
 }
 
@@ -118,45 +158,107 @@ impl ReturneeInput {
     }
 }
 
+/// Registers a returnee: the household turns yellow, or red from a key area.
 pub async fn register_returnee(app: &App, caller: &Caller, input: &ReturneeInput) -> Result<ReturneeItem, AppError> {
-    caller.require(caller.role.screens(), "register returnees")?;
+    caller.require(caller.role.may(Permission::Screen), "register returnees")?;
     let returnee = input.parse(caller, app.settings.observation_days)?;
     Ok(app.store.register_returnee(caller, &returnee).await?)
 }
 
 /// Returns households to their colour once their returnees' observation windows end.
 pub async fn expire_observations(app: &App) -> Result<usize, AppError> {
-    let caller = app.system_caller(crate::domain::UnitPath::root());
+    let caller = app.system_caller(UnitPath::root());
     Ok(app.store.expire_observations(&caller).await?)
 }
 
+/// Opens a screening round (e.g. 春节返乡排查) over a unit.
 pub async fn open_round(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Round, AppError> {
-    caller.require(caller.role.commands(), "open screening rounds")?;
-    let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
+    caller.require(caller.role.may(Permission::Command), "open screening rounds")?;
+    let unit = unit_code(unit)?;
     Ok(app.store.open_round(caller, &unit, &label("name", name, 50)?).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// The open rounds covering a unit, each with the unit's coverage.
+pub async fn rounds(app: &App, caller: &Caller, unit: &str) -> Result<Vec<Round>, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    app.store.rounds(&caller.scope, &unit_code(unit)?).await?.ok_or(AppError::NotFound)
+}
+
+/// A round's coverage below a unit: the households visited and not, in all and per child unit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Coverage {
+    pub households: i64,
+    pub visited: i64,
+    /// Only when every household below the unit has been visited (不漏一户).
+    pub complete: bool,
+    pub units: Vec<CoverageRow>,
+}
+
+pub async fn coverage(app: &App, caller: &Caller, round: Uuid, unit: &str) -> Result<Coverage, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let units = app.store.coverage(&caller.scope, round, &unit_code(unit)?).await?.ok_or(AppError::NotFound)?;
+    let households: i64 = units.iter().map(|r| r.households).sum();
+    let visited: i64 = units.iter().map(|r| r.visited).sum();
+    Ok(Coverage { households, visited, complete: visited >= households, units })
+}
+
+/// The households below a unit not yet visited in a round.
+pub async fn unvisited(app: &App, caller: &Caller, round: Uuid, unit: &str, limit: u32) -> Result<Vec<Unvisited>, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    app.store.unvisited(&caller.scope, round, &unit_code(unit)?, limit).await?.ok_or(AppError::NotFound)
+}
+
+/// A round's sheet for a unit, as its page shows it: the round, the unit, the coverage per
+/// child unit and the households still to visit.
+pub struct RoundSheet {
+    pub round: Round,
+    pub unit: Unit,
+    pub rows: Vec<CoverageRow>,
+    pub unvisited: Vec<Unvisited>,
+}
+
+pub async fn round_sheet(app: &App, caller: &Caller, round: Uuid, unit: &str) -> Result<RoundSheet, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let code = unit_code(unit)?;
+    let rows = app.store.coverage(&caller.scope, round, &code).await?.ok_or(AppError::NotFound)?;
+    let found = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default().into_iter().find(|r| r.id == round).ok_or(AppError::NotFound)?;
+    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
+    let unvisited = app.store.unvisited(&caller.scope, round, &code, 200).await?.unwrap_or_default();
+    Ok(RoundSheet { round: found, unit, rows, unvisited })
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct VisitInput {
     pub household_id: Uuid,
+    /// visited, nobody_home or refused.
+    #[schema(value_type = VisitOutcome)]
     pub outcome: String,
     pub note: String,
 }
 
+/// Records a household's visit in a round (the latest outcome counts).
 pub async fn record_visit(app: &App, caller: &Caller, round: Uuid, input: &VisitInput) -> Result<(), AppError> {
-    caller.require(caller.role.screens(), "record visits")?;
+    caller.require(caller.role.may(Permission::Screen), "record visits")?;
     let outcome = VisitOutcome::parse(&input.outcome)?;
     let note = optional_text("note", &input.note, 200)?;
     Ok(app.store.record_visit(caller, round, input.household_id, outcome, note.as_deref()).await?)
 }
 
+/// A unit's returnees, newest first, with the 四知四清 figures of its subtree.
+pub struct Returnees {
+    pub unit: Unit,
+    pub figures: ScreeningFigures,
+    pub items: Vec<ReturneeItem>,
+}
+
 /// A unit's returnees with their travel and health, and the 四知四清 figures: roster readers
 /// only, and the reading is audited, since the list names people and their health.
-pub async fn returnees(app: &App, caller: &Caller, unit: &UnitCode, limit: u32) -> Result<(crate::store::ScreeningFigures, Vec<ReturneeItem>), AppError> {
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let found = app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
-    let list = app.store.returnees(&caller.scope, unit, caller.now, limit).await?.ok_or(AppError::NotFound)?;
-    app.store.record_read(caller, "returnees", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": list.1.len()})).await?;
-    Ok(list)
+pub async fn returnees(app: &App, caller: &Caller, unit: &str, limit: u32) -> Result<Returnees, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let unit = unit_code(unit)?;
+    let found = app.store.unit(&caller.scope, &unit).await?.ok_or(AppError::NotFound)?;
+    let (figures, items) = app.store.returnees(&caller.scope, &unit, caller.now, limit).await?.ok_or(AppError::NotFound)?;
+    app.store.record_read(caller, "returnees", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": items.len()})).await?;
+    Ok(Returnees { unit: found, figures, items })
 }

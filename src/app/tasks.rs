@@ -4,8 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::isolation::Slot;
-use crate::domain::{Caller, UnitCode, UnitPath};
-use crate::store::{Isolation, Lapse, Task};
+use uuid::Uuid;
+
+use crate::domain::{Caller, Permission, UnitCode, UnitPath};
+pub use crate::store::Task;
+use crate::store::{Isolation, Lapse};
 
 use super::{App, AppError};
 
@@ -48,6 +51,17 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
     }
     tasks.sort_by_key(|t| t.due);
     Ok(tasks)
+}
+
+/// Acknowledges an alert sent to the caller (anyone may acknowledge their own).
+pub async fn acknowledge(app: &App, caller: &Caller, alert: Uuid) -> Result<(), AppError> {
+    Ok(app.store.acknowledge(caller, alert).await?)
+}
+
+/// Marks a contact screened.
+pub async fn finish_screening(app: &App, caller: &Caller, task: Uuid) -> Result<(), AppError> {
+    caller.require(caller.role.may(Permission::Screen), "screen people")?;
+    Ok(app.store.finish_screening_task(caller, task).await?)
 }
 
 /// Where an order stands against its follow-up windows.

@@ -9,7 +9,7 @@ pub const DEFAULT_WINDOW_MINUTES: u32 = 30;
 /// A wider window finds half a day's traffic at a busy checkpoint: not a contact list.
 pub const MAX_WINDOW_MINUTES: u32 = 24 * 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactReason {
     /// Lives in the same household.

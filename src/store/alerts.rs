@@ -11,7 +11,7 @@ use super::StoreResult;
 use crate::domain::Caller;
 
 /// One thing to do, with the page that clears it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Task {
     pub kind: String,
     pub id: Uuid,

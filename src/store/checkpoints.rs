@@ -11,7 +11,7 @@ use super::StoreResult;
 use crate::domain::contacts::ContactReason;
 use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Phone, Plate, Temperature, UnitCode, UnitPath};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Checkpoint {
     pub id: Uuid,
     pub unit_code: String,
@@ -37,7 +37,7 @@ pub struct NewCheckpoint {
 }
 
 /// One person on a shift: a medic, a police officer, a cadre (医务人员、公安干警、机关干部).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OnDuty {
     pub name: String,
     pub duty: String,
@@ -45,7 +45,7 @@ pub struct OnDuty {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Shift {
     pub id: Uuid,
     pub starts_at: DateTime<Utc>,
@@ -79,7 +79,7 @@ pub struct NewPassage {
 }
 
 /// A passage as lists show it: ID number and phone masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Passage {
     pub id: Uuid,
     pub checkpoint_id: Uuid,
@@ -89,11 +89,13 @@ pub struct Passage {
     pub id_number: Option<String>,
     pub phone: Option<String>,
     pub plate: Option<String>,
+    #[schema(value_type = Direction)]
     pub direction: String,
     pub temperature: Option<f64>,
     pub purpose: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    #[schema(value_type = Outcome)]
     pub outcome: String,
     pub at: DateTime<Utc>,
     pub actor: String,
@@ -116,7 +118,7 @@ pub struct NewRegistration {
 }
 
 /// A traveller's own registration, waiting for staff to take a temperature and confirm it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Registration {
     pub id: Uuid,
     pub checkpoint_id: Uuid,
@@ -132,7 +134,7 @@ pub struct Registration {
     pub passage_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: Uuid,
     pub name: String,
@@ -142,8 +144,9 @@ pub struct Person {
 }
 
 /// A step on a person's time line: a passage, or a registration not yet confirmed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrajectoryItem {
+    #[schema(value_type = String, example = "passage")]
     pub kind: &'static str,
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -158,14 +161,14 @@ pub struct TrajectoryItem {
     pub outcome: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Trajectory {
     pub person: Person,
     pub items: Vec<TrajectoryItem>,
 }
 
 /// A candidate contact of a case, masked as lists are.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     pub person_id: Option<Uuid>,
     pub resident_id: Option<Uuid>,

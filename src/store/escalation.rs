@@ -24,14 +24,15 @@ pub struct Lapse {
     pub link: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = EscalationRule)]
 pub struct Rule {
     pub kind: String,
     pub delay_minutes: i64,
     pub steps: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Escalation {
     pub kind: String,
     pub subject: String,

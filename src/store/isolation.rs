@@ -37,13 +37,16 @@ pub struct NewFollowup {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Followup {
     pub id: Uuid,
     pub at: DateTime<Utc>,
     pub temperature: Option<f64>,
+    #[schema(value_type = Vec<Symptom>)]
     pub symptoms: Vec<String>,
+    #[schema(value_type = Vec<Need>)]
     pub needs: Vec<String>,
+    #[schema(value_type = Reached)]
     pub reached: String,
     pub note: Option<String>,
     pub actor: String,
@@ -78,7 +81,7 @@ impl From<FollowupRow> for Followup {
 }
 
 /// An order as lists show it (the ID number masked); the record adds its follow-ups.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Isolation {
     pub id: Uuid,
     pub resident_id: Uuid,
@@ -89,8 +92,10 @@ pub struct Isolation {
     pub name: String,
     pub id_number: String,
     pub address: Option<String>,
+    #[schema(value_type = IsolationKind)]
     pub kind: String,
     pub place: Option<String>,
+    #[schema(value_type = IsolationReason)]
     pub reason: String,
     pub note: Option<String>,
     pub starts_at: DateTime<Utc>,

@@ -10,13 +10,16 @@ use uuid::Uuid;
 use super::{NewResident, StoreResult};
 use crate::domain::{Caller, Health, IdNumber, KeyArea, Stay, Temperature, Transport, UnitCode, UnitPath, VisitOutcome};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = KeyArea)]
 pub struct KeyAreaRecord {
     pub id: Uuid,
+    /// A division code (42, 4201, 420102) or a name (湖北省, 武汉市).
     pub area: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     /// The unit whose subtree it applies to.
+    #[schema(value_type = String)]
     pub unit_path: UnitPath,
     pub created_by: String,
 }
@@ -51,20 +54,24 @@ pub struct NewReturnee {
 }
 
 /// A returnee as lists show them: ID number and phone masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Returnee)]
 pub struct ReturneeItem {
     pub id: Uuid,
     pub resident_id: Uuid,
     pub household_id: Uuid,
     pub unit_code: String,
     pub name: String,
+    /// Masked.
     pub id_number: String,
     pub address: Option<String>,
     pub origin: String,
     pub travel: Vec<Stay>,
     pub arrived_at: DateTime<Utc>,
+    #[schema(value_type = Transport)]
     pub transport: String,
     pub transport_detail: Option<String>,
+    #[schema(value_type = Health)]
     pub health: String,
     pub temperature: Option<f64>,
     pub expected_departure: Option<NaiveDate>,
@@ -74,7 +81,7 @@ pub struct ReturneeItem {
 }
 
 /// The 四知四清 figures of a subtree.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ScreeningFigures {
     pub households: i64,
     pub residents: i64,
@@ -83,7 +90,7 @@ pub struct ScreeningFigures {
     pub in_observation: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Round {
     pub id: Uuid,
     pub unit_code: String,
@@ -95,7 +102,7 @@ pub struct Round {
     pub complete: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageRow {
     pub code: String,
     pub name: String,
@@ -104,7 +111,7 @@ pub struct CoverageRow {
     pub not_visited: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Unvisited {
     pub id: Uuid,
     pub household_no: String,
@@ -112,6 +119,7 @@ pub struct Unvisited {
     pub head_name: String,
     pub address: Option<String>,
     /// The last outcome if someone went and found nobody home, or was refused.
+    #[schema(value_type = Option<VisitOutcome>)]
     pub last_outcome: Option<String>,
 }
 

@@ -1,117 +1,151 @@
-//! Checkpoints, shifts, passages and the confirmation of self-registrations.
+//! Checkpoints, their posters and shifts, passages and the confirmation of self-registrations.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::app::checkpoints::{self as ops, CheckpointInput, ConfirmInput, PassageInput, ShiftInput};
-use crate::app::{App, AppError};
-use crate::domain::time::parse_time;
+use super::Items;
+use crate::app::App;
+use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, Passage, PassageInput, Registration, Shift, ShiftInput};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
-use crate::http::common::parse_id;
-use crate::http::common::unit_code;
-use axum::routing::{get, post};
-use utoipa_axum::router::OpenApiRouter;
+use crate::http::common::{parse_id, poster_svg, public_link};
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .route("/api/v1/checkpoints", post(create))
-        .route("/api/v1/units/{code}/checkpoints", get(of_unit))
-        .route("/api/v1/checkpoints/{id}", get(show))
-        .route("/api/v1/checkpoints/{id}/token", post(rotate_token))
-        .route("/api/v1/checkpoints/{id}/poster", get(poster))
-        .route("/api/v1/checkpoints/{id}/shifts", get(shifts).post(add_shift))
-        .route("/api/v1/checkpoints/{id}/passages", get(passages).post(log_passage))
-        .route("/api/v1/checkpoints/{id}/registrations", get(registrations))
-        .route("/api/v1/registrations/{id}/confirm", post(confirm))
+        .routes(routes!(create))
+        .routes(routes!(of_unit))
+        .routes(routes!(show))
+        .routes(routes!(rotate_token))
+        .routes(routes!(poster))
+        .routes(routes!(shifts, add_shift))
+        .routes(routes!(passages, log_passage))
+        .routes(routes!(registrations))
+        .routes(routes!(confirm))
 }
 
-pub async fn create(State(app): State<App>, auth: Auth, Json(body): Json<CheckpointInput>) -> Result<Response, HttpError> {
-    let checkpoint = ops::create(&app, &auth.caller(), &body).await?;
-    Ok((StatusCode::CREATED, Json(json!(checkpoint))).into_response())
+/// Set up a checkpoint in a unit.
+///
+/// A 卡点 (road block), 劝返点 (where travellers are persuaded to turn back) or 检查点; it
+/// gets a poster token of its own (`/r/{token}`).
+#[utoipa::path(post, operation_id = "create_checkpoint", path = "/api/v1/checkpoints", tag = "checkpoints", request_body = CheckpointInput,
+    responses((status = 201, body = Checkpoint), super::Errors, super::Conflict))]
+async fn create(State(app): State<App>, auth: Auth, Json(body): Json<CheckpointInput>) -> Result<(StatusCode, Json<Checkpoint>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::create(&app, &auth.caller(), &body).await?)))
 }
 
-pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let checkpoint = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!(checkpoint)))
+/// Checkpoints of a unit's subtree.
+#[utoipa::path(get, operation_id = "unit_checkpoints", path = "/api/v1/units/{code}/checkpoints", tag = "checkpoints", params(super::UnitCodeParam),
+    responses((status = 200, body = Items<Checkpoint>), super::Errors))]
+async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Items<Checkpoint>>, HttpError> {
+    Ok(Json(Items { items: ops::of_unit(&app, &auth.caller(), &code).await? }))
 }
 
-pub async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
-    let items = app.store.checkpoints(&auth.session.account.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": items})))
+/// A checkpoint.
+///
+/// With its poster token: `/r/{token}` is the public registration page.
+#[utoipa::path(get, operation_id = "checkpoint", path = "/api/v1/checkpoints/{id}", tag = "checkpoints", params(super::IdParam),
+    responses((status = 200, body = Checkpoint), super::Errors))]
+async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Checkpoint>, HttpError> {
+    Ok(Json(ops::show(&app, &auth.caller(), parse_id(&id)?).await?))
 }
 
-pub async fn rotate_token(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    let id = parse_id(&id)?;
-    ops::rotate_token(&app, &caller, id).await?;
-    let checkpoint = app.store.checkpoint(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!(checkpoint)))
+/// Give the checkpoint a new poster token: old posters stop working.
+#[utoipa::path(post, operation_id = "rotate_checkpoint_token", path = "/api/v1/checkpoints/{id}/token", tag = "checkpoints", params(super::IdParam),
+    responses((status = 200, body = Checkpoint), super::Errors))]
+async fn rotate_token(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Checkpoint>, HttpError> {
+    Ok(Json(ops::rotate_token(&app, &auth.caller(), parse_id(&id)?).await?))
 }
 
-/// The poster's QR code as SVG; the printable poster is the page `/checkpoints/{id}/poster`.
-pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, HttpError> {
-    let checkpoint = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let svg = crate::http::common::poster_svg(&crate::http::common::public_link(&app, &headers, &format!("/r/{}", checkpoint.token)))?;
+/// The poster's QR code (SVG) opening `/r/{token}`.
+///
+/// The printable A4 poster is the page `/checkpoints/{id}/poster`.
+#[utoipa::path(get, operation_id = "checkpoint_poster", path = "/api/v1/checkpoints/{id}/poster", tag = "checkpoints", params(super::IdParam),
+    responses((status = 200, description = "The QR code", content_type = "image/svg+xml", body = String), super::Errors))]
+async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let checkpoint = ops::show(&app, &auth.caller(), parse_id(&id)?).await?;
+    let svg = poster_svg(&public_link(&app, &headers, &format!("/r/{}", checkpoint.token)))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
-pub async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ShiftInput>) -> Result<Response, HttpError> {
-    let shift = ops::add_shift(&app, &auth.caller(), parse_id(&id)?, &body).await?;
-    Ok((StatusCode::CREATED, Json(json!(shift))).into_response())
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ShiftsQuery {
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`.
+    from: Option<String>,
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`.
+    to: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct RangeQuery {
+/// Duty shifts overlapping [from, to).
+///
+/// The last day and the next week by default.
+#[utoipa::path(get, operation_id = "checkpoint_shifts", path = "/api/v1/checkpoints/{id}/shifts", tag = "checkpoints", params(super::IdParam, ShiftsQuery),
+    responses((status = 200, body = Items<Shift>), super::Errors))]
+async fn shifts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<ShiftsQuery>) -> Result<Json<Items<Shift>>, HttpError> {
+    let items = ops::shifts(&app, &auth.caller(), parse_id(&id)?, query.from.as_deref(), query.to.as_deref()).await?;
+    Ok(Json(Items { items }))
+}
+
+/// Add a duty shift (e.g. 24 h of a medic, a police officer and a cadre).
+#[utoipa::path(post, operation_id = "add_checkpoint_shift", path = "/api/v1/checkpoints/{id}/shifts", tag = "checkpoints", params(super::IdParam),
+    request_body = ShiftInput, responses((status = 201, body = Shift), super::Errors))]
+async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ShiftInput>) -> Result<(StatusCode, Json<Shift>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::add_shift(&app, &auth.caller(), parse_id(&id)?, &body).await?)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PassagesQuery {
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`.
     from: Option<String>,
+    /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`.
     to: Option<String>,
+    /// 200 by default.
     limit: Option<u32>,
 }
 
-impl RangeQuery {
-    /// `[from, to)`: the last day by default.
-    fn range(&self, now: chrono::DateTime<chrono::Utc>) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), HttpError> {
-        let from = self.from.as_deref().map(|f| parse_time("from", f)).transpose()?.unwrap_or(now - Duration::days(1));
-        let to = self.to.as_deref().map(|t| parse_time("to", t)).transpose()?.unwrap_or(now + Duration::minutes(5));
-        Ok((from, to))
-    }
+/// Passages at the checkpoint in [from, to), newest first.
+///
+/// The last day by default; ID numbers and phones are masked.
+#[utoipa::path(get, operation_id = "checkpoint_passages", path = "/api/v1/checkpoints/{id}/passages", tag = "checkpoints", params(super::IdParam, PassagesQuery),
+    responses((status = 200, body = Items<Passage>), super::Errors))]
+async fn passages(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<PassagesQuery>) -> Result<Json<Items<Passage>>, HttpError> {
+    let items = ops::passages(&app, &auth.caller(), parse_id(&id)?, query.from.as_deref(), query.to.as_deref(), query.limit).await?;
+    Ok(Json(Items { items }))
 }
 
-pub async fn shifts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<RangeQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    let (from, to) = match (&query.from, &query.to) {
-        (None, None) => (caller.now - Duration::days(1), caller.now + Duration::days(7)),
-        _ => query.range(caller.now)?,
-    };
-    let items = app.store.shifts(&caller.scope, parse_id(&id)?, from, to).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": items})))
+/// Log a passage.
+///
+/// A temperature at or above the fever line (37.3 °C by default) alerts the unit's grid leader
+/// and HQ at once. The same ID number always gets the same `person_id`.
+#[utoipa::path(post, operation_id = "log_passage", path = "/api/v1/checkpoints/{id}/passages", tag = "checkpoints", params(super::IdParam),
+    request_body = PassageInput, responses((status = 201, body = Passage), super::Errors, super::Conflict))]
+async fn log_passage(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Json(body): Json<PassageInput>,
+) -> Result<(StatusCode, Json<Passage>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::log_passage(&app, &auth.caller(), parse_id(&id)?, &body).await?)))
 }
 
-pub async fn log_passage(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<PassageInput>) -> Result<Response, HttpError> {
-    let passage = ops::log_passage(&app, &auth.caller(), parse_id(&id)?, &body).await?;
-    Ok((StatusCode::CREATED, Json(json!(passage))).into_response())
+/// Self-registrations of the last day not yet confirmed.
+#[utoipa::path(get, operation_id = "checkpoint_registrations", path = "/api/v1/checkpoints/{id}/registrations", tag = "checkpoints", params(super::IdParam),
+    responses((status = 200, body = Items<Registration>), super::Errors))]
+async fn registrations(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Items<Registration>>, HttpError> {
+    Ok(Json(Items { items: ops::registrations(&app, &auth.caller(), parse_id(&id)?).await? }))
 }
 
-pub async fn passages(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<RangeQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    let (from, to) = query.range(caller.now)?;
-    let items = app.store.passages(&caller.scope, parse_id(&id)?, from, to, query.limit.unwrap_or(200), app.settings.fever).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": items})))
-}
-
-pub async fn registrations(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    let items = app.store.pending_registrations(&caller.scope, parse_id(&id)?, caller.now - Duration::days(1)).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": items})))
-}
-
-pub async fn confirm(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ConfirmInput>) -> Result<Json<Value>, HttpError> {
-    let passage = ops::confirm_registration(&app, &auth.caller(), parse_id(&id)?, &body).await?;
-    Ok(Json(json!(passage)))
+/// Confirm a self-registration with a temperature: it becomes a passage.
+#[utoipa::path(post, operation_id = "confirm_registration", path = "/api/v1/registrations/{id}/confirm", tag = "checkpoints", params(super::IdParam),
+    request_body = ConfirmInput, responses((status = 200, body = Passage), super::Errors))]
+async fn confirm(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ConfirmInput>) -> Result<Json<Passage>, HttpError> {
+    Ok(Json(ops::confirm_registration(&app, &auth.caller(), parse_id(&id)?, &body).await?))
 }

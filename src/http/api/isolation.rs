@@ -3,85 +3,122 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::Items;
 use crate::app::App;
-use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
-use crate::app::tasks::{FollowupState, followup_state};
+use crate::app::isolation::{self as ops, EndInput, Escalation, Followup, FollowupInput, Isolation, IsolationInput, Rule, Standing};
+use crate::domain::Caller;
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::http::common::parse_id;
-use crate::http::common::unit_code;
-use crate::store::Isolation;
-use axum::routing::{get, post};
-use utoipa_axum::router::OpenApiRouter;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .route("/api/v1/isolations", post(order))
-        .route("/api/v1/isolations/{id}", get(show))
-        .route("/api/v1/isolations/{id}/followups", post(follow_up))
-        .route("/api/v1/isolations/{id}/end", post(end))
-        .route("/api/v1/units/{code}/isolations", get(of_unit))
-        .route("/api/v1/escalations", get(escalations))
+        .routes(routes!(order))
+        .routes(routes!(show))
+        .routes(routes!(follow_up))
+        .routes(routes!(end))
+        .routes(routes!(of_unit))
+        .routes(routes!(escalations))
 }
 
-/// An order with where it stands: `followup` is due, overdue, release_due or done.
-pub fn isolation_json(app: &App, order: &Isolation, now: chrono::DateTime<chrono::Utc>) -> Value {
-    let mut body = json!(order);
-    let (state, due) = match followup_state(app, order, now) {
-        _ if order.ended_at.is_some() => ("ended", None),
-        FollowupState::Due(slot) => ("due", Some(slot.closes)),
-        FollowupState::Overdue(slot) => ("overdue", Some(slot.closes)),
-        FollowupState::ReleaseDue => ("release_due", Some(order.planned_end)),
-        FollowupState::Done => ("done", None),
-    };
-    body["followup"] = json!({"state": state, "due": due});
-    body
+/// An order with where it stands against its follow-up windows.
+#[derive(Serialize, ToSchema)]
+struct Order {
+    #[serde(flatten)]
+    order: Isolation,
+    followup: Standing,
 }
 
-pub async fn order(State(app): State<App>, auth: Auth, Json(body): Json<IsolationInput>) -> Result<Response, HttpError> {
+impl Order {
+    fn new(app: &App, caller: &Caller, order: Isolation) -> Order {
+        let followup = ops::standing(app, &order, caller.now);
+        Order { order, followup }
+    }
+}
+
+/// Order home isolation or centralised observation for a resident.
+///
+/// The household turns red; a paired cadre holds at most 3 households.
+#[utoipa::path(post, operation_id = "order_isolation", path = "/api/v1/isolations", tag = "isolation", request_body = IsolationInput,
+    responses((status = 201, body = Order), super::Errors, super::Conflict))]
+async fn order(State(app): State<App>, auth: Auth, Json(body): Json<IsolationInput>) -> Result<(StatusCode, Json<Order>), HttpError> {
     let caller = auth.caller();
     let order = ops::order(&app, &caller, &body).await?;
-    Ok((StatusCode::CREATED, Json(isolation_json(&app, &order, caller.now))).into_response())
+    Ok((StatusCode::CREATED, Json(Order::new(&app, &caller, order))))
 }
 
-pub async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
+/// An order with its follow-ups and where it stands against the twice-daily windows.
+///
+/// The reading is audited.
+#[utoipa::path(get, operation_id = "isolation", path = "/api/v1/isolations/{id}", tag = "isolation", params(super::IdParam),
+    responses((status = 200, body = Order), super::Errors))]
+async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Order>, HttpError> {
     let caller = auth.caller();
     let order = ops::show(&app, &caller, parse_id(&id)?, "api").await?;
-    Ok(Json(isolation_json(&app, &order, caller.now)))
+    Ok(Json(Order::new(&app, &caller, order)))
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListQuery {
+    /// `false` for every order; active ones by default.
     active: Option<bool>,
 }
 
-pub async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<ListQuery>) -> Result<Json<Value>, HttpError> {
+/// Orders in a unit's subtree (active ones by default).
+///
+/// The reading is audited.
+#[utoipa::path(get, operation_id = "unit_isolations", path = "/api/v1/units/{code}/isolations", tag = "isolation", params(super::UnitCodeParam, ListQuery),
+    responses((status = 200, body = Items<Order>), super::Errors))]
+async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<ListQuery>) -> Result<Json<Items<Order>>, HttpError> {
     let caller = auth.caller();
-    let items = ops::of_unit(&app, &caller, &unit_code(&code)?, query.active.unwrap_or(true)).await?;
-    let items: Vec<Value> = items.iter().map(|o| isolation_json(&app, o, caller.now)).collect();
-    Ok(Json(json!({"items": items})))
+    let orders = ops::of_unit(&app, &caller, &code, query.active.unwrap_or(true)).await?;
+    Ok(Json(Items { items: orders.into_iter().map(|o| Order::new(&app, &caller, o)).collect() }))
 }
 
-pub async fn follow_up(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<FollowupInput>) -> Result<Response, HttpError> {
-    let followup = ops::follow_up(&app, &auth.caller(), parse_id(&id)?, &body).await?;
-    Ok((StatusCode::CREATED, Json(json!(followup))).into_response())
+/// Record a follow-up.
+///
+/// A fever, a symptom or not reached raises an alert.
+#[utoipa::path(post, operation_id = "follow_up_isolation", path = "/api/v1/isolations/{id}/followups", tag = "isolation", params(super::IdParam),
+    request_body = FollowupInput, responses((status = 201, body = Followup), super::Errors, super::Conflict))]
+async fn follow_up(
+    State(app): State<App>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Json(body): Json<FollowupInput>,
+) -> Result<(StatusCode, Json<Followup>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::follow_up(&app, &auth.caller(), parse_id(&id)?, &body).await?)))
 }
 
-pub async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<EndInput>) -> Result<Json<Value>, HttpError> {
+/// End the order, or set its length anew.
+///
+/// Without `days`, ends it now with a reason (on or after the planned day only after a final
+/// follow-up that day); with `days`, sets its length from its start anew.
+#[utoipa::path(post, operation_id = "end_isolation", path = "/api/v1/isolations/{id}/end", tag = "isolation", params(super::IdParam),
+    request_body = EndInput, responses((status = 200, body = Order), super::Errors))]
+async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<EndInput>) -> Result<Json<Order>, HttpError> {
     let caller = auth.caller();
     let order = ops::end_or_extend(&app, &caller, parse_id(&id)?, &body).await?;
-    Ok(Json(isolation_json(&app, &order, caller.now)))
+    Ok(Json(Order::new(&app, &caller, order)))
 }
 
-pub async fn escalations(State(app): State<App>, auth: Auth) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let items = app.store.escalations(&caller.scope, 200).await?;
-    let rules = app.store.escalation_rules().await?;
-    Ok(Json(json!({"rules": rules, "items": items})))
+#[derive(Serialize, ToSchema)]
+struct Escalations {
+    rules: Vec<Rule>,
+    /// The steps taken, newest first.
+    items: Vec<Escalation>,
+}
+
+/// The escalation rules and the steps taken in the caller's subtree.
+#[utoipa::path(get, operation_id = "escalations", path = "/api/v1/escalations", tag = "isolation",
+    responses((status = 200, body = Escalations), super::Errors))]
+async fn escalations(State(app): State<App>, auth: Auth) -> Result<Json<Escalations>, HttpError> {
+    let (rules, items) = ops::escalations(&app, &auth.caller()).await?;
+    Ok(Json(Escalations { rules, items }))
 }

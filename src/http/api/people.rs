@@ -4,58 +4,68 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::app::{App, AppError};
-use crate::domain::contacts;
+use super::Items;
+use super::screening::Done;
+use crate::app::App;
+use crate::app::people::{self as ops, Contact, Contacts, Trajectory};
+use crate::app::tasks::{self, Task};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::http::common::parse_id;
-use crate::store::Contact;
-use axum::routing::{get, post};
-use utoipa_axum::router::OpenApiRouter;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .route("/api/v1/people/{id}/trajectory", get(trajectory))
-        .route("/api/v1/people/{id}/contacts", get(contacts))
-        .route("/api/v1/people/{id}/contacts/screening", post(screen_contacts))
-        .route("/api/v1/tasks", get(tasks))
-        .route("/api/v1/alerts/{id}/ack", post(acknowledge))
-        .route("/api/v1/screening-tasks/{id}/done", post(finish_screening))
+        .routes(routes!(trajectory))
+        .routes(routes!(contacts))
+        .routes(routes!(screen_contacts))
+        .routes(routes!(inbox))
+        .routes(routes!(acknowledge))
+        .routes(routes!(finish_screening))
 }
 
-pub async fn trajectory(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_trajectories(), "read trajectories")?;
-    let trajectory = app.store.trajectory(&caller, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!(trajectory)))
+/// A person's passages and registrations, in time order.
+///
+/// Over the checkpoints in the caller's subtree; the person's ID number and phone are shown
+/// in full, and the reading is audited.
+#[utoipa::path(get, operation_id = "person_trajectory", path = "/api/v1/people/{id}/trajectory", tag = "people", params(super::IdParam),
+    responses((status = 200, body = Trajectory), super::Errors))]
+async fn trajectory(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Trajectory>, HttpError> {
+    Ok(Json(ops::trajectory(&app, &auth.caller(), parse_id(&id)?).await?))
 }
 
-#[derive(Deserialize)]
-pub struct ContactQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ContactQuery {
+    /// 30 by default, at most 1440.
     window_minutes: Option<u32>,
+    /// `csv` for a sheet.
     format: Option<String>,
 }
 
-pub async fn contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<ContactQuery>) -> Result<Response, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.traces_contacts(), "trace contacts")?;
-    let window = contacts::window(query.window_minutes)?;
-    let items = app.store.contacts(&caller, parse_id(&id)?, window).await?.ok_or(AppError::NotFound)?;
+/// Candidate contacts of a case.
+///
+/// Same household, same vehicle (plate) or same checkpoint within ± `window_minutes`; the
+/// reading is audited. `format=csv` answers a sheet Excel opens.
+#[utoipa::path(get, operation_id = "person_contacts", path = "/api/v1/people/{id}/contacts", tag = "people", params(super::IdParam, ContactQuery),
+    responses((status = 200, description = "The contacts (a sheet with `format=csv`)", content((Contacts = "application/json"), (String = "text/csv"))), super::Errors))]
+async fn contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<ContactQuery>) -> Result<Response, HttpError> {
+    let found = ops::contacts(&app, &auth.caller(), parse_id(&id)?, query.window_minutes).await?;
     if query.format.as_deref() == Some("csv") {
         let disposition = format!("attachment; filename=\"contacts-{id}.csv\"");
-        return Ok(
-            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], contacts_csv(&items)).into_response()
-        );
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], contacts_csv(&found.items))
+            .into_response());
     }
-    Ok(Json(json!({"window_minutes": window.num_minutes(), "items": items})).into_response())
+    Ok(Json(found).into_response())
 }
 
 /// The contact list as a sheet Excel opens (with a BOM, so it reads the Chinese right).
-pub fn contacts_csv(items: &[Contact]) -> String {
+fn contacts_csv(items: &[Contact]) -> String {
     let mut out = String::from("\u{feff}姓名 name,身份证号 id_number,电话 phone,原因 reasons,时间 at,卡点 checkpoint,车牌 plate\n");
     for c in items {
         let reasons: Vec<&str> = c.reasons.iter().map(|r| r.as_str()).collect();
@@ -82,27 +92,50 @@ fn csv_cell(cell: &str) -> String {
     format!("\"{}\"", cell.replace('"', "\"\""))
 }
 
-pub async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<ContactQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.traces_contacts(), "trace contacts")?;
-    let window = contacts::window(query.window_minutes)?;
-    let created = app.store.screen_contacts(&caller, parse_id(&id)?, window).await?;
-    Ok(Json(json!({"created": created})))
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct WindowQuery {
+    /// 30 by default, at most 1440.
+    window_minutes: Option<u32>,
 }
 
-pub async fn tasks(State(app): State<App>, auth: Auth) -> Result<Json<Value>, HttpError> {
-    let items = crate::app::tasks::inbox(&app, &auth.caller()).await?;
-    Ok(Json(json!({"items": items})))
+#[derive(Serialize, ToSchema)]
+struct Screened {
+    /// How many screening tasks were made.
+    created: usize,
 }
 
-pub async fn acknowledge(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    app.store.acknowledge(&auth.caller(), parse_id(&id)?).await?;
-    Ok(Json(json!({"ok": true})))
+/// Turn the case's contacts into screening tasks where each belongs.
+#[utoipa::path(post, operation_id = "screen_contacts", path = "/api/v1/people/{id}/contacts/screening", tag = "people", params(super::IdParam, WindowQuery),
+    responses((status = 200, body = Screened), super::Errors))]
+async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<WindowQuery>) -> Result<Json<Screened>, HttpError> {
+    let created = ops::screen_contacts(&app, &auth.caller(), parse_id(&id)?, query.window_minutes).await?;
+    Ok(Json(Screened { created }))
 }
 
-pub async fn finish_screening(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.screens(), "screen people")?;
-    app.store.finish_screening_task(&caller, parse_id(&id)?).await?;
-    Ok(Json(json!({"ok": true})))
+/// The caller's inbox, oldest first.
+///
+/// Unacknowledged alerts and contacts to screen, follow-ups due or overdue for the orders
+/// the caller is paired with, returnees from key areas awaiting a decision, and households
+/// not yet visited in open rounds.
+#[utoipa::path(get, operation_id = "tasks", path = "/api/v1/tasks", tag = "tasks",
+    responses((status = 200, body = Items<Task>), super::Errors))]
+async fn inbox(State(app): State<App>, auth: Auth) -> Result<Json<Items<Task>>, HttpError> {
+    Ok(Json(Items { items: tasks::inbox(&app, &auth.caller()).await? }))
+}
+
+/// Acknowledge an alert sent to the caller.
+#[utoipa::path(post, operation_id = "acknowledge_alert", path = "/api/v1/alerts/{id}/ack", tag = "tasks", params(super::IdParam),
+    responses((status = 200, body = Done), super::Errors))]
+async fn acknowledge(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Done>, HttpError> {
+    tasks::acknowledge(&app, &auth.caller(), parse_id(&id)?).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+/// Mark a contact screened.
+#[utoipa::path(post, operation_id = "finish_screening_task", path = "/api/v1/screening-tasks/{id}/done", tag = "tasks", params(super::IdParam),
+    responses((status = 200, body = Done), super::Errors))]
+async fn finish_screening(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Done>, HttpError> {
+    tasks::finish_screening(&app, &auth.caller(), parse_id(&id)?).await?;
+    Ok(Json(Done { ok: true }))
 }

@@ -1,112 +1,159 @@
-//! Key areas, returnees and screening rounds.
+//! Screening: key areas, returnees and door-to-door rounds.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use uuid::Uuid;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::app::screening::{self as ops, KeyAreaInput, ReturneeInput, VisitInput};
-use crate::app::{App, AppError};
-use crate::domain::UnitCode;
+use super::Items;
+use crate::app::App;
+use crate::app::screening::{self as ops, Coverage, KeyAreaInput, KeyAreaRecord, ReturneeInput, ReturneeItem, Round, ScreeningFigures, Unvisited, VisitInput};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
 use crate::http::common::parse_id;
-use axum::routing::{delete, get, post};
-use utoipa_axum::router::OpenApiRouter;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .route("/api/v1/key-areas", get(key_areas).post(add_key_area))
-        .route("/api/v1/key-areas/{id}", delete(remove_key_area))
-        .route("/api/v1/returnees", post(register_returnee))
-        .route("/api/v1/units/{code}/returnees", get(returnees))
-        .route("/api/v1/units/{code}/rounds", get(rounds).post(open_round))
-        .route("/api/v1/rounds/{id}/coverage", get(coverage))
-        .route("/api/v1/rounds/{id}/unvisited", get(unvisited))
-        .route("/api/v1/rounds/{id}/visits", post(record_visit))
+        .routes(routes!(key_areas, add_key_area))
+        .routes(routes!(remove_key_area))
+        .routes(routes!(register_returnee))
+        .routes(routes!(returnees))
+        .routes(routes!(rounds, open_round))
+        .routes(routes!(coverage))
+        .routes(routes!(unvisited))
+        .routes(routes!(record_visit))
 }
 
-pub fn unit_code(raw: &str) -> Result<UnitCode, HttpError> {
-    UnitCode::parse(raw).map_err(|_| AppError::NotFound.into())
+/// What a change that has nothing else to tell answers.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Done {
+    /// Always true.
+    pub(super) ok: bool,
 }
 
-pub async fn key_areas(State(app): State<App>, auth: Auth) -> Result<Json<Value>, HttpError> {
-    let items = app.store.key_areas(&auth.session.account.scope).await?;
-    Ok(Json(json!({"items": items})))
+/// The key areas that apply in the caller's subtree.
+///
+/// A returnee whose travel touches one (by division code or name, within its days) turns
+/// their household red.
+#[utoipa::path(get, operation_id = "key_areas", path = "/api/v1/key-areas", tag = "screening",
+    responses((status = 200, body = Items<KeyAreaRecord>), super::Errors))]
+async fn key_areas(State(app): State<App>, auth: Auth) -> Result<Json<Items<KeyAreaRecord>>, HttpError> {
+    Ok(Json(Items { items: ops::key_areas(&app, &auth.caller()).await? }))
 }
 
-pub async fn add_key_area(State(app): State<App>, auth: Auth, Json(body): Json<KeyAreaInput>) -> Result<Response, HttpError> {
-    let area = ops::add_key_area(&app, &auth.caller(), &body).await?;
-    Ok((StatusCode::CREATED, Json(json!(area))).into_response())
+/// Declare a key area over the caller's subtree (HQ).
+///
+/// The returnees below are re-derived: those whose travel touches it turn their households red.
+#[utoipa::path(post, operation_id = "add_key_area", path = "/api/v1/key-areas", tag = "screening", request_body = KeyAreaInput,
+    responses((status = 201, body = KeyAreaRecord), super::Errors))]
+async fn add_key_area(State(app): State<App>, auth: Auth, Json(body): Json<KeyAreaInput>) -> Result<(StatusCode, Json<KeyAreaRecord>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::add_key_area(&app, &auth.caller(), &body).await?)))
 }
 
-pub async fn remove_key_area(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.commands(), "declare key areas")?;
-    app.store.remove_key_area(&caller, parse_id(&id)?).await?;
-    Ok(Json(json!({"ok": true})))
+/// Remove a key area.
+///
+/// The returnees below are re-derived.
+#[utoipa::path(delete, operation_id = "remove_key_area", path = "/api/v1/key-areas/{id}", tag = "screening", params(super::IdParam),
+    responses((status = 200, body = Done), super::Errors))]
+async fn remove_key_area(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Done>, HttpError> {
+    ops::remove_key_area(&app, &auth.caller(), parse_id(&id)?).await?;
+    Ok(Json(Done { ok: true }))
 }
 
-pub async fn register_returnee(State(app): State<App>, auth: Auth, Json(body): Json<ReturneeInput>) -> Result<Response, HttpError> {
-    let returnee = ops::register_returnee(&app, &auth.caller(), &body).await?;
-    Ok((StatusCode::CREATED, Json(json!(returnee))).into_response())
+/// Register a returnee.
+///
+/// By `resident_id`, or by ID number and name (with `household_id` for someone not yet on
+/// the roster). The household turns yellow, or red when the travel touches a key area.
+#[utoipa::path(post, operation_id = "register_returnee", path = "/api/v1/returnees", tag = "screening", request_body = ReturneeInput,
+    responses((status = 201, body = ReturneeItem), super::Errors, super::Conflict))]
+async fn register_returnee(State(app): State<App>, auth: Auth, Json(body): Json<ReturneeInput>) -> Result<(StatusCode, Json<ReturneeItem>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::register_returnee(&app, &auth.caller(), &body).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct LimitQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LimitQuery {
+    /// At most 1000, 100 by default.
     limit: Option<u32>,
 }
 
-pub async fn returnees(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<LimitQuery>) -> Result<Json<Value>, HttpError> {
-    let (figures, items) = ops::returnees(&app, &auth.caller(), &unit_code(&code)?, query.limit.unwrap_or(100)).await?;
-    Ok(Json(json!({"figures": figures, "items": items})))
+/// A unit's returnees and its 四知四清 figures.
+#[derive(Serialize, ToSchema)]
+struct ReturneeList {
+    figures: ScreeningFigures,
+    items: Vec<ReturneeItem>,
 }
 
-#[derive(Deserialize)]
-pub struct RoundBody {
+/// Returnees of a unit's subtree, newest first, with the 四知四清 figures.
+///
+/// ID numbers are masked; the reading is audited.
+#[utoipa::path(get, operation_id = "unit_returnees", path = "/api/v1/units/{code}/returnees", tag = "screening", params(super::UnitCodeParam, LimitQuery),
+    responses((status = 200, body = ReturneeList), super::Errors))]
+async fn returnees(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<LimitQuery>) -> Result<Json<ReturneeList>, HttpError> {
+    let list = ops::returnees(&app, &auth.caller(), &code, query.limit.unwrap_or(100)).await?;
+    Ok(Json(ReturneeList { figures: list.figures, items: list.items }))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct RoundBody {
+    /// e.g. 春节返乡排查.
     name: String,
 }
 
-pub async fn open_round(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<RoundBody>) -> Result<Response, HttpError> {
-    let round = ops::open_round(&app, &auth.caller(), &code, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(json!(round))).into_response())
+/// Open a screening round (e.g. 春节返乡排查) for the unit.
+#[utoipa::path(post, operation_id = "open_round", path = "/api/v1/units/{code}/rounds", tag = "screening", params(super::UnitCodeParam), request_body = RoundBody,
+    responses((status = 201, body = Round), super::Errors))]
+async fn open_round(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<RoundBody>) -> Result<(StatusCode, Json<Round>), HttpError> {
+    Ok((StatusCode::CREATED, Json(ops::open_round(&app, &auth.caller(), &code, &body.name).await?)))
 }
 
-pub async fn rounds(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let rounds = app.store.rounds(&caller.scope, &unit_code(&code)?).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": rounds})))
+/// Open screening rounds covering the unit, with its coverage.
+#[utoipa::path(get, operation_id = "unit_rounds", path = "/api/v1/units/{code}/rounds", tag = "screening", params(super::UnitCodeParam),
+    responses((status = 200, body = Items<Round>), super::Errors))]
+async fn rounds(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<Items<Round>>, HttpError> {
+    Ok(Json(Items { items: ops::rounds(&app, &auth.caller(), &code).await? }))
 }
 
-#[derive(Deserialize)]
-pub struct UnitQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UnitQuery {
+    /// A unit inside the round's unit.
     unit: String,
+    /// 200 by default.
     limit: Option<u32>,
 }
 
-pub async fn coverage(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<UnitQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let rows = app.store.coverage(&caller.scope, parse_id(&id)?, &unit_code(&query.unit)?).await?.ok_or(AppError::NotFound)?;
-    let households: i64 = rows.iter().map(|r| r.households).sum();
-    let visited: i64 = rows.iter().map(|r| r.visited).sum();
-    Ok(Json(json!({"households": households, "visited": visited, "complete": visited >= households, "units": rows})))
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CoverageQuery {
+    /// A unit inside the round's unit.
+    unit: String,
 }
 
-pub async fn unvisited(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<UnitQuery>) -> Result<Json<Value>, HttpError> {
-    let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let items = app.store.unvisited(&caller.scope, parse_id(&id)?, &unit_code(&query.unit)?, query.limit.unwrap_or(200)).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": items})))
+/// Coverage of a round below a unit: visited and not visited households per child unit.
+#[utoipa::path(get, operation_id = "round_coverage", path = "/api/v1/rounds/{id}/coverage", tag = "screening", params(super::IdParam, CoverageQuery),
+    responses((status = 200, body = Coverage), super::Errors))]
+async fn coverage(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<CoverageQuery>) -> Result<Json<Coverage>, HttpError> {
+    Ok(Json(ops::coverage(&app, &auth.caller(), parse_id(&id)?, &query.unit).await?))
 }
 
-pub async fn record_visit(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<VisitInput>) -> Result<Json<Value>, HttpError> {
-    let round: Uuid = parse_id(&id)?;
-    ops::record_visit(&app, &auth.caller(), round, &body).await?;
-    Ok(Json(json!({"ok": true})))
+/// Households below a unit not yet visited in the round.
+#[utoipa::path(get, operation_id = "round_unvisited", path = "/api/v1/rounds/{id}/unvisited", tag = "screening", params(super::IdParam, UnitQuery),
+    responses((status = 200, body = Items<Unvisited>), super::Errors))]
+async fn unvisited(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<UnitQuery>) -> Result<Json<Items<Unvisited>>, HttpError> {
+    Ok(Json(Items { items: ops::unvisited(&app, &auth.caller(), parse_id(&id)?, &query.unit, query.limit.unwrap_or(200)).await? }))
+}
+
+/// Record a household's visit in the round.
+///
+/// The latest outcome counts.
+#[utoipa::path(post, operation_id = "record_visit", path = "/api/v1/rounds/{id}/visits", tag = "screening", params(super::IdParam), request_body = VisitInput,
+    responses((status = 200, body = Done), super::Errors))]
+async fn record_visit(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<VisitInput>) -> Result<Json<Done>, HttpError> {
+    ops::record_visit(&app, &auth.caller(), parse_id(&id)?, &body).await?;
+    Ok(Json(Done { ok: true }))
 }

@@ -6,17 +6,15 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::{Chrome, render};
-use crate::app::checkpoints::{self as ops, CheckpointInput, ConfirmInput, PassageInput};
+use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
 use crate::app::{App, AppError};
-use crate::domain::{CheckpointKind, Direction, Outcome};
+use crate::domain::{CheckpointKind, Direction, Outcome, Permission};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
-use crate::http::common::parse_id;
-use crate::store::{Checkpoint, Passage, Registration, Shift};
+use crate::http::common::{parse_id, poster_svg, public_link, unreachable_public_link};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -94,15 +92,11 @@ async fn page(
 ) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let id = parse_id(id)?;
-    let cp = app.store.checkpoint(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
+    let cp = ops::show(app, &caller, id).await?;
     let crumbs = super::crumbs(app, auth, &cp.unit_path).await?;
-    let pending = app.store.pending_registrations(&caller.scope, id, caller.now - Duration::days(1)).await?.unwrap_or_default();
-    let passages = app
-        .store
-        .passages(&caller.scope, id, caller.now - Duration::days(1), caller.now + Duration::minutes(5), 100, app.settings.fever)
-        .await?
-        .unwrap_or_default();
-    let shifts = app.store.shifts(&caller.scope, id, caller.now - Duration::hours(12), caller.now + Duration::days(2)).await?.unwrap_or_default();
+    let pending = ops::registrations(app, &caller, id).await?;
+    let passages = ops::passages(app, &caller, id, None, None, Some(100)).await?;
+    let shifts = ops::shifts_around_now(app, &caller, id).await?;
     let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = CheckpointPage {
         c: Chrome::load(app, lang, auth).await?,
@@ -111,8 +105,8 @@ async fn page(
         pending,
         passages,
         shifts,
-        can_manage: caller.role.manages_checkpoints(),
-        can_log: caller.role.logs_passages(),
+        can_manage: caller.role.may(Permission::ManageCheckpoints),
+        can_log: caller.role.may(Permission::LogPassages),
         notice,
         errors,
         form,
@@ -231,9 +225,9 @@ pub async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String
         .staff
         .lines()
         .filter_map(|line| line.trim().split_once(char::is_whitespace))
-        .map(|(duty, name)| crate::store::OnDuty { name: name.trim().to_string(), duty: duty.to_string(), phone: None })
+        .map(|(duty, name)| OnDuty { name: name.trim().to_string(), duty: duty.to_string(), phone: None })
         .collect();
-    let input = crate::app::checkpoints::ShiftInput { starts_at: form.starts_at, ends_at: form.ends_at, staff };
+    let input = ShiftInput { starts_at: form.starts_at, ends_at: form.ends_at, staff };
     let checkpoint = parse_id(&id)?;
     ops::add_shift(&app, &auth.caller(), checkpoint, &input).await?;
     Ok(Redirect::to(&format!("/checkpoints/{checkpoint}#shifts")).into_response())
@@ -290,11 +284,11 @@ struct PosterPage {
 }
 
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
-    let cp = app.store.checkpoint(&auth.session.account.scope, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
-    let link = crate::http::common::public_link(&app, &headers, &format!("/r/{}", cp.token));
-    let svg = crate::http::common::poster_svg(&link)?;
+    let cp = ops::show(&app, &auth.caller(), parse_id(&id)?).await?;
+    let link = public_link(&app, &headers, &format!("/r/{}", cp.token));
+    let svg = poster_svg(&link)?;
     let (kind_zh, kind_en) = kind_words(cp.kind);
-    let unreachable = crate::http::common::unreachable_public_link(&app, &headers);
+    let unreachable = unreachable_public_link(&app, &headers);
     render(&PosterPage { cp, kind_zh, kind_en, link, svg, unreachable })
 }
 

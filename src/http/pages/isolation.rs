@@ -10,14 +10,14 @@ use uuid::Uuid;
 
 use super::{Chrome, render};
 use crate::app::App;
-use crate::app::isolation::{self as ops, EndInput, FollowupInput, IsolationInput};
+use crate::app::isolation::{self as ops, EndInput, FollowupInput, Isolation, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
+use crate::domain::Permission;
 use crate::domain::error::{DomainError, Reason};
 use crate::domain::isolation::{IsolationKind, IsolationReason, Need, Reached, Symptom};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::common::parse_id;
-use crate::store::Isolation;
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -73,8 +73,8 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
         o,
         crumbs,
         state,
-        can_follow_up: open && caller.role.screens(),
-        can_end: open && caller.role.writes_roster(),
+        can_follow_up: open && caller.role.may(Permission::Screen),
+        can_end: open && caller.role.may(Permission::WriteRoster),
     })
 }
 

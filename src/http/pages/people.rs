@@ -8,12 +8,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render};
+use crate::app::people::{self as ops, Contact, Trajectory};
+use crate::app::tasks::{self, Task};
 use crate::app::{App, AppError};
-use crate::domain::contacts;
+use crate::domain::{Permission, contacts};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::common::parse_id;
-use crate::store::{Contact, Task, Trajectory};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -51,11 +52,17 @@ pub async fn show(
     Query(query): Query<PersonQuery>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_trajectories(), "read trajectories")?;
     let id = parse_id(&id)?;
-    let t = app.store.trajectory(&caller, id).await?.ok_or(AppError::NotFound)?;
+    let t = ops::trajectory(&app, &caller, id).await?;
     let window = contacts::window(query.window_minutes)?;
-    let contacts = if caller.role.traces_contacts() { app.store.contacts(&caller, id, window).await? } else { None };
+    let contacts = match caller.role.may(Permission::TraceContacts) {
+        true => match ops::contacts(&app, &caller, id, query.window_minutes).await {
+            Ok(found) => Some(found.items),
+            Err(AppError::NotFound) => None,
+            Err(err) => return Err(err.into()),
+        },
+        false => None,
+    };
     render(&PersonPage { c: Chrome::load(&app, lang, &auth).await?, t, contacts, window: window.num_minutes(), screened: query.screened })
 }
 
@@ -68,11 +75,10 @@ pub struct ScreenForm {
 
 pub async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<ScreenForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let caller = auth.caller();
-    caller.require(caller.role.traces_contacts(), "trace contacts")?;
-    let window = contacts::window(form.window_minutes)?;
     let id = parse_id(&id)?;
-    let created = app.store.screen_contacts(&caller, id, window).await?;
+    let created = ops::screen_contacts(&app, &auth.caller(), id, form.window_minutes).await?;
+    // The window is good: the screening took it.
+    let window = contacts::window(form.window_minutes)?;
     Ok(Redirect::to(&format!("/people/{id}?window_minutes={}&screened={created}", window.num_minutes())).into_response())
 }
 
@@ -84,7 +90,7 @@ struct TasksPage {
 }
 
 pub async fn tasks(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Html<String>, HttpError> {
-    let tasks = crate::app::tasks::inbox(&app, &auth.caller()).await?;
+    let tasks = tasks::inbox(&app, &auth.caller()).await?;
     let mut c = Chrome::new(lang, Some(&auth));
     c.tasks = tasks.len();
     render(&TasksPage { c, tasks })
@@ -98,14 +104,12 @@ pub struct CsrfForm {
 
 pub async fn acknowledge(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    app.store.acknowledge(&auth.caller(), parse_id(&id)?).await?;
+    tasks::acknowledge(&app, &auth.caller(), parse_id(&id)?).await?;
     Ok(Redirect::to("/tasks").into_response())
 }
 
 pub async fn finish_screening(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<CsrfForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let caller = auth.caller();
-    caller.require(caller.role.screens(), "screen people")?;
-    app.store.finish_screening_task(&caller, parse_id(&id)?).await?;
+    tasks::finish_screening(&app, &auth.caller(), parse_id(&id)?).await?;
     Ok(Redirect::to("/tasks").into_response())
 }

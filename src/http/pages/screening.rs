@@ -8,14 +8,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, render};
-use crate::app::screening::{self as ops, KeyAreaInput, ReturneeInput, StayInput, VisitInput};
+use crate::app::screening::{
+    self as ops, CoverageRow, KeyAreaInput, KeyAreaRecord, ReturneeInput, ReturneeItem, Round, ScreeningFigures, StayInput, Unit, Unvisited, VisitInput,
+};
 use crate::app::{App, AppError};
-use crate::domain::{Lang, Transport, VisitOutcome};
+use crate::domain::{Lang, Permission, Transport, VisitOutcome};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
-use crate::http::common::parse_id;
-use crate::http::common::unit_code;
-use crate::store::{CoverageRow, KeyAreaRecord, ReturneeItem, Round, ScreeningFigures, Unit, Unvisited};
+use crate::http::common::{parse_id, unit_code};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -65,13 +65,11 @@ pub async fn returnees(
 
 async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, errors: Vec<String>, registered: bool) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let code = unit_code(code)?;
-    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let (figures, items) = ops::returnees(app, &caller, &code, 200).await?;
+    let ops::Returnees { unit, figures, items } = ops::returnees(app, &caller, code, 200).await?;
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
     let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register: caller.role.screens(), errors, registered };
+    let can_register = caller.role.may(Permission::Screen);
+    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register, errors, registered };
     Ok((status, render(&page)?).into_response())
 }
 
@@ -188,15 +186,10 @@ pub async fn round(
     Query(query): Query<RoundQuery>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    caller.require(caller.role.reads_roster(), "read the roster")?;
-    let id = parse_id(&id)?;
-    let code = unit_code(&query.unit)?;
-    let rows = app.store.coverage(&caller.scope, id, &code).await?.ok_or(AppError::NotFound)?;
-    let round = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default().into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
-    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let unvisited = app.store.unvisited(&caller.scope, id, &code, 200).await?.unwrap_or_default();
+    let ops::RoundSheet { round, unit, rows, unvisited } = ops::round_sheet(&app, &caller, parse_id(&id)?, &query.unit).await?;
     let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
-    render(&RoundPage { c: Chrome::load(&app, lang, &auth).await?, round, unit, crumbs, rows, unvisited, can_visit: caller.role.screens() })
+    let can_visit = caller.role.may(Permission::Screen);
+    render(&RoundPage { c: Chrome::load(&app, lang, &auth).await?, round, unit, crumbs, rows, unvisited, can_visit })
 }
 
 #[derive(Deserialize)]
@@ -232,9 +225,10 @@ pub async fn key_areas(State(app): State<App>, RequestLang(lang): RequestLang, a
 
 async fn key_areas_page(app: &App, lang: Lang, auth: &Auth, error: Option<String>) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    let areas = app.store.key_areas(&caller.scope).await?;
+    let areas = ops::key_areas(app, &caller).await?;
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    Ok((status, render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add: caller.role.commands(), error })?).into_response())
+    let can_add = caller.role.may(Permission::Command);
+    Ok((status, render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add, error })?).into_response())
 }
 
 #[derive(Deserialize)]
