@@ -42,12 +42,6 @@ impl From<DomainError> for HttpError {
     }
 }
 
-impl From<crate::store::StoreError> for HttpError {
-    fn from(err: crate::store::StoreError) -> HttpError {
-        AppError::from(err).into()
-    }
-}
-
 impl HttpError {
     pub fn status(&self) -> StatusCode {
         match self {

@@ -99,13 +99,13 @@ async fn passages_are_checked_and_scoped(db: Db) {
     let staff = t.client("checkpoint").await;
     let ok = json!({"name": "王强", "direction": "in", "outcome": "passed"});
     for (change, field) in [
-        (json!({"direction": "sideways"}), "direction"),
-        (json!({"outcome": "waved"}), "outcome"),
-        (json!({"temperature": 52.0}), "temperature"),
-        (json!({"plate": "NOT A PLATE"}), "plate"),
+        (json!({"direction": "sideways"}), "Direction"),
+        (json!({"outcome": "waved"}), "Outcome"),
+        (json!({"temperature": 52.0}), "Temperature"),
+        (json!({"plate": "NOT A PLATE"}), "Plate"),
         (json!({"id_number": "150502196004070014"}), "ID number"),
-        (json!({"at": t.local(60)}), "at"),
-        (json!({"name": "<script>alert(1)</script>"}), "name"),
+        (json!({"at": t.local(60)}), "Time"),
+        (json!({"name": "<script>alert(1)</script>"}), "Name"),
     ] {
         let mut body = ok.clone();
         for (k, v) in change.as_object().unwrap() {

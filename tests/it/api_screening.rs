@@ -131,11 +131,11 @@ async fn returnee_input_is_checked(db: Db) {
     let leader = t.client("leader1").await;
     let base = json!({"id_number": id_number("150502", 1), "origin": "北京", "arrived_at": t.local(-60), "transport": "train"});
     for (change, field) in [
-        (json!({"arrived_at": "last tuesday"}), "arrived_at"),
-        (json!({"arrived_at": t.local(24 * 60)}), "arrived_at"),
-        (json!({"transport": "horse"}), "transport"),
-        (json!({"origin": " "}), "origin"),
-        (json!({"travel": [{"place": "武汉", "from": "2020-02-01", "to": "2020-01-01"}]}), "travel"),
+        (json!({"arrived_at": "last tuesday"}), "Arrived"),
+        (json!({"arrived_at": t.local(24 * 60)}), "Arrived"),
+        (json!({"transport": "horse"}), "Transport"),
+        (json!({"origin": " "}), "Coming from"),
+        (json!({"travel": [{"place": "武汉", "from": "2020-02-01", "to": "2020-01-01"}]}), "Travel history"),
         (json!({"id_number": "150502196004070014"}), "ID number"),
     ] {
         let mut body = base.clone();

@@ -22,11 +22,12 @@ fn sources(dir: &str) -> Vec<(PathBuf, String)> {
     out
 }
 
-/// The lines of `files` that contain any of `words`, outside comments, as `file:line: text`.
+/// The lines of `files` that contain any of `words`, outside comments and a module's own tests
+/// (`#[cfg(test)]` to the end of the file), as `file:line: text`.
 fn offending(files: &[(PathBuf, String)], words: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for (path, text) in files {
-        for (n, line) in text.lines().enumerate() {
+        for (n, line) in text.lines().enumerate().take_while(|(_, l)| l.trim() != "#[cfg(test)]") {
             let code = line.split("//").next().unwrap_or("");
             if words.iter().any(|w| code.contains(w)) {
                 let short = path.to_string_lossy().split("/src/").last().unwrap_or_default().to_string();
@@ -99,7 +100,10 @@ fn no_sql_hides_in_a_macro() {
 
 #[test]
 fn the_scope_filter_is_written_once() {
-    let found: Vec<String> = offending(&sources("store"), &["path >= $", "path < $", "path >= ?", "path < ?"]).into_iter().collect();
+    let found: Vec<String> = offending(&sources("store"), &["path >= $", "path < $", "path >= ?", "path < ?"])
+        .into_iter()
+        .filter(|l| !l.starts_with("src/store/scope.rs:"))
+        .collect();
     assert!(found.is_empty(), "a subtree's range is bound by the Scope type, not written by hand:\n{}", found.join("\n"));
 }
 

@@ -9,8 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Done;
 use super::Items;
-use super::screening::Done;
 use crate::app::App;
 use crate::app::people::{self as ops, Contact, Contacts, Trajectory};
 use crate::app::tasks::{self, Task};

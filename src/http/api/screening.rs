@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Items;
+use super::{Done, Items};
 use crate::app::App;
 use crate::app::screening::{self as ops, Coverage, KeyAreaInput, KeyAreaRecord, ReturneeInput, ReturneeItem, Round, ScreeningFigures, Unvisited, VisitInput};
 use crate::http::HttpError;
@@ -26,13 +26,6 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(coverage))
         .routes(routes!(unvisited))
         .routes(routes!(record_visit))
-}
-
-/// What a change that has nothing else to tell answers.
-#[derive(Serialize, ToSchema)]
-pub(super) struct Done {
-    /// Always true.
-    pub(super) ok: bool,
 }
 
 /// The key areas that apply in the caller's subtree.
