@@ -295,3 +295,12 @@ pub async fn confirm_registration(app: &App, caller: &Caller, id: Uuid, input: &
     let outcome = if input.outcome.trim().is_empty() { Outcome::Passed } else { Outcome::parse(&input.outcome)? };
     Ok(app.store.confirm_registration(caller, id, temperature, direction, outcome, app.settings.fever).await?)
 }
+
+/// The name of the checkpoint whose poster carries `token` (`/r/{token}`), if the token is a
+/// current one: what a poster opens to the public, and nothing beside it.
+pub async fn poster_checkpoint_name(app: &App, token: &str) -> Result<Option<String>, AppError> {
+    if !super::accounts::plausible_token(token) {
+        return Ok(None);
+    }
+    Ok(app.store.checkpoint_by_token(token).await?.map(|c| c.name))
+}

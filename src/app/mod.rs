@@ -15,7 +15,6 @@ pub mod households;
 pub mod isolation;
 pub mod organisations;
 pub mod people;
-pub mod posters;
 pub mod residents;
 pub mod roster;
 pub mod screening;

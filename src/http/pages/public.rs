@@ -11,8 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 
 use super::{Chrome, render};
+use crate::app::App;
 use crate::app::checkpoints::{RegisterError, RegistrationInput, register_self};
-use crate::app::{App, posters};
 use crate::domain::Lang;
 use crate::http::HttpError;
 use crate::http::auth::RequestLang;
@@ -61,7 +61,7 @@ pub async fn form(
     if !limits.views.allow(client.ip()) {
         return Ok(too_many(lang));
     }
-    let Some(checkpoint) = posters::checkpoint_name(&app, &token).await? else { return Ok(unknown_poster(lang)) };
+    let Some(checkpoint) = crate::app::checkpoints::poster_checkpoint_name(&app, &token).await? else { return Ok(unknown_poster(lang)) };
     let page = RegisterPage { c: Chrome::new(lang, None), token, checkpoint, form: RegistrationInput::default(), errors: Vec::new(), done: None };
     Ok(render(&page)?.into_response())
 }
@@ -77,7 +77,7 @@ pub async fn submit(
     if !limits.submissions.allow(client.ip()) {
         return Ok(too_many(lang));
     }
-    let Some(checkpoint) = posters::checkpoint_name(&app, &token).await? else { return Ok(unknown_poster(lang)) };
+    let Some(checkpoint) = crate::app::checkpoints::poster_checkpoint_name(&app, &token).await? else { return Ok(unknown_poster(lang)) };
     match register_self(&app, &token, &form).await {
         Ok(registration) => {
             let code = registration.id.simple().to_string();
