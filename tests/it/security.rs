@@ -89,6 +89,24 @@ pub(crate) async fn fixture(t: &TestApp) -> Fixture {
     Fixture { household, resident, checkpoint, registration, person, isolation, organisation, member, round, key_area, earlier, later }
 }
 
+/// The OpenAPI document's answer schemas, to check what the server answers against.
+struct Schemas(Value);
+
+impl Schemas {
+    /// Whether `answer` fits the schema documented for `method template` answering `status`.
+    fn check(&self, method: &str, template: &str, status: u16, answer: &Value) -> Result<(), String> {
+        let documented = &self.0["paths"][template][method.to_lowercase()]["responses"][status.to_string()];
+        let Some(schema) = documented["content"]["application/json"].get("schema") else {
+            return Err(format!("no JSON schema is documented for {status}"));
+        };
+        // The schema's references point into the document's components: give it them.
+        let root = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "components": self.0["components"], "allOf": [schema]});
+        let validator = jsonschema::validator_for(&root).map_err(|e| format!("the schema does not compile: {e}"))?;
+        let problems: Vec<String> = validator.iter_errors(answer).take(3).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    }
+}
+
 /// Who may call a route: anyone logged in, or a role the table grants a permission.
 #[derive(Clone, Copy)]
 enum Need {
@@ -257,6 +275,9 @@ async fn every_route_allows_the_roles_the_table_says(db: Db) {
     let documented = documented_routes();
     assert_eq!(walked, documented, "every documented route needs a row in the role walk (and no row may name an undocumented one)");
     let mut wrong = Vec::new();
+    let answers = Schemas(serde_json::to_value(wangge::http::api::openapi()).unwrap());
+    assert!(answers.check("GET", "/api/v1/accounts", 200, &json!({"items": "not a list"})).is_err(), "the schema check can fail");
+    let mut checked = BTreeSet::new();
     for (login, role, _) in FIXTURE_ACCOUNTS.iter().filter(|(login, ..)| *login != "leader2") {
         let role = Role::parse(role).unwrap();
         let c = t.client(login).await;
@@ -267,7 +288,16 @@ async fn every_route_allows_the_roles_the_table_says(db: Db) {
                 Value::String(text) => request.header("content-type", "text/csv").body(text.clone()),
                 json => request.json(json),
             };
-            let status = request.send().await.unwrap().status().as_u16();
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let json = response.headers().get("content-type").is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+            if (200..300).contains(&status) && json {
+                let answer: Value = response.json().await.unwrap();
+                checked.insert((method.to_string(), template.clone()));
+                if let Err(why) = answers.check(method.as_str(), template, status, &answer) {
+                    wrong.push(format!("{login} {method} {template}: the {status} answer does not match its schema: {why}"));
+                }
+            }
             let allowed = match need {
                 Need::Public | Need::Anyone => true,
                 Need::P(permission) => role.may(*permission),
@@ -283,6 +313,7 @@ async fn every_route_allows_the_roles_the_table_says(db: Db) {
         }
     }
     assert!(wrong.is_empty(), "the role table is not what the routes do:\n{}", wrong.join("\n"));
+    assert!(checked.len() >= 45, "answers checked against their schemas: {} routes", checked.len());
     // Without a session, only the public routes answer.
     let anonymous = client("en");
     for (method, template, path, need, _) in &table {
