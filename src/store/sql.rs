@@ -33,23 +33,34 @@ pub(crate) trait Job: Send + 'static {
 pub(crate) type Written<'a, A> = std::pin::Pin<Box<dyn std::future::Future<Output = super::StoreResult<Vec<A>>> + Send + 'a>>;
 
 /// Group commit: takes every job waiting, writes them in one transaction (`write`, one sync
-/// of the log for all), and only then answers each. If the group fails, each job is written
-/// again alone, so that one bad write does not fail the others.
+/// of the log for all), and only then answers each (see `group_or_each_alone`).
 pub(crate) async fn commit_in_groups<J: Job>(mut queue: tokio::sync::mpsc::Receiver<J>, write: impl for<'a> Fn(&'a [J]) -> Written<'a, J::Answer>) {
     let mut jobs = Vec::with_capacity(GROUP_COMMIT);
     while queue.recv_many(&mut jobs, GROUP_COMMIT).await > 0 {
-        let answers: Vec<super::StoreResult<J::Answer>> = match write(&jobs).await {
-            Ok(written) => written.into_iter().map(Ok).collect(),
-            Err(_) => {
-                let mut alone = Vec::with_capacity(jobs.len());
-                for job in jobs.chunks(1) {
-                    alone.push(write(job).await.and_then(|mut one| one.pop().ok_or(super::StoreError::WriterStopped)));
-                }
-                alone
-            }
-        };
+        let answers = group_or_each_alone(&jobs, &write).await;
         for (job, answer) in jobs.drain(..).zip(answers) {
             job.reply(answer);
+        }
+    }
+}
+
+/// Writes a group of jobs in one transaction (`write`) and gives each job's answer; if the
+/// group fails as a whole, each job is written again alone, so that one bad write does not
+/// fail the others (and a single bad request gets its own error). Every group committer
+/// answers through this one function; on SQLite's writer thread
+/// (`sqlite_committer`) `write` is synchronous and its future ready at once.
+pub(crate) async fn group_or_each_alone<'j, J: Job, W>(jobs: &'j [J], mut write: impl FnMut(&'j [J]) -> W) -> Vec<super::StoreResult<J::Answer>>
+where
+    W: std::future::Future<Output = super::StoreResult<Vec<J::Answer>>>,
+{
+    match write(jobs).await {
+        Ok(written) => written.into_iter().map(Ok).collect(),
+        Err(_) => {
+            let mut alone = Vec::with_capacity(jobs.len());
+            for job in jobs.chunks(1) {
+                alone.push(write(job).await.and_then(|mut one| one.pop().ok_or(super::StoreError::WriterStopped)));
+            }
+            alone
         }
     }
 }

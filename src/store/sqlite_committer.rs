@@ -27,7 +27,7 @@ use tokio::sync::mpsc::Receiver;
 
 use super::checkins::CheckinJob;
 use super::checkins_sqlite::GroupWriter;
-use super::sql::{GROUP_COMMIT, Job};
+use super::sql::{GROUP_COMMIT, Job, group_or_each_alone};
 use super::sqlite_raw::Connection;
 use super::{CheckedIn, StoreError, StoreResult};
 
@@ -134,12 +134,19 @@ impl Committer {
     }
 }
 
-/// Commits a group; if the group fails as a whole, each request is written again alone, so
-/// that one bad write does not fail the others.
+/// Commits a group (see `sql::group_or_each_alone`, which writes each request again alone
+/// if the group fails as a whole).
 fn commit_group(writer: &mut GroupWriter, db: &Connection, jobs: &[CheckinJob]) -> Vec<Answer> {
-    match writer.commit(db, jobs) {
-        Ok(answers) => answers.into_iter().map(Ok).collect(),
-        Err(_) => jobs.iter().map(|job| writer.commit(db, std::slice::from_ref(job)).and_then(|mut one| one.pop().ok_or(StoreError::WriterStopped))).collect(),
+    ready(group_or_each_alone(jobs, |group| std::future::ready(writer.commit(db, group))))
+}
+
+/// The output of a future that never waits (its work is synchronous): polled once, on this
+/// thread, without a runtime.
+fn ready<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => unreachable!("a synchronous write never waits"),
     }
 }
 
