@@ -1,8 +1,6 @@
 //! PostgreSQL's side of the check-in group committer: the reads and writes of a group, one
 //! statement per kind, in one transaction.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use sqlx::{FromRow, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
@@ -96,21 +94,24 @@ impl PgStore {
         Ok(found.into_iter().map(|(id, household, path)| (id, (household, UnitPath::from_stored(path)))).collect())
     }
 
-    /// The report of the day before each (resident, day).
+    /// The report of the day before each (resident, day): one key of the primary key
+    /// `(resident_id, day)` per check-in, never a resident's whole history.
     async fn reports_before(tx: &mut Tx, wanted: &[(Uuid, NaiveDate)]) -> StoreResult<std::collections::HashMap<(Uuid, NaiveDate), Report>> {
         let mut found = std::collections::HashMap::new();
-        if wanted.is_empty() {
+        let (ids, days): (Vec<Uuid>, Vec<NaiveDate>) = wanted.iter().filter_map(|(id, day)| Some((*id, day.pred_opt()?))).unzip();
+        if ids.is_empty() {
             return Ok(found);
         }
-        let set: HashSet<&(Uuid, NaiveDate)> = wanted.iter().collect();
-        let ids: Vec<Uuid> = wanted.iter().map(|(id, _)| *id).collect();
-        let rows: Vec<(Uuid, NaiveDate, String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT resident_id, day, status, symptoms, location, place FROM checkins WHERE resident_id = ANY($1)")
-                .bind(&ids)
-                .fetch_all(&mut **tx)
-                .await?;
+        let rows: Vec<(Uuid, NaiveDate, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.resident_id, c.day, c.status, c.symptoms, c.location, c.place FROM UNNEST($1::uuid[], $2::date[]) AS w(resident_id, day) \
+             JOIN checkins c ON c.resident_id = w.resident_id AND c.day = w.day",
+        )
+        .bind(&ids)
+        .bind(&days)
+        .fetch_all(&mut **tx)
+        .await?;
         for (id, day, status, symptoms, location, place) in rows {
-            if let Some(next) = day.succ_opt().filter(|next| set.contains(&(id, *next))) {
+            if let Some(next) = day.succ_opt() {
                 found.insert((id, next), Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place });
             }
         }
