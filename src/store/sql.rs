@@ -30,6 +30,36 @@ pub(crate) trait Job: Send + 'static {
     fn reply(self, answer: super::StoreResult<Self::Answer>);
 }
 
+/// A kind of group write: what a group of its jobs must read, what it writes (planned once,
+/// from the jobs and what was read, for both backends), and the reads and writes on each
+/// backend. The group committers run any of them: on SQLite the writer and syncer threads
+/// (`sqlite_committer::start`, on SQLite's C interface), on PostgreSQL `commit_in_groups`
+/// over `postgres::write_group`. Each runs a group as: begin, `read_…`, `plan`, `write_…`,
+/// commit, `answers`; a failed group rolls back and is written again a job at a time
+/// (`group_or_each_alone`). A new high-rate write plugs in with one type implementing this.
+pub(crate) trait GroupWrite: 'static {
+    type Job: Job + Sync;
+    /// What a group must read before it can be planned.
+    type Reads: Send + Sync;
+    /// What a group writes and answers, worked out from its jobs and reads.
+    type Plan<'a>: Send + Sync;
+    /// The statements of a group on SQLite's C interface, prepared once for a writer's turn.
+    type Statements<'c>;
+    /// What the committer's threads are called (`{NAME}-writer`, `{NAME}-syncer`).
+    const NAME: &'static str;
+
+    fn plan<'a>(jobs: &'a [Self::Job], reads: &'a Self::Reads) -> Self::Plan<'a>;
+    /// Each job's answer, in the order of the jobs, once the group has committed.
+    fn answers(plan: Self::Plan<'_>) -> Vec<<Self::Job as Job>::Answer>;
+
+    fn prepare<'c>(db: &'c super::sqlite_raw::Connection<'c>) -> super::StoreResult<Self::Statements<'c>>;
+    fn read_sqlite(statements: &mut Self::Statements<'_>, jobs: &[Self::Job]) -> super::StoreResult<Self::Reads>;
+    fn write_sqlite(statements: &mut Self::Statements<'_>, plan: &Self::Plan<'_>) -> super::StoreResult<()>;
+
+    fn read_postgres(tx: &mut super::postgres::PgTx, jobs: &[Self::Job]) -> impl std::future::Future<Output = super::StoreResult<Self::Reads>> + Send;
+    fn write_postgres(tx: &mut super::postgres::PgTx, plan: &Self::Plan<'_>) -> impl std::future::Future<Output = super::StoreResult<()>> + Send;
+}
+
 pub(crate) type Written<'a, A> = std::pin::Pin<Box<dyn std::future::Future<Output = super::StoreResult<Vec<A>>> + Send + 'a>>;
 
 /// Group commit: takes every job waiting, writes them in one transaction (`write`, one sync
