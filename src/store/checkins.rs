@@ -115,6 +115,46 @@ impl super::sql::Job for CheckinJob {
     }
 }
 
+/// Check-ins as a kind of group write (`sql::GroupWrite`): the plan is `GroupPlan`; SQLite's
+/// reads and writes are `checkins_sqlite::GroupWriter`'s, PostgreSQL's `checkins_postgres`'s.
+pub(crate) struct Checkins;
+
+impl super::sql::GroupWrite for Checkins {
+    type Job = CheckinJob;
+    type Reads = GroupReads;
+    type Plan<'a> = GroupPlan<'a>;
+    type Statements<'c> = super::checkins_sqlite::GroupWriter<'c>;
+    const NAME: &'static str = "checkin";
+
+    fn plan<'a>(jobs: &'a [CheckinJob], reads: &'a GroupReads) -> GroupPlan<'a> {
+        GroupPlan::new(jobs, reads)
+    }
+
+    fn answers(plan: GroupPlan<'_>) -> Vec<StoreResult<Vec<CheckedIn>>> {
+        plan.into_answers()
+    }
+
+    fn prepare<'c>(db: &'c super::sqlite_raw::Connection<'c>) -> StoreResult<Self::Statements<'c>> {
+        super::checkins_sqlite::GroupWriter::prepare(db)
+    }
+
+    fn read_sqlite(statements: &mut Self::Statements<'_>, jobs: &[CheckinJob]) -> StoreResult<GroupReads> {
+        statements.read(jobs)
+    }
+
+    fn write_sqlite(statements: &mut Self::Statements<'_>, plan: &GroupPlan<'_>) -> StoreResult<()> {
+        statements.write(plan)
+    }
+
+    fn read_postgres(tx: &mut super::postgres::PgTx, jobs: &[CheckinJob]) -> impl std::future::Future<Output = StoreResult<GroupReads>> + Send {
+        super::checkins_postgres::read_group(tx, jobs)
+    }
+
+    fn write_postgres(tx: &mut super::postgres::PgTx, plan: &Self::Plan<'_>) -> impl std::future::Future<Output = StoreResult<()>> + Send {
+        super::checkins_postgres::write_group(tx, plan)
+    }
+}
+
 /// A resident's second check-in of a day replaces the first.
 pub(crate) const UPSERT: &str = " ON CONFLICT (resident_id, day) DO UPDATE SET status = excluded.status, symptoms = excluded.symptoms, \
      location = excluded.location, place = excluded.place, at = excluded.at, via = excluded.via, actor = excluded.actor, \
@@ -185,8 +225,7 @@ pub(crate) struct PlannedAudit {
 }
 
 /// What a group of requests writes, worked out from what the committer read. The rules live
-/// here once; each backend only reads and writes (`write_checkins` in `checkins_sqlite` and
-/// `checkins_postgres`).
+/// here once; each backend only reads and writes (`Checkins`, the `GroupWrite` of check-ins).
 pub(crate) struct GroupPlan<'a> {
     /// Who writes each request; `None` where it is refused.
     callers: Vec<Option<Caller>>,

@@ -1,6 +1,6 @@
-//! SQLite's side of the check-in group committer: the statements a group runs, straight on the
-//! writer's connection (`sqlite_raw`), prepared once for a whole turn of groups
-//! (`sqlite_committer`).
+//! SQLite's side of check-ins as a group write (`checkins::Checkins`): the statements a group
+//! runs, straight on the writer's connection (`sqlite_raw`), prepared once for a whole turn of
+//! groups (`sqlite_committer`, which also begins, commits and rolls back).
 
 use std::collections::HashMap;
 
@@ -9,24 +9,13 @@ use uuid::Uuid;
 
 use super::accounts::{AccountRow, SESSION_ACCOUNT};
 use super::checkins::{CheckinJob, GroupKeys, GroupPlan, GroupReads, UPSERT};
-use super::sqlite::SqliteStore;
 use super::sqlite_raw::{Connection, Statement, Value, date_text, time_text};
-use super::{Account, CheckedIn, StoreResult};
+use super::{Account, StoreResult};
 use crate::domain::UnitPath;
 use crate::domain::checkin::Report;
 
-impl SqliteStore {
-    /// Starts the check-in committer on a thread of its own (see `sqlite_committer`).
-    pub(crate) fn start_checkin_committer(writer: sqlx::SqlitePool, queue: tokio::sync::mpsc::Receiver<CheckinJob>) {
-        super::sqlite_committer::start(writer, queue);
-    }
-}
-
 /// The statements of a group of check-ins, prepared on the writer's connection.
 pub(crate) struct GroupWriter<'c> {
-    begin: Statement<'c>,
-    commit: Statement<'c>,
-    rollback: Statement<'c>,
     session: Statement<'c>,
     home: Statement<'c>,
     report: Statement<'c>,
@@ -37,9 +26,6 @@ pub(crate) struct GroupWriter<'c> {
 impl<'c> GroupWriter<'c> {
     pub fn prepare(db: &'c Connection<'c>) -> StoreResult<GroupWriter<'c>> {
         Ok(GroupWriter {
-            begin: db.prepare("BEGIN IMMEDIATE")?,
-            commit: db.prepare("COMMIT")?,
-            rollback: db.prepare("ROLLBACK")?,
             session: db.prepare(&format!("SELECT {SESSION_ACCOUNT} WHERE s.token = ?1"))?,
             home: db.prepare("SELECT household_id, unit_path FROM residents WHERE id = ?1")?,
             report: db.prepare("SELECT status, symptoms, location, place FROM checkins WHERE resident_id = ?1 AND day = ?2")?,
@@ -51,22 +37,15 @@ impl<'c> GroupWriter<'c> {
         })
     }
 
-    /// Writes the check-ins of a group of requests in one transaction, reading what the group
-    /// needs inside it, so a session ended before the commit writes nothing. On any error the
-    /// transaction rolls back whole.
-    pub fn commit(&mut self, db: &Connection, jobs: &[CheckinJob]) -> StoreResult<Vec<StoreResult<Vec<CheckedIn>>>> {
-        let written = self.write(jobs);
-        if written.is_err() && db.in_transaction() {
-            self.rollback.run(&[])?;
-        }
-        written
+    /// What a group needs, read inside its transaction, so that a session ended before the
+    /// commit writes nothing.
+    pub fn read(&mut self, jobs: &[CheckinJob]) -> StoreResult<GroupReads> {
+        let keys = GroupKeys::of(jobs);
+        Ok(GroupReads { sessions: self.sessions(&keys.tokens)?, homes: self.homes(&keys.residents)?, yesterday: self.reports_before(&keys.timed)? })
     }
 
-    fn write(&mut self, jobs: &[CheckinJob]) -> StoreResult<Vec<StoreResult<Vec<CheckedIn>>>> {
-        self.begin.run(&[])?;
-        let keys = GroupKeys::of(jobs);
-        let reads = GroupReads { sessions: self.sessions(&keys.tokens)?, homes: self.homes(&keys.residents)?, yesterday: self.reports_before(&keys.timed)? };
-        let plan = GroupPlan::new(jobs, &reads);
+    /// Writes a group's planned rows and audit entries.
+    pub fn write(&mut self, plan: &GroupPlan) -> StoreResult<()> {
         for row in &plan.rows {
             let (c, caller) = (row.checkin, plan.caller_of(row.job));
             let symptoms = serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into());
@@ -97,8 +76,7 @@ impl<'c> GroupWriter<'c> {
                 Value::Text(&entry.detail),
             ])?;
         }
-        self.commit.run(&[])?;
-        Ok(plan.into_answers())
+        Ok(())
     }
 
     /// The account and expiry of each session.

@@ -30,26 +30,67 @@ pub(crate) trait Job: Send + 'static {
     fn reply(self, answer: super::StoreResult<Self::Answer>);
 }
 
+/// A kind of group write: what a group of its jobs must read, what it writes (planned once,
+/// from the jobs and what was read, for both backends), and the reads and writes on each
+/// backend. The group committers run any of them: on SQLite the writer and syncer threads
+/// (`sqlite_committer::start`, on SQLite's C interface), on PostgreSQL `commit_in_groups`
+/// over `postgres::write_group`. Each runs a group as: begin, `read_…`, `plan`, `write_…`,
+/// commit, `answers`; a failed group rolls back and is written again a job at a time
+/// (`group_or_each_alone`). A new high-rate write plugs in with one type implementing this.
+pub(crate) trait GroupWrite: 'static {
+    type Job: Job + Sync;
+    /// What a group must read before it can be planned.
+    type Reads: Send + Sync;
+    /// What a group writes and answers, worked out from its jobs and reads.
+    type Plan<'a>: Send + Sync;
+    /// The statements of a group on SQLite's C interface, prepared once for a writer's turn.
+    type Statements<'c>;
+    /// What the committer's threads are called (`{NAME}-writer`, `{NAME}-syncer`).
+    const NAME: &'static str;
+
+    fn plan<'a>(jobs: &'a [Self::Job], reads: &'a Self::Reads) -> Self::Plan<'a>;
+    /// Each job's answer, in the order of the jobs, once the group has committed.
+    fn answers(plan: Self::Plan<'_>) -> Vec<<Self::Job as Job>::Answer>;
+
+    fn prepare<'c>(db: &'c super::sqlite_raw::Connection<'c>) -> super::StoreResult<Self::Statements<'c>>;
+    fn read_sqlite(statements: &mut Self::Statements<'_>, jobs: &[Self::Job]) -> super::StoreResult<Self::Reads>;
+    fn write_sqlite(statements: &mut Self::Statements<'_>, plan: &Self::Plan<'_>) -> super::StoreResult<()>;
+
+    fn read_postgres(tx: &mut super::postgres::PgTx, jobs: &[Self::Job]) -> impl std::future::Future<Output = super::StoreResult<Self::Reads>> + Send;
+    fn write_postgres(tx: &mut super::postgres::PgTx, plan: &Self::Plan<'_>) -> impl std::future::Future<Output = super::StoreResult<()>> + Send;
+}
+
 pub(crate) type Written<'a, A> = std::pin::Pin<Box<dyn std::future::Future<Output = super::StoreResult<Vec<A>>> + Send + 'a>>;
 
 /// Group commit: takes every job waiting, writes them in one transaction (`write`, one sync
-/// of the log for all), and only then answers each. If the group fails, each job is written
-/// again alone, so that one bad write does not fail the others.
+/// of the log for all), and only then answers each (see `group_or_each_alone`).
 pub(crate) async fn commit_in_groups<J: Job>(mut queue: tokio::sync::mpsc::Receiver<J>, write: impl for<'a> Fn(&'a [J]) -> Written<'a, J::Answer>) {
     let mut jobs = Vec::with_capacity(GROUP_COMMIT);
     while queue.recv_many(&mut jobs, GROUP_COMMIT).await > 0 {
-        let answers: Vec<super::StoreResult<J::Answer>> = match write(&jobs).await {
-            Ok(written) => written.into_iter().map(Ok).collect(),
-            Err(_) => {
-                let mut alone = Vec::with_capacity(jobs.len());
-                for job in jobs.chunks(1) {
-                    alone.push(write(job).await.and_then(|mut one| one.pop().ok_or(super::StoreError::WriterStopped)));
-                }
-                alone
-            }
-        };
+        let answers = group_or_each_alone(&jobs, &write).await;
         for (job, answer) in jobs.drain(..).zip(answers) {
             job.reply(answer);
+        }
+    }
+}
+
+/// Writes a group of jobs in one transaction (`write`) and gives each job's answer; if the
+/// group fails as a whole, each job is written again alone, so that one bad write does not
+/// fail the others (and a single bad request gets its own error). Every group committer
+/// answers through this one function; on SQLite's writer thread
+/// (`sqlite_committer`) `write` is synchronous and its future ready at once.
+pub(crate) async fn group_or_each_alone<'j, J: Job, W>(jobs: &'j [J], mut write: impl FnMut(&'j [J]) -> W) -> Vec<super::StoreResult<J::Answer>>
+where
+    W: std::future::Future<Output = super::StoreResult<Vec<J::Answer>>>,
+{
+    match write(jobs).await {
+        Ok(written) => written.into_iter().map(Ok).collect(),
+        Err(_) => {
+            let mut alone = Vec::with_capacity(jobs.len());
+            for job in jobs.chunks(1) {
+                alone.push(write(job).await.and_then(|mut one| one.pop().ok_or(super::StoreError::WriterStopped)));
+            }
+            alone
         }
     }
 }

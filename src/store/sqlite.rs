@@ -119,6 +119,14 @@ impl Dialect for SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Starts the committer of a kind of group write: its writer and syncer threads (see
+    /// `sqlite_committer`).
+    pub(crate) fn start_committer<W: super::sql::GroupWrite>(writer: sqlx::SqlitePool, queue: tokio::sync::mpsc::Receiver<W::Job>) {
+        super::sqlite_committer::start::<W>(writer, queue);
+    }
+}
+
 /// The backend the shared implementation in `backend/` is compiled for here.
 pub(crate) type Db = Sqlite;
 

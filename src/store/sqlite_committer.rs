@@ -1,5 +1,6 @@
-//! SQLite's check-in committer: two threads of its own, so that neither the statements of a
-//! group nor the wait for the disk hold up the threads that serve HTTP.
+//! SQLite's group committer, for any kind of group write (`sql::GroupWrite`; check-ins are
+//! the first): two threads of its own per kind, so that neither the statements of a group nor
+//! the wait for the disk hold up the threads that serve HTTP.
 //!
 //! - The **writer** takes the writer's connection from the pool for a turn (up to `TURN`, while
 //!   requests keep coming) and commits one group after another on it: every request waiting,
@@ -11,9 +12,9 @@
 //!   One sync covers every group committed before it, so while it waits for the disk the
 //!   writer is already writing the next group.
 //!
-//! An answered check-in is therefore on disk, as with `FULL` (which is the same sync, taken
+//! An answered request is therefore on disk, as with `FULL` (which is the same sync, taken
 //! inside the commit). What `NORMAL` adds is that other readers may see a group before its
-//! sync: a check-in nobody has been told is saved. SQLite keeps the database consistent under
+//! sync: a write nobody has been told is saved. SQLite keeps the database consistent under
 //! `NORMAL` through any crash; its log's header is synced when the log is reused.
 
 use std::fs::File;
@@ -25,11 +26,9 @@ use sqlx::SqlitePool;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::Receiver;
 
-use super::checkins::CheckinJob;
-use super::checkins_sqlite::GroupWriter;
-use super::sql::{GROUP_COMMIT, Job};
-use super::sqlite_raw::Connection;
-use super::{CheckedIn, StoreError, StoreResult};
+use super::sql::{GROUP_COMMIT, GroupWrite, Job, group_or_each_alone};
+use super::sqlite_raw::{Connection, Statement};
+use super::{StoreError, StoreResult};
 
 /// The longest the writer keeps the connection while requests keep coming; other writers
 /// wait about this long at most.
@@ -40,30 +39,30 @@ const TURN: Duration = Duration::from_millis(10);
 const LINGER: Duration = Duration::from_millis(1);
 
 /// A request's answer, before the sync that makes it true.
-type Answer = StoreResult<StoreResult<Vec<CheckedIn>>>;
+type Answer<J> = StoreResult<<J as Job>::Answer>;
 
-/// Starts the committer's threads on the requests of `queue`.
-pub(crate) fn start(writer: SqlitePool, queue: Receiver<CheckinJob>) {
+/// Starts the committer's threads for the group write `W` on the requests of `queue`.
+pub(crate) fn start<W: GroupWrite>(writer: SqlitePool, queue: Receiver<W::Job>) {
     let runtime = Handle::current();
-    let syncer = Syncer::start();
-    let committer = Committer { runtime, writer, queue, syncer, jobs: Vec::with_capacity(GROUP_COMMIT) };
+    let syncer = Syncer::start(W::NAME);
+    let committer = Committer::<W> { runtime, writer, queue, syncer, jobs: Vec::with_capacity(GROUP_COMMIT) };
     // Without its thread the queue is dropped, and each request is told the writer stopped.
-    if let Err(err) = std::thread::Builder::new().name("checkin-writer".into()).spawn(move || committer.run()) {
-        tracing::error!(%err, "could not start the check-in writer");
+    if let Err(err) = std::thread::Builder::new().name(format!("{}-writer", W::NAME)).spawn(move || committer.run()) {
+        tracing::error!(%err, kind = W::NAME, "could not start the group writer");
     }
 }
 
-struct Committer {
+struct Committer<W: GroupWrite> {
     runtime: Handle,
     writer: SqlitePool,
-    queue: Receiver<CheckinJob>,
+    queue: Receiver<W::Job>,
     /// `None` where its thread could not start: the connection then syncs every commit itself.
-    syncer: Option<Syncer>,
+    syncer: Option<Syncer<W::Job>>,
     /// The requests of the next group.
-    jobs: Vec<CheckinJob>,
+    jobs: Vec<W::Job>,
 }
 
-impl Committer {
+impl<W: GroupWrite> Committer<W> {
     fn run(mut self) {
         // Pool connections go back to their pool on a task of the runtime.
         let runtime = self.runtime.clone();
@@ -72,7 +71,7 @@ impl Committer {
             self.jobs.push(job);
             self.take_waiting();
             if let Err(err) = self.turn() {
-                tracing::error!(%err, "check-in writer could not write");
+                tracing::error!(%err, kind = W::NAME, "group writer could not write");
                 let message = err.to_string();
                 for job in self.jobs.drain(..) {
                     job.reply(Err(StoreError::Engine(message.clone())));
@@ -91,11 +90,11 @@ impl Committer {
             Some(_) => DeferredSync::begin(&db)?,
             None => None,
         };
-        let mut writer = GroupWriter::prepare(&db)?;
+        let mut group = Group::<W>::prepare(&db)?;
         let ends = Instant::now() + TURN;
         loop {
-            let answers = commit_group(&mut writer, &db, &self.jobs);
-            let done: Vec<(CheckinJob, Answer)> = self.jobs.drain(..).zip(answers).collect();
+            let answers = group.commit_or_each_alone(&db, &self.jobs);
+            let done: Vec<(W::Job, Answer<W::Job>)> = self.jobs.drain(..).zip(answers).collect();
             match (&log, &self.syncer) {
                 (Some(log), Some(syncer)) => syncer.answer_after_sync(log.file.clone(), done),
                 _ => done.into_iter().for_each(|(job, answer)| job.reply(answer)),
@@ -134,12 +133,52 @@ impl Committer {
     }
 }
 
-/// Commits a group; if the group fails as a whole, each request is written again alone, so
-/// that one bad write does not fail the others.
-fn commit_group(writer: &mut GroupWriter, db: &Connection, jobs: &[CheckinJob]) -> Vec<Answer> {
-    match writer.commit(db, jobs) {
-        Ok(answers) => answers.into_iter().map(Ok).collect(),
-        Err(_) => jobs.iter().map(|job| writer.commit(db, std::slice::from_ref(job)).and_then(|mut one| one.pop().ok_or(StoreError::WriterStopped))).collect(),
+/// The statements of a turn: the transaction's, and those of the group write `W`.
+struct Group<'c, W: GroupWrite> {
+    begin: Statement<'c>,
+    commit: Statement<'c>,
+    rollback: Statement<'c>,
+    statements: W::Statements<'c>,
+}
+
+impl<'c, W: GroupWrite> Group<'c, W> {
+    fn prepare(db: &'c Connection<'c>) -> StoreResult<Group<'c, W>> {
+        Ok(Group { begin: db.prepare("BEGIN IMMEDIATE")?, commit: db.prepare("COMMIT")?, rollback: db.prepare("ROLLBACK")?, statements: W::prepare(db)? })
+    }
+
+    /// Commits a group (see `sql::group_or_each_alone`, which writes each request again alone
+    /// if the group fails as a whole).
+    fn commit_or_each_alone(&mut self, db: &Connection, jobs: &[W::Job]) -> Vec<Answer<W::Job>> {
+        ready(group_or_each_alone(jobs, |group| std::future::ready(self.commit(db, group))))
+    }
+
+    /// Writes a group of requests in one transaction, reading what the group needs inside it.
+    /// On any error the transaction rolls back whole.
+    fn commit(&mut self, db: &Connection, jobs: &[W::Job]) -> StoreResult<Vec<<W::Job as Job>::Answer>> {
+        let written = self.write(jobs);
+        if written.is_err() && db.in_transaction() {
+            self.rollback.run(&[])?;
+        }
+        written
+    }
+
+    fn write(&mut self, jobs: &[W::Job]) -> StoreResult<Vec<<W::Job as Job>::Answer>> {
+        self.begin.run(&[])?;
+        let reads = W::read_sqlite(&mut self.statements, jobs)?;
+        let plan = W::plan(jobs, &reads);
+        W::write_sqlite(&mut self.statements, &plan)?;
+        self.commit.run(&[])?;
+        Ok(W::answers(plan))
+    }
+}
+
+/// The output of a future that never waits (its work is synchronous): polled once, on this
+/// thread, without a runtime.
+fn ready<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => unreachable!("a synchronous write never waits"),
     }
 }
 
@@ -170,18 +209,19 @@ impl Drop for DeferredSync<'_> {
 }
 
 /// Groups committed but not yet synced, with their requests' answers.
-struct Committed {
+struct Committed<J: Job> {
     log: Arc<File>,
-    done: Vec<(CheckinJob, Answer)>,
+    done: Vec<(J, Answer<J>)>,
 }
 
 /// The thread that syncs the log and then answers the groups committed before the sync.
-struct Syncer(std_mpsc::Sender<Committed>);
+struct Syncer<J: Job>(std_mpsc::Sender<Committed<J>>);
 
-impl Syncer {
-    fn start() -> Option<Syncer> {
-        let (sender, receiver) = std_mpsc::channel::<Committed>();
-        let spawned = std::thread::Builder::new().name("checkin-syncer".into()).spawn(move || {
+impl<J: Job> Syncer<J> {
+    /// `kind` names the thread (`{kind}-syncer`).
+    fn start(kind: &str) -> Option<Syncer<J>> {
+        let (sender, receiver) = std_mpsc::channel::<Committed<J>>();
+        let spawned = std::thread::Builder::new().name(format!("{kind}-syncer")).spawn(move || {
             while let Ok(first) = receiver.recv() {
                 let mut groups = vec![first];
                 groups.extend(receiver.try_iter());
@@ -200,13 +240,13 @@ impl Syncer {
         match spawned {
             Ok(_) => Some(Syncer(sender)),
             Err(err) => {
-                tracing::warn!(%err, "no thread for the check-in syncer; each commit syncs itself");
+                tracing::warn!(%err, kind, "no thread for the group syncer; each commit syncs itself");
                 None
             }
         }
     }
 
-    fn answer_after_sync(&self, log: Arc<File>, done: Vec<(CheckinJob, Answer)>) {
+    fn answer_after_sync(&self, log: Arc<File>, done: Vec<(J, Answer<J>)>) {
         // The syncer only stops when this sender is dropped, so the send cannot fail while
         // the committer runs; if it ever did, the requests would be told the writer stopped.
         let _ = self.0.send(Committed { log, done });
@@ -215,7 +255,7 @@ impl Syncer {
 
 /// One `fdatasync` of each log file the groups were written to (one, but for a turn that
 /// opened it anew): it covers every frame written to it before it began.
-fn sync(groups: &[Committed]) -> std::io::Result<()> {
+fn sync<J: Job>(groups: &[Committed<J>]) -> std::io::Result<()> {
     let mut synced: Vec<&Arc<File>> = Vec::new();
     for group in groups {
         if !synced.iter().any(|file| Arc::ptr_eq(file, &group.log)) {
@@ -234,8 +274,8 @@ mod tests {
     use super::*;
     use crate::domain::checkin::{Report, Via};
     use crate::domain::{Caller, Role, UnitPath};
-    use crate::store::checkins::CheckinJob;
-    use crate::store::{NewCheckin, Principal};
+    use crate::store::checkins::{CheckinJob, Checkins};
+    use crate::store::{CheckedIn, NewCheckin, Principal};
 
     /// A store on a fresh file holding the small demo, and some of its residents.
     async fn store_with_residents(dir: &tempfile::TempDir) -> (crate::store::sqlite::SqliteStore, Vec<Uuid>) {
@@ -251,7 +291,7 @@ mod tests {
     /// A committer started on the store's writer, and its queue.
     fn committer(store: &crate::store::sqlite::SqliteStore) -> tokio::sync::mpsc::Sender<CheckinJob> {
         let (sender, receiver) = tokio::sync::mpsc::channel(4 * GROUP_COMMIT);
-        start(store.writer.clone(), receiver);
+        start::<Checkins>(store.writer.clone(), receiver);
         sender
     }
 
@@ -320,7 +360,7 @@ mod tests {
     /// fails: what was committed but not synced is never reported as saved.
     #[tokio::test]
     async fn answers_follow_the_sync_and_share_its_failure() {
-        let syncer = Syncer::start().unwrap();
+        let syncer = Syncer::start("test").unwrap();
         // A pipe cannot be synced: fdatasync fails on it with EINVAL.
         let (reader, _writer) = std::io::pipe().unwrap();
         let unsyncable = Arc::new(File::from(std::os::fd::OwnedFd::from(reader)));

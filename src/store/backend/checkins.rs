@@ -24,7 +24,7 @@ impl CheckinStore for SqlStore<Db> {
         let mut rows: Vec<(usize, NewCheckin)> = latest.into_values().map(|i| (i + 1, checkins[i].clone())).collect();
         rows.sort_by_key(|(row, _)| *row);
         let job = |reply| crate::store::checkins::CheckinJob { who: who.clone(), rows, reply };
-        crate::store::sql::submit!(self, checkins, committer: Self::start_checkin_committer, job)
+        crate::store::sql::submit!(self, checkins, committer: Self::start_committer::<crate::store::checkins::Checkins>, job)
     }
 
     async fn checkin_token(&self, caller: &Caller, household: uuid::Uuid, new_token: &str) -> StoreResult<String> {
