@@ -74,6 +74,19 @@ pub async fn of_unit(app: &App, caller: &Caller, unit: &str) -> Result<Vec<Check
     app.store.checkpoints(&caller.scope, &unit).await?.ok_or(AppError::NotFound)
 }
 
+/// Where an account starts its day: a checkpoint account with one checkpoint in its area
+/// lands on that checkpoint's page (`Some`); everyone else on their unit's page (`None`).
+pub async fn landing(app: &App, caller: &Caller, unit: &str) -> Result<Option<Uuid>, AppError> {
+    if caller.role != crate::domain::Role::Checkpoint {
+        return Ok(None);
+    }
+    let checkpoints = of_unit(app, caller, unit).await?;
+    Ok(match checkpoints.as_slice() {
+        [only] => Some(only.id),
+        _ => None,
+    })
+}
+
 /// `[from, to)` as a query names it (RFC 3339 or local time), each end its default when left out.
 fn span(from: Option<&str>, to: Option<&str>, default: (DateTime<Utc>, DateTime<Utc>)) -> Result<(DateTime<Utc>, DateTime<Utc>), DomainError> {
     let from = from.map(|f| parse_time("from", f)).transpose()?.unwrap_or(default.0);

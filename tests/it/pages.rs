@@ -333,3 +333,37 @@ async fn the_checkpoint_form_refuses_an_empty_passage_and_keeps_what_was_typed(d
     assert!(page.contains(&format!("value=\"{someone}\"")) && page.contains("value=\"王强\""), "the ID number and name typed are kept");
 }
 both!(the_checkpoint_form_refuses_an_empty_passage_and_keeps_what_was_typed);
+
+/// Issue 14, item 5: each account lands on the page of its day's work (a checkpoint account
+/// with one checkpoint on that checkpoint) and no page it lands on offers a link it may not
+/// follow.
+async fn every_role_lands_on_its_work_and_sees_no_link_it_may_not_follow(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let (_, cp) = t
+        .send(&admin, reqwest::Method::POST, "/api/v1/checkpoints", serde_json::json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"}))
+        .await;
+    let checkpoint = cp["id"].as_str().unwrap().to_string();
+    for (login, ..) in crate::support::FIXTURE_ACCOUNTS {
+        let browser = log_in_through_the_form(&t, "zh", login).await;
+        let home = browser.get(t.url("/")).send().await.unwrap();
+        let landed_at = home.headers()["location"].to_str().unwrap().to_string();
+        let landed = browser.get(t.url(&landed_at)).send().await.unwrap();
+        assert_eq!(landed.status(), 200, "{login} at {landed_at}");
+        if login == "checkpoint" {
+            assert_eq!(landed_at, format!("/checkpoints/{checkpoint}"), "the checkpoint account lands on its checkpoint");
+        } else {
+            assert!(landed_at.starts_with("/units/"), "{login} lands on its unit: {landed_at}");
+        }
+        let page = landed.text().await.unwrap();
+        let links: std::collections::BTreeSet<&str> =
+            page.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).filter(|l| l.starts_with('/') && !l.starts_with("/static/")).collect();
+        assert!(links.len() > 2, "{login}'s page has links: {links:?}");
+        for link in links {
+            let status = browser.get(t.url(link)).send().await.unwrap().status();
+            assert_ne!(status, 403, "{login}'s first page links to {link}, which it may not open");
+        }
+    }
+}
+both!(every_role_lands_on_its_work_and_sees_no_link_it_may_not_follow);

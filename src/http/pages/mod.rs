@@ -68,6 +68,11 @@ pub struct UserView {
 }
 
 impl Chrome {
+    /// Whether the page may link to the roster's pages (a member's households, the search).
+    pub fn reads_roster(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.reads_roster)
+    }
+
     pub fn new(lang: Lang, auth: Option<&Auth>) -> Chrome {
         let t = Texts { lang };
         let user = auth.map(|a| {
@@ -185,8 +190,13 @@ pub fn error_page(lang: Lang, err: &HttpError) -> String {
     page.render().unwrap_or_else(|_| err.message(lang))
 }
 
-async fn home(auth: Auth) -> Redirect {
-    Redirect::to(&format!("/units/{}", auth.session.account.unit_code))
+/// Each account lands on the page of its day's work: its checkpoint, or its unit.
+async fn home(State(app): State<App>, auth: Auth) -> Result<Redirect, HttpError> {
+    let unit = &auth.session.account.unit_code;
+    Ok(match crate::app::checkpoints::landing(&app, &auth.caller(), unit).await? {
+        Some(checkpoint) => Redirect::to(&format!("/checkpoints/{checkpoint}")),
+        None => Redirect::to(&format!("/units/{unit}")),
+    })
 }
 
 async fn switch_lang(Path(tag): Path<String>, headers: HeaderMap) -> Response {
