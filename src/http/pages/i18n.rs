@@ -439,6 +439,7 @@ impl Texts {
             "self_registered" => ("扫码登记（待确认）", "self-registered (unconfirmed)"),
             "trajectory" => ("行程轨迹", "Trajectory"),
             "minutes" => ("分钟", "minutes"),
+            "window_minutes" => ("时间窗（分钟）", "Window (minutes)"),
             "window" => ("时间窗", "Window"),
             "export_csv" => ("导出 CSV", "Export CSV"),
             "make_screening_tasks" => ("生成排查任务", "Turn into screening tasks"),
