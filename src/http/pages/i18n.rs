@@ -343,7 +343,7 @@ impl Texts {
             "save" => ("保存", "Save"),
             "end_or_extend" => ("解除或调整期限", "End or change the period"),
             "reason" => ("原因", "Reason"),
-            "days_hint" => ("新期限天数（留空则立即解除）", "New length in days (blank: end now)"),
+            "days_hint" => ("天数（延长到的新期限；留空则立即解除）", "Days (the new length; blank: end now)"),
             "days" => ("天数", "Days"),
             "cadre_login" => ("包保干部账号", "Cadre's login"),
             "daily_checkin" => ("每日报平安", "Daily check-in"),
