@@ -76,6 +76,9 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "start" => ("开始时间", "Start"),
         "date" => ("日期", "Date"),
         "window_minutes" => ("时间窗（分钟）", "Window (minutes)"),
+        "where" => ("在哪里", "Where"),
+        "status" => ("身体状况", "Health"),
+        "symptoms" => ("症状", "Symptoms"),
         _ => return field,
     };
     match lang {

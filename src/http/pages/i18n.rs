@@ -359,7 +359,7 @@ impl Texts {
             "symptoms" => ("症状", "Symptoms"),
             "at_home" => ("在家", "at home"),
             "elsewhere" => ("外出", "elsewhere"),
-            "where" => ("在哪里", "where"),
+            "where" => ("在哪里", "Where"),
             "submit_checkin" => ("提交", "Check in"),
             "expected" => ("应报", "Expected"),
             "reported" => ("已报", "Reported"),
