@@ -88,12 +88,7 @@ impl CheckinInput {
             return Err(DomainError::invalid("where", Reason::Empty));
         }
         let symptoms = parse_list(&self.symptoms, Symptom::parse)?;
-        let report = Report {
-            status: status.as_str().into(),
-            symptoms: symptoms.iter().map(|s| s.as_str().to_string()).collect(),
-            location: location.as_str().into(),
-            place: if location == Whereabouts::Home { None } else { place },
-        };
+        let report = Report { status, symptoms, location, place: if location == Whereabouts::Home { None } else { place } };
         Ok((day, report))
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::isolation::Slot;
 use uuid::Uuid;
 
-use crate::domain::{Caller, Permission, UnitCode, UnitPath};
+use crate::domain::{Caller, LapseKind, Permission, Target, TaskKind, UnitCode, UnitPath};
 pub use crate::store::Task;
 use crate::store::{Isolation, Lapse};
 
@@ -26,11 +26,11 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
     if caller.role.writes_roster() {
         for returnee in app.store.returnees_to_screen(&caller.scope, caller.now).await? {
             tasks.push(Task {
-                kind: "returnee_to_screen".into(),
+                kind: TaskKind::ReturneeToScreen,
                 id: returnee.id,
                 due: returnee.arrived_at,
                 subject: format!("{} · {}", returnee.name, returnee.origin),
-                link: format!("/households/{}", returnee.household_id),
+                target: Target::household(returnee.household_id),
             });
         }
     }
@@ -40,11 +40,11 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
         for round in app.store.rounds(&caller.scope, &unit).await?.unwrap_or_default() {
             if round.households > round.visited {
                 tasks.push(Task {
-                    kind: "households_to_visit".into(),
+                    kind: TaskKind::HouseholdsToVisit,
                     id: round.id,
                     due: caller.now,
                     subject: format!("{} · {}", round.name, round.households - round.visited),
-                    link: format!("/rounds/{}?unit={unit}", round.id),
+                    target: Target::round(round.id, unit.as_str()),
                 });
             }
         }
@@ -95,17 +95,13 @@ pub fn followup_state(app: &App, order: &Isolation, now: DateTime<Utc>) -> Follo
 
 fn followup_task(app: &App, order: &Isolation, now: DateTime<Utc>) -> Option<Task> {
     let (kind, due) = match followup_state(app, order, now) {
-        FollowupState::Due(slot) => ("followup_due", slot.closes),
-        FollowupState::Overdue(slot) => ("followup_overdue", slot.closes),
-        FollowupState::ReleaseDue => ("release_due", order.planned_end),
+        FollowupState::Due(slot) => (TaskKind::FollowupDue, slot.closes),
+        FollowupState::Overdue(slot) => (TaskKind::FollowupOverdue, slot.closes),
+        FollowupState::ReleaseDue => (TaskKind::ReleaseDue, order.planned_end),
         FollowupState::Done => return None,
     };
     Some(Task {
-        kind: kind.into(),
-        id: order.id,
-        due,
-        subject: format!("{} · {}", order.name, order.address.as_deref().unwrap_or("")),
-        link: format!("/isolations/{}", order.id),
+        kind, id: order.id, due, subject: format!("{} · {}", order.name, order.address.as_deref().unwrap_or("")), target: Target::isolation(order.id)
     })
 }
 
@@ -115,12 +111,12 @@ fn missed_followups(app: &App, orders: &[Isolation], now: DateTime<Utc>) -> Vec<
         .iter()
         .filter_map(|order| match followup_state(app, order, now) {
             FollowupState::Overdue(slot) => Some(Lapse {
-                kind: "followup_missed",
+                kind: LapseKind::FollowupMissed,
                 subject: format!("{}/{}", order.id, slot.key()),
                 since: slot.closes,
                 path: order.unit_path.clone(),
                 title: format!("followup_missed · {}", order.name),
-                link: format!("/isolations/{}", order.id),
+                target: Target::isolation(order.id),
             }),
             _ => None,
         })

@@ -20,6 +20,8 @@ pub enum Role {
     Inspector,
 }
 
+super::words::stored_words!(Role);
+
 impl Role {
     pub const ALL: [Role; 6] = [Role::Admin, Role::Hq, Role::GridLeader, Role::GridMember, Role::Checkpoint, Role::Inspector];
 

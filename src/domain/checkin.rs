@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::checkpoint::words;
-use super::{Caller, DomainError};
+use super::isolation::Symptom;
+use super::words::words;
+use super::{Caller, DomainError, Health};
 
 words!(Whereabouts, "location", { Home = "home" | "在家", Elsewhere = "elsewhere" | "外出" | "其他地方" });
 words!(
@@ -15,9 +16,9 @@ words!(
 /// The facts of a check-in that "the same as yesterday" compares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
-    pub status: String,
-    pub symptoms: Vec<String>,
-    pub location: String,
+    pub status: Health,
+    pub symptoms: Vec<Symptom>,
+    pub location: Whereabouts,
     pub place: Option<String>,
 }
 
@@ -42,7 +43,7 @@ mod tests {
     use super::*;
 
     fn well() -> Report {
-        Report { status: "well".into(), symptoms: vec![], location: "home".into(), place: None }
+        Report { status: Health::Well, symptoms: vec![], location: Whereabouts::Home, place: None }
     }
 
     #[test]
@@ -50,7 +51,7 @@ mod tests {
         assert!(same_as_yesterday(&well(), Some(&well()), Some(3)));
         assert!(!same_as_yesterday(&well(), Some(&well()), Some(30)), "read and confirmed");
         assert!(!same_as_yesterday(&well(), Some(&well()), None));
-        let unwell = Report { status: "unwell".into(), symptoms: vec!["cough".into()], ..well() };
+        let unwell = Report { status: Health::Unwell, symptoms: vec![Symptom::Cough], ..well() };
         assert!(!same_as_yesterday(&unwell, Some(&well()), Some(3)), "a change is news, not fraud");
         assert!(!same_as_yesterday(&well(), None, Some(3)));
     }

@@ -4,36 +4,7 @@ use serde::Serialize;
 
 use super::error::{DomainError, Reason};
 
-/// Declares a closed list of words as an enum that parses from the words the API uses
-/// (and, where given, the Chinese words people type).
-macro_rules! words {
-    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident = $word:literal $(| $alias:literal)*),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn parse(raw: &str) -> Result<$name, $crate::domain::DomainError> {
-                let raw = raw.trim();
-                $(if raw.eq_ignore_ascii_case($word) $(|| raw == $alias)* { return Ok($name::$variant); })+
-                Err($crate::domain::DomainError::invalid($field, $crate::domain::error::Reason::OneOf(concat!($($word, " "),+))))
-            }
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
-            }
-
-            /// Reads back a stored word; storage only holds words `as_str` wrote.
-            pub fn parse_stored(raw: &str) -> $name {
-                $name::parse(raw).unwrap_or($name::ALL[0])
-            }
-        }
-    };
-}
-pub(crate) use words;
+use super::words::words;
 
 words!(
     /// 卡点 (a road block), 劝返点 (where travellers are persuaded to turn back), 检查点.

@@ -29,10 +29,6 @@ impl Colour {
         }
     }
 
-    pub fn parse_stored(raw: &str) -> Colour {
-        Colour::ALL.into_iter().find(|c| c.as_str() == raw).unwrap_or(Colour::White)
-    }
-
     pub fn label_zh(self) -> &'static str {
         match self {
             Colour::Red => "红色·重点户",
@@ -53,7 +49,7 @@ impl Colour {
 }
 
 /// Why a household has its colour; kept with every change in the colour history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ColourCause {
     UnderIsolation,
@@ -64,6 +60,9 @@ pub enum ColourCause {
 }
 
 impl ColourCause {
+    pub const ALL: [ColourCause; 5] =
+        [ColourCause::UnderIsolation, ColourCause::FromKeyArea, ColourCause::Returnee, ColourCause::Renters, ColourCause::Permanent];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ColourCause::UnderIsolation => "under_isolation",
@@ -114,7 +113,7 @@ impl ColourFacts {
 }
 
 /// 居住类型: how a resident lives at the address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Residence {
     #[default]
@@ -123,6 +122,8 @@ pub enum Residence {
 }
 
 impl Residence {
+    pub const ALL: [Residence; 2] = [Residence::Permanent, Residence::Renter];
+
     /// Accepts the words a roster uses; empty means permanent.
     pub fn parse(raw: &str) -> Result<Residence, DomainError> {
         let raw = raw.trim();
@@ -141,10 +142,6 @@ impl Residence {
             Residence::Permanent => "permanent",
             Residence::Renter => "renter",
         }
-    }
-
-    pub fn parse_stored(raw: &str) -> Residence {
-        if raw == "renter" { Residence::Renter } else { Residence::Permanent }
     }
 }
 
@@ -179,3 +176,5 @@ mod tests {
         assert!(Residence::parse("暂住?").is_err());
     }
 }
+
+super::words::stored_words!(Colour, ColourCause, Residence);

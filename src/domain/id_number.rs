@@ -11,7 +11,7 @@ use super::error::{DomainError, Reason};
 #[serde(transparent)]
 pub struct IdNumber(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Sex {
     Male,
@@ -19,6 +19,8 @@ pub enum Sex {
 }
 
 impl Sex {
+    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Sex::Male => "male",
@@ -26,6 +28,8 @@ impl Sex {
         }
     }
 }
+
+super::words::stored_words!(Sex);
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use super::checkpoint::words;
 use super::error::{DomainError, Reason};
 use super::time::REGION_TZ;
+use super::words::words;
 
 pub const DEFAULT_ISOLATION_DAYS: u32 = 14;
 pub const MAX_ISOLATION_DAYS: u32 = 60;

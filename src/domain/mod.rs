@@ -2,6 +2,7 @@
 //! boundary (CLI, HTTP, files) into these types and is tested without a database.
 
 pub mod account;
+pub mod alert;
 pub mod checkin;
 pub mod checkpoint;
 pub mod contacts;
@@ -17,8 +18,10 @@ pub mod screening;
 pub mod table;
 pub mod time;
 pub mod unit;
+pub mod words;
 
 pub use account::{Caller, Login, Permission, Role};
+pub use alert::{AlertKind, LapseKind, Target, TargetKind, TaskKind};
 pub use checkpoint::{CheckpointKind, Direction, Location, Outcome, Plate, Temperature};
 pub use error::DomainError;
 pub use household::{Colour, ColourCause, ColourFacts, Residence};
@@ -27,3 +30,4 @@ pub use lang::Lang;
 pub use phone::Phone;
 pub use screening::{Health, KeyArea, Stay, Transport, VisitOutcome};
 pub use unit::{Level, UnitCode, UnitPath};
+pub use words::UnknownWord;

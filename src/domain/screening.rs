@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::checkpoint::words;
 use super::error::{DomainError, Reason};
+use super::words::words;
 
 /// Days a returnee's household stays yellow (or red, from a key area) after arrival.
 pub const DEFAULT_OBSERVATION_DAYS: u32 = 14;

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, header};
 use uuid::Uuid;
 
 use crate::app::{App, AppError};
-use crate::domain::UnitCode;
+use crate::domain::{Target, TargetKind, UnitCode};
 use crate::http::HttpError;
 
 pub fn parse_id(raw: &str) -> Result<Uuid, HttpError> {
@@ -48,4 +48,16 @@ pub fn unreachable_public_link(app: &App, headers: &HeaderMap) -> bool {
 pub fn poster_svg(link: &str) -> Result<String, HttpError> {
     let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(400, 400).quiet_zone(true).build())
+}
+
+/// The page a task or alert points at (storage keeps only the kind and id of the record).
+pub fn href(target: &Target) -> String {
+    let id = target.id;
+    match target.kind {
+        TargetKind::Person => format!("/people/{id}"),
+        TargetKind::Household => format!("/households/{id}"),
+        TargetKind::Isolation => format!("/isolations/{id}"),
+        TargetKind::Checkpoint => format!("/checkpoints/{id}"),
+        TargetKind::Round => format!("/rounds/{id}?unit={}", target.unit.as_deref().unwrap_or_default()),
+    }
 }

@@ -118,7 +118,7 @@ impl AccountRow {
         Ok(Account {
             id: self.id,
             login: self.login,
-            role: Role::parse(&self.role)?,
+            role: Role::from_stored(&self.role)?,
             unit_code: self.unit_code,
             scope: UnitPath::from_stored(self.path),
             display_name: self.display_name,

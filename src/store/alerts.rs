@@ -8,16 +8,16 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::StoreResult;
-use crate::domain::Caller;
+use crate::domain::{Caller, Target, TaskKind};
 
-/// One thing to do, with the page that clears it.
+/// One thing to do, and the record it is about (the doors make its link).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Task {
-    pub kind: String,
+    pub kind: TaskKind,
     pub id: Uuid,
     pub due: DateTime<Utc>,
     pub subject: String,
-    pub link: String,
+    pub target: Target,
 }
 
 #[async_trait]

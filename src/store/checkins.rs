@@ -326,7 +326,7 @@ mod tests {
 
     fn job(who: Principal, residents: &[Uuid]) -> CheckinJob {
         let day = NaiveDate::from_ymd_opt(2020, 2, 1).unwrap();
-        let report = Report { status: "well".into(), symptoms: Vec::new(), location: "home".into(), place: None };
+        let report = Report { status: crate::domain::Health::Well, symptoms: Vec::new(), location: crate::domain::checkin::Whereabouts::Home, place: None };
         let rows = residents
             .iter()
             .enumerate()

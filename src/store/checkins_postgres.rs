@@ -9,8 +9,9 @@ use super::StoreResult;
 use super::accounts::{AccountRow, SESSION_ACCOUNT};
 use super::checkins::{CheckinJob, GroupKeys, GroupPlan, GroupReads};
 use super::sql::CHUNK;
+use crate::domain::Health;
 use crate::domain::UnitPath;
-use crate::domain::checkin::Report;
+use crate::domain::checkin::{Report, Whereabouts};
 
 type Tx = super::postgres::PgTx;
 
@@ -34,9 +35,9 @@ pub(crate) async fn write_group(tx: &mut Tx, plan: &GroupPlan<'_>) -> StoreResul
                 .push_bind(planned.household)
                 .push_bind(planned.path.as_str().to_string())
                 .push_bind(planned.path.county_code().map(str::to_string))
-                .push_bind(c.report.status.clone())
+                .push_bind(c.report.status.as_str())
                 .push_bind(serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into()))
-                .push_bind(c.report.location.clone())
+                .push_bind(c.report.location.as_str())
                 .push_bind(c.report.place.clone())
                 .push_bind(caller.now)
                 .push_bind(c.via.as_str())
@@ -101,7 +102,13 @@ async fn reports_before(tx: &mut Tx, wanted: &[(Uuid, NaiveDate)]) -> StoreResul
     .await?;
     for (id, day, status, symptoms, location, place) in rows {
         if let Some(next) = day.succ_opt() {
-            found.insert((id, next), Report { status, symptoms: serde_json::from_str(&symptoms).unwrap_or_default(), location, place });
+            let report = Report {
+                status: Health::from_stored(&status)?,
+                symptoms: super::sql::stored_list(&symptoms)?,
+                location: Whereabouts::from_stored(&location)?,
+                place,
+            };
+            found.insert((id, next), report);
         }
     }
     Ok(found)

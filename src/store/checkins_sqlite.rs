@@ -11,8 +11,9 @@ use super::accounts::{AccountRow, SESSION_ACCOUNT};
 use super::checkins::{CheckinJob, GroupKeys, GroupPlan, GroupReads, UPSERT};
 use super::sqlite_raw::{Connection, Statement, Value, date_text, time_text};
 use super::{Account, StoreResult};
+use crate::domain::Health;
 use crate::domain::UnitPath;
-use crate::domain::checkin::Report;
+use crate::domain::checkin::{Report, Whereabouts};
 
 /// The statements of a group of check-ins, prepared on the writer's connection.
 pub(crate) struct GroupWriter<'c> {
@@ -55,9 +56,9 @@ impl<'c> GroupWriter<'c> {
                 Value::uuid(&row.household),
                 Value::Text(row.path.as_str()),
                 Value::opt_text(row.path.county_code()),
-                Value::Text(&c.report.status),
+                Value::Text(c.report.status.as_str()),
                 Value::Text(&symptoms),
-                Value::Text(&c.report.location),
+                Value::Text(c.report.location.as_str()),
                 Value::opt_text(c.report.place.as_deref()),
                 Value::Text(&time_text(caller.now)),
                 Value::Text(c.via.as_str()),
@@ -120,9 +121,9 @@ impl<'c> GroupWriter<'c> {
             self.report.query(&[Value::uuid(id), Value::Text(&date_text(before))], |row| {
                 let symptoms = row.required_text(1)?;
                 let report = Report {
-                    status: row.required_text(0)?,
-                    symptoms: serde_json::from_str(&symptoms).unwrap_or_default(),
-                    location: row.required_text(2)?,
+                    status: Health::from_stored(&row.required_text(0)?)?,
+                    symptoms: super::sql::stored_list(&symptoms)?,
+                    location: Whereabouts::from_stored(&row.required_text(2)?)?,
                     place: row.text(3)?,
                 };
                 found.insert((*id, *day), report);

@@ -89,14 +89,12 @@ pub struct Passage {
     pub id_number: Option<String>,
     pub phone: Option<String>,
     pub plate: Option<String>,
-    #[schema(value_type = Direction)]
-    pub direction: String,
+    pub direction: Direction,
     pub temperature: Option<f64>,
     pub purpose: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    #[schema(value_type = Outcome)]
-    pub outcome: String,
+    pub outcome: Outcome,
     pub at: DateTime<Utc>,
     pub actor: String,
     /// Whether the passage raised a fever alert.
@@ -153,12 +151,12 @@ pub struct TrajectoryItem {
     pub checkpoint_id: Uuid,
     pub checkpoint_name: String,
     pub unit_code: String,
-    pub direction: Option<String>,
+    pub direction: Option<Direction>,
     pub temperature: Option<f64>,
     pub plate: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -276,12 +274,12 @@ pub(crate) fn written_passage(caller: &Caller, checkpoint: &Checkpoint, passage:
         id_number: person.and_then(|p| p.id_number.as_deref()).map(crate::domain::id_number::mask),
         phone: passage.person.phone.as_ref().map(|p| p.as_str()).or_else(|| person.and_then(|p| p.phone.as_deref())).map(crate::domain::phone::mask),
         plate: passage.plate.as_ref().map(|p| p.as_str().to_string()),
-        direction: passage.direction.as_str().to_string(),
+        direction: passage.direction,
         temperature: passage.temperature.map(|t| t.celsius()),
         purpose: passage.purpose.clone(),
         from: passage.from.clone(),
         to: passage.to.clone(),
-        outcome: passage.outcome.as_str().to_string(),
+        outcome: passage.outcome,
         at: passage.at,
         actor: caller.login.clone(),
         fever: passage.temperature.is_some_and(|t| t.is_fever(fever)),
@@ -294,7 +292,8 @@ pub(crate) struct CheckpointRow {
     pub unit_code: String,
     pub unit_path: String,
     pub name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: CheckpointKind,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub token: String,
@@ -307,7 +306,7 @@ impl From<CheckpointRow> for Checkpoint {
             unit_code: row.unit_code,
             unit_path: UnitPath::from_stored(row.unit_path),
             name: row.name,
-            kind: CheckpointKind::parse_stored(&row.kind),
+            kind: row.kind,
             lat: row.lat,
             lon: row.lon,
             token: row.token,
@@ -327,12 +326,14 @@ pub(crate) struct PassageRow {
     pub id_number: Option<String>,
     pub phone: Option<String>,
     pub plate: Option<String>,
-    pub direction: String,
+    #[sqlx(try_from = "String")]
+    pub direction: Direction,
     pub temperature: Option<f64>,
     pub purpose: Option<String>,
     pub from_place: Option<String>,
     pub to_place: Option<String>,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: Outcome,
     pub at: DateTime<Utc>,
     pub actor: String,
 }

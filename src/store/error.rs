@@ -13,6 +13,9 @@ pub enum StoreError {
     Rows(Vec<RowError>),
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// The database holds a word this program never writes: a read fails rather than guess.
+    #[error(transparent)]
+    Stored(#[from] crate::domain::UnknownWord),
     #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
     BadUrl(String),
     #[error("database: {0}")]

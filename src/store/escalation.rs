@@ -2,39 +2,41 @@
 //! acknowledged — climbs one level of the grid (village, township, county) each time its
 //! rule's delay passes again, with every step recorded. Rules are rows of `escalation_rules`,
 //! so later kinds of lapse (disinfection overdue, service requests, inspection deadlines)
-//! are a new row and a new source of lapses, not new code paths.
+//! are a new row, a new word of `LapseKind` and a new source of lapses, not new code paths.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::StoreResult;
-use crate::domain::UnitPath;
+use crate::domain::{LapseKind, Target, UnitPath};
 
 /// Something overdue: which rule it falls under, what it is, since when, and where.
 #[derive(Debug, Clone)]
 pub struct Lapse {
-    pub kind: &'static str,
+    pub kind: LapseKind,
     /// Names the lapse uniquely within its kind (an order and its slot, an alert).
     pub subject: String,
     pub since: DateTime<Utc>,
     pub path: UnitPath,
-    /// What the escalation alerts say, and where they lead.
+    /// What the escalation alerts say, and what they point at.
     pub title: String,
-    pub link: String,
+    pub target: Target,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[schema(as = EscalationRule)]
 pub struct Rule {
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LapseKind,
     pub delay_minutes: i64,
     pub steps: i64,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Escalation {
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LapseKind,
     pub subject: String,
     pub step: i64,
     pub unit_path: String,

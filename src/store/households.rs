@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::residents::ResidentRecord;
 use super::{Page, StoreResult};
-use crate::domain::{Caller, Colour, Login, UnitCode, UnitPath};
+use crate::domain::{Caller, Colour, ColourCause, Login, UnitCode, UnitPath};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HouseholdListItem {
@@ -28,9 +28,9 @@ pub struct HouseholdListItem {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ColourChange {
     pub at: DateTime<Utc>,
-    pub from: Option<String>,
-    pub to: String,
-    pub cause: String,
+    pub from: Option<Colour>,
+    pub to: Colour,
+    pub cause: ColourCause,
     pub actor: String,
 }
 
@@ -44,7 +44,7 @@ pub struct HouseholdRecord {
     pub head_name: String,
     pub address: Option<String>,
     pub colour: Colour,
-    pub colour_cause: String,
+    pub colour_cause: ColourCause,
     pub member_login: Option<String>,
     pub colour_history: Vec<ColourChange>,
     pub residents: Vec<ResidentRecord>,
@@ -90,8 +90,10 @@ pub(crate) struct HouseholdRow {
     pub unit_path: String,
     pub head_name: String,
     pub address: Option<String>,
-    pub colour: String,
-    pub colour_cause: String,
+    #[sqlx(try_from = "String")]
+    pub colour: Colour,
+    #[sqlx(try_from = "String")]
+    pub colour_cause: ColourCause,
     pub member_login: Option<String>,
 }
 
@@ -118,7 +120,7 @@ pub(crate) fn list_items(rows: Vec<HouseholdRow>, residents: Vec<ResidentRecord>
                 household_no: row.household_no,
                 unit_code: row.unit_code,
                 head_name: row.head_name,
-                colour: Colour::parse_stored(&row.colour),
+                colour: row.colour,
                 address: row.address,
                 residents: members.len(),
                 head_id_number: head.map(|r| crate::domain::id_number::mask(&r.id_number)),

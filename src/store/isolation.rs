@@ -42,12 +42,9 @@ pub struct Followup {
     pub id: Uuid,
     pub at: DateTime<Utc>,
     pub temperature: Option<f64>,
-    #[schema(value_type = Vec<Symptom>)]
-    pub symptoms: Vec<String>,
-    #[schema(value_type = Vec<Need>)]
-    pub needs: Vec<String>,
-    #[schema(value_type = Reached)]
-    pub reached: String,
+    pub symptoms: Vec<Symptom>,
+    pub needs: Vec<Need>,
+    pub reached: Reached,
     pub note: Option<String>,
     pub actor: String,
 }
@@ -65,18 +62,19 @@ pub(crate) struct FollowupRow {
     pub actor: String,
 }
 
-impl From<FollowupRow> for Followup {
-    fn from(row: FollowupRow) -> Followup {
-        Followup {
+impl TryFrom<FollowupRow> for Followup {
+    type Error = super::StoreError;
+    fn try_from(row: FollowupRow) -> StoreResult<Followup> {
+        Ok(Followup {
             id: row.id,
             at: row.at,
             temperature: row.temperature,
-            symptoms: serde_json::from_str(&row.symptoms).unwrap_or_default(),
-            needs: serde_json::from_str(&row.needs).unwrap_or_default(),
-            reached: row.reached,
+            symptoms: super::sql::stored_list(&row.symptoms)?,
+            needs: super::sql::stored_list(&row.needs)?,
+            reached: Reached::from_stored(&row.reached)?,
             note: row.note,
             actor: row.actor,
-        }
+        })
     }
 }
 
@@ -92,11 +90,9 @@ pub struct Isolation {
     pub name: String,
     pub id_number: String,
     pub address: Option<String>,
-    #[schema(value_type = IsolationKind)]
-    pub kind: String,
+    pub kind: IsolationKind,
     pub place: Option<String>,
-    #[schema(value_type = IsolationReason)]
-    pub reason: String,
+    pub reason: IsolationReason,
     pub note: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub planned_end: DateTime<Utc>,
@@ -144,9 +140,11 @@ pub(crate) struct IsolationRow {
     pub name: String,
     pub id_number: String,
     pub address: Option<String>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: IsolationKind,
     pub place: Option<String>,
-    pub reason: String,
+    #[sqlx(try_from = "String")]
+    pub reason: IsolationReason,
     pub note: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub planned_end: DateTime<Utc>,

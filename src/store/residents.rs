@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::StoreResult;
-use crate::domain::{Caller, IdNumber, Phone, Residence, UnitPath};
+use crate::domain::{Caller, IdNumber, Phone, Residence, Sex, UnitPath};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ResidentRecord {
@@ -15,11 +15,13 @@ pub struct ResidentRecord {
     pub household_id: Uuid,
     pub name: String,
     pub id_number: String,
-    pub sex: String,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
     pub birth_date: NaiveDate,
     pub relation: String,
     pub phone: Option<String>,
-    pub residence: String,
+    #[sqlx(try_from = "String")]
+    pub residence: Residence,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -68,11 +68,9 @@ pub struct ReturneeItem {
     pub origin: String,
     pub travel: Vec<Stay>,
     pub arrived_at: DateTime<Utc>,
-    #[schema(value_type = Transport)]
-    pub transport: String,
+    pub transport: Transport,
     pub transport_detail: Option<String>,
-    #[schema(value_type = Health)]
-    pub health: String,
+    pub health: Health,
     pub temperature: Option<f64>,
     pub expected_departure: Option<NaiveDate>,
     pub observe_until: DateTime<Utc>,
@@ -119,8 +117,7 @@ pub struct Unvisited {
     pub head_name: String,
     pub address: Option<String>,
     /// The last outcome if someone went and found nobody home, or was refused.
-    #[schema(value_type = Option<VisitOutcome>)]
-    pub last_outcome: Option<String>,
+    pub last_outcome: Option<VisitOutcome>,
 }
 
 #[async_trait]
@@ -171,9 +168,11 @@ pub(crate) struct ReturneeRow {
     pub origin: String,
     pub travel: String,
     pub arrived_at: DateTime<Utc>,
-    pub transport: String,
+    #[sqlx(try_from = "String")]
+    pub transport: Transport,
     pub transport_detail: Option<String>,
-    pub health: String,
+    #[sqlx(try_from = "String")]
+    pub health: Health,
     pub temperature: Option<f64>,
     pub expected_departure: Option<NaiveDate>,
     pub observe_until: DateTime<Utc>,
@@ -181,8 +180,9 @@ pub(crate) struct ReturneeRow {
 }
 
 impl ReturneeRow {
-    pub(crate) fn item(self, now: DateTime<Utc>) -> ReturneeItem {
-        ReturneeItem {
+    pub(crate) fn item(self, now: DateTime<Utc>) -> super::StoreResult<ReturneeItem> {
+        let travel = serde_json::from_str(&self.travel).map_err(|_| crate::domain::UnknownWord { kind: "travel", word: self.travel.clone() })?;
+        Ok(ReturneeItem {
             id: self.id,
             resident_id: self.resident_id,
             household_id: self.household_id,
@@ -191,7 +191,7 @@ impl ReturneeRow {
             id_number: crate::domain::id_number::mask(&self.id_number),
             address: self.address,
             origin: self.origin,
-            travel: serde_json::from_str(&self.travel).unwrap_or_default(),
+            travel,
             arrived_at: self.arrived_at,
             transport: self.transport,
             transport_detail: self.transport_detail,
@@ -201,7 +201,7 @@ impl ReturneeRow {
             observe_until: self.observe_until,
             in_observation: self.observe_until > now,
             from_key_area: self.from_key_area,
-        }
+        })
     }
 }
 

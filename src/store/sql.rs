@@ -155,3 +155,10 @@ pub(crate) trait Dialect {
 pub(crate) fn json_rows<T: serde::Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).expect("rows of strings serialise")
 }
+
+/// A list of words stored as JSON text (the same in both databases), read back into its enum;
+/// a word this program never writes fails the read.
+pub(crate) fn stored_list<T: TryFrom<String, Error = crate::domain::UnknownWord>>(json: &str) -> super::StoreResult<Vec<T>> {
+    let words: Vec<String> = serde_json::from_str(json).map_err(|_| crate::domain::UnknownWord { kind: "list of words", word: json.to_string() })?;
+    Ok(words.into_iter().map(T::try_from).collect::<Result<_, _>>()?)
+}

@@ -297,7 +297,7 @@ mod tests {
 
     fn job(resident: Uuid) -> (CheckinJob, tokio::sync::oneshot::Receiver<StoreResult<Vec<CheckedIn>>>) {
         let caller = Caller { login: "cli".into(), role: Role::Admin, scope: UnitPath::root(), now: Utc::now() };
-        let report = Report { status: "well".into(), symptoms: Vec::new(), location: "home".into(), place: None };
+        let report = Report { status: crate::domain::Health::Well, symptoms: Vec::new(), location: crate::domain::checkin::Whereabouts::Home, place: None };
         let checkin = NewCheckin { resident_id: resident, day: crate::domain::time::local_date(caller.now), report, via: Via::Api, seconds_to_fill: None };
         let (reply, answer) = tokio::sync::oneshot::channel();
         (CheckinJob { who: Principal::Caller(caller), rows: vec![(1, checkin)], reply }, answer)

@@ -22,3 +22,4 @@ mod migrations;
 mod pages;
 pub(crate) mod security;
 mod store_contract;
+mod stored_words;

@@ -106,7 +106,11 @@ impl TestApp {
 
     /// Starts a server whose settings `configure` changes first.
     pub async fn start_with(db: Db, configure: impl FnOnce(&mut App)) -> TestApp {
-        let db = test_db(db).await;
+        TestApp::start_on(test_db(db).await, configure).await
+    }
+
+    /// Starts a server on a database a test has prepared (migrating it to the latest).
+    pub async fn start_on(db: TestDb, configure: impl FnOnce(&mut App)) -> TestApp {
         let mut app = App::open(&db.url).await.expect("open store");
         configure(&mut app);
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));

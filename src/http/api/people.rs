@@ -113,15 +113,24 @@ async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<Stri
     Ok(Json(Screened { created }))
 }
 
+/// A task with the page that clears it.
+#[derive(Serialize, utoipa::ToSchema)]
+struct InboxItem {
+    #[serde(flatten)]
+    task: Task,
+    link: String,
+}
+
 /// The caller's inbox, oldest first.
 ///
 /// Unacknowledged alerts and contacts to screen, follow-ups due or overdue for the orders
 /// the caller is paired with, returnees from key areas awaiting a decision, and households
 /// not yet visited in open rounds.
 #[utoipa::path(get, operation_id = "tasks", path = "/api/v1/tasks", tag = "tasks",
-    responses((status = 200, body = Items<Task>), super::Errors))]
-async fn inbox(State(app): State<App>, auth: Auth) -> Result<Json<Items<Task>>, HttpError> {
-    Ok(Json(Items { items: tasks::inbox(&app, &auth.caller()).await? }))
+    responses((status = 200, body = Items<InboxItem>), super::Errors))]
+async fn inbox(State(app): State<App>, auth: Auth) -> Result<Json<Items<InboxItem>>, HttpError> {
+    let tasks = tasks::inbox(&app, &auth.caller()).await?;
+    Ok(Json(Items { items: tasks.into_iter().map(|task| InboxItem { link: crate::http::common::href(&task.target), task }).collect() }))
 }
 
 /// Acknowledge an alert sent to the caller.

@@ -90,10 +90,6 @@ impl Texts {
         }
     }
 
-    pub fn outcome_word(&self, stored: &str) -> &'static str {
-        self.outcome(&crate::domain::Outcome::parse_stored(stored))
-    }
-
     pub fn direction(&self, direction: &crate::domain::Direction) -> &'static str {
         match (direction, self.zh()) {
             (crate::domain::Direction::In, true) => "进",
@@ -101,10 +97,6 @@ impl Texts {
             (crate::domain::Direction::In, false) => "in",
             (crate::domain::Direction::Out, false) => "out",
         }
-    }
-
-    pub fn direction_word(&self, stored: &str) -> &'static str {
-        self.direction(&crate::domain::Direction::parse_stored(stored))
     }
 
     pub fn transport(&self, transport: &crate::domain::Transport) -> &'static str {

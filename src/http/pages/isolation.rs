@@ -169,7 +169,7 @@ struct NoticePage {
 /// The household's notice (公示), printed and put on the door: no ID number, no phone.
 pub async fn notice(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
     let o = ops::show(&app, &auth.caller(), parse_id(&id)?, "notice").await?;
-    let kind_zh = if IsolationKind::parse_stored(&o.kind) == IsolationKind::Home { "居家隔离" } else { "集中医学观察" };
+    let kind_zh = if o.kind == IsolationKind::Home { "居家隔离" } else { "集中医学观察" };
     render(&NoticePage { o, kind_zh })
 }
 

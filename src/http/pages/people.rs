@@ -86,13 +86,21 @@ pub async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<
 #[template(path = "tasks.html")]
 struct TasksPage {
     c: Chrome,
-    tasks: Vec<Task>,
+    /// Each task with the page that clears it.
+    tasks: Vec<(Task, String)>,
 }
 
 pub async fn tasks(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Html<String>, HttpError> {
     let tasks = tasks::inbox(&app, &auth.caller()).await?;
     let mut c = Chrome::new(lang, Some(&auth));
     c.tasks = tasks.len();
+    let tasks = tasks
+        .into_iter()
+        .map(|task| {
+            let link = crate::http::common::href(&task.target);
+            (task, link)
+        })
+        .collect();
     render(&TasksPage { c, tasks })
 }
 

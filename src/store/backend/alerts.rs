@@ -6,22 +6,27 @@ use sqlx::QueryBuilder;
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
-use crate::domain::{Caller, UnitPath};
+use crate::domain::{AlertKind, Caller, Target, TargetKind, TaskKind, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{AlertStore, SqlStore, StoreError, StoreResult, Task};
 
 #[async_trait]
 impl AlertStore for SqlStore<Db> {
     async fn tasks(&self, caller: &Caller) -> StoreResult<Vec<Task>> {
-        let alerts: Vec<(String, uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String)> = sqlx::query_as(
-            "SELECT l.kind, l.id, l.due, l.subject, l.link FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id \
+        let alerts: Vec<(String, uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)> = sqlx::query_as(
+            "SELECT l.kind, l.id, l.due, l.subject, l.target_kind, l.target_id FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id \
              JOIN accounts a ON a.id = r.account_id WHERE a.login = $1 AND l.acknowledged_at IS NULL ORDER BY l.due LIMIT 500",
         )
         .bind(&caller.login)
         .fetch_all(&self.reader)
         .await?;
-        let mut tasks: Vec<Task> =
-            alerts.into_iter().map(|(kind, id, due, subject, link)| Task { kind: format!("{kind}_alert"), id, due, subject, link }).collect();
+        let mut tasks: Vec<Task> = alerts
+            .into_iter()
+            .map(|(kind, id, due, subject, target_kind, target_id)| {
+                let kind = TaskKind::of_alert(AlertKind::from_stored(&kind)?);
+                Ok::<_, StoreError>(Task { kind, id, due, subject, target: stored_target(&target_kind, target_id)? })
+            })
+            .collect::<Result<_, _>>()?;
         if caller.role.screens() {
             let mut query = QueryBuilder::new(
                 // The person as the task's place knows them: its roster, else its checkpoints.
@@ -33,11 +38,11 @@ impl AlertStore for SqlStore<Db> {
             Scope::of(&caller.scope).push_within(&mut query, "t.unit_path").push(" AND t.done_at IS NULL ORDER BY t.created_at LIMIT 500");
             let screenings = query.build_query_as::<(uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)>().fetch_all(&self.reader).await?;
             tasks.extend(screenings.into_iter().map(|(id, due, name, reason, person)| Task {
-                kind: "screen_contact".into(),
+                kind: TaskKind::ScreenContact,
                 id,
                 due,
                 subject: format!("{name} · {reason}"),
-                link: format!("/people/{person}"),
+                target: Target::person(person),
             }));
         }
         tasks.sort_by_key(|t| t.due);
@@ -84,14 +89,14 @@ impl SqlStore<Db> {
     /// HQ accounts over it.
     pub(crate) async fn raise_alert(
         tx: &mut Tx,
-        kind: &str,
+        kind: AlertKind,
         path: &UnitPath,
         unit_code: &str,
         subject: &str,
-        link: &str,
+        target: &Target,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<uuid::Uuid> {
-        let id = Self::insert_alert(tx, kind, path, subject, link, now).await?;
+        let id = Self::insert_alert(tx, kind, path, subject, target, now).await?;
         let mut leaders: Vec<&str> = path.codes().skip(crate::store::alerts::VILLAGE_DEPTH - 1).collect();
         if leaders.is_empty() {
             leaders.push(unit_code);
@@ -116,14 +121,14 @@ impl SqlStore<Db> {
     /// Raises an alert to the leaders and HQ of exactly one unit: a step of escalation.
     pub(crate) async fn raise_alert_at(
         tx: &mut Tx,
-        kind: &str,
+        kind: AlertKind,
         path: &UnitPath,
         level_code: &str,
         subject: &str,
-        link: &str,
+        target: &Target,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<uuid::Uuid> {
-        let id = Self::insert_alert(tx, kind, path, subject, link, now).await?;
+        let id = Self::insert_alert(tx, kind, path, subject, target, now).await?;
         sqlx::query(
             "INSERT INTO alert_recipients (account_id, alert_id) SELECT DISTINCT a.id, $1 FROM accounts a \
              WHERE (a.role IN ('grid_leader', 'hq') AND a.unit_code = $2) OR a.id IN (SELECT s.account_id FROM unit_staff s WHERE s.duty = 'leader' AND s.unit_code = $2)",
@@ -137,23 +142,35 @@ impl SqlStore<Db> {
 
     pub(crate) async fn insert_alert(
         tx: &mut Tx,
-        kind: &str,
+        kind: AlertKind,
         path: &UnitPath,
         subject: &str,
-        link: &str,
+        target: &Target,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<uuid::Uuid> {
         let id = uuid::Uuid::now_v7();
-        sqlx::query("INSERT INTO alerts (id, kind, unit_path, county_code, subject, link, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
-            .bind(id)
-            .bind(kind)
-            .bind(path.as_str())
-            .bind(path.county_code())
-            .bind(subject)
-            .bind(link)
-            .bind(now)
+        sqlx::query(
+            "INSERT INTO alerts (id, kind, unit_path, county_code, subject, target_kind, target_id, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(id)
+        .bind(kind.as_str())
+        .bind(path.as_str())
+        .bind(path.county_code())
+        .bind(subject)
+        .bind(target.kind.as_str())
+        .bind(target.id)
+        .bind(now)
             .execute(&mut **tx)
             .await?;
         Ok(id)
+    }
+}
+
+/// What a stored alert points at. Alerts never point at rounds (they need the unit they are
+/// seen from, which an alert does not keep).
+pub(crate) fn stored_target(kind: &str, id: uuid::Uuid) -> StoreResult<Target> {
+    match TargetKind::from_stored(kind)? {
+        TargetKind::Round => Err(crate::domain::UnknownWord { kind: "alert target", word: kind.to_string() }.into()),
+        kind => Ok(Target { kind, id, unit: None }),
     }
 }

@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 use async_trait::async_trait;
 
 use super::{Db, audit};
-use crate::domain::{Caller, Role, UnitPath};
+use crate::domain::{AlertKind, Caller, LapseKind, Role, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{EscalationStore, MAX_PAGE, SqlStore, StoreResult};
 
@@ -18,18 +18,21 @@ impl EscalationStore for SqlStore<Db> {
     async fn escalate(&self, lapses: &[crate::store::escalation::Lapse], now: chrono::DateTime<chrono::Utc>) -> StoreResult<usize> {
         use crate::store::escalation::*;
         let rules = self.escalation_rules().await?;
-        let rule = |kind: &str| rules.iter().find(|r| r.kind == kind).cloned();
+        let rule = |kind: LapseKind| rules.iter().find(|r| r.kind == kind).cloned();
         // Alerts nobody has acknowledged climb from the level above the alert's own.
-        let alerts: Vec<(uuid::Uuid, String, String, String, String, chrono::DateTime<chrono::Utc>)> =
-            sqlx::query_as("SELECT id, kind, unit_path, subject, link, created_at FROM alerts WHERE acknowledged_at IS NULL AND kind <> 'escalation'")
-                .fetch_all(&self.reader)
-                .await?;
+        let alerts: Vec<(uuid::Uuid, String, String, String, String, uuid::Uuid, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+            "SELECT id, kind, unit_path, subject, target_kind, target_id, created_at FROM alerts WHERE acknowledged_at IS NULL AND kind <> 'escalation'",
+        )
+        .fetch_all(&self.reader)
+        .await?;
         let mut all: Vec<(Lapse, usize)> = lapses.iter().map(|l| (l.clone(), l.path.depth())).collect();
-        all.extend(alerts.into_iter().map(|(id, kind, path, subject, link, at)| {
+        for (id, kind, path, subject, target_kind, target_id, at) in alerts {
             let path = UnitPath::from_stored(path);
             let top = path.depth().saturating_sub(1);
-            (Lapse { kind: "alert_unacknowledged", subject: id.to_string(), since: at, path, title: format!("{kind} · {subject}"), link }, top)
-        }));
+            let target = super::alerts::stored_target(&target_kind, target_id)?;
+            let title = format!("{} · {subject}", AlertKind::from_stored(&kind)?);
+            all.push((Lapse { kind: LapseKind::AlertUnacknowledged, subject: id.to_string(), since: at, path, title, target }, top));
+        }
         // Every step taken so far, read once for the whole sweep.
         let done: std::collections::HashSet<(String, String, i64)> =
             sqlx::query_as::<_, (String, String, i64)>("SELECT kind, subject, step FROM escalations").fetch_all(&self.reader).await?.into_iter().collect();
@@ -50,7 +53,7 @@ impl EscalationStore for SqlStore<Db> {
                 let recorded = sqlx::query(
                     "INSERT INTO escalations (kind, subject, step, unit_path, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, subject, step) DO NOTHING",
                 )
-                .bind(lapse.kind)
+                .bind(lapse.kind.as_str())
                 .bind(&lapse.subject)
                 .bind(step as i64)
                 .bind(level_path.as_str())
@@ -60,16 +63,17 @@ impl EscalationStore for SqlStore<Db> {
                 if recorded.rows_affected() == 0 {
                     continue;
                 }
-                let alert = Self::raise_alert_at(&mut tx, "escalation", &lapse.path, code, &lapse.title, &lapse.link, now).await?;
+                let alert = Self::raise_alert_at(&mut tx, AlertKind::Escalation, &lapse.path, code, &lapse.title, &lapse.target, now).await?;
                 sqlx::query("UPDATE escalations SET alert_id = $1 WHERE kind = $2 AND subject = $3 AND step = $4")
                     .bind(alert)
-                    .bind(lapse.kind)
+                    .bind(lapse.kind.as_str())
                     .bind(&lapse.subject)
                     .bind(step as i64)
                     .execute(&mut *tx)
                     .await?;
                 let system = Caller { login: "system".into(), role: Role::Admin, scope: level_path.clone(), now };
-                audit(&mut tx, &system, "escalate", lapse.kind, &lapse.subject, lapse.path.as_str(), serde_json::json!({"step": step, "to": code})).await?;
+                audit(&mut tx, &system, "escalate", lapse.kind.as_str(), &lapse.subject, lapse.path.as_str(), serde_json::json!({"step": step, "to": code}))
+                    .await?;
                 tx.commit().await?;
                 taken += 1;
             }

@@ -70,10 +70,21 @@ impl HouseholdStore for SqlStore<Db> {
             unit_path: UnitPath::from_stored(row.unit_path),
             head_name: row.head_name,
             address: row.address,
-            colour: Colour::parse_stored(&row.colour),
+            colour: row.colour,
             colour_cause: row.colour_cause,
             member_login: row.member_login,
-            colour_history: history.into_iter().map(|(at, from, to, cause, actor)| ColourChange { at, from, to, cause, actor }).collect(),
+            colour_history: history
+                .into_iter()
+                .map(|(at, from, to, cause, actor)| {
+                    Ok::<_, StoreError>(ColourChange {
+                        at,
+                        from: from.as_deref().map(Colour::from_stored).transpose()?,
+                        to: Colour::from_stored(&to)?,
+                        cause: crate::domain::ColourCause::from_stored(&cause)?,
+                        actor,
+                    })
+                })
+                .collect::<Result<_, _>>()?,
             residents,
         }))
     }

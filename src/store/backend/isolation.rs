@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit, derived};
-use crate::domain::{Caller, DomainError, Login, Role, Temperature, UnitCode, UnitPath};
+use crate::domain::{AlertKind, Caller, DomainError, Login, Role, Target, Temperature, UnitCode, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation, SqlStore, StoreError, StoreResult, UnitStore};
 
@@ -120,13 +120,13 @@ impl IsolationStore for SqlStore<Db> {
             audit(&mut tx, caller, "create", "followup", followup.id, order.unit_path.as_str(), detail).await?;
             if followup_alarms(followup, fever) {
                 let subject = followup_subject(&order.name, followup, fever);
-                Self::raise_alert(&mut tx, "followup", &order.unit_path, &order.unit_code, &subject, &format!("/isolations/{id}"), caller.now).await?;
+                Self::raise_alert(&mut tx, AlertKind::Followup, &order.unit_path, &order.unit_code, &subject, &Target::isolation(id), caller.now).await?;
             }
         }
         let sql = format!("{FOLLOWUP_SELECT} WHERE id = $1");
         let row: FollowupRow = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(followup.id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok(row.into())
+        row.try_into()
     }
 
     async fn extend_isolation(&self, caller: &Caller, id: uuid::Uuid, planned_end: chrono::DateTime<chrono::Utc>, reason: &str) -> StoreResult<Isolation> {
@@ -169,7 +169,7 @@ impl IsolationStore for SqlStore<Db> {
                     .expect("no gap")
                     .with_timezone(&chrono::Utc)
             };
-            if !order.followups.iter().any(|f| f.at >= day_starts && f.reached != "not_reached") {
+            if !order.followups.iter().any(|f| f.at >= day_starts && f.reached != crate::domain::isolation::Reached::NotReached) {
                 return Err(StoreError::Domain(DomainError::NotAllowed("release without a final follow-up on the planned day")));
             }
         }
@@ -257,7 +257,7 @@ impl SqlStore<Db> {
             let rows: Vec<FollowupColumns> = query.build_query_as().fetch_all(&self.reader).await?;
             for (isolation, id, at, temperature, symptoms, needs, reached, note, actor) in rows {
                 let row = crate::store::isolation::FollowupRow { id, at, temperature, symptoms, needs, reached, note, actor };
-                all.entry(isolation).or_default().push(row.into());
+                all.entry(isolation).or_default().push(row.try_into()?);
             }
         }
         Ok(all)

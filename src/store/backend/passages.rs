@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit};
-use crate::domain::{Caller, Direction, Outcome, Phone, Plate, Temperature, UnitPath};
+use crate::domain::{AlertKind, Caller, Direction, Outcome, Phone, Plate, Target, Temperature, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{
     Checkpoint, CheckpointStore, Contact, MAX_PAGE, NewPassage, NewRegistration, Passage, PassageStore, Person, PersonKey, Registration, SqlStore, StoreError,
@@ -190,22 +190,25 @@ impl PassageStore for SqlStore<Db> {
         scope.push_within(&mut query, "g.unit_path");
         let registrations: Vec<Step> = query.build_query_as().fetch_all(&self.reader).await?;
         let step = |kind: &'static str| {
-            move |(id, at, checkpoint_id, checkpoint_name, unit_code, direction, temperature, plate, from, to, outcome): Step| TrajectoryItem {
-                kind,
-                id,
-                at,
-                checkpoint_id,
-                checkpoint_name,
-                unit_code,
-                direction,
-                temperature,
-                plate,
-                from,
-                to,
-                outcome,
+            move |(id, at, checkpoint_id, checkpoint_name, unit_code, direction, temperature, plate, from, to, outcome): Step| {
+                Ok::<_, StoreError>(TrajectoryItem {
+                    kind,
+                    id,
+                    at,
+                    checkpoint_id,
+                    checkpoint_name,
+                    unit_code,
+                    direction: direction.map(Direction::try_from).transpose()?,
+                    temperature,
+                    plate,
+                    from,
+                    to,
+                    outcome: outcome.map(Outcome::try_from).transpose()?,
+                })
             }
         };
-        let mut items: Vec<TrajectoryItem> = passages.into_iter().map(step("passage")).chain(registrations.into_iter().map(step("registration"))).collect();
+        let mut items: Vec<TrajectoryItem> =
+            passages.into_iter().map(step("passage")).chain(registrations.into_iter().map(step("registration"))).collect::<Result<_, _>>()?;
         items.sort_by_key(|i| i.at);
         if items.is_empty() && !self.resident_in_scope(&caller.scope, found.id_number.as_deref()).await? {
             return Ok(None);
@@ -534,11 +537,11 @@ impl SqlStore<Db> {
                 (None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
             };
             let subject = crate::store::checkpoints::fever_subject(temperature, &who, &checkpoint.name);
-            let link = match person {
-                Some(id) => format!("/people/{id}"),
-                None => format!("/checkpoints/{}", checkpoint.id),
+            let target = match person {
+                Some(id) => Target::person(id),
+                None => Target::checkpoint(checkpoint.id),
             };
-            Self::raise_alert(tx, "fever", &checkpoint.unit_path, &checkpoint.unit_code, &subject, &link, caller.now).await?;
+            Self::raise_alert(tx, AlertKind::Fever, &checkpoint.unit_path, &checkpoint.unit_code, &subject, &target, caller.now).await?;
         }
         Ok(true)
     }

@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 use async_trait::async_trait;
 
 use super::{Db, Tx, audit, derived};
-use crate::domain::{Caller, DomainError, UnitPath};
+use crate::domain::{AlertKind, Caller, DomainError, Target, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{MAX_PAGE, NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore, SqlStore, StoreError, StoreResult};
 
@@ -46,7 +46,7 @@ impl ResidentStore for SqlStore<Db> {
         let name = patch.name.clone().unwrap_or(old.name.clone());
         let relation = patch.relation.clone().unwrap_or(old.relation.clone());
         let phone = patch.phone.as_ref().map(|p| p.as_str().to_string()).or(old.phone.clone());
-        let residence = patch.residence.map(|r| r.as_str().to_string()).unwrap_or(old.residence.clone());
+        let residence = patch.residence.unwrap_or(old.residence);
         if (&name, &relation, &phone, &residence) == (&old.name, &old.relation, &old.phone, &old.residence) {
             return Ok(());
         }
@@ -57,7 +57,7 @@ impl ResidentStore for SqlStore<Db> {
             .bind(&name)
             .bind(&relation)
             .bind(&phone)
-            .bind(&residence)
+            .bind(residence.as_str())
             .bind(caller.now)
             .bind(id)
             .execute(&mut *tx)
@@ -145,23 +145,24 @@ impl SqlStore<Db> {
         let subject = format!("{} · {} ⇄ {} · {}", crate::domain::id_number::mask(&id_number), place(&path).await, place(&wanted).await, caller.login);
         let written = async {
             let mut tx = self.writer.begin().await?;
-            // One task a day for the same conflict, however often it is tried.
-            // The household the person is held in, and which person (a digest, not the number:
-            // two people whose masked numbers read alike stay two tasks).
+            // One task a day for the same conflict, however often it is tried. The audit names
+            // the person by a digest, not the number.
             let person = {
                 use sha2::Digest;
                 hex::encode(&sha2::Sha256::digest(id_number.as_bytes())[..8])
             };
-            let link = format!("/households/{household}?conflict={person}");
-            let open: Option<uuid::Uuid> =
-                sqlx::query_scalar("SELECT id FROM alerts WHERE kind = 'id_conflict' AND subject = $1 AND link = $3 AND created_at > $2 LIMIT 1")
-                    .bind(&subject)
-                    .bind(caller.now - chrono::Duration::days(1))
-                    .bind(&link)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let target = Target::household(household);
+            let open: Option<uuid::Uuid> = sqlx::query_scalar(
+                "SELECT id FROM alerts WHERE kind = 'id_conflict' AND subject = $1 AND target_kind = $3 AND target_id = $4 AND created_at > $2 LIMIT 1",
+            )
+            .bind(&subject)
+            .bind(caller.now - chrono::Duration::days(1))
+            .bind(target.kind.as_str())
+            .bind(target.id)
+            .fetch_optional(&mut *tx)
+            .await?;
             if open.is_none() {
-                Self::raise_alert(&mut tx, "id_conflict", &over_both, &code, &subject, &link, caller.now).await?;
+                Self::raise_alert(&mut tx, AlertKind::IdConflict, &over_both, &code, &subject, &target, caller.now).await?;
             }
             let detail = serde_json::json!({"id_number": crate::domain::id_number::mask(&id_number), "held_in": over_both.as_str()});
             audit(&mut tx, caller, "refuse", "resident", person, wanted.as_str(), detail).await?;

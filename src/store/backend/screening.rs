@@ -140,7 +140,7 @@ impl ScreeningStore for SqlStore<Db> {
         let sql = format!("{RETURNEE_SELECT} WHERE t.id = $1");
         let row: ReturneeRow = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(returnee.id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok(row.item(caller.now))
+        row.item(caller.now)
     }
 
     async fn returnees(
@@ -168,7 +168,7 @@ impl ScreeningStore for SqlStore<Db> {
         let mut query = QueryBuilder::new(format!("{RETURNEE_SELECT} WHERE "));
         subtree.push_within(&mut query, "t.unit_path").push(" ORDER BY t.arrived_at DESC, t.id DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
         let rows = query.build_query_as::<ReturneeRow>().fetch_all(&self.reader).await?;
-        Ok(Some((figures, rows.into_iter().map(|r| r.item(now)).collect())))
+        Ok(Some((figures, rows.into_iter().map(|r| r.item(now)).collect::<StoreResult<_>>()?)))
     }
 
     async fn returnees_to_screen(&self, scope: &UnitPath, now: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<ReturneeItem>> {
@@ -177,7 +177,7 @@ impl ScreeningStore for SqlStore<Db> {
         Scope::of(scope).push_within(&mut query, "t.unit_path").push(" AND t.from_key_area AND t.observe_until > ").push_bind(now);
         query.push(" AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.resident_id = t.resident_id AND i.ended_at IS NULL) ORDER BY t.arrived_at LIMIT 200");
         let rows = query.build_query_as::<ReturneeRow>().fetch_all(&self.reader).await?;
-        Ok(rows.into_iter().map(|r| r.item(now)).collect())
+        rows.into_iter().map(|r| r.item(now)).collect()
     }
 
     async fn expire_observations(&self, caller: &Caller) -> StoreResult<usize> {
@@ -308,18 +308,11 @@ impl ScreeningStore for SqlStore<Db> {
         Scope::of(&unit.path).push_within(&mut query, "h.unit_path").push(" AND (v.outcome IS NULL OR v.outcome <> 'visited')");
         query.push(" ORDER BY h.unit_path, h.household_no LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
         let rows = query.build_query_as::<(uuid::Uuid, String, String, String, Option<String>, Option<String>)>().fetch_all(&self.reader).await?;
-        Ok(Some(
-            rows.into_iter()
-                .map(|(id, household_no, unit_code, head_name, address, last_outcome)| Unvisited {
-                    id,
-                    household_no,
-                    unit_code,
-                    head_name,
-                    address,
-                    last_outcome,
-                })
-                .collect(),
-        ))
+        let unvisited = rows.into_iter().map(|(id, household_no, unit_code, head_name, address, last_outcome)| {
+            let last_outcome = last_outcome.as_deref().map(VisitOutcome::from_stored).transpose()?;
+            Ok::<_, StoreError>(Unvisited { id, household_no, unit_code, head_name, address, last_outcome })
+        });
+        Ok(Some(unvisited.collect::<Result<_, _>>()?))
     }
 }
 

@@ -1,0 +1,86 @@
+//! Closed lists of words: what the API and people type parses into an enum, and what storage
+//! wrote (`as_str`) reads back into the same enum or fails loudly.
+
+/// A word read back from storage that no variant writes: the database holds something this
+/// code never stored. Never defaulted: a read that meets one fails (a 500 and a log line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("stored {kind} {word:?} is not one this program writes")]
+pub struct UnknownWord {
+    pub kind: &'static str,
+    pub word: String,
+}
+
+/// `TryFrom<String>` (what storage reads, e.g. sqlx's `#[sqlx(try_from = "String")]`) and
+/// `Display` (the stored word) for enums that have `ALL` and `as_str`.
+macro_rules! stored_words {
+    ($($name:ty),+ $(,)?) => {$(
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::words::UnknownWord;
+            fn try_from(word: String) -> Result<$name, Self::Error> {
+                <$name>::from_stored(&word)
+            }
+        }
+
+        impl $name {
+            /// Reads back a word storage wrote with `as_str`.
+            pub fn from_stored(word: &str) -> Result<$name, $crate::domain::words::UnknownWord> {
+                <$name>::ALL
+                    .iter()
+                    .copied()
+                    .find(|w| w.as_str() == word)
+                    .ok_or_else(|| $crate::domain::words::UnknownWord { kind: stringify!($name), word: word.to_string() })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )+};
+}
+pub(crate) use stored_words;
+
+/// Declares a closed list of words as an enum that parses from the words the API uses
+/// (and, where given, the Chinese words people type), and reads back from storage.
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident = $word:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn parse(raw: &str) -> Result<$name, $crate::domain::DomainError> {
+                let raw = raw.trim();
+                $(if raw.eq_ignore_ascii_case($word) $(|| raw == $alias)* { return Ok($name::$variant); })+
+                Err($crate::domain::DomainError::invalid($field, $crate::domain::error::Reason::OneOf(concat!($($word, " "),+))))
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        $crate::domain::words::stored_words!($name);
+    };
+}
+pub(crate) use words;
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Colour, Direction};
+
+    #[test]
+    fn a_stored_word_reads_back_or_fails_loudly() {
+        for word in Direction::ALL {
+            assert_eq!(Direction::from_stored(word.as_str()), Ok(*word));
+        }
+        assert_eq!(Colour::try_from("red".to_string()), Ok(Colour::Red));
+        let unknown = Colour::from_stored("purple").unwrap_err();
+        assert_eq!(unknown.to_string(), "stored Colour \"purple\" is not one this program writes");
+        assert!(Direction::from_stored("进").is_err(), "storage holds the API's words, not what people type");
+    }
+}
