@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod checkins;
 pub mod checkpoints;
+pub mod command;
 pub mod demo;
 mod demo_field;
 pub mod divisions;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod alert;
 pub mod checkin;
 pub mod checkpoint;
+pub mod command;
 pub mod contacts;
 pub mod divisions;
 pub mod error;

@@ -5,6 +5,7 @@ pub mod api;
 mod auth;
 pub mod body;
 mod common;
+mod drawing;
 mod error;
 pub mod headers;
 mod limit;

@@ -13,6 +13,7 @@ mod checkins_postgres;
 mod checkins_sqlite;
 mod checkpoints;
 pub(crate) mod client_ids;
+mod command;
 mod error;
 mod escalation;
 mod households;
@@ -39,6 +40,7 @@ pub use checkpoints::{
     Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift,
     Trajectory, TrajectoryItem,
 };
+pub use command::{CommandStore, PlacedTile};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
@@ -69,6 +71,7 @@ pub trait Store:
     + EscalationStore
     + CheckinStore
     + OrganisationStore
+    + CommandStore
     + Send
     + Sync
 {

@@ -48,7 +48,7 @@ pub(crate) async fn browser(profile: &std::path::Path) -> (Driver, Client) {
     panic!("chromedriver did not start");
 }
 
-async fn wait_for_path(client: &Client, path: &str) {
+pub(crate) async fn wait_for_path(client: &Client, path: &str) {
     for _ in 0..100 {
         if client.current_url().await.unwrap().path() == path {
             return;
@@ -58,7 +58,7 @@ async fn wait_for_path(client: &Client, path: &str) {
     panic!("never reached {path}: at {}", client.current_url().await.unwrap());
 }
 
-async fn text(client: &Client, css: &str) -> String {
+pub(crate) async fn text(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
 }
 
@@ -75,7 +75,7 @@ async fn eventually(client: &Client, css: &str, expected: &str) {
     panic!("{css} never showed {expected:?}");
 }
 
-async fn no_sideways_scroll(client: &Client, page: &str) {
+pub(crate) async fn no_sideways_scroll(client: &Client, page: &str) {
     let widths = client.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
     let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
     assert_eq!(inner, 360, "the phone viewport");

@@ -6,6 +6,7 @@ mod support;
 mod api_accounts;
 mod api_checkins;
 mod api_checkpoints;
+mod api_command;
 mod api_isolation;
 mod api_roster;
 mod api_scoping;

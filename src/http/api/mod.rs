@@ -6,6 +6,7 @@
 mod accounts;
 mod checkins;
 mod checkpoints;
+mod command;
 mod households;
 mod isolation;
 mod organisations;
@@ -61,6 +62,7 @@ fn documented() -> OpenApiRouter<App> {
         .merge(isolation::routes())
         .merge(checkins::routes())
         .merge(organisations::routes())
+        .merge(command::routes())
 }
 
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.

@@ -323,6 +323,11 @@ impl Texts {
             "rejected" => ("文件未导入", "The file was not imported"),
             "figures_note" => ("所有数字均含全部下级单位。", "Every figure counts the whole subtree."),
             "tasks" => ("待办", "Tasks"),
+            "colour_map" => ("四色图", "Four-colour map"),
+            "print_a4" => ("打印 A4", "Print on A4"),
+            "print_a3" => ("打印 A3", "Print on A3"),
+            "print" => ("打印", "Print"),
+            "no_households" => ("还没有住户", "No households yet"),
             "isolation" => ("隔离", "Isolation"),
             "order_isolation" => ("下达隔离", "Order isolation"),
             "period" => ("期限", "Period"),
@@ -473,6 +478,9 @@ mod tests {
             include_str!("../../../templates/isolation.html"),
             include_str!("../../../templates/staff.html"),
             include_str!("../../../templates/organisation.html"),
+            include_str!("../../../templates/colour_map.html"),
+            include_str!("../../../templates/colour_map_print.html"),
+            include_str!("../../../templates/colour_tiles.html"),
         ];
         let mut keys = 0;
         for template in templates {

@@ -3,6 +3,7 @@
 mod accounts;
 mod checkins;
 mod checkpoints;
+mod command;
 mod households;
 mod i18n;
 mod isolation;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<App> {
         .merge(checkpoints::routes())
         .merge(people::routes())
         .merge(screening::routes())
+        .merge(command::routes())
 }
 
 /// What every page shows around its content: the words, the user, the form token.

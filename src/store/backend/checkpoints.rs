@@ -133,10 +133,10 @@ impl CheckpointStore for SqlStore<Db> {
         .bind(to)
         .fetch_all(&self.reader)
         .await?;
-        Ok(Some(
-            rows.into_iter()
-                .map(|(id, starts_at, ends_at, staff)| Shift { id, starts_at, ends_at, staff: serde_json::from_str(&staff).unwrap_or_default() })
-                .collect(),
-        ))
+        let shifts = rows.into_iter().map(|(id, starts_at, ends_at, staff)| {
+            let on_duty = serde_json::from_str(&staff).map_err(|_| crate::domain::UnknownWord { kind: "shift staff", word: staff.clone() })?;
+            Ok::<_, StoreError>(Shift { id, starts_at, ends_at, staff: on_duty })
+        });
+        Ok(Some(shifts.collect::<Result<_, _>>()?))
     }
 }

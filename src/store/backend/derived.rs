@@ -174,7 +174,7 @@ pub(crate) async fn rederive_key_areas(tx: &mut Tx, caller: &Caller, path: &Unit
     let mut units = Vec::new();
     for (id, household, unit_code, at_path, origin, travel, arrived_at, was) in returnees {
         let areas = crate::store::screening::areas_over(&rows, &at_path);
-        let travel: Vec<Stay> = serde_json::from_str(&travel).unwrap_or_default();
+        let travel: Vec<Stay> = serde_json::from_str(&travel).map_err(|_| crate::domain::UnknownWord { kind: "travel", word: travel.clone() })?;
         let now = crate::domain::screening::from_key_area(&crate::store::screening::stays_of(&origin, &travel, arrived_at), &areas);
         if now != was {
             sqlx::query("UPDATE returnees SET from_key_area = $1 WHERE id = $2").bind(now).bind(id).execute(&mut **tx).await?;

@@ -18,6 +18,8 @@ mod checkpoints;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod client_ids;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+mod command;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod derived;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod escalation;
