@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::error::{DomainError, Reason, label, optional, optional_text, person_name, public_text};
+use crate::domain::error::{DomainError, Problems, Reason, label, optional, optional_text, person_name, public_text};
 use crate::domain::time::{Window, parse_time};
 use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Permission, Phone, Plate, Temperature, UnitCode};
 pub use crate::store::{Checkpoint, OnDuty, Passage, Registration, Shift};
@@ -42,7 +42,7 @@ pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Resu
         id: input.id.unwrap_or_else(Uuid::now_v7),
         fingerprint: super::fingerprint(input.id, input),
         unit_code: UnitCode::parse(&input.unit_code)?,
-        name: label("name", &input.name, 50)?,
+        name: label("title", &input.name, 50)?,
         kind: CheckpointKind::parse(&input.kind)?,
         location,
     };
@@ -194,33 +194,46 @@ pub struct PassageInput {
 }
 
 impl PassageInput {
+    /// Every field is checked and every problem reported at once.
     pub fn parse(&self, caller: &Caller, checkpoint: Uuid) -> Result<NewPassage, DomainError> {
+        let mut problems = Problems::default();
         let at = match self.at.trim() {
-            "" => caller.now,
-            at => Window::PASSAGE.time("at", at, caller.now)?,
+            "" => Some(caller.now),
+            at => problems.check(Window::PASSAGE.time("at", at, caller.now)),
         };
-        let person = PersonKey {
-            id_number: optional(&self.id_number, IdNumber::parse)?,
-            name: optional(&self.name, |n| person_name("name", n))?,
-            phone: optional(&self.phone, Phone::parse)?,
-        };
-        let plate = optional(&self.plate, Plate::parse)?;
+        let id_number = problems.check(optional(&self.id_number, IdNumber::parse));
+        let name = problems.check(optional(&self.name, |n| person_name("name", n)));
+        let phone = problems.check(optional(&self.phone, Phone::parse));
+        let plate = problems.check(optional(&self.plate, Plate::parse));
         // A passage names someone (by ID number or name) or at least a vehicle.
-        if person.id_number.is_none() && person.name.is_none() && plate.is_none() {
-            return Err(DomainError::invalid("id_number", Reason::NamesNobody));
+        let blank = |raw: &str| raw.trim().is_empty();
+        if blank(&self.id_number) && blank(&self.name) && blank(&self.plate) {
+            problems.push(DomainError::invalid("id_number", Reason::NamesNobody));
         }
+        let direction = problems.check(Direction::parse(&self.direction));
+        let temperature = problems.check(self.temperature.map(Temperature::from_celsius).transpose());
+        let purpose = problems.check(optional_text("purpose", &self.purpose, 100));
+        let from = problems.check(optional_text("from", &self.from, 100));
+        let to = problems.check(optional_text("to", &self.to, 100));
+        let outcome = problems.check(Outcome::parse(&self.outcome));
+        problems.finish()?;
+        let (Some(at), Some(id_number), Some(name), Some(phone), Some(plate), Some(direction), Some(temperature), Some(purpose), Some(from), Some(to), Some(outcome)) =
+            (at, id_number, name, phone, plate, direction, temperature, purpose, from, to, outcome)
+        else {
+            unreachable!("a field without a value has its problem kept")
+        };
         Ok(NewPassage {
             id: self.id.unwrap_or_else(Uuid::now_v7),
             fingerprint: super::fingerprint(self.id, &(checkpoint, self)),
             checkpoint_id: checkpoint,
-            person,
+            person: PersonKey { id_number, name, phone },
             plate,
-            direction: Direction::parse(&self.direction)?,
-            temperature: self.temperature.map(Temperature::from_celsius).transpose()?,
-            purpose: optional_text("purpose", &self.purpose, 100)?,
-            from: optional_text("from", &self.from, 100)?,
-            to: optional_text("to", &self.to, 100)?,
-            outcome: Outcome::parse(&self.outcome)?,
+            direction,
+            temperature,
+            purpose,
+            from,
+            to,
+            outcome,
             at,
         })
     }

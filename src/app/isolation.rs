@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, optional, optional_text, text};
+use crate::domain::error::{DomainError, Problems, Reason, optional, optional_text, text};
 use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
 use crate::domain::time::Window;
 use chrono::{DateTime, Utc};
@@ -86,18 +86,19 @@ pub struct FollowupInput {
 
 impl FollowupInput {
     /// A follow-up of the order `isolation`.
+    /// Every field is checked and every problem reported at once.
     pub fn parse(&self, isolation: Uuid) -> Result<NewFollowup, DomainError> {
-        let reached = Reached::parse(&self.reached)?;
-        let temperature = self.temperature.map(Temperature::from_celsius).transpose()?;
-        Ok(NewFollowup {
-            id: self.id.unwrap_or_else(Uuid::now_v7),
-            fingerprint: super::fingerprint(self.id, &(isolation, self)),
-            temperature,
-            symptoms: parse_list(&self.symptoms, Symptom::parse)?,
-            needs: parse_list(&self.needs, Need::parse)?,
-            reached,
-            note: optional_text("note", &self.note, 500)?,
-        })
+        let mut problems = Problems::default();
+        let reached = problems.check(Reached::parse(&self.reached));
+        let temperature = problems.check(self.temperature.map(Temperature::from_celsius).transpose());
+        let symptoms = problems.check(parse_list(&self.symptoms, Symptom::parse));
+        let needs = problems.check(parse_list(&self.needs, Need::parse));
+        let note = problems.check(optional_text("note", &self.note, 500));
+        problems.finish()?;
+        let (Some(reached), Some(temperature), Some(symptoms), Some(needs), Some(note)) = (reached, temperature, symptoms, needs, note) else {
+            unreachable!("a field without a value has its problem kept")
+        };
+        Ok(NewFollowup { id: self.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(self.id, &(isolation, self)), temperature, symptoms, needs, reached, note })
     }
 }
 

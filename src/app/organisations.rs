@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::checkins::{CheckinInput, day};
 use super::{App, AppError};
-use crate::domain::error::{DomainError, Reason, optional};
+use crate::domain::error::{DomainError, Problems, Reason, optional};
 use crate::domain::table::RowError;
 use crate::domain::time::local_date;
 use crate::domain::{Caller, Permission};
@@ -26,7 +26,7 @@ pub struct OrganisationInput {
 pub async fn create_organisation(app: &App, caller: &Caller, input: &OrganisationInput) -> Result<Organisation, AppError> {
     caller.require(caller.role.writes_roster(), "register organisations")?;
     let unit = crate::domain::UnitCode::parse(&input.unit_code)?;
-    let name = crate::domain::error::label("name", &input.name, 100)?;
+    let name = crate::domain::error::label("title", &input.name, 100)?;
     let kind = crate::domain::error::label("kind", &input.kind, 30)?;
     let fingerprint = super::fingerprint(input.id, input);
     Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), fingerprint.as_deref(), &unit, &name, &kind).await?)
@@ -56,20 +56,23 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
     let mut members = Vec::new();
     let mut errors = Vec::new();
     for (i, m) in inputs.iter().enumerate() {
-        let parsed = (|| {
-            Ok::<_, DomainError>(crate::store::NewMember {
+        // Every problem of a row, so that a form shows them all at once.
+        let mut problems = Problems::default();
+        let name = problems.check(crate::domain::error::person_name("name", &m.name));
+        let id_number = problems.check(optional(&m.id_number, crate::domain::IdNumber::parse));
+        let phone = problems.check(optional(&m.phone, crate::domain::Phone::parse));
+        let relation = problems.check(crate::domain::error::optional_label("relation", &m.relation, 20));
+        match (name, id_number, phone, relation) {
+            (Some(name), Some(id_number), Some(phone), Some(relation)) => members.push(crate::store::NewMember {
                 id: m.id.unwrap_or_else(Uuid::now_v7),
                 fingerprint: super::fingerprint(m.id, &(org, m)),
-                name: crate::domain::error::person_name("name", &m.name)?,
-                id_number: optional(&m.id_number, crate::domain::IdNumber::parse)?,
-                phone: optional(&m.phone, crate::domain::Phone::parse)?,
+                name,
+                id_number,
+                phone,
                 relative_of: m.relative_of,
-                relation: crate::domain::error::optional_label("relation", &m.relation, 20)?,
-            })
-        })();
-        match parsed {
-            Ok(member) => members.push(member),
-            Err(err) => errors.push(RowError::field(i + 1, err)),
+                relation,
+            }),
+            _ => errors.extend(problems.into_each().into_iter().map(|err| RowError::field(i + 1, err))),
         }
     }
     if !errors.is_empty() {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Reason, label, optional, optional_label, optional_text, person_name};
+use crate::domain::error::{DomainError, Problems, Reason, label, optional, optional_label, optional_text, person_name};
 use crate::domain::screening::observe_until;
 use crate::domain::time::Window;
 use crate::domain::{Caller, Health, IdNumber, KeyArea, Phone, Residence, Stay, Temperature, Transport, UnitCode, VisitOutcome};
@@ -44,8 +44,20 @@ pub async fn key_areas(app: &App, caller: &Caller) -> Result<Vec<KeyAreaRecord>,
 /// Declares a key area over the caller's subtree (HQ); the returnees below are re-derived.
 pub async fn add_key_area(app: &App, caller: &Caller, input: &KeyAreaInput) -> Result<KeyAreaRecord, AppError> {
     caller.require(caller.role.may(Permission::Command), "declare key areas")?;
-    let valid_to = optional(input.valid_to.as_deref().unwrap_or_default(), |to| Window::KEY_AREA.date("valid_to", to, caller.now))?;
-    let area = KeyArea::new(&input.area, Window::KEY_AREA.date("valid_from", &input.valid_from, caller.now)?, valid_to)?;
+    // Every problem at once: the days first, then the area over them.
+    let mut problems = Problems::default();
+    let valid_to = problems.check(optional(input.valid_to.as_deref().unwrap_or_default(), |to| Window::KEY_AREA.date("valid_to", to, caller.now)));
+    let valid_from = problems.check(Window::KEY_AREA.date("valid_from", &input.valid_from, caller.now));
+    let area = match (valid_from, valid_to) {
+        (Some(from), Some(to)) => problems.check(KeyArea::new(&input.area, from, to)),
+        _ => {
+            // The area on its own, over any days, so that its problem is said too.
+            let _ = problems.check(KeyArea::new(&input.area, caller.now.date_naive(), None));
+            None
+        }
+    };
+    problems.finish()?;
+    let Some(area) = area else { unreachable!("a field without a value has its problem kept") };
     Ok(app.store.add_key_area(caller, &area).await?)
 }
 
@@ -107,52 +119,88 @@ fn optional_date(field: &'static str, raw: Option<&str>, window: Window, caller:
 }
 
 impl ReturneeInput {
+    /// Every field is checked and every problem reported at once.
     pub fn parse(&self, caller: &Caller, observation_days: u32) -> Result<NewReturnee, DomainError> {
+        let mut problems = Problems::default();
         let arrival = match self.resident_id {
-            Some(id) => Arrival::Resident(id),
-            None => Arrival::Person {
-                resident: NewResident {
-                    id: Uuid::now_v7(),
-                    fingerprint: None,
-                    // Needed only for someone not yet on the roster; storage checks that.
-                    name: if self.name.trim().is_empty() { String::new() } else { person_name("name", &self.name)? },
-                    id_number: IdNumber::parse(&self.id_number)?,
-                    relation: optional_label("relation", &self.relation, 20)?.unwrap_or_default(),
-                    phone: optional(&self.phone, Phone::parse)?,
-                    residence: Residence::Permanent,
-                },
-                household_id: self.household_id,
-            },
+            Some(id) => Some(Arrival::Resident(id)),
+            None => {
+                // The name is needed only for someone not yet on the roster; storage checks that.
+                let name = if self.name.trim().is_empty() { Some(String::new()) } else { problems.check(person_name("name", &self.name)) };
+                let id_number = problems.check(IdNumber::parse(&self.id_number));
+                let relation = problems.check(optional_label("relation", &self.relation, 20));
+                let phone = problems.check(optional(&self.phone, Phone::parse));
+                match (name, id_number, relation, phone) {
+                    (Some(name), Some(id_number), Some(relation), Some(phone)) => Some(Arrival::Person {
+                        resident: NewResident {
+                            id: Uuid::now_v7(),
+                            fingerprint: None,
+                            name,
+                            id_number,
+                            relation: relation.unwrap_or_default(),
+                            phone,
+                            residence: Residence::Permanent,
+                        },
+                        household_id: self.household_id,
+                    }),
+                    _ => None,
+                }
+            }
         };
         if self.travel.len() > MAX_STAYS {
-            return Err(DomainError::invalid("travel", Reason::TooMany(MAX_STAYS)));
+            problems.push(DomainError::invalid("travel", Reason::TooMany(MAX_STAYS)));
         }
-        let travel = self
-            .travel
-            .iter()
-            .filter(|s| !s.place.trim().is_empty())
-            .map(|s| {
-                Stay::new(
-                    &s.place,
-                    optional_date("travel", s.from.as_deref(), Window::TRAVEL, caller)?,
-                    optional_date("travel", s.to.as_deref(), Window::TRAVEL, caller)?,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let arrived_at = Window::ARRIVAL.time("arrived_at", &self.arrived_at, caller.now)?;
+        let travel = problems.check(
+            self.travel
+                .iter()
+                .take(MAX_STAYS)
+                .filter(|s| !s.place.trim().is_empty())
+                .map(|s| {
+                    Stay::new(
+                        &s.place,
+                        optional_date("travel", s.from.as_deref(), Window::TRAVEL, caller)?,
+                        optional_date("travel", s.to.as_deref(), Window::TRAVEL, caller)?,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>(),
+        );
+        let arrived_at = problems.check(Window::ARRIVAL.time("arrived_at", &self.arrived_at, caller.now));
+        let origin = problems.check(label("origin", &self.origin, 100));
+        let transport = problems.check(Transport::parse(&self.transport));
+        let transport_detail = problems.check(optional_text("transport", &self.transport_detail, 30));
+        let health = problems.check(if self.health.trim().is_empty() { Ok(Health::Well) } else { Health::parse(&self.health) });
+        let temperature = problems.check(self.temperature.map(Temperature::from_celsius).transpose());
+        let contacts = problems.check(optional_text("contacts", &self.contacts, 500));
+        let expected_departure = problems.check(optional_date("expected_departure", Some(&self.expected_departure), Window::DEPARTURE, caller));
+        problems.finish()?;
+        let (
+            Some(arrival),
+            Some(travel),
+            Some(arrived_at),
+            Some(origin),
+            Some(transport),
+            Some(transport_detail),
+            Some(health),
+            Some(temperature),
+            Some(contacts),
+            Some(expected_departure),
+        ) = (arrival, travel, arrived_at, origin, transport, transport_detail, health, temperature, contacts, expected_departure)
+        else {
+            unreachable!("a field without a value has its problem kept")
+        };
         Ok(NewReturnee {
             id: self.id.unwrap_or_else(Uuid::now_v7),
             fingerprint: super::fingerprint(self.id, self),
             arrival,
-            origin: label("origin", &self.origin, 100)?,
+            origin,
             travel,
             arrived_at,
-            transport: Transport::parse(&self.transport)?,
-            transport_detail: optional_text("transport", &self.transport_detail, 30)?,
-            health: if self.health.trim().is_empty() { Health::Well } else { Health::parse(&self.health)? },
-            temperature: self.temperature.map(Temperature::from_celsius).transpose()?,
-            contacts: optional_text("contacts", &self.contacts, 500)?,
-            expected_departure: optional_date("expected_departure", Some(&self.expected_departure), Window::DEPARTURE, caller)?,
+            transport,
+            transport_detail,
+            health,
+            temperature,
+            contacts,
+            expected_departure,
             observe_until: observe_until(arrived_at, observation_days),
         })
     }
@@ -175,7 +223,7 @@ pub async fn expire_observations(app: &App) -> Result<usize, AppError> {
 pub async fn open_round(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Round, AppError> {
     caller.require(caller.role.may(Permission::Command), "open screening rounds")?;
     let unit = unit_code(unit)?;
-    Ok(app.store.open_round(caller, &unit, &label("name", name, 50)?).await?)
+    Ok(app.store.open_round(caller, &unit, &label("title", name, 50)?).await?)
 }
 
 /// The open rounds covering a unit, each with the unit's coverage.

@@ -52,7 +52,7 @@ pub async fn create_child(app: &App, caller: &Caller, parent: &str, code: Option
 pub async fn rename(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Unit, AppError> {
     caller.require(caller.role.may(Permission::WriteRoster), "rename units")?;
     let code = code(unit)?;
-    let name = crate::domain::error::label("name", name, 100)?;
+    let name = crate::domain::error::label("title", name, 100)?;
     Ok(app.store.rename_unit(caller, &code, &name).await?)
 }
 
@@ -67,7 +67,7 @@ pub async fn staff(app: &App, caller: &Caller, unit: &str) -> Result<Vec<StaffMe
 pub async fn change_staff(app: &App, caller: &Caller, unit: &str, login: &str, duty: Option<Duty>) -> Result<(), AppError> {
     caller.require(caller.role.may(Permission::WriteRoster), "assign staff")?;
     let code = code(unit)?;
-    let login = Login::parse(login).map_err(|_| AppError::NotFound)?;
+    let login = Login::parse(login).map_err(|_| DomainError::invalid("login", Reason::Unknown))?;
     app.store.set_staff(caller, &code, &login, duty).await?;
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn parse(stem: &str, table: &Table) -> Result<Vec<(usize, NewUnit)>, Vec<Row
     };
     let level_col = table.column(&["level", "层级"]);
     let mut errors = Vec::new();
-    for (column, found) in [("code", code_col), ("name", name_col)] {
+    for (column, found) in [("code", code_col), ("title", name_col)] {
         if found.is_none() {
             errors.push(RowError { row: 0, column: Some(column), problem: RowProblem::MissingColumn });
         }

@@ -10,6 +10,9 @@ pub enum DomainError {
     Invalid { field: &'static str, reason: Reason },
     #[error("not allowed for role {0}")]
     NotAllowed(&'static str),
+    /// Every problem of a form at once, so that it is fixed in one go (see `Problems`).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Several(Vec<DomainError>),
 }
 
 /// Why a field was rejected; `message` renders it for a person.
@@ -62,6 +65,8 @@ pub enum Reason {
     CodeUnderParent,
     /// No free three-digit number is left for an automatically numbered unit.
     NoFreeCode,
+    /// No such record (an account's login, say) in the caller's area.
+    Unknown,
 }
 
 impl std::fmt::Display for Reason {
@@ -303,6 +308,13 @@ impl Reason {
                     "no three-digit number is left to give automatically; type a code".into()
                 }
             }
+            Unknown => {
+                if zh {
+                    "找不到，或不在您的管辖范围内".into()
+                } else {
+                    "not found, or outside your area".into()
+                }
+            }
         }
     }
 }
@@ -322,6 +334,48 @@ impl DomainError {
                 (Lang::Zh, None) => "您的账号无权执行此操作".into(),
                 (Lang::En, _) => format!("Your account may not {what}."),
             },
+            DomainError::Several(all) => all.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(if lang == Lang::Zh { "；" } else { "; " }),
+        }
+    }
+
+    /// Each problem on its own (one, or each of `Several`).
+    pub fn each(&self) -> Vec<&DomainError> {
+        match self {
+            DomainError::Several(all) => all.iter().flat_map(DomainError::each).collect(),
+            one => vec![one],
+        }
+    }
+}
+
+/// The problems of a form, collected field after field, so that a person sees them all at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<DomainError>);
+
+impl Problems {
+    /// The value, or `None` with its problem kept.
+    pub fn check<T>(&mut self, result: Result<T, DomainError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    pub fn push(&mut self, err: DomainError) {
+        self.0.push(err);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Each problem kept, in the order the fields were checked.
+    pub fn into_each(self) -> Vec<DomainError> {
+        self.0
+    }
+
+    /// `Ok` when there were none; one problem as itself, more as `Several`.
+    pub fn finish(mut self) -> Result<(), DomainError> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self.0.remove(0)),
+            _ => Err(DomainError::Several(self.0)),
         }
     }
 }

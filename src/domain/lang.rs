@@ -32,6 +32,8 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
     let (zh, en) = match field {
         "household_no" => ("户号", "Household no."),
         "name" => ("姓名", "Name"),
+        // The name of a unit, a round, a checkpoint or an organisation (a person's is `name`).
+        "title" => ("名称", "Name"),
         "id_number" => ("身份证号", "ID number"),
         "relation" => ("与户主关系", "Relation to head"),
         "phone" => ("联系电话", "Phone"),

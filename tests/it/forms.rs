@@ -170,6 +170,15 @@ const LABEL_OF: &str = r#"
     return words.replace(/[(（][^)）]*[)）]/g, '').replace(/[*:：℃…]/g, ' ').trim().split(/\s{2,}/)[0].trim();
 "#;
 
+/// What a refused form shows in a field: the field of the form with that action (a page may hold
+/// several forms with a field of that name), or of the page if the form is gone.
+const KEPT_VALUE: &str = r#"
+    const [action, name] = arguments;
+    const scope = [...document.forms].find(f => f.getAttribute('action') === action) || document;
+    const f = scope.querySelector(`[name="${name}"]:not([type=radio]):not([type=checkbox]):not([type=hidden])`) || scope.querySelector(`[name="${name}"]:checked`);
+    return f ? f.value : null;
+"#;
+
 /// Types the values into the form named by its action and submits it, without the browser's
 /// own checks (so that the server's are what is tested).
 const FILL_AND_SUBMIT: &str = r#"
@@ -292,8 +301,8 @@ impl Walk<'_> {
                 let kept = self
                     .client
                     .execute(
-                        "const [name] = arguments; const f = document.querySelector(`[name=\"${name}\"]:not([type=radio]):not([type=checkbox]):not([type=hidden])`) || document.querySelector(`[name=\"${name}\"]:checked`); return f ? f.value : null;",
-                        vec![json!(name)],
+                        KEPT_VALUE,
+                        vec![json!(action), json!(name)],
                     )
                     .await
                     .unwrap();
@@ -432,7 +441,6 @@ async fn records(t: &TestApp) -> (crate::security::Fixture, Vec<String>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "issue 14: the forms it lists still lose what was typed or name fields unlike their labels; run with --ignored"]
 async fn every_form_of_every_page_takes_good_input_and_explains_bad_input_in_both_languages() {
     let t = TestApp::start(Db::Sqlite).await;
     let admin = t.client("admin").await;

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, Fields, Refused, render};
 use crate::app::checkins::{self as ops, CheckinHousehold, CheckinInput, CheckinSummary, Principal};
 use crate::app::organisations::{self, StaffLink};
 use crate::app::units::{self, Unit};
@@ -43,7 +43,8 @@ struct CheckinPage {
     token: String,
     home: CheckinHousehold,
     opened_at: i64,
-    errors: Vec<String>,
+    /// The form when it was refused: each problem named by the person and the field, and what was chosen.
+    refused: Refused,
     done: bool,
 }
 
@@ -63,7 +64,7 @@ pub async fn form(
         return Ok(super::public::too_many(lang));
     }
     let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
-    let page = CheckinPage { c: Chrome::new(lang, None), token, home, opened_at: app.clock.now().timestamp(), errors: Vec::new(), done: false };
+    let page = CheckinPage { c: Chrome::new(lang, None), token, home, opened_at: app.clock.now().timestamp(), refused: Refused::default(), done: false };
     Ok(render(&page)?.into_response())
 }
 
@@ -123,15 +124,33 @@ pub async fn submit(
     let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
     let opened_at = app.clock.now().timestamp();
     match result {
-        Ok(_) => Ok(render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors: Vec::new(), done: true })?.into_response()),
+        Ok(_) => Ok(render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, refused: Refused::default(), done: true })?.into_response()),
         Err(AppError::Rows(rows)) => {
-            let errors = rows.iter().map(|r| r.message(lang)).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, errors, done: false })?)
-                .into_response())
+            let names: Vec<&str> = home.members.iter().map(|(_, name, ..)| name.as_str()).collect();
+            let refused = Refused::new("checkin", by_person(&rows, &names, lang), Fields(fields));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, refused, done: false })?).into_response())
         }
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
         Err(err) => Err(err.into()),
     }
+}
+
+/// A check-in form's problems, each named by the person (the form's row) and the field as the
+/// form labels it: "张三 · 在哪里: 不能为空".
+fn by_person(rows: &[crate::domain::table::RowError], names: &[&str], lang: Lang) -> Vec<String> {
+    use crate::domain::table::RowProblem;
+    rows.iter()
+        .map(|r| {
+            let what = match &r.problem {
+                RowProblem::Field(e) => e.message(lang),
+                _ => r.message(lang),
+            };
+            match r.row.checked_sub(1).and_then(|i| names.get(i)) {
+                Some(name) => format!("{name} · {what}"),
+                None => what,
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -142,11 +161,32 @@ struct SummaryPage {
     crumbs: Vec<(String, String, bool)>,
     s: CheckinSummary,
     can_tick: bool,
+    /// The person whose "well, at home" is to be confirmed (the first press of its button).
+    confirm: Option<uuid::Uuid>,
+    /// Someone was just reported well, at home.
+    ticked: bool,
+}
+
+impl SummaryPage {
+    fn confirming(&self, id: &uuid::Uuid) -> bool {
+        self.confirm == Some(*id)
+    }
+
+    /// The person after `id` in the list, whose place the page returns to once `id` has left it.
+    fn after(&self, id: &uuid::Uuid) -> String {
+        let at = self.s.missing.iter().position(|m| m.resident_id == *id);
+        match at.and_then(|i| self.s.missing.get(i + 1)) {
+            Some(next) => format!("m-{}", next.resident_id),
+            None => "missing".into(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
 pub struct DayQuery {
     date: Option<String>,
+    confirm: Option<String>,
+    ticked: Option<String>,
 }
 
 pub async fn summary(
@@ -160,7 +200,9 @@ pub async fn summary(
     let s = ops::summary(&app, &caller, &code, query.date.as_deref(), 500).await?;
     let unit = units::get(&app, &caller, &code).await?;
     let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
-    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, can_tick: caller.role.may(Permission::Screen) })
+    let confirm = query.confirm.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok());
+    let can_tick = caller.role.may(Permission::Screen);
+    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, can_tick, confirm, ticked: query.ticked.is_some() })
 }
 
 #[derive(Deserialize)]
@@ -168,14 +210,20 @@ pub struct TickForm {
     #[serde(rename = "_csrf", default)]
     csrf: String,
     resident_id: String,
+    /// Where in the list the page returns to: the anchor of the person after this one.
+    #[serde(default)]
+    back_to: String,
 }
 
-/// A grid member reports "well, at home" for someone without a phone, after asking them.
+/// A grid member reports "well, at home" for someone without a phone, after asking them and
+/// confirming it (the list's button asks first); the list comes back at the same place.
 pub async fn tick(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<TickForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let input = CheckinInput { resident_id: Some(parse_id(&form.resident_id)?), ..Default::default() };
     ops::check_in(&app, &Principal::Caller(auth.caller()), &[input], Via::Member).await?;
-    Ok(Redirect::to(&format!("/units/{}/checkins", unit_code(&code)?)).into_response())
+    let anchor: String = form.back_to.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+    let anchor = if anchor.is_empty() { "missing".to_string() } else { anchor };
+    Ok(Redirect::to(&format!("/units/{}/checkins?ticked=1#{anchor}", unit_code(&code)?)).into_response())
 }
 
 #[derive(Template)]
@@ -184,14 +232,17 @@ struct StaffPage {
     c: Chrome,
     token: String,
     link: StaffLink,
-    errors: Vec<String>,
+    /// A refused form (the check-in, a relative) with what was typed.
+    refused: Refused,
     done: bool,
 }
 
-async fn staff_page(app: &App, lang: Lang, token: String, errors: Vec<String>, done: bool) -> Result<Response, HttpError> {
+/// The staff member's page; `refused` names the refused form ("checkin" or "relative") with
+/// its problems and what was typed, whose messages `to_messages` makes from the page's people.
+async fn staff_page(app: &App, lang: Lang, token: String, refused: Refused, done: bool) -> Result<Response, HttpError> {
     let Some((_, link)) = organisations::staff(app, &token).await? else { return Ok(unknown_link(lang)) };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, render(&StaffPage { c: Chrome::new(lang, None), token, link, errors, done })?).into_response())
+    let status = refused.status();
+    Ok((status, render(&StaffPage { c: Chrome::new(lang, None), token, link, refused, done })?).into_response())
 }
 
 /// A staff member's own link: themselves and their relatives, checked in with one form.
@@ -204,7 +255,7 @@ pub async fn staff_form(
     if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
-    staff_page(&app, lang, token, Vec::new(), false).await
+    staff_page(&app, lang, token, Refused::default(), false).await
 }
 
 pub async fn staff_submit(
@@ -219,19 +270,16 @@ pub async fn staff_submit(
     }
     let (people, _) = inputs(&fields);
     match organisations::staff_check_in(&app, &token, &people).await {
-        Ok(_) => staff_page(&app, lang, token, Vec::new(), true).await,
-        Err(AppError::Rows(rows)) => staff_page(&app, lang, token, rows.iter().map(|r| r.message(lang)).collect(), false).await,
+        Ok(_) => staff_page(&app, lang, token, Refused::default(), true).await,
+        Err(AppError::Rows(rows)) => {
+            let Some((_, link)) = organisations::staff(&app, &token).await? else { return Ok(unknown_link(lang)) };
+            let names: Vec<&str> = link.people.iter().map(|(_, name, ..)| name.as_str()).collect();
+            let errors = by_person(&rows, &names, lang);
+            staff_page(&app, lang, token, Refused::new("checkin", errors, Fields(fields)), false).await
+        }
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
         Err(err) => Err(err.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub struct RelativeForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    relation: String,
 }
 
 pub async fn add_relative(
@@ -239,14 +287,15 @@ pub async fn add_relative(
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
     Path(token): Path<String>,
-    Form(form): Form<RelativeForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
     if !limits.links.allow(token.clone()) {
         return Ok(super::public::too_many(lang));
     }
-    match organisations::add_relative(&app, &token, &form.name, &form.relation).await {
+    let f = Fields(fields);
+    match organisations::add_relative(&app, &token, &f.get("name"), &f.get("relation")).await {
         Ok(()) => Ok(Redirect::to(&format!("/o/{token}")).into_response()),
-        Err(AppError::Domain(err)) => staff_page(&app, lang, token, vec![err.message(lang)], false).await,
+        Err(err @ AppError::Domain(_)) => staff_page(&app, lang, token, Refused::new("relative", super::problems(err, lang)?, f), false).await,
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
         Err(err) => Err(err.into()),
     }

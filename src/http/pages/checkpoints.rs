@@ -8,9 +8,9 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, Fields, Refused, problems, render};
 use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
-use crate::app::{App, AppError};
+use crate::app::App;
 use crate::domain::{CheckpointKind, Direction, Outcome, Permission};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
@@ -42,8 +42,8 @@ struct CheckpointPage {
     can_manage: bool,
     can_log: bool,
     notice: Option<String>,
-    errors: Vec<String>,
-    form: PassageInput,
+    /// A refused form (a passage, a registration's confirmation, a shift) with what was typed.
+    refused: Refused,
 }
 
 impl CheckpointPage {
@@ -78,18 +78,10 @@ pub async fn show(
         let t = super::Texts { lang };
         if what == "fever" { t.t("logged_fever").to_string() } else { t.t("logged").to_string() }
     });
-    page(&app, lang, &auth, &id, notice, Vec::new(), PassageInput::default()).await
+    page(&app, lang, &auth, &id, notice, Refused::default()).await
 }
 
-async fn page(
-    app: &App,
-    lang: crate::domain::Lang,
-    auth: &Auth,
-    id: &str,
-    notice: Option<String>,
-    errors: Vec<String>,
-    form: PassageInput,
-) -> Result<Response, HttpError> {
+async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notice: Option<String>, refused: Refused) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let id = parse_id(id)?;
     let cp = ops::show(app, &caller, id).await?;
@@ -97,7 +89,7 @@ async fn page(
     let pending = ops::registrations(app, &caller, id).await?;
     let passages = ops::passages(app, &caller, id, None, None, Some(100)).await?;
     let shifts = ops::shifts_around_now(app, &caller, id).await?;
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status = refused.status();
     let page = CheckpointPage {
         c: Chrome::load(app, lang, auth).await?,
         cp,
@@ -108,43 +100,18 @@ async fn page(
         can_manage: caller.role.may(Permission::ManageCheckpoints),
         can_log: caller.role.may(Permission::LogPassages),
         notice,
-        errors,
-        form,
+        refused,
     };
     Ok((status, render(&page)?).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct PassageForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(flatten)]
-    passage: PassageForm2,
-}
-
-/// A form sends the temperature as text (empty when not taken).
-#[derive(Deserialize)]
-pub struct PassageForm2 {
-    #[serde(default)]
-    id_number: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    plate: String,
-    #[serde(default)]
-    direction: String,
-    #[serde(default)]
-    temperature: String,
-    #[serde(default)]
-    purpose: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    outcome: String,
+/// A form's temperature: blank when not taken; text that is no number is sent on as NaN,
+/// which no temperature is, so that its problem is said with the others.
+fn typed_temperature(raw: &str) -> Option<f64> {
+    match raw.trim().trim_end_matches(['℃', 'C', 'c', '°']).trim() {
+        "" => None,
+        raw => Some(raw.parse().unwrap_or(f64::NAN)),
+    }
 }
 
 pub async fn log_passage(
@@ -152,85 +119,81 @@ pub async fn log_passage(
     RequestLang(lang): RequestLang,
     auth: Auth,
     Path(id): Path<String>,
-    Form(form): Form<PassageForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let f = form.passage;
-    let mut input = PassageInput {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let input = PassageInput {
         id: None,
-        id_number: f.id_number,
-        name: f.name,
-        phone: f.phone,
-        plate: f.plate,
-        direction: f.direction,
-        temperature: None,
-        purpose: f.purpose,
-        from: f.from,
-        to: f.to,
-        outcome: f.outcome,
+        id_number: f.get("id_number"),
+        name: f.get("name"),
+        phone: f.get("phone"),
+        plate: f.get("plate"),
+        direction: f.get("direction"),
+        temperature: typed_temperature(&f.get("temperature")),
+        purpose: f.get("purpose"),
+        from: f.get("from"),
+        to: f.get("to"),
+        outcome: f.get("outcome"),
         at: String::new(),
     };
-    // A bad temperature is said on the form, with everything else typed kept.
-    match f.temperature.trim() {
-        "" => {}
-        raw => match crate::domain::Temperature::parse(raw) {
-            Ok(t) => input.temperature = Some(t.celsius()),
-            Err(err) => return page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await,
-        },
-    }
     match ops::log_passage(&app, &auth.caller(), parse_id(&id)?, &input).await {
         Ok(passage) => Ok(Redirect::to(&format!("/checkpoints/{id}?logged={}", if passage.fever { "fever" } else { "ok" })).into_response()),
-        Err(AppError::Domain(err)) => page(&app, lang, &auth, &id, None, vec![err.message(lang)], input).await,
-        Err(err) => Err(err.into()),
+        Err(err) => page(&app, lang, &auth, &id, None, Refused::new("passage", problems(err, lang)?, f)).await,
     }
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    temperature: String,
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    direction: String,
+pub async fn confirm(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let registration = parse_id(&id)?;
+    let result = match crate::domain::Temperature::parse(&f.get("temperature")) {
+        Ok(t) => {
+            let input = ConfirmInput { temperature: t.celsius(), direction: f.get("direction"), outcome: f.get("outcome") };
+            ops::confirm_registration(&app, &auth.caller(), registration, &input).await
+        }
+        Err(err) => Err(err.into()),
+    };
+    match result {
+        Ok(passage) => Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response()),
+        Err(err) => {
+            // The checkpoint's page (the form says which) shows this registration's form again.
+            let checkpoint = parse_id(&f.get("checkpoint"))?;
+            let refused = Refused::new("confirm", problems(err, lang)?, Fields([("registration".to_string(), id)].into_iter().chain(f.0).collect()));
+            page(&app, lang, &auth, &checkpoint.to_string(), None, refused).await
+        }
+    }
 }
 
-pub async fn confirm(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<ConfirmForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let temperature = crate::domain::Temperature::parse(&form.temperature)?.celsius();
-    let input = ConfirmInput { temperature, direction: form.direction, outcome: form.outcome };
-    let passage = ops::confirm_registration(&app, &auth.caller(), parse_id(&id)?, &input).await?;
-    Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response())
-}
-
-/// A shift as the page's form sends it: up to three people on duty, one per line.
-#[derive(Deserialize)]
-pub struct ShiftForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    starts_at: String,
-    #[serde(default)]
-    ends_at: String,
-    #[serde(default)]
-    staff: String,
-}
-
-pub async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<ShiftForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    // Each line: a duty and a name, e.g. "医务人员 李医生".
-    let staff = form
-        .staff
+/// A shift as the page's form sends it: up to three people on duty, one per line, each a duty
+/// and a name, e.g. "医务人员 李医生".
+pub async fn add_shift(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let staff = f
+        .get("staff")
         .lines()
         .filter_map(|line| line.trim().split_once(char::is_whitespace))
         .map(|(duty, name)| OnDuty { name: name.trim().to_string(), duty: duty.to_string(), phone: None })
         .collect();
-    let input = ShiftInput { starts_at: form.starts_at, ends_at: form.ends_at, staff };
+    let input = ShiftInput { starts_at: f.get("starts_at"), ends_at: f.get("ends_at"), staff };
     let checkpoint = parse_id(&id)?;
-    ops::add_shift(&app, &auth.caller(), checkpoint, &input).await?;
-    Ok(Redirect::to(&format!("/checkpoints/{checkpoint}#shifts")).into_response())
+    match ops::add_shift(&app, &auth.caller(), checkpoint, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/checkpoints/{checkpoint}#shifts")).into_response()),
+        Err(err) => page(&app, lang, &auth, &id, None, Refused::new("shift", problems(err, lang)?, f)).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -246,29 +209,32 @@ pub async fn rotate_token(State(app): State<App>, auth: Auth, Path(id): Path<Str
     Ok(Redirect::to(&format!("/checkpoints/{id}/poster")).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct NewCheckpointForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    name: String,
-    kind: String,
-    #[serde(default)]
-    lat: String,
-    #[serde(default)]
-    lon: String,
-}
-
-pub async fn create(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<NewCheckpointForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let number = |raw: &str| -> Result<Option<f64>, HttpError> {
-        match raw.trim() {
+pub async fn create(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let number = |field: &'static str| -> Result<Option<f64>, crate::domain::DomainError> {
+        match f.get(field).trim() {
             "" => Ok(None),
-            n => n.parse().map(Some).map_err(|_| crate::domain::DomainError::invalid("lat", crate::domain::error::Reason::Coordinates).into()),
+            n => n.parse().map(Some).map_err(|_| crate::domain::DomainError::invalid(field, crate::domain::error::Reason::Coordinates)),
         }
     };
-    let input = CheckpointInput { id: None, unit_code: code, name: form.name, kind: form.kind, lat: number(&form.lat)?, lon: number(&form.lon)? };
-    let checkpoint = ops::create(&app, &auth.caller(), &input).await?;
-    Ok(Redirect::to(&format!("/checkpoints/{}", checkpoint.id)).into_response())
+    let result = match (number("lat"), number("lon")) {
+        (Ok(lat), Ok(lon)) => {
+            let input = CheckpointInput { id: None, unit_code: code.clone(), name: f.get("name"), kind: f.get("kind"), lat, lon };
+            ops::create(&app, &auth.caller(), &input).await
+        }
+        (Err(err), _) | (_, Err(err)) => Err(err.into()),
+    };
+    match result {
+        Ok(checkpoint) => Ok(Redirect::to(&format!("/checkpoints/{}", checkpoint.id)).into_response()),
+        Err(err) => super::units::refuse(&app, lang, &auth, &code, "checkpoint", err, f).await,
+    }
 }
 
 #[derive(Template)]

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, Fields, Refused, problems, render};
 use crate::app::App;
 use crate::app::households::{self as ops, HouseholdListItem, HouseholdRecord};
 use crate::app::residents::{self, ResidentListItem};
@@ -31,6 +31,8 @@ struct HouseholdPage {
     h: HouseholdRecord,
     crumbs: Vec<(String, String, bool)>,
     can_write: bool,
+    /// A refused form (the member, an isolation order) with what was typed.
+    refused: Refused,
 }
 
 impl HouseholdPage {
@@ -43,27 +45,36 @@ impl HouseholdPage {
     }
 }
 
-pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
+pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Response, HttpError> {
+    page(&app, lang, &auth, parse_id(&id)?, Refused::default()).await
+}
+
+/// The household's page; a refused form shows its problems and what was typed in it (422).
+pub(super) async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: uuid::Uuid, refused: Refused) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    let h = ops::get(&app, &caller, parse_id(&id)?).await?;
-    let crumbs = super::crumbs(&app, &auth, &h.unit_path).await?;
-    render(&HouseholdPage { c: Chrome::load(&app, lang, &auth).await?, h, crumbs, can_write: caller.role.may(Permission::WriteRoster) })
+    let h = ops::get(app, &caller, id).await?;
+    let crumbs = super::crumbs(app, auth, &h.unit_path).await?;
+    let status = refused.status();
+    let page = render(&HouseholdPage { c: Chrome::load(app, lang, auth).await?, h, crumbs, can_write: caller.role.may(Permission::WriteRoster), refused })?;
+    Ok((status, page).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct MemberForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    login: String,
-}
-
-pub async fn assign_member(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<MemberForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let login = Some(form.login.trim()).filter(|login| !login.is_empty());
+pub async fn assign_member(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let typed = f.get("login");
+    let login = Some(typed.trim()).filter(|login| !login.is_empty());
     let household = parse_id(&id)?;
-    ops::assign_member(&app, &auth.caller(), household, login).await?;
-    Ok(Redirect::to(&format!("/households/{household}")).into_response())
+    match ops::assign_member(&app, &auth.caller(), household, login).await {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{household}")).into_response()),
+        Err(err) => page(&app, lang, &auth, household, Refused::new("member", problems(err, lang)?, f)).await,
+    }
 }
 
 #[derive(Template)]

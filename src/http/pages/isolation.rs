@@ -5,10 +5,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Chrome, render};
+use super::{Chrome, Fields, Refused, problems, render};
 use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, Isolation, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
@@ -40,6 +39,8 @@ struct IsolationPage {
     state: &'static str,
     can_follow_up: bool,
     can_end: bool,
+    /// A refused form (a follow-up, the end) with what was typed.
+    refused: Refused,
 }
 
 impl IsolationPage {
@@ -56,35 +57,39 @@ impl IsolationPage {
     }
 }
 
-pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
+pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(id): Path<String>) -> Result<Response, HttpError> {
+    page(&app, lang, &auth, parse_id(&id)?, Refused::default()).await
+}
+
+/// The order's page; a refused form shows its problems and what was typed in it (422).
+async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: Uuid, refused: Refused) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    let o = ops::show(&app, &caller, parse_id(&id)?, "page").await?;
-    let state = match followup_state(&app, &o, caller.now) {
+    let o = ops::show(app, &caller, id, "page").await?;
+    let state = match followup_state(app, &o, caller.now) {
         _ if o.ended_at.is_some() => "ended",
         FollowupState::Due(_) => "followup_due",
         FollowupState::Overdue(_) => "followup_overdue",
         FollowupState::ReleaseDue => "release_due",
         FollowupState::Done => "done",
     };
-    let crumbs = super::crumbs(&app, &auth, &o.unit_path).await?;
+    let crumbs = super::crumbs(app, auth, &o.unit_path).await?;
     let open = o.ended_at.is_none();
-    render(&IsolationPage {
-        c: Chrome::load(&app, lang, &auth).await?,
+    let status = refused.status();
+    let page = render(&IsolationPage {
+        c: Chrome::load(app, lang, auth).await?,
         o,
         crumbs,
         state,
         can_follow_up: open && caller.role.may(Permission::Screen),
         can_end: open && caller.role.may(Permission::WriteRoster),
-    })
+        refused,
+    })?;
+    Ok((status, page).into_response())
 }
 
-/// The household page's order form. A form sends every field as text (so not a flattened
-/// `IsolationInput`, whose `days` is a number): `days` and the resident are parsed here.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// The household page's order form, as text: `days` and the resident are parsed here.
+#[derive(Default)]
 pub struct OrderForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
     resident_id: String,
     kind: String,
     reason: String,
@@ -116,47 +121,77 @@ impl OrderForm {
     }
 }
 
-pub async fn order(State(app): State<App>, auth: Auth, Form(form): Form<OrderForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let order = ops::order(&app, &auth.caller(), &form.input()?).await?;
-    Ok(Redirect::to(&format!("/isolations/{}", order.id)).into_response())
-}
-
-pub async fn follow_up(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, HttpError> {
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let all = |name: &str| fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
-    auth.check_csrf(&field("_csrf"))?;
-    let temperature = match field("temperature").trim() {
-        "" => None,
-        raw => Some(crate::domain::Temperature::parse(raw)?.celsius()),
+pub async fn order(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let form = OrderForm {
+        resident_id: f.get("resident_id"),
+        kind: f.get("kind"),
+        reason: f.get("reason"),
+        place: f.get("place"),
+        start: f.get("start"),
+        days: f.get("days"),
+        cadre_login: f.get("cadre_login"),
+        note: f.get("note"),
     };
-    let input = FollowupInput { id: None, temperature, symptoms: all("symptoms"), needs: all("needs"), reached: field("reached"), note: field("note") };
-    let id = parse_id(&id)?;
-    ops::follow_up(&app, &auth.caller(), id, &input).await?;
-    Ok(Redirect::to(&format!("/isolations/{id}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct EndForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    days: String,
-}
-
-pub async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, Form(form): Form<EndForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let days = match form.days.trim() {
-        "" => None,
-        raw => Some(raw.parse().map_err(|_| {
-            crate::domain::DomainError::invalid("days", crate::domain::error::Reason::Between(1, i64::from(crate::domain::isolation::MAX_ISOLATION_DAYS)))
-        })?),
+    let result = match form.input() {
+        Ok(input) => ops::order(&app, &auth.caller(), &input).await,
+        Err(err) => Err(err.into()),
     };
+    match result {
+        Ok(order) => Ok(Redirect::to(&format!("/isolations/{}", order.id)).into_response()),
+        // The household's page shows the form again: the household is the chosen resident's.
+        Err(err) => {
+            let household = parse_id(&f.get("household"))?;
+            super::households::page(&app, lang, &auth, household, Refused::new("isolation", problems(err, lang)?, f)).await
+        }
+    }
+}
+
+pub async fn follow_up(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
     let id = parse_id(&id)?;
-    ops::end_or_extend(&app, &auth.caller(), id, &EndInput { reason: form.reason, days }).await?;
-    Ok(Redirect::to(&format!("/isolations/{id}")).into_response())
+    let temperature = match f.get("temperature").trim().trim_end_matches(['℃', 'C', 'c', '°']).trim() {
+        "" => None,
+        // Text that is no number is no temperature either: said as the others are.
+        raw => Some(raw.parse().unwrap_or(f64::NAN)),
+    };
+    let input = FollowupInput { id: None, temperature, symptoms: f.all("symptoms"), needs: f.all("needs"), reached: f.get("reached"), note: f.get("note") };
+    match ops::follow_up(&app, &auth.caller(), id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/isolations/{id}#followups")).into_response()),
+        Err(err) => page(&app, lang, &auth, id, Refused::new("followup", problems(err, lang)?, f)).await,
+    }
+}
+
+pub async fn end(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let id = parse_id(&id)?;
+    let result = match f.get("days").trim() {
+        "" => Ok(None),
+        raw => raw.parse().map(Some).map_err(|_| DomainError::invalid("days", Reason::Between(1, i64::from(crate::domain::isolation::MAX_ISOLATION_DAYS)))),
+    };
+    let result = match result {
+        Ok(days) => ops::end_or_extend(&app, &auth.caller(), id, &EndInput { reason: f.get("reason"), days }).await,
+        Err(err) => Err(err.into()),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/isolations/{id}")).into_response()),
+        Err(err) => page(&app, lang, &auth, id, Refused::new("end", problems(err, lang)?, f)).await,
+    }
 }
 
 #[derive(Template)]

@@ -168,6 +168,96 @@ fn percent_decode(text: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What a form sent, field by field and in order: read by name, and shown again when the
+/// form is refused, so that nothing typed is lost.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value sent under `name`, or empty.
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    /// Every value sent under `name` (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+/// A refused form: which of the page's forms it was, every problem (each naming its field as
+/// the form labels it), and what was typed, which the page shows again in that form only.
+#[derive(Debug, Default)]
+pub struct Refused {
+    pub form: &'static str,
+    pub errors: Vec<String>,
+    pub fields: Fields,
+}
+
+impl Refused {
+    pub fn new(form: &'static str, errors: Vec<String>, fields: Fields) -> Refused {
+        Refused { form, errors, fields }
+    }
+
+    /// Whether `form` is the refused one.
+    pub fn is(&self, form: &str) -> bool {
+        !self.errors.is_empty() && self.form == form
+    }
+
+    /// What was typed into `form`'s field `name` when it was refused, else empty.
+    pub fn kept(&self, form: &str, name: &str) -> String {
+        if self.is(form) { self.fields.get(name) } else { String::new() }
+    }
+
+    /// What was typed into `form`'s field `name` when it was refused, else `default`.
+    pub fn kept_or(&self, form: &str, name: &str, default: &str) -> String {
+        if self.is(form) { self.fields.get(name) } else { default.to_string() }
+    }
+
+    /// Whether the choice `value` of `name` is to be shown chosen: as sent when `form` was
+    /// refused, else when it is the form's default.
+    pub fn chose(&self, form: &str, name: &str, value: &str, default: impl std::borrow::Borrow<bool>) -> bool {
+        if self.is(form) { self.fields.0.iter().any(|(k, v)| k == name && v == value) } else { *default.borrow() }
+    }
+
+    /// `kept` for the field `name_{index}` of a form with one set of fields per person.
+    pub fn kept_at(&self, form: &str, name: &str, index: impl std::fmt::Display) -> String {
+        self.kept(form, &format!("{name}_{index}"))
+    }
+
+    /// `chose` for the field `name_{index}` of a form with one set of fields per person.
+    pub fn chose_at(&self, form: &str, name: &str, index: impl std::fmt::Display, value: &str, default: bool) -> bool {
+        self.chose(form, &format!("{name}_{index}"), value, default)
+    }
+
+    /// The status of a page showing this: 422 when a form was refused.
+    pub fn status(&self) -> StatusCode {
+        if self.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
+    }
+}
+
+/// What a refused form says beside it: one message per problem with what was typed, each naming
+/// its field. Errors that are no problem with what was typed (a role refused, a failure) are
+/// given back, to become the error page.
+pub fn problems(err: AppError, lang: Lang) -> Result<Vec<String>, HttpError> {
+    use crate::domain::DomainError;
+    use crate::domain::table::RowProblem;
+    match err {
+        AppError::Domain(DomainError::NotAllowed(_)) => Err(err.into()),
+        AppError::Domain(err) => Ok(err.each().into_iter().map(|e| e.message(lang)).collect()),
+        // A form is one row: its problems are said by field, not by row.
+        AppError::Rows(rows) => Ok(rows
+            .iter()
+            .map(|r| match &r.problem {
+                RowProblem::Field(e) => e.message(lang),
+                _ => r.message(lang),
+            })
+            .collect()),
+        err @ AppError::Conflict(_) => Ok(vec![HttpError::App(err).message(lang)]),
+        err => Err(err.into()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

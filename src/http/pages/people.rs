@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, Fields, Refused, render};
 use crate::app::people::{self as ops, Contact, Trajectory};
 use crate::app::tasks::{self, Task};
 use crate::app::{App, AppError};
@@ -36,11 +36,15 @@ struct PersonPage {
     contacts: Option<Vec<Contact>>,
     window: i64,
     screened: Option<usize>,
+    /// The window's form when what was typed is no window, with what was typed.
+    refused: Refused,
 }
 
 #[derive(Deserialize, Default)]
 pub struct PersonQuery {
-    window_minutes: Option<u32>,
+    /// As typed: a window that is no number, or too long, is said on the page.
+    #[serde(default)]
+    window_minutes: String,
     screened: Option<usize>,
 }
 
@@ -50,20 +54,36 @@ pub async fn show(
     auth: Auth,
     Path(id): Path<String>,
     Query(query): Query<PersonQuery>,
-) -> Result<Html<String>, HttpError> {
+) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let id = parse_id(&id)?;
     let t = ops::trajectory(&app, &caller, id).await?;
-    let window = contacts::window(query.window_minutes)?;
+    // A window that is no window is said beside its field, and the default one is shown.
+    let typed = query.window_minutes.trim().to_string();
+    let minutes = match typed.as_str() {
+        "" => Ok(None),
+        // Text that is no number is as far outside the range as a number can be.
+        raw => {
+            let minutes = raw.parse().unwrap_or(u32::MAX);
+            contacts::window(Some(minutes)).map(|_| Some(minutes))
+        }
+    };
+    let (minutes, refused) = match minutes {
+        Ok(minutes) => (minutes, Refused::default()),
+        Err(err) => (None, Refused::new("window", vec![err.message(lang)], Fields(vec![("window_minutes".into(), typed)]))),
+    };
+    let window = contacts::window(minutes)?;
     let contacts = match caller.role.may(Permission::TraceContacts) {
-        true => match ops::contacts(&app, &caller, id, query.window_minutes).await {
+        true => match ops::contacts(&app, &caller, id, minutes).await {
             Ok(found) => Some(found.items),
             Err(AppError::NotFound) => None,
             Err(err) => return Err(err.into()),
         },
         false => None,
     };
-    render(&PersonPage { c: Chrome::load(&app, lang, &auth).await?, t, contacts, window: window.num_minutes(), screened: query.screened })
+    let status = refused.status();
+    let page = render(&PersonPage { c: Chrome::load(&app, lang, &auth).await?, t, contacts, window: window.num_minutes(), screened: query.screened, refused })?;
+    Ok((status, page).into_response())
 }
 
 #[derive(Deserialize)]

@@ -7,11 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, Fields, Refused, problems, render};
 use crate::app::screening::{
     self as ops, CoverageRow, KeyAreaInput, KeyAreaRecord, ReturneeInput, ReturneeItem, Round, ScreeningFigures, StayInput, Unit, Unvisited, VisitInput,
 };
-use crate::app::{App, AppError};
+use crate::app::App;
 use crate::domain::{Lang, Permission, Transport, VisitOutcome};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
@@ -38,7 +38,7 @@ struct ReturneesPage {
     figures: ScreeningFigures,
     items: Vec<ReturneeItem>,
     can_register: bool,
-    errors: Vec<String>,
+    refused: Refused,
     registered: bool,
 }
 
@@ -60,49 +60,17 @@ pub async fn returnees(
     Path(code): Path<String>,
     Query(query): Query<ReturneesQuery>,
 ) -> Result<Response, HttpError> {
-    returnees_page(&app, lang, &auth, &code, Vec::new(), query.registered.is_some()).await
+    returnees_page(&app, lang, &auth, &code, Refused::default(), query.registered.is_some()).await
 }
 
-async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, errors: Vec<String>, registered: bool) -> Result<Response, HttpError> {
+async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, refused: Refused, registered: bool) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let ops::Returnees { unit, figures, items } = ops::returnees(app, &caller, code, 200).await?;
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status = refused.status();
     let can_register = caller.role.may(Permission::Screen);
-    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register, errors, registered };
+    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register, refused, registered };
     Ok((status, render(&page)?).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ReturneeForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    id_number: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    household_id: String,
-    #[serde(default)]
-    origin: String,
-    #[serde(default)]
-    travel_place: String,
-    #[serde(default)]
-    travel_from: String,
-    #[serde(default)]
-    travel_to: String,
-    #[serde(default)]
-    arrived_at: String,
-    #[serde(default)]
-    transport: String,
-    #[serde(default)]
-    transport_detail: String,
-    #[serde(default)]
-    health: String,
-    #[serde(default)]
-    contacts: String,
 }
 
 pub async fn register_returnee(
@@ -110,45 +78,54 @@ pub async fn register_returnee(
     RequestLang(lang): RequestLang,
     auth: Auth,
     Path(code): Path<String>,
-    Form(form): Form<ReturneeForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let household_id = match form.household_id.trim() {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    // A household is named by its id (a UUID), as its page's address shows it.
+    let household_id = match f.get("household_id").trim() {
         "" => None,
-        raw => Some(parse_id(raw)?),
+        raw => match uuid::Uuid::parse_str(raw) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let err = crate::domain::DomainError::invalid("household_id", crate::domain::error::Reason::Unknown);
+                return returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err.into(), lang)?, f), false).await;
+            }
+        },
     };
     let input = ReturneeInput {
-        id_number: form.id_number,
-        name: form.name,
-        phone: form.phone,
+        id_number: f.get("id_number"),
+        name: f.get("name"),
+        phone: f.get("phone"),
         household_id,
-        origin: form.origin,
-        travel: vec![StayInput { place: form.travel_place, from: Some(form.travel_from), to: Some(form.travel_to) }],
-        arrived_at: form.arrived_at,
-        transport: form.transport,
-        transport_detail: form.transport_detail,
-        health: form.health,
-        contacts: form.contacts,
+        origin: f.get("origin"),
+        travel: vec![StayInput { place: f.get("travel_place"), from: Some(f.get("travel_from")), to: Some(f.get("travel_to")) }],
+        arrived_at: f.get("arrived_at"),
+        transport: f.get("transport"),
+        transport_detail: f.get("transport_detail"),
+        health: f.get("health"),
+        contacts: f.get("contacts"),
         ..Default::default()
     };
     match ops::register_returnee(&app, &auth.caller(), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/returnees?registered=1")).into_response()),
-        Err(AppError::Domain(err)) => returnees_page(&app, lang, &auth, &code, vec![err.message(lang)], false).await,
-        Err(err) => Err(err.into()),
+        Err(err) => returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err, lang)?, f), false).await,
     }
 }
 
-#[derive(Deserialize)]
-pub struct RoundForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    name: String,
-}
-
-pub async fn open_round(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<RoundForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let round = ops::open_round(&app, &auth.caller(), &code, &form.name).await?;
-    Ok(Redirect::to(&format!("/rounds/{}?unit={code}", round.id)).into_response())
+pub async fn open_round(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let fields = Fields(fields);
+    auth.check_csrf(&fields.get("_csrf"))?;
+    match ops::open_round(&app, &auth.caller(), &code, &fields.get("name")).await {
+        Ok(round) => Ok(Redirect::to(&format!("/rounds/{}?unit={code}", round.id)).into_response()),
+        Err(err) => super::units::refuse(&app, lang, &auth, &code, "round", err, fields).await,
+    }
 }
 
 #[derive(Template)]
@@ -216,34 +193,31 @@ struct KeyAreasPage {
     c: Chrome,
     areas: Vec<KeyAreaRecord>,
     can_add: bool,
-    error: Option<String>,
+    refused: Refused,
 }
 
 pub async fn key_areas(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
-    key_areas_page(&app, lang, &auth, None).await
+    key_areas_page(&app, lang, &auth, Refused::default()).await
 }
 
-async fn key_areas_page(app: &App, lang: Lang, auth: &Auth, error: Option<String>) -> Result<Response, HttpError> {
+async fn key_areas_page(app: &App, lang: Lang, auth: &Auth, refused: Refused) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let areas = ops::key_areas(app, &caller).await?;
-    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let can_add = caller.role.may(Permission::Command);
-    Ok((status, render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add, error })?).into_response())
+    Ok((refused.status(), render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add, refused })?).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct KeyAreaForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(flatten)]
-    area: KeyAreaInput,
-}
-
-pub async fn add_key_area(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Form(form): Form<KeyAreaForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    match ops::add_key_area(&app, &auth.caller(), &form.area).await {
+pub async fn add_key_area(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let input = KeyAreaInput { area: f.get("area"), valid_from: f.get("valid_from"), valid_to: Some(f.get("valid_to")) };
+    match ops::add_key_area(&app, &auth.caller(), &input).await {
         Ok(_) => Ok(Redirect::to("/key-areas").into_response()),
-        Err(AppError::Domain(err)) => key_areas_page(&app, lang, &auth, Some(err.message(lang))).await,
-        Err(err) => Err(err.into()),
+        Err(err) => key_areas_page(&app, lang, &auth, Refused::new("key_area", problems(err, lang)?, f)).await,
     }
 }

@@ -1,10 +1,10 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, render, url_encode};
+use super::{Chrome, Fields, Refused, problems, render, url_encode};
 use crate::app::households::{self, HouseholdListItem};
 use crate::app::organisations::{self, Organisation};
 use crate::app::roster::{self, ImportSummary};
@@ -45,6 +45,8 @@ struct UnitPage {
     can_command: bool,
     imported: Option<ImportSummary>,
     rejected: Vec<String>,
+    /// A form of this page that was refused, with what was typed.
+    refused: Refused,
     checkpoints: Vec<Checkpoint>,
     rounds: Vec<Round>,
     can_manage_checkpoints: bool,
@@ -119,11 +121,13 @@ pub async fn show(
     auth: Auth,
     Path(code): Path<String>,
     Query(query): Query<ShowQuery>,
-) -> Result<Html<String>, HttpError> {
-    unit_page(&app, lang, &auth, &code, query.after.as_deref(), None, Vec::new()).await
+) -> Result<Response, HttpError> {
+    unit_page(&app, lang, &auth, &code, query.after.as_deref(), None, Vec::new(), Refused::default()).await
 }
 
-async fn unit_page(
+/// The unit's page; with a refused form, that form shows its problems and what was typed (422).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn unit_page(
     app: &App,
     lang: Lang,
     auth: &Auth,
@@ -131,7 +135,8 @@ async fn unit_page(
     after: Option<&str>,
     imported: Option<ImportSummary>,
     rejected: Vec<String>,
-) -> Result<Html<String>, HttpError> {
+    refused: Refused,
+) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let reads_roster = caller.role.may(Permission::ReadRoster);
     let Overview { unit, figures, children } = ops::overview(app, &caller, code).await?;
@@ -145,7 +150,8 @@ async fn unit_page(
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
     let (checkpoints, rounds) = ops::checkpoints_and_rounds(app, &caller, code).await?;
     let organisations = if reads_roster { organisations::of_unit(app, &caller, code).await? } else { Vec::new() };
-    render(&UnitPage {
+    let status = if rejected.is_empty() { refused.status() } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let page = render(&UnitPage {
         c: Chrome::load(app, lang, auth).await?,
         unit,
         crumbs,
@@ -158,41 +164,57 @@ async fn unit_page(
         can_command: caller.role.commands(),
         imported,
         rejected,
+        refused,
         checkpoints,
         rounds,
         can_manage_checkpoints: caller.role.manages_checkpoints(),
         organisations,
-    })
+    })?;
+    Ok((status, page).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct ChildForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    code: String,
-    name: String,
+pub async fn add_child(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let fields = Fields(fields);
+    auth.check_csrf(&fields.get("_csrf"))?;
+    match create_child(&app, &auth.caller(), &code, Some(&fields.get("code")), &fields.get("name")).await {
+        Ok(unit) => Ok(Redirect::to(&format!("/units/{}", unit.code)).into_response()),
+        Err(err) => refuse(&app, lang, &auth, &code, "child", err, fields).await,
+    }
 }
 
-pub async fn add_child(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<ChildForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let unit = create_child(&app, &auth.caller(), &code, Some(&form.code), &form.name).await?;
-    Ok(Redirect::to(&format!("/units/{}", unit.code)).into_response())
+/// The unit's page again, with the refused form's problems and what was typed in it.
+pub(super) async fn refuse(app: &App, lang: Lang, auth: &Auth, code: &str, form: &'static str, err: AppError, fields: Fields) -> Result<Response, HttpError> {
+    let refused = Refused::new(form, problems(err, lang)?, fields);
+    unit_page(app, lang, auth, code, None, None, Vec::new(), refused).await
 }
 
-#[derive(Deserialize)]
-pub struct StaffForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    login: String,
-    duty: String,
-}
-
-pub async fn assign_staff(State(app): State<App>, auth: Auth, Path(code): Path<String>, Form(form): Form<StaffForm>) -> Result<Response, HttpError> {
-    auth.check_csrf(&form.csrf)?;
-    let duty = if form.duty == "none" { None } else { Some(parse_duty(&form.duty)?) };
-    change_staff(&app, &auth.caller(), &code, &form.login, duty).await?;
-    Ok(Redirect::to(&format!("/units/{code}#staff")).into_response())
+pub async fn assign_staff(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let fields = Fields(fields);
+    auth.check_csrf(&fields.get("_csrf"))?;
+    let duty = fields.get("duty");
+    let result = match duty.as_str() {
+        "none" => change_staff(&app, &auth.caller(), &code, &fields.get("login"), None).await,
+        duty => match parse_duty(duty) {
+            Ok(duty) => change_staff(&app, &auth.caller(), &code, &fields.get("login"), Some(duty)).await,
+            Err(err) => Err(err.into()),
+        },
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{code}#staff")).into_response()),
+        Err(err) => refuse(&app, lang, &auth, &code, "staff", err, fields).await,
+    }
 }
 
 /// The file of an upload form, with its form token checked. The role and the unit are checked
@@ -225,7 +247,7 @@ pub async fn upload_units(
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}")).into_response()),
         Err(AppError::Rows(rows)) => {
             let lines = roster::describe(&rows, lang, 200);
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, unit_page(&app, lang, &auth, &code, None, None, lines).await?).into_response())
+            unit_page(&app, lang, &auth, &code, None, None, lines, Refused::default()).await
         }
         Err(other) => Err(other.into()),
     }
@@ -241,12 +263,12 @@ pub async fn upload_roster(
     let file = uploaded_file(&app, &auth, &code, multipart).await?;
     let into = unit_code(&code)?;
     let page = match roster::import(&app, &auth.caller(), &into, &file, &|_, _| {}).await {
-        Ok(summary) => unit_page(&app, lang, &auth, &code, None, Some(summary), Vec::new()).await?,
+        Ok(summary) => unit_page(&app, lang, &auth, &code, None, Some(summary), Vec::new(), Refused::default()).await?,
         Err(AppError::Rows(rows)) => {
             let lines = roster::describe(&rows, lang, 200);
-            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, unit_page(&app, lang, &auth, &code, None, None, lines).await?).into_response());
+            return unit_page(&app, lang, &auth, &code, None, None, lines, Refused::default()).await;
         }
         Err(other) => return Err(other.into()),
     };
-    Ok(page.into_response())
+    Ok(page)
 }

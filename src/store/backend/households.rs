@@ -5,6 +5,7 @@ use sqlx::QueryBuilder;
 use async_trait::async_trait;
 
 use super::{Db, audit, derived};
+use crate::domain::error::Reason;
 use crate::domain::{Caller, Colour, DomainError, Login, Role, UnitCode, UnitPath};
 use crate::store::scope::Scope;
 use crate::store::{
@@ -175,7 +176,7 @@ impl HouseholdStore for SqlStore<Db> {
                         .bind(login.as_str())
                         .fetch_optional(&self.reader)
                         .await?
-                        .ok_or(StoreError::NotFound)?;
+                        .ok_or(StoreError::Domain(DomainError::invalid("login", Reason::Unknown)))?;
                 let role = Role::parse(&role)?;
                 let scope = UnitPath::from_stored(scope);
                 if !role.holds_households() || !scope.contains(&UnitPath::from_stored(path.clone())) || !caller.scope.contains(&scope) {

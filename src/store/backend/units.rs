@@ -5,7 +5,8 @@ use async_trait::async_trait;
 use sqlx::QueryBuilder;
 
 use super::{Db, audit, derived};
-use crate::domain::{Caller, Level, Login, UnitCode, UnitPath};
+use crate::domain::error::Reason;
+use crate::domain::{Caller, DomainError, Level, Login, UnitCode, UnitPath};
 use crate::store::scope::{Scope, within_column};
 use crate::store::{Duty, Figures, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
 
@@ -187,7 +188,9 @@ impl UnitStore for SqlStore<Db> {
         let mut query = QueryBuilder::new("SELECT a.id FROM accounts a JOIN units u ON u.code = a.unit_code WHERE a.login = ");
         query.push_bind(login.as_str()).push(" AND ");
         Scope::of(&caller.scope).push_within(&mut query, "u.path");
-        let account_id = query.build_query_scalar::<uuid::Uuid>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
+        // An unknown login is a problem with what was typed, named by its field.
+        let unknown = || StoreError::Domain(DomainError::invalid("login", Reason::Unknown));
+        let account_id = query.build_query_scalar::<uuid::Uuid>().fetch_optional(&self.reader).await?.ok_or_else(unknown)?;
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM unit_staff WHERE unit_code = $1 AND account_id = $2").bind(&unit.code).bind(account_id).execute(&mut *tx).await?;
         if let Some(duty) = duty {
