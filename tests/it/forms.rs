@@ -481,3 +481,117 @@ async fn every_form_of_every_page_takes_good_input_and_explains_bad_input_in_bot
     problems.extend(untried.map(|k| format!("{k}: no page showed it (remove its case, or make the walk reach it)")));
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// Logs in through the login form, as a person would: the session and language cookies kept.
+async fn log_in(t: &TestApp, lang: &str, login: &str) -> reqwest::Client {
+    let c = crate::support::client(lang);
+    let response = c.post(t.url("/login")).form(&[("login", login), ("password", PASSWORD), ("next", "/")]).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    c
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a form token");
+    html[at + 20..].split('"').next().unwrap().to_string()
+}
+
+/// Posts a form to `path` and answers the status and the page (redirects not followed).
+async fn post(c: &reqwest::Client, t: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+    let response = c.post(t.url(path)).form(form).send().await.unwrap();
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, location, response.text().await.unwrap())
+}
+
+/// Issue 14, item 2: the checkpoint's form says every problem at once, keeps the 18-digit ID
+/// number typed (a wrong check digit too) and the temperature, and saves nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_passage_form_says_every_problem_at_once_and_keeps_the_id_number() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    let (_, cp) = t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"})).await;
+    let checkpoint = format!("/checkpoints/{}", cp["id"].as_str().unwrap());
+    let staff = log_in(&t, "zh", "checkpoint").await;
+    let csrf = csrf_of(&staff.get(t.url(&checkpoint)).send().await.unwrap().text().await.unwrap());
+    let good = id_number("150502", 9);
+    let wrong_digit = format!("{}{}", &good[..17], if good.ends_with('0') { '1' } else { '0' });
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("direction", "in"),
+        ("outcome", "passed"),
+        ("id_number", wrong_digit.as_str()),
+        ("phone", "12"),
+        ("temperature", "60"),
+    ];
+    let (status, _, page) = post(&staff, &t, &format!("{checkpoint}/passages"), &form).await;
+    assert_eq!(status, 422);
+    for field in ["身份证号", "联系电话", "体温"] {
+        assert!(page.contains(&format!("<li>{field}: ")), "{field} is named among the problems: {page}");
+    }
+    assert!(page.contains(&format!("value=\"{wrong_digit}\"")) && page.contains("value=\"60\"") && page.contains("value=\"12\""), "what was typed is kept");
+    let (_, listed) = t.get(&admin, &format!("/api/v1{checkpoint}/passages")).await;
+    assert_eq!(listed["items"], json!([]), "nothing saved");
+    // The pending self-registrations can be refreshed where they are.
+    assert!(page.contains("id=\"refresh-pending\""), "a refresh link beside the pending registrations");
+}
+
+/// Issue 14, item 9: messages name the field as the form labels it, in the user's language, and
+/// the form keeps what was typed: a unit's name is 名称 (not a person's 姓名), an unknown login
+/// is a problem with the 账号 field, a single staff form says nothing of a file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_name_the_field_as_labelled_and_forms_keep_what_was_typed() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let f = crate::security::fixture(&t).await;
+    for (lang, title, login, name, phone) in [("zh", "名称", "账号", "姓名", "联系电话"), ("en", "Name", "Login", "Name", "Phone")] {
+        let admin = log_in(&t, lang, "admin").await;
+        let unit = "/units/150502001001";
+        let csrf = csrf_of(&admin.get(t.url(unit)).send().await.unwrap().text().await.unwrap());
+        let (status, _, page) = post(&admin, &t, &format!("{unit}/rounds"), &[("_csrf", &csrf), ("name", "a<b>")]).await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains(&format!("<li>{title}: ")) && page.contains("value=\"a&lt;b&gt;\""), "{lang}: {page}");
+        assert!(!page.contains("姓名:"), "a round has no person's name");
+        let (status, _, page) = post(&admin, &t, &format!("{unit}/staff"), &[("_csrf", &csrf), ("login", "no-such-login"), ("duty", "member")]).await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains(&format!("<li>{login}: ")) && page.contains("value=\"no-such-login\""), "{lang}: {page}");
+        let org = format!("/organisations/{}", f.organisation);
+        let csrf = csrf_of(&admin.get(t.url(&org)).send().await.unwrap().text().await.unwrap());
+        let (status, _, page) = post(&admin, &t, &format!("{org}/members"), &[("_csrf", &csrf), ("name", "张3"), ("phone", "12")]).await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains(&format!("<li>{name}: ")) && page.contains(&format!("<li>{phone}: ")), "both problems at once, by field: {page}");
+        assert!(!page.contains("文件") && !page.contains("file"), "a form is no file: {page}");
+        assert!(page.contains("value=\"张3\"") && page.contains("value=\"12\""), "what was typed is kept");
+    }
+}
+
+/// Issue 14, item 10: a follow-up's error stays on the order's page with what was typed;
+/// ticking someone well at home asks first, and the list comes back at the same place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_error_stays_on_its_page_and_ticking_well_asks_first() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let f = crate::security::fixture(&t).await;
+    let admin = log_in(&t, "zh", "admin").await;
+    let order = format!("/isolations/{}", f.isolation);
+    let csrf = csrf_of(&admin.get(t.url(&order)).send().await.unwrap().text().await.unwrap());
+    let form = [("_csrf", csrf.as_str()), ("reached", "phone"), ("temperature", "60"), ("symptoms", "cough"), ("note", "留言")];
+    let (status, _, page) = post(&admin, &t, &format!("{order}/followups"), &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("id=\"followup-errors\"") && page.contains("<li>体温: "), "{page}");
+    assert!(page.contains("value=\"60\"") && page.contains("value=\"留言\"") && page.contains("value=\"cough\" checked"), "what was typed is kept");
+
+    let list = "/units/150502001001001/checkins";
+    let page = admin.get(t.url(list)).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains(&format!("action=\"{list}\"")), "the list's buttons only ask: nothing is reported with one press");
+    let ask = page.split("href=\"").filter_map(|rest| rest.split('"').next()).find(|l| l.contains("?confirm=")).expect("a button that asks").replace("&amp;", "&");
+    let (ask_path, anchor) = ask.split_once('#').unwrap();
+    let confirming = admin.get(t.url(ask_path)).send().await.unwrap().text().await.unwrap();
+    assert!(confirming.contains(&format!("id=\"{anchor}\"")), "the question is asked where the person is listed");
+    let back_to = confirming.split("name=\"back_to\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let resident = anchor.strip_prefix("m-").unwrap();
+    let csrf = csrf_of(&confirming);
+    let (status, location, _) = post(&admin, &t, list, &[("_csrf", &csrf), ("resident_id", resident), ("back_to", &back_to)]).await;
+    assert_eq!(status, 303);
+    assert_eq!(location, format!("{list}?ticked=1#{back_to}"), "back at the same place in the list");
+    let page = admin.get(t.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"ticked\"") && !page.contains(&format!("id=\"{anchor}\"")), "told, and the person has left the list");
+    assert!(back_to == "missing" || page.contains(&format!("id=\"{back_to}\"")), "the anchor is on the page");
+}
