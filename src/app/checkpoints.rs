@@ -217,8 +217,19 @@ impl PassageInput {
         let to = problems.check(optional_text("to", &self.to, 100));
         let outcome = problems.check(Outcome::parse(&self.outcome));
         problems.finish()?;
-        let (Some(at), Some(id_number), Some(name), Some(phone), Some(plate), Some(direction), Some(temperature), Some(purpose), Some(from), Some(to), Some(outcome)) =
-            (at, id_number, name, phone, plate, direction, temperature, purpose, from, to, outcome)
+        let (
+            Some(at),
+            Some(id_number),
+            Some(name),
+            Some(phone),
+            Some(plate),
+            Some(direction),
+            Some(temperature),
+            Some(purpose),
+            Some(from),
+            Some(to),
+            Some(outcome),
+        ) = (at, id_number, name, phone, plate, direction, temperature, purpose, from, to, outcome)
         else {
             unreachable!("a field without a value has its problem kept")
         };

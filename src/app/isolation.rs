@@ -98,7 +98,15 @@ impl FollowupInput {
         let (Some(reached), Some(temperature), Some(symptoms), Some(needs), Some(note)) = (reached, temperature, symptoms, needs, note) else {
             unreachable!("a field without a value has its problem kept")
         };
-        Ok(NewFollowup { id: self.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(self.id, &(isolation, self)), temperature, symptoms, needs, reached, note })
+        Ok(NewFollowup {
+            id: self.id.unwrap_or_else(Uuid::now_v7),
+            fingerprint: super::fingerprint(self.id, &(isolation, self)),
+            temperature,
+            symptoms,
+            needs,
+            reached,
+            note,
+        })
     }
 }
 

@@ -311,8 +311,9 @@ async fn a_household_head_checks_in_four_people_and_the_missing_list_shrinks() {
         assert!(missing.contains("王五") && !missing.contains("乌力吉"), "{missing}");
         no_sideways_scroll(&client, "missing list").await;
         screenshot(&client, "missing").await;
-        // 王五 has no phone: the member asks and ticks.
-        client.find(Locator::Css("#missing form button")).await.unwrap().click().await.unwrap();
+        // 王五 has no phone: the member asks, ticks, and confirms.
+        client.find(Locator::Css("#missing a.button")).await.unwrap().click().await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#missing form button")).await.unwrap().click().await.unwrap();
         eventually(&client, "#fig-missing", "0").await;
     }
     .await;
@@ -365,8 +366,10 @@ async fn changed_forms_refuse_bad_input_and_keep_what_was_typed_on_a_phone() {
         client.find(Locator::Css("details:has(#isolation-form) summary")).await.unwrap().click().await.unwrap();
         let form = client.form(Locator::Css("#isolation-form")).await.unwrap();
         form.set_by_name("days", "0").await.unwrap().submit().await.unwrap();
-        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#error")).await.expect("refused");
-        assert!(text(&client, "#error").await.contains("天数"), "the message names the field as labelled");
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#isolation-errors")).await.expect("refused");
+        assert!(text(&client, "#isolation-errors").await.contains("天数"), "the message names the field as labelled");
+        let kept = client.find(Locator::Css("#isolation-form input[name=days]")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(kept.as_deref(), Some("0"), "the days typed are kept");
         no_sideways_scroll(&client, "isolation refused").await;
         screenshot(&client, "isolation-zero-days").await;
         client.goto(&t.url(&format!("/households/{household}"))).await.unwrap();

@@ -128,7 +128,8 @@ pub async fn submit(
         Err(AppError::Rows(rows)) => {
             let names: Vec<&str> = home.members.iter().map(|(_, name, ..)| name.as_str()).collect();
             let refused = Refused::new("checkin", by_person(&rows, &names, lang), Fields(fields));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, refused, done: false })?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, refused, done: false })?)
+                .into_response())
         }
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
         Err(err) => Err(err.into()),

@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, Fields, Refused, problems, render};
-use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
 use crate::app::App;
+use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
 use crate::domain::{CheckpointKind, Direction, Outcome, Permission};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
@@ -161,7 +161,9 @@ pub async fn confirm(
         Err(err) => Err(err.into()),
     };
     match result {
-        Ok(passage) => Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response()),
+        Ok(passage) => {
+            Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response())
+        }
         Err(err) => {
             // The checkpoint's page (the form says which) shows this registration's form again.
             let checkpoint = parse_id(&f.get("checkpoint"))?;

@@ -121,7 +121,12 @@ impl OrderForm {
     }
 }
 
-pub async fn order(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Form(fields): Form<Vec<(String, String)>>) -> Result<Response, HttpError> {
+pub async fn order(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
     let form = OrderForm {
@@ -140,11 +145,12 @@ pub async fn order(State(app): State<App>, RequestLang(lang): RequestLang, auth:
     };
     match result {
         Ok(order) => Ok(Redirect::to(&format!("/isolations/{}", order.id)).into_response()),
-        // The household's page shows the form again: the household is the chosen resident's.
-        Err(err) => {
-            let household = parse_id(&f.get("household"))?;
-            super::households::page(&app, lang, &auth, household, Refused::new("isolation", problems(err, lang)?, f)).await
-        }
+        // The household's page (the form says which) shows the form again; a form that does
+        // not say is answered by the error page.
+        Err(err) => match Uuid::parse_str(f.get("household").trim()) {
+            Ok(household) => super::households::page(&app, lang, &auth, household, Refused::new("isolation", problems(err, lang)?, f)).await,
+            Err(_) => Err(err.into()),
+        },
     }
 }
 

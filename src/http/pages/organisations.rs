@@ -39,7 +39,14 @@ struct OrganisationPage {
     refused: Refused,
 }
 
-async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, link: Option<(uuid::Uuid, String)>, refused: Refused) -> Result<Response, HttpError> {
+async fn page(
+    app: &App,
+    lang: crate::domain::Lang,
+    auth: &Auth,
+    id: &str,
+    link: Option<(uuid::Uuid, String)>,
+    refused: Refused,
+) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let id = parse_id(id)?;
     let day = ops::org_day(app, &caller, id, None).await?;

@@ -8,10 +8,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, Fields, Refused, problems, render};
+use crate::app::App;
 use crate::app::screening::{
     self as ops, CoverageRow, KeyAreaInput, KeyAreaRecord, ReturneeInput, ReturneeItem, Round, ScreeningFigures, StayInput, Unit, Unvisited, VisitInput,
 };
-use crate::app::App;
 use crate::domain::{Lang, Permission, Transport, VisitOutcome};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
