@@ -1,10 +1,36 @@
-//! The command view: the four-colour household map of a unit (a village or a grid).
+//! The command view: a unit's figures for a day over its subtree (the dashboard), and the
+//! four-colour household map of a village or grid.
 
 use super::{App, AppError};
-use crate::domain::command::{ColourMap, MAX_MAP_HOUSEHOLDS};
+use crate::domain::command::{ColourMap, DayFigures, MAX_MAP_HOUSEHOLDS, day_bounds, report_date};
 use crate::domain::error::Reason;
 use crate::domain::{Caller, DomainError, Permission, UnitCode};
+use crate::store::Day;
 pub use crate::store::Unit;
+
+/// A unit's figures for a day: its whole subtree's, and each child's.
+pub struct Dashboard {
+    pub unit: Unit,
+    pub date: chrono::NaiveDate,
+    pub figures: DayFigures,
+    pub children: Vec<(Unit, DayFigures)>,
+}
+
+/// The figures of a unit's subtree for a day (`YYYY-MM-DD`, today when blank), counted live from
+/// the facts: a write shows on the next read.
+pub async fn dashboard(app: &App, caller: &Caller, unit: &str, date: &str) -> Result<Dashboard, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let code = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
+    let date = report_date(date, crate::domain::time::local_date(caller.now))?;
+    let (starts, ends) = day_bounds(date);
+    let day = Day { date, starts, ends, until: ends.min(caller.now) };
+    let report = app.store.day_report(&caller.scope, &code, day, app.settings.fever).await?.ok_or(AppError::NotFound)?;
+    let mut figures = report.own;
+    for (_, child) in &report.children {
+        figures.add(child);
+    }
+    Ok(Dashboard { unit: report.unit, date, figures, children: report.children })
+}
 
 /// A unit and its map.
 pub struct UnitColourMap {

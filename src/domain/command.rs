@@ -117,3 +117,111 @@ mod tests {
         assert_eq!(map.counts.total(), 3);
     }
 }
+
+/// Start and end (exclusive) of a local day (Asia/Shanghai), the day every figure counts in.
+pub fn day_bounds(day: chrono::NaiveDate) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    use chrono::TimeZone;
+    let start = |d: chrono::NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        super::time::REGION_TZ.from_local_datetime(&midnight).earliest().expect("China keeps no daylight saving").with_timezone(&chrono::Utc)
+    };
+    (start(day), start(day.succ_opt().unwrap_or(day)))
+}
+
+/// A unit's figures for one day over its whole subtree (or one part of it: a child's, or
+/// what is registered on the unit itself). Flows count what happened that day; stocks are as
+/// they stood at the day's end (or now, for today). `households`, colours, `residents` and
+/// `registrations_pending` are as they stand now, whatever the day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DayFigures {
+    pub households: i64,
+    pub households_by_colour: ColourFigures,
+    pub residents: i64,
+    pub returnees_arrived: i64,
+    pub returnees_in_observation: i64,
+    pub returnees_from_key_areas: i64,
+    pub isolated_home: i64,
+    pub isolated_central: i64,
+    pub isolations_started: i64,
+    pub isolations_released: i64,
+    pub followups_done: i64,
+    pub checkins_expected: i64,
+    pub checkins_reported: i64,
+    pub checkins_unwell: i64,
+    pub passages_in: i64,
+    pub passages_out: i64,
+    pub turned_back: i64,
+    pub referred: i64,
+    pub fevers: i64,
+    pub registrations_pending: i64,
+    pub alerts_open: i64,
+    pub alerts_acknowledged: i64,
+    pub alerts_escalated: i64,
+}
+
+/// Households by colour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ColourFigures {
+    pub red: i64,
+    pub yellow: i64,
+    pub blue: i64,
+    pub white: i64,
+}
+
+impl DayFigures {
+    /// 报平安: reported of expected, in percent, when anyone is expected.
+    pub fn checkin_rate(&self) -> Option<f64> {
+        (self.checkins_expected > 0).then(|| (self.checkins_reported as f64 * 1000.0 / self.checkins_expected as f64).round() / 10.0)
+    }
+
+    pub fn checkins_missing(&self) -> i64 {
+        (self.checkins_expected - self.checkins_reported).max(0)
+    }
+
+    /// Figures of parts added up (a unit is its children and what is registered on it).
+    pub fn add(&mut self, other: &DayFigures) {
+        macro_rules! sum {
+            ($($field:ident),+) => { $(self.$field += other.$field;)+ };
+        }
+        sum!(
+            households,
+            residents,
+            returnees_arrived,
+            returnees_in_observation,
+            returnees_from_key_areas,
+            isolated_home,
+            isolated_central,
+            isolations_started,
+            isolations_released,
+            followups_done,
+            checkins_expected,
+            checkins_reported,
+            checkins_unwell,
+            passages_in,
+            passages_out,
+            turned_back,
+            referred,
+            fevers,
+            registrations_pending,
+            alerts_open,
+            alerts_acknowledged,
+            alerts_escalated
+        );
+        self.households_by_colour.red += other.households_by_colour.red;
+        self.households_by_colour.yellow += other.households_by_colour.yellow;
+        self.households_by_colour.blue += other.households_by_colour.blue;
+        self.households_by_colour.white += other.households_by_colour.white;
+    }
+}
+
+/// The day a figure is asked for: `YYYY-MM-DD`, today when blank, never after today.
+pub fn report_date(raw: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, super::DomainError> {
+    if raw.trim().is_empty() {
+        return Ok(today);
+    }
+    let day = super::time::parse_date("date", raw)?;
+    if day > today {
+        return Err(super::DomainError::invalid("date", super::error::Reason::InFuture));
+    }
+    Ok(day)
+}

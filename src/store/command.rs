@@ -4,14 +4,36 @@ use async_trait::async_trait;
 
 use super::StoreResult;
 use super::units::Unit;
-use crate::domain::command::Tile;
-use crate::domain::{UnitCode, UnitPath};
+use crate::domain::command::{DayFigures, Tile};
+use crate::domain::{Temperature, UnitCode, UnitPath};
 
 /// A tile with the unit it belongs to: (unit code, unit name, tile).
 pub type PlacedTile = (String, String, Tile);
 
+/// A unit's figures for a day, counted from the facts: each child's over its subtree, and what
+/// is registered on the unit itself (in no child).
+#[derive(Debug, Clone)]
+pub struct DayReport {
+    pub unit: Unit,
+    pub own: DayFigures,
+    pub children: Vec<(Unit, DayFigures)>,
+}
+
+/// The day a report counts: local midnight to midnight, with stocks read at `until` (the day's
+/// end, or now for today).
+#[derive(Debug, Clone, Copy)]
+pub struct Day {
+    pub date: chrono::NaiveDate,
+    pub starts: chrono::DateTime<chrono::Utc>,
+    pub ends: chrono::DateTime<chrono::Utc>,
+    pub until: chrono::DateTime<chrono::Utc>,
+}
+
 #[async_trait]
 pub trait CommandStore {
+    /// The unit's figures for a day, by child, counted from the facts over the scope; `None`
+    /// if the unit is outside it. A fever is a passage at or above `fever`.
+    async fn day_report(&self, scope: &UnitPath, unit: &UnitCode, day: Day, fever: Temperature) -> StoreResult<Option<DayReport>>;
     /// The unit and at most `limit` of its subtree's households as map tiles, in (unit path,
     /// household number) order; `None` if the unit is outside the scope.
     async fn colour_tiles(&self, scope: &UnitPath, unit: &UnitCode, limit: usize) -> StoreResult<Option<(Unit, Vec<PlacedTile>)>>;

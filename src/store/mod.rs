@@ -40,7 +40,7 @@ pub use checkpoints::{
     Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift,
     Trajectory, TrajectoryItem,
 };
-pub use command::{CommandStore, PlacedTile};
+pub use command::{CommandStore, Day, DayReport, PlacedTile};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};

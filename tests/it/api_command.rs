@@ -118,3 +118,205 @@ async fn a_leader_reads_the_colour_map_on_a_phone_and_prints_it() {
     client.close().await.unwrap();
     result
 }
+
+/// A small deterministic generator, so that a failing sequence can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+async fn dashboard(t: &TestApp, client: &reqwest::Client, unit: &str, date: &str) -> Value {
+    let (status, body) = t.get(client, &format!("/api/v1/units/{unit}/dashboard?date={date}")).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn child<'a>(board: &'a Value, code: &str) -> &'a Value {
+    &board["children"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap_or_else(|| panic!("no child {code}: {board}"))["figures"]
+}
+
+/// After a random day of passages, check-ins and arrivals (and a few the day before), every
+/// figure of the street's dashboard, for each village and in all, is what was done.
+async fn the_dashboard_counts_what_was_done_that_day_by_child(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-10T16:00");
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let leader = t.client("leader1").await;
+    let staff = t.client("checkpoint").await;
+    let (status, cp) =
+        t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{cp}");
+    let cp = cp["id"].as_str().unwrap().to_string();
+    let mut rng = Lcg(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
+    eprintln!("seed {}", rng.0);
+
+    // Passages: today's count; yesterday's (the paper log typed in late) count on their day.
+    let (mut ins, mut outs, mut turned, mut referred, mut fevers, mut yesterday, mut alerts) = (0, 0, 0, 0, 0, 0, 0);
+    for n in 0..(10 + rng.below(15)) {
+        let direction = if rng.below(2) == 0 { "in" } else { "out" };
+        let outcome = ["passed", "passed", "turned_back", "referred"][rng.below(4) as usize];
+        let temperature = [36.4, 37.2, 37.3, 38.1][rng.below(4) as usize];
+        let late = rng.below(5) == 0;
+        let at = if late { t.local(-24 * 60) } else { t.local(-(n as i64) - 1) };
+        let body = json!({"name": format!("过客{}", ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"][(n % 10) as usize]), "direction": direction, "outcome": outcome, "temperature": temperature, "at": at});
+        let (status, answer) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{cp}/passages"), body).await;
+        assert_eq!(status, 201, "{answer}");
+        // Every fever alerts when it is written, whatever day it happened.
+        if temperature >= 37.3 {
+            alerts += 1;
+        }
+        if late {
+            yesterday += 1;
+            continue;
+        }
+        if direction == "in" {
+            ins += 1
+        } else {
+            outs += 1
+        }
+        match outcome {
+            "turned_back" => turned += 1,
+            "referred" => referred += 1,
+            _ => {}
+        }
+        if temperature >= 37.3 {
+            fevers += 1;
+        }
+    }
+
+    // Check-ins: some of 和平社区's six residents, some unwell.
+    let mut residents = Vec::new();
+    for (unit, no) in [("150502001001001", "001"), ("150502001001001", "002"), ("150502001001002", "003"), ("150502001001002", "004")] {
+        let id = crate::api_roster::find_household(&t, &leader, unit, no).await["id"].as_str().unwrap().to_string();
+        let (_, record) = t.get(&leader, &format!("/api/v1/households/{id}")).await;
+        residents.extend(record["residents"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()));
+    }
+    let reported = rng.below(residents.len() as u64 + 1) as usize;
+    let unwell = rng.below(reported as u64 + 1) as usize;
+    // The first `unwell` reports are unwell, the rest well.
+    let checkins: Vec<Value> = residents
+        .iter()
+        .take(reported)
+        .enumerate()
+        .map(|(i, id)| json!({"resident_id": id, "status": if i < unwell { "unwell" } else { "well" }, "location": "home"}))
+        .collect();
+    if !checkins.is_empty() {
+        let (status, answer) = t.send(&leader, Method::POST, "/api/v1/checkins", Value::Array(checkins)).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+
+    // A returnee arrives today in 003; one arrived four days ago in 001 (still observed).
+    let h003 = crate::api_roster::find_household(&t, &leader, "150502001001002", "003").await["id"].as_str().unwrap().to_string();
+    let h001 = crate::api_roster::find_household(&t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
+    for (n, household, minutes) in [(60u16, &h003, -90i64), (61, &h001, -4 * 24 * 60)] {
+        let body = json!({"id_number": id_number("150502", n), "name": if n == 60 { "归人甲" } else { "归人乙" }, "household_id": household, "origin": "北京", "arrived_at": t.local(minutes), "transport": "train"});
+        let (status, answer) = t.send(&leader, Method::POST, "/api/v1/returnees", body).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    // Home isolation for one resident, from now.
+    let (status, order) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": residents[0], "kind": "home", "reason": "key_area"})).await;
+    assert_eq!(status, 201, "{order}");
+
+    let hq = t.client("hq").await;
+    let board = dashboard(&t, &hq, "150502001", "").await;
+    assert_eq!(board["date"], "2020-02-10");
+    assert_eq!(board["unit"]["name"], "科尔沁街道");
+    let peace = child(&board, "150502001001");
+    let expected = [
+        ("households", 4),
+        ("residents", 6 + 2),
+        ("returnees_arrived", 1),
+        ("returnees_in_observation", 2),
+        ("isolated_home", 1),
+        ("isolations_started", 1),
+        ("checkins_expected", 6 + 2),
+        ("checkins_reported", reported as i64),
+        ("checkins_unwell", unwell as i64),
+        ("passages_in", ins),
+        ("passages_out", outs),
+        ("turned_back", turned),
+        ("referred", referred),
+        ("fevers", fevers),
+        ("alerts_open", alerts),
+    ];
+    for (figure, value) in expected {
+        assert_eq!(peace[figure], value, "和平社区 {figure}: {peace}");
+    }
+    let colours = &peace["households_by_colour"];
+    assert_eq!(colours, &json!({"red": 1, "yellow": 1, "blue": 1, "white": 1}), "001 isolated, 003 a returnee's, 002 renting: {peace}");
+    let victory = child(&board, "150502001002");
+    assert_eq!((victory["households"].as_i64(), victory["passages_in"].as_i64()), (Some(1), Some(0)));
+    for figure in ["households", "residents", "passages_in", "passages_out", "fevers", "checkins_reported"] {
+        assert_eq!(board["figures"][figure].as_i64(), Some(peace[figure].as_i64().unwrap() + victory[figure].as_i64().unwrap()), "{figure} in all");
+    }
+
+    // The day before: only the late passages, and no arrivals.
+    let before = dashboard(&t, &hq, "150502001", "2020-02-09").await;
+    let peace = child(&before, "150502001001");
+    assert_eq!(peace["passages_in"].as_i64().unwrap() + peace["passages_out"].as_i64().unwrap(), yesterday);
+    assert_eq!(peace["returnees_arrived"], 0);
+    assert_eq!(peace["isolated_home"], 0, "the order began today");
+    assert_eq!(peace["returnees_in_observation"], 1, "the earlier returnee was already in observation");
+
+    // Scope and dates.
+    let other = t.client("leader2").await;
+    assert_eq!(t.get(&other, "/api/v1/units/150502001001/dashboard").await.0, 404);
+    assert_eq!(t.get(&hq, "/api/v1/units/150502001/dashboard?date=2020-02-11").await.0, 422, "not after today");
+    assert_eq!(t.get(&hq, "/api/v1/units/150502001/dashboard?date=2020-13-01").await.0, 422);
+}
+both!(the_dashboard_counts_what_was_done_that_day_by_child);
+
+/// HQ opens its street's dashboard on a phone, sorts the villages, and drills down to one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hq_reads_the_dashboard_on_a_phone_sorts_and_drills_down() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    // One of 胜利社区's one resident checks in: 100 %, against 和平社区's 0 %.
+    let leader = t.client("leader2").await;
+    let household = crate::api_roster::find_household(&t, &leader, "150502001002001", "001").await["id"].as_str().unwrap().to_string();
+    let (_, record) = t.get(&leader, &format!("/api/v1/households/{household}")).await;
+    let resident = record["residents"][0]["id"].as_str().unwrap().to_string();
+    let (status, answer) = t.send(&leader, Method::POST, "/api/v1/checkins", json!({"resident_id": resident, "status": "well", "location": "home"})).await;
+    assert_eq!(status, 201, "{answer}");
+
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        client.goto(&t.url("/login")).await.unwrap();
+        let form = client.form(Locator::Css("form.stack")).await.unwrap();
+        form.set_by_name("login", "hq").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        client.goto(&t.url("/units/150502001")).await.unwrap();
+        client.find(Locator::Id("dashboard-link")).await.unwrap().click().await.unwrap();
+        wait_for_path(&client, "/units/150502001/dashboard").await;
+        assert_eq!(text(&client, "#fig-checkins-reported").await, "1");
+        assert_eq!(text(&client, "#fig-households").await, "5");
+        let rows = || async { client.find_all(Locator::Css("#children tbody tr td:first-child")).await.unwrap() };
+        assert_eq!(rows().await[0].text().await.unwrap(), "和平社区", "worst check-in rate first");
+        no_sideways_scroll(&client, "dashboard").await;
+        screenshot(&client, "dashboard").await;
+
+        // Sorting by the rate again turns the order round.
+        client.find(Locator::Css("#children th a.sorted")).await.unwrap().click().await.unwrap();
+        for _ in 0..100 {
+            if rows().await[0].text().await.unwrap() == "胜利社区" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(rows().await[0].text().await.unwrap(), "胜利社区");
+        client.find(Locator::LinkText("胜利社区")).await.unwrap().click().await.unwrap();
+        wait_for_path(&client, "/units/150502001002/dashboard").await;
+        assert_eq!(text(&client, "#fig-checkin-rate").await, "100%");
+        no_sideways_scroll(&client, "a village's dashboard").await;
+        screenshot(&client, "dashboard-village").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}

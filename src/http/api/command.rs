@@ -1,20 +1,25 @@
-//! The command view: the four-colour household map of a unit.
+//! The command view: a unit's dashboard figures and its four-colour household map.
 
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::App;
-use crate::app::command as ops;
+use crate::app::command::{self as ops, Dashboard};
+use crate::domain::Level;
+use crate::domain::command::DayFigures;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 use crate::http::drawing::colour_map_svg;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(colour_map))
+    OpenApiRouter::new().routes(routes!(dashboard)).routes(routes!(colour_map))
 }
 
 /// The four-colour household map (四色图) of a village or grid, as SVG.
@@ -28,4 +33,74 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 async fn colour_map(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>) -> Result<Response, HttpError> {
     let map = ops::colour_map(&app, &auth.caller(), &code).await?.map;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], colour_map_svg(&map, lang)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DayQuery {
+    /// `YYYY-MM-DD` (local), today when left out; never after today.
+    #[serde(default)]
+    date: String,
+}
+
+/// A day's figures with the rates that follow from them.
+#[derive(Serialize, ToSchema)]
+struct DashboardFigures {
+    #[serde(flatten)]
+    figures: DayFigures,
+    checkins_missing: i64,
+    /// Reported of expected, in percent; absent when nobody is expected.
+    checkin_rate: Option<f64>,
+}
+
+impl From<&DayFigures> for DashboardFigures {
+    fn from(f: &DayFigures) -> DashboardFigures {
+        DashboardFigures { figures: *f, checkins_missing: f.checkins_missing(), checkin_rate: f.checkin_rate() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+struct DashboardUnit {
+    code: String,
+    name: String,
+    level: Level,
+}
+
+#[derive(Serialize, ToSchema)]
+struct DashboardChild {
+    code: String,
+    name: String,
+    level: Level,
+    figures: DashboardFigures,
+}
+
+#[derive(Serialize, ToSchema)]
+struct DashboardAnswer {
+    unit: DashboardUnit,
+    date: chrono::NaiveDate,
+    figures: DashboardFigures,
+    children: Vec<DashboardChild>,
+}
+
+impl From<Dashboard> for DashboardAnswer {
+    fn from(d: Dashboard) -> DashboardAnswer {
+        DashboardAnswer {
+            unit: DashboardUnit { code: d.unit.code, name: d.unit.name, level: d.unit.level },
+            date: d.date,
+            figures: (&d.figures).into(),
+            children: d.children.into_iter().map(|(u, f)| DashboardChild { code: u.code, name: u.name, level: u.level, figures: (&f).into() }).collect(),
+        }
+    }
+}
+
+/// A unit's figures for a day over its whole subtree, and each child's.
+///
+/// Live: counted from the records on every request. Flows (arrivals, passages, check-ins,
+/// isolation started and released, follow-ups, alerts acknowledged and escalated) count the
+/// local day; stocks (in observation, under isolation, alerts open) stand at the day's end, or
+/// now for today; households, colours, residents and pending registrations stand as they are now.
+#[utoipa::path(get, operation_id = "unit_dashboard", path = "/api/v1/units/{code}/dashboard", tag = "units", params(super::UnitCodeParam, DayQuery),
+    responses((status = 200, body = DashboardAnswer), super::Errors))]
+async fn dashboard(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<DashboardAnswer>, HttpError> {
+    Ok(Json(ops::dashboard(&app, &auth.caller(), &code, &query.date).await?.into()))
 }

@@ -1,4 +1,5 @@
-//! The command view's pages: a unit's four-colour household map, on screen and on paper.
+//! The command view's pages: a unit's dashboard for a day, and its four-colour household map
+//! on screen and on paper.
 
 use askama::Template;
 use axum::Router;
@@ -9,15 +10,18 @@ use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::app::App;
-use crate::app::command as ops;
+use crate::app::command::{self as ops, Unit};
 use crate::domain::Colour;
-use crate::domain::command::ColourMap;
+use crate::domain::command::{ColourMap, DayFigures};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
 
 /// This capability's pages, gathered by `pages::routes`.
 pub(super) fn routes() -> Router<App> {
-    Router::new().route("/units/{code}/colour-map", get(colour_map)).route("/units/{code}/colour-map/print", get(colour_map_print))
+    Router::new()
+        .route("/units/{code}/dashboard", get(dashboard))
+        .route("/units/{code}/colour-map", get(colour_map))
+        .route("/units/{code}/colour-map/print", get(colour_map_print))
 }
 
 #[derive(Template)]
@@ -71,4 +75,155 @@ pub async fn colour_map_print(
     let map = ops::colour_map(&app, &caller, &code).await?.map;
     let paper = if query.paper.eq_ignore_ascii_case("a3") { "a3" } else { "a4" };
     render(&ColourMapPrint { c: Chrome::new(lang, Some(&auth)), map, paper, drawn_at: caller.now })
+}
+
+/// A column of the children's table, by which it sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Rate,
+    Missing,
+    Unwell,
+    Fevers,
+    TurnedBack,
+    Observed,
+    Isolated,
+    Alerts,
+}
+
+impl Column {
+    pub const ALL: [Column; 8] =
+        [Column::Rate, Column::Missing, Column::Unwell, Column::Fevers, Column::TurnedBack, Column::Observed, Column::Isolated, Column::Alerts];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Rate => "checkin_rate",
+            Column::Missing => "checkins_missing",
+            Column::Unwell => "checkins_unwell",
+            Column::Fevers => "fevers",
+            Column::TurnedBack => "turned_back",
+            Column::Observed => "returnees_in_observation",
+            Column::Isolated => "isolated",
+            Column::Alerts => "alerts_open",
+        }
+    }
+
+    fn parse(raw: &str) -> Column {
+        Column::ALL.into_iter().find(|c| c.key() == raw).unwrap_or(Column::Rate)
+    }
+
+    /// The column's value of a row, as the cell shows it; a rate nobody is expected for is none.
+    pub fn value(self, f: &DayFigures) -> Option<f64> {
+        let n = |v: i64| Some(v as f64);
+        match self {
+            Column::Rate => f.checkin_rate(),
+            Column::Missing => n(f.checkins_missing()),
+            Column::Unwell => n(f.checkins_unwell),
+            Column::Fevers => n(f.fevers),
+            Column::TurnedBack => n(f.turned_back),
+            Column::Observed => n(f.returnees_in_observation),
+            Column::Isolated => n(f.isolated_home + f.isolated_central),
+            Column::Alerts => n(f.alerts_open),
+        }
+    }
+
+    /// Worst first: the lowest rate, the most of anything else.
+    fn worst_first_ascending(self) -> bool {
+        self == Column::Rate
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    crumbs: Vec<(String, String, bool)>,
+    unit: Unit,
+    date: chrono::NaiveDate,
+    today: bool,
+    figures: DayFigures,
+    children: Vec<(Unit, DayFigures)>,
+    sort: Column,
+    ascending: bool,
+}
+
+impl DashboardPage {
+    fn columns(&self) -> &'static [Column] {
+        &Column::ALL
+    }
+
+    /// The link that sorts by a column: worst first, or the other way when it already does.
+    fn sort_link(&self, column: &Column) -> String {
+        let ascending = if *column == self.sort { !self.ascending } else { column.worst_first_ascending() };
+        format!("?date={}&sort={}&dir={}", self.date, column.key(), if ascending { "asc" } else { "desc" })
+    }
+
+    fn cell(&self, column: &Column, f: &DayFigures) -> String {
+        match (column, column.value(f)) {
+            (_, None) => "—".into(),
+            (Column::Rate, Some(rate)) => format!("{rate}%"),
+            (_, Some(v)) => format!("{v}"),
+        }
+    }
+
+    fn rate(&self) -> String {
+        self.figures.checkin_rate().map_or_else(|| "—".into(), |r| format!("{r}%"))
+    }
+
+    fn day_link(&self, days: i64) -> String {
+        (self.date + chrono::Duration::days(days)).to_string()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+}
+
+pub async fn dashboard(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Html<String>, HttpError> {
+    let caller = auth.caller();
+    let board = ops::dashboard(&app, &caller, &code, &query.date).await?;
+    let sort = Column::parse(&query.sort);
+    let ascending = match query.dir.as_str() {
+        "asc" => true,
+        "desc" => false,
+        _ => sort.worst_first_ascending(),
+    };
+    let mut children = board.children;
+    // Rows without a value (nobody expected) go last either way.
+    children.sort_by(|(_, a), (_, b)| match (sort.value(a), sort.value(b)) {
+        (Some(x), Some(y)) => {
+            if ascending {
+                x.total_cmp(&y)
+            } else {
+                y.total_cmp(&x)
+            }
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let crumbs = super::crumbs(&app, &auth, &board.unit.path).await?;
+    let today = board.date == crate::domain::time::local_date(caller.now);
+    render(&DashboardPage {
+        c: Chrome::load(&app, lang, &auth).await?,
+        crumbs,
+        unit: board.unit,
+        date: board.date,
+        today,
+        figures: board.figures,
+        children,
+        sort,
+        ascending,
+    })
 }

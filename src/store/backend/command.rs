@@ -4,9 +4,11 @@ use async_trait::async_trait;
 use sqlx::QueryBuilder;
 
 use super::Db;
-use crate::domain::command::Tile;
-use crate::domain::{Colour, UnitCode, UnitPath};
-use crate::store::command::PlacedTile;
+use std::collections::HashMap;
+
+use crate::domain::command::{ColourFigures, DayFigures, Tile};
+use crate::domain::{Colour, Temperature, UnitCode, UnitPath};
+use crate::store::command::{Day, DayReport, PlacedTile};
 use crate::store::scope::Scope;
 use crate::store::{CommandStore, SqlStore, StoreResult, Unit, UnitStore};
 
@@ -26,5 +28,218 @@ impl CommandStore for SqlStore<Db> {
             })
             .collect::<StoreResult<_>>()?;
         Ok(Some((unit, tiles)))
+    }
+
+    async fn day_report(&self, scope: &UnitPath, unit: &UnitCode, day: Day, fever: Temperature) -> StoreResult<Option<DayReport>> {
+        let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+        let children = self.children(scope, &UnitCode::parse(&unit.code)?).await?;
+        // Children of one unit are one level down, so their paths have one length: facts are
+        // grouped by their path's prefix of that length (a fact on the unit itself keeps its own).
+        let prefix = children.first().map_or(unit.path.as_str().len() + 1, |(child, _)| child.path.as_str().len());
+        let parts = Parts { reader: &self.reader, path: &unit.path, prefix };
+        let mut figures: HashMap<String, DayFigures> = HashMap::new();
+        let (from, to, at) = (day.starts, day.ends, day.until);
+
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
+            .count("unit_counts", "path", |q| {
+                q.push("CAST(SUM(households) AS BIGINT), CAST(SUM(red) AS BIGINT), CAST(SUM(yellow) AS BIGINT), CAST(SUM(blue) AS BIGINT), CAST(SUM(white) AS BIGINT), CAST(SUM(residents) AS BIGINT)");
+            }, |_| {})
+            .await?;
+        for (part, households, red, yellow, blue, white, residents) in rows {
+            let f = figures.entry(part).or_default();
+            f.households = households;
+            f.households_by_colour = ColourFigures { red, yellow, blue, white };
+            f.residents = residents;
+            f.checkins_expected = residents;
+        }
+
+        let rows: Vec<(String, i64, i64, i64)> = parts
+            .count(
+                "returnees",
+                "unit_path",
+                |q| {
+                    q.push("CAST(SUM(CASE WHEN arrived_at >= ").push_bind(from).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                    q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                    q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" AND from_key_area THEN 1 ELSE 0 END) AS BIGINT)");
+                },
+                |q| {
+                    q.push(" AND arrived_at < ").push_bind(at);
+                },
+            )
+            .await?;
+        for (part, arrived, observed, key_area) in rows {
+            let f = figures.entry(part).or_default();
+            (f.returnees_arrived, f.returnees_in_observation, f.returnees_from_key_areas) = (arrived, observed, key_area);
+        }
+
+        let rows: Vec<(String, i64, i64, i64, i64)> = parts
+            .count(
+                "isolations",
+                "unit_path",
+                |q| {
+                    for kind in ["home", "central"] {
+                        q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at <= ").push_bind(at);
+                        q.push(" AND (ended_at IS NULL OR ended_at > ")
+                            .push_bind(at)
+                            .push(") AND planned_end > ")
+                            .push_bind(at)
+                            .push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                    }
+                    q.push("CAST(SUM(CASE WHEN starts_at >= ").push_bind(from).push(" AND starts_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                    q.push("CAST(SUM(CASE WHEN ended_at >= ").push_bind(from).push(" AND ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT)");
+                },
+                |_| {},
+            )
+            .await?;
+        for (part, home, central, started, released) in rows {
+            let f = figures.entry(part).or_default();
+            (f.isolated_home, f.isolated_central, f.isolations_started, f.isolations_released) = (home, central, started, released);
+        }
+
+        let rows: Vec<(String, i64)> = parts
+            .count(
+                "followups",
+                "unit_path",
+                |q| {
+                    q.push("COUNT(*)");
+                },
+                |q| {
+                    q.push(" AND at >= ").push_bind(from).push(" AND at < ").push_bind(to);
+                },
+            )
+            .await?;
+        for (part, done) in rows {
+            figures.entry(part).or_default().followups_done = done;
+        }
+
+        let rows: Vec<(String, i64, i64)> = parts
+            .count(
+                "checkins",
+                "unit_path",
+                |q| {
+                    q.push("COUNT(*), CAST(SUM(CASE WHEN status = 'unwell' THEN 1 ELSE 0 END) AS BIGINT)");
+                },
+                |q| {
+                    q.push(" AND day = ").push_bind(day.date);
+                },
+            )
+            .await?;
+        for (part, reported, unwell) in rows {
+            let f = figures.entry(part).or_default();
+            (f.checkins_reported, f.checkins_unwell) = (reported, unwell);
+        }
+
+        let rows: Vec<(String, i64, i64, i64, i64, i64)> = parts
+            .count("passages", "unit_path", |q| {
+                q.push("CAST(SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN direction = 'out' THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN outcome = 'turned_back' THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN outcome = 'referred' THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN temperature >= ").push_bind(fever.celsius()).push(" THEN 1 ELSE 0 END) AS BIGINT)");
+            }, |q| {
+                q.push(" AND at >= ").push_bind(from).push(" AND at < ").push_bind(to);
+            })
+            .await?;
+        for (part, passages_in, passages_out, turned_back, referred, fevers) in rows {
+            let f = figures.entry(part).or_default();
+            (f.passages_in, f.passages_out, f.turned_back, f.referred, f.fevers) = (passages_in, passages_out, turned_back, referred, fevers);
+        }
+
+        let rows: Vec<(String, i64)> = parts
+            .count(
+                "registrations",
+                "unit_path",
+                |q| {
+                    q.push("COUNT(*)");
+                },
+                |q| {
+                    q.push(" AND passage_id IS NULL");
+                },
+            )
+            .await?;
+        for (part, pending) in rows {
+            figures.entry(part).or_default().registrations_pending = pending;
+        }
+
+        let rows: Vec<(String, i64, i64)> = parts
+            .count(
+                "alerts",
+                "unit_path",
+                |q| {
+                    q.push("CAST(SUM(CASE WHEN created_at <= ")
+                        .push_bind(at)
+                        .push(" AND (acknowledged_at IS NULL OR acknowledged_at > ")
+                        .push_bind(at)
+                        .push(") THEN 1 ELSE 0 END) AS BIGINT), ");
+                    q.push("CAST(SUM(CASE WHEN acknowledged_at >= ")
+                        .push_bind(from)
+                        .push(" AND acknowledged_at < ")
+                        .push_bind(to)
+                        .push(" THEN 1 ELSE 0 END) AS BIGINT)");
+                },
+                |q| {
+                    q.push(" AND kind <> 'escalation'");
+                },
+            )
+            .await?;
+        for (part, open, acknowledged) in rows {
+            let f = figures.entry(part).or_default();
+            (f.alerts_open, f.alerts_acknowledged) = (open, acknowledged);
+        }
+
+        let rows: Vec<(String, i64)> = parts
+            .count(
+                "escalations",
+                "unit_path",
+                |q| {
+                    q.push("COUNT(*)");
+                },
+                |q| {
+                    q.push(" AND at >= ").push_bind(from).push(" AND at < ").push_bind(to);
+                },
+            )
+            .await?;
+        for (part, escalated) in rows {
+            figures.entry(part).or_default().alerts_escalated = escalated;
+        }
+
+        let mut report = DayReport { unit, own: DayFigures::default(), children: Vec::new() };
+        for (child, _) in children {
+            let mine = figures.remove(child.path.as_str()).unwrap_or_default();
+            report.children.push((child, mine));
+        }
+        for rest in figures.values() {
+            report.own.add(rest);
+        }
+        Ok(Some(report))
+    }
+}
+
+/// Counts over a unit's subtree, grouped by the child each fact lies under.
+struct Parts<'a> {
+    reader: &'a sqlx::Pool<Db>,
+    path: &'a UnitPath,
+    /// The length of a child's path.
+    prefix: usize,
+}
+
+impl Parts<'_> {
+    /// `SELECT <child>, <select> FROM <table> WHERE <in the subtree> <filter> GROUP BY <child>`.
+    /// Sums are cast to 64-bit integers in `select` (PostgreSQL sums into wider types).
+    async fn count<T>(
+        &self,
+        table: &str,
+        path_column: &str,
+        select: impl FnOnce(&mut QueryBuilder<Db>),
+        filter: impl FnOnce(&mut QueryBuilder<Db>),
+    ) -> StoreResult<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        let mut query = QueryBuilder::new(format!("SELECT substr({path_column}, 1, {}) AS part, ", self.prefix));
+        select(&mut query);
+        query.push(format!(" FROM {table} WHERE "));
+        Scope::of(self.path).push_within(&mut query, path_column);
+        filter(&mut query);
+        query.push(" GROUP BY part");
+        Ok(query.build_query_as::<T>().fetch_all(self.reader).await?)
     }
 }
