@@ -87,6 +87,7 @@ async fn a_leader_reads_the_colour_map_on_a_phone_and_prints_it() {
         client.goto(&t.url("/login")).await.unwrap();
         let form = client.form(Locator::Css("form.stack")).await.unwrap();
         form.set_by_name("login", "leader1").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        logged_in(&client).await;
         client.goto(&t.url("/units/150502001001")).await.unwrap();
         client.find(Locator::Id("colour-map-link")).await.unwrap().click().await.unwrap();
         wait_for_path(&client, "/units/150502001001/colour-map").await;
@@ -291,6 +292,7 @@ async fn hq_reads_the_dashboard_on_a_phone_sorts_and_drills_down() {
         client.goto(&t.url("/login")).await.unwrap();
         let form = client.form(Locator::Css("form.stack")).await.unwrap();
         form.set_by_name("login", "hq").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        logged_in(&client).await;
         client.goto(&t.url("/units/150502001")).await.unwrap();
         client.find(Locator::Id("dashboard-link")).await.unwrap().click().await.unwrap();
         wait_for_path(&client, "/units/150502001/dashboard").await;
@@ -319,4 +321,15 @@ async fn hq_reads_the_dashboard_on_a_phone_sorts_and_drills_down() {
     .await;
     client.close().await.unwrap();
     result
+}
+
+/// Waits until the login form has been left for the account's first page.
+async fn logged_in(client: &fantoccini::Client) {
+    for _ in 0..100 {
+        if !client.current_url().await.unwrap().path().starts_with("/login") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the login did not go through");
 }

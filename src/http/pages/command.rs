@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{Chrome, render};
-use crate::app::App;
+use super::{Chrome, Fields, Refused, render};
 use crate::app::command::{self as ops, Unit};
+use crate::app::{App, AppError};
 use crate::domain::Colour;
 use crate::domain::command::{ColourMap, DayFigures};
 use crate::http::HttpError;
@@ -144,6 +144,8 @@ struct DashboardPage {
     children: Vec<(Unit, DayFigures)>,
     sort: Column,
     ascending: bool,
+    /// A date that could not be shown: said beside its field, as typed, with today shown.
+    refused: Refused,
 }
 
 impl DashboardPage {
@@ -190,9 +192,16 @@ pub async fn dashboard(
     auth: Auth,
     Path(code): Path<String>,
     Query(query): Query<DashboardQuery>,
-) -> Result<Html<String>, HttpError> {
+) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    let board = ops::dashboard(&app, &caller, &code, &query.date).await?;
+    let (board, refused) = match ops::dashboard(&app, &caller, &code, &query.date).await {
+        Ok(board) => (board, Refused::default()),
+        Err(AppError::Domain(err)) => {
+            let refused = Refused::new("day", vec![err.message(lang)], Fields(vec![("date".into(), query.date.trim().to_string())]));
+            (ops::dashboard(&app, &caller, &code, "").await?, refused)
+        }
+        Err(err) => return Err(err.into()),
+    };
     let sort = Column::parse(&query.sort);
     let ascending = match query.dir.as_str() {
         "asc" => true,
@@ -215,15 +224,8 @@ pub async fn dashboard(
     });
     let crumbs = super::crumbs(&app, &auth, &board.unit.path).await?;
     let today = board.date == crate::domain::time::local_date(caller.now);
-    render(&DashboardPage {
-        c: Chrome::load(&app, lang, &auth).await?,
-        crumbs,
-        unit: board.unit,
-        date: board.date,
-        today,
-        figures: board.figures,
-        children,
-        sort,
-        ascending,
-    })
+    let status = refused.status();
+    let c = Chrome::load(&app, lang, &auth).await?;
+    let page = render(&DashboardPage { c, crumbs, unit: board.unit, date: board.date, today, figures: board.figures, children, sort, ascending, refused })?;
+    Ok((status, page).into_response())
 }
