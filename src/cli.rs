@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `import` and `user`. Each command opens the
+//! The command line: `serve`, `demo`, `import`, `report` and `user`. Each command opens the
 //! database named by `--database-url` and calls the same operations as the web (`app`);
 //! `serve` prepares the application and its listener, and `main` starts the server.
 
@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::accounts::NewUser;
+use crate::app::command::{self, SheetFormat};
 use crate::app::demo::{self, Scale};
 use crate::app::{App, AppError, accounts, divisions, roster};
 use crate::domain::isolation::FollowupWindows;
@@ -61,9 +62,31 @@ enum Command {
     /// Import divisions or a roster.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The evening report sheet (日报表) of a unit: .xlsx or .csv, by the output's extension.
+    Daily {
+        /// The unit the sheet is about: a row per child unit and a total.
+        #[arg(long)]
+        unit: String,
+        /// The day, YYYY-MM-DD (local); today when left out.
+        #[arg(long, default_value = "")]
+        date: String,
+        /// Where to write it: FILE.xlsx or FILE.csv.
+        #[arg(long)]
+        output: PathBuf,
+        /// The sheet's language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -188,6 +211,26 @@ pub async fn run(cli: Cli) -> Result<Next, String> {
                 "households: {} created, {} updated, {} unchanged; residents: {} created, {} updated, {} unchanged",
                 s.households_created, s.households_updated, s.households_unchanged, s.residents_created, s.residents_updated, s.residents_unchanged
             );
+            Ok(Next::Done)
+        }
+        Command::Report(ReportCommand::Daily { unit, date, output, lang }) => {
+            let format = match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("xlsx") => SheetFormat::Xlsx,
+                Some("csv") => SheetFormat::Csv,
+                _ => return Err(format!("--output {}: name a .xlsx or a .csv file", output.display())),
+            };
+            let lang = match lang.as_str() {
+                "zh" => Lang::Zh,
+                "en" => Lang::En,
+                other => return Err(format!("--lang {other}: zh or en")),
+            };
+            let caller = app.system_caller(UnitPath::root());
+            let bytes = command::daily_sheet(&app, &caller, &unit, &date, format, lang).await.map_err(describe)?;
+            // Written beside, then moved over: a half-written sheet never bears the name.
+            let partial = output.with_extension(format!("{}.partial", format.extension()));
+            std::fs::write(&partial, &bytes).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+            std::fs::rename(&partial, &output).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+            println!("wrote {} ({} bytes)", output.display(), bytes.len());
             Ok(Next::Done)
         }
         Command::User(UserCommand::Add { login, role, unit, password_stdin: _, name }) => {

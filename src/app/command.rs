@@ -12,7 +12,10 @@ pub use crate::store::Unit;
 pub struct Dashboard {
     pub unit: Unit,
     pub date: chrono::NaiveDate,
+    /// The whole subtree's.
     pub figures: DayFigures,
+    /// What is registered on the unit itself, in none of its children.
+    pub own: DayFigures,
     pub children: Vec<(Unit, DayFigures)>,
 }
 
@@ -29,7 +32,39 @@ pub async fn dashboard(app: &App, caller: &Caller, unit: &str, date: &str) -> Re
     for (_, child) in &report.children {
         figures.add(child);
     }
-    Ok(Dashboard { unit: report.unit, date, figures, children: report.children })
+    Ok(Dashboard { unit: report.unit, date, figures, own: report.own, children: report.children })
+}
+
+/// The evening report sheet (日报表) of a unit for a day, in the caller's language.
+pub async fn daily_sheet(app: &App, caller: &Caller, unit: &str, date: &str, format: SheetFormat, lang: crate::domain::Lang) -> Result<Vec<u8>, AppError> {
+    let board = dashboard(app, caller, unit, date).await?;
+    match format {
+        SheetFormat::Xlsx => super::report::xlsx(&board, lang, caller.now),
+        SheetFormat::Csv => Ok(super::report::csv(&board, lang).into_bytes()),
+    }
+}
+
+/// The file the evening sheet is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Xlsx,
+    Csv,
+}
+
+impl SheetFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            SheetFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            SheetFormat::Csv => "text/csv; charset=utf-8",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            SheetFormat::Xlsx => "xlsx",
+            SheetFormat::Csv => "csv",
+        }
+    }
 }
 
 /// A unit and its map.

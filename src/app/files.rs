@@ -50,6 +50,12 @@ fn sniff_delimiter(header: &str) -> u8 {
     [b',', b'\t', b';'].into_iter().max_by_key(|d| header.bytes().filter(|b| b == d).count()).unwrap_or(b',')
 }
 
+/// Quotes a CSV cell, and defuses a leading `=`, `+`, `-` or `@` that a spreadsheet would run.
+pub fn csv_cell(cell: &str) -> String {
+    let cell = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_string() };
+    format!("\"{}\"", cell.replace('"', "\"\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

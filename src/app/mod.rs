@@ -16,6 +16,7 @@ pub mod households;
 pub mod isolation;
 pub mod organisations;
 pub mod people;
+mod report;
 pub mod residents;
 pub mod roster;
 pub mod screening;

@@ -157,6 +157,26 @@ pub struct DayFigures {
     pub alerts_open: i64,
     pub alerts_acknowledged: i64,
     pub alerts_escalated: i64,
+    /// What the evening sheet adds up since the records began (to the day's end, or now).
+    pub totals: Totals,
+}
+
+/// Cumulative figures (累计): everything up to the day's end (or now, for today).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Totals {
+    pub returnees: i64,
+    pub returnees_from_key_areas: i64,
+    /// Arrived that day from key areas (当日新增 of the column above).
+    pub returnees_from_key_areas_arrived: i64,
+    pub home_started: i64,
+    pub home_started_that_day: i64,
+    pub central_started: i64,
+    pub central_started_that_day: i64,
+    pub released: i64,
+    pub passages: i64,
+    pub turned_back: i64,
+    pub fevers: i64,
+    pub alerts_escalated: i64,
 }
 
 /// Households by colour.
@@ -207,6 +227,19 @@ impl DayFigures {
             alerts_acknowledged,
             alerts_escalated
         );
+        let (mine, theirs) = (&mut self.totals, &other.totals);
+        mine.returnees += theirs.returnees;
+        mine.returnees_from_key_areas += theirs.returnees_from_key_areas;
+        mine.returnees_from_key_areas_arrived += theirs.returnees_from_key_areas_arrived;
+        mine.home_started += theirs.home_started;
+        mine.home_started_that_day += theirs.home_started_that_day;
+        mine.central_started += theirs.central_started;
+        mine.central_started_that_day += theirs.central_started_that_day;
+        mine.released += theirs.released;
+        mine.passages += theirs.passages;
+        mine.turned_back += theirs.turned_back;
+        mine.fevers += theirs.fevers;
+        mine.alerts_escalated += theirs.alerts_escalated;
         self.households_by_colour.red += other.households_by_colour.red;
         self.households_by_colour.yellow += other.households_by_colour.yellow;
         self.households_by_colour.blue += other.households_by_colour.blue;
@@ -224,4 +257,68 @@ pub fn report_date(raw: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveD
         return Err(super::DomainError::invalid("date", super::error::Reason::InFuture));
     }
     Ok(day)
+}
+
+/// A value on the evening sheet: a count, or a rate (a fraction; none when nobody is expected).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SheetValue {
+    Count(i64),
+    Rate(Option<f64>),
+}
+
+/// A column of the evening sheet (日报表): its group and its own header, each in Chinese and
+/// English, and how its value is read off a unit's figures.
+pub struct SheetColumn {
+    pub group: (&'static str, &'static str),
+    pub header: (&'static str, &'static str),
+    pub value: fn(&DayFigures) -> SheetValue,
+}
+
+const DAY: (&str, &str) = ("当日新增", "that day");
+const TOTAL: (&str, &str) = ("累计", "to date");
+const NOW: (&str, &str) = ("现有", "now");
+
+macro_rules! column {
+    ($group:expr, $header:expr, |$f:ident| $value:expr) => {
+        SheetColumn { group: $group, header: $header, value: |$f: &DayFigures| SheetValue::Count($value) }
+    };
+}
+
+/// The evening sheet's columns, in order, grouped under two-level headers.
+pub const SHEET: &[SheetColumn] = &[
+    column!(("返乡人员", "Returnees"), DAY, |f| f.returnees_arrived),
+    column!(("返乡人员", "Returnees"), TOTAL, |f| f.totals.returnees),
+    column!(("来自重点地区", "From key areas"), DAY, |f| f.totals.returnees_from_key_areas_arrived),
+    column!(("来自重点地区", "From key areas"), TOTAL, |f| f.totals.returnees_from_key_areas),
+    column!(("居家隔离", "Home isolation"), DAY, |f| f.totals.home_started_that_day),
+    column!(("居家隔离", "Home isolation"), TOTAL, |f| f.totals.home_started),
+    column!(("居家隔离", "Home isolation"), NOW, |f| f.isolated_home),
+    column!(("集中隔离", "Central isolation"), DAY, |f| f.totals.central_started_that_day),
+    column!(("集中隔离", "Central isolation"), TOTAL, |f| f.totals.central_started),
+    column!(("集中隔离", "Central isolation"), NOW, |f| f.isolated_central),
+    column!(("解除隔离", "Released"), DAY, |f| f.isolations_released),
+    column!(("解除隔离", "Released"), TOTAL, |f| f.totals.released),
+    column!(("报平安", "Daily check-in"), ("应报", "expected"), |f| f.checkins_expected),
+    column!(("报平安", "Daily check-in"), ("已报", "reported"), |f| f.checkins_reported),
+    column!(("报平安", "Daily check-in"), ("未报", "missing"), |f| f.checkins_missing()),
+    SheetColumn {
+        group: ("报平安", "Daily check-in"),
+        header: ("报平安率", "rate"),
+        value: |f: &DayFigures| SheetValue::Rate(f.checkin_rate().map(|r| r / 100.0)),
+    },
+    column!(("卡点通行", "Checkpoint passages"), DAY, |f| f.passages_in + f.passages_out),
+    column!(("卡点通行", "Checkpoint passages"), TOTAL, |f| f.totals.passages),
+    column!(("劝返", "Turned back"), DAY, |f| f.turned_back),
+    column!(("劝返", "Turned back"), TOTAL, |f| f.totals.turned_back),
+    column!(("发热", "Fevers"), DAY, |f| f.fevers),
+    column!(("发热", "Fevers"), TOTAL, |f| f.totals.fevers),
+    column!(("预警", "Alerts"), ("未处理", "open"), |f| f.alerts_open),
+    column!(("预警", "Alerts"), ("当日升级", "escalated that day"), |f| f.alerts_escalated),
+    column!(("预警", "Alerts"), ("累计升级", "escalated to date"), |f| f.totals.alerts_escalated),
+];
+
+/// The columns a rate is computed from on the total row: (reported, expected).
+pub fn rate_parts() -> (usize, usize) {
+    let at = |header: &str| SHEET.iter().position(|c| c.header.0 == header).expect("the sheet has the column");
+    (at("已报"), at("应报"))
 }

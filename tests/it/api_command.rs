@@ -256,6 +256,12 @@ async fn the_dashboard_counts_what_was_done_that_day_by_child(db: Db) {
         assert_eq!(board["figures"][figure].as_i64(), Some(peace[figure].as_i64().unwrap() + victory[figure].as_i64().unwrap()), "{figure} in all");
     }
 
+    let totals = &board["figures"]["totals"];
+    assert_eq!(totals["passages"].as_i64().unwrap(), ins + outs + yesterday, "累计 counts the day before too: {totals}");
+    assert_eq!(totals["fevers"].as_i64().unwrap(), alerts);
+    assert_eq!((totals["returnees"].as_i64(), totals["home_started"].as_i64()), (Some(2), Some(1)));
+    check_sheet(&t, &hq, "150502001", &board).await;
+
     // The day before: only the late passages, and no arrivals.
     let before = dashboard(&t, &hq, "150502001", "2020-02-09").await;
     let peace = child(&before, "150502001001");
@@ -332,4 +338,111 @@ async fn logged_in(client: &fantoccini::Client) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the login did not go through");
+}
+
+/// What each column of the evening sheet holds, by its group and header: the answer's field.
+const SHEET_COLUMNS: &[(&str, &str, &str)] = &[
+    ("返乡人员", "当日新增", "returnees_arrived"),
+    ("返乡人员", "累计", "totals.returnees"),
+    ("来自重点地区", "当日新增", "totals.returnees_from_key_areas_arrived"),
+    ("来自重点地区", "累计", "totals.returnees_from_key_areas"),
+    ("居家隔离", "当日新增", "totals.home_started_that_day"),
+    ("居家隔离", "累计", "totals.home_started"),
+    ("居家隔离", "现有", "isolated_home"),
+    ("集中隔离", "当日新增", "totals.central_started_that_day"),
+    ("集中隔离", "累计", "totals.central_started"),
+    ("集中隔离", "现有", "isolated_central"),
+    ("解除隔离", "当日新增", "isolations_released"),
+    ("解除隔离", "累计", "totals.released"),
+    ("报平安", "应报", "checkins_expected"),
+    ("报平安", "已报", "checkins_reported"),
+    ("报平安", "未报", "checkins_missing"),
+    ("报平安", "报平安率", "checkin_rate"),
+    ("卡点通行", "当日新增", "passages_in+passages_out"),
+    ("卡点通行", "累计", "totals.passages"),
+    ("劝返", "当日新增", "turned_back"),
+    ("劝返", "累计", "totals.turned_back"),
+    ("发热", "当日新增", "fevers"),
+    ("发热", "累计", "totals.fevers"),
+    ("预警", "未处理", "alerts_open"),
+    ("预警", "当日升级", "alerts_escalated"),
+    ("预警", "累计升级", "totals.alerts_escalated"),
+];
+
+/// A field of a figures answer: `a`, `a.b` or `a+b`.
+fn field(figures: &Value, path: &str) -> Option<f64> {
+    if let Some((a, b)) = path.split_once('+') {
+        return Some(field(figures, a)? + field(figures, b)?);
+    }
+    let value = path.split('.').fold(figures, |v, key| &v[key]);
+    value.as_f64()
+}
+
+/// The sheet, downloaded and read back: every cell of every row is what the dashboard answers
+/// (children in its order, the total last), the CSV says the same, and totals are formulas.
+async fn check_sheet(t: &TestApp, client: &reqwest::Client, unit: &str, board: &Value) {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let url = t.url(&format!("/api/v1/units/{unit}/daily-report.xlsx?date={}", board["date"].as_str().unwrap()));
+    let english = client.get(&url).send().await.unwrap().bytes().await.unwrap();
+    let english: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(english.to_vec())).unwrap();
+    assert_eq!(english.sheet_names(), ["Daily report"], "in the asker's language");
+    let response = client.get(&url).header("accept-language", "zh-CN").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    let bytes = response.bytes().await.unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let formulas = book.worksheet_formula("日报表").unwrap();
+    let sheet = book.worksheet_range("日报表").unwrap();
+    let text = |r: u32, c: u32| sheet.get_value((r, c)).map(|d| d.to_string()).unwrap_or_default();
+    assert!(text(0, 0).contains(board["unit"]["name"].as_str().unwrap()) && text(0, 0).contains(board["date"].as_str().unwrap()), "title: {}", text(0, 0));
+    // The headers: each group over its columns (the merged cell's first), each header below.
+    let mut group = String::new();
+    for (i, (g, h, _)) in SHEET_COLUMNS.iter().enumerate() {
+        let col = i as u32 + 1;
+        if !text(1, col).is_empty() {
+            group = text(1, col);
+        }
+        assert_eq!((group.as_str(), text(2, col).as_str()), (*g, *h), "column {col}");
+    }
+    let children = board["children"].as_array().unwrap();
+    let mut rows: Vec<(String, &Value)> = children.iter().map(|c| (c["name"].as_str().unwrap().to_string(), &c["figures"])).collect();
+    let total_row = 3 + rows.len() as u32;
+    assert_eq!(text(total_row, 0), "合计", "children only: nothing is registered on the street itself");
+    rows.push(("合计".into(), &board["figures"]));
+    for (r, (name, figures)) in rows.iter().enumerate() {
+        let row = 3 + r as u32;
+        assert_eq!(&text(row, 0), name);
+        for (i, (g, h, path)) in SHEET_COLUMNS.iter().enumerate() {
+            let cell = sheet.get_value((row, i as u32 + 1)).cloned().unwrap_or(Data::Empty);
+            let expected = field(figures, path);
+            let got = match cell {
+                Data::Float(f) => Some(f),
+                Data::Int(n) => Some(n as f64),
+                Data::String(s) if s.is_empty() => None,
+                Data::Empty => None,
+                other => panic!("{name} {g}·{h}: not a number: {other:?}"),
+            };
+            // The sheet keeps a rate as a fraction (formatted as a percentage).
+            let expected = if *path == "checkin_rate" { expected.map(|p| p / 100.0) } else { expected };
+            match (got, expected) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{name} {g}·{h}: {a} against {b}"),
+                (a, b) => assert_eq!(a, b, "{name} {g}·{h}"),
+            }
+        }
+    }
+    let formula = formulas.get_value((total_row, 1)).cloned().unwrap_or_default();
+    assert!(formula.starts_with("SUM(B4:B"), "the total is a formula: {formula:?}");
+
+    let (status, csv) = {
+        let url = t.url(&format!("/api/v1/units/{unit}/daily-report.csv?date={}", board["date"].as_str().unwrap()));
+        let response = client.get(&url).header("accept-language", "zh-CN").send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + rows.len());
+    assert!(lines[0].contains("返乡人员·当日新增") && lines[0].contains("报平安·报平安率"), "{}", lines[0]);
+    let total: Vec<&str> = lines.last().unwrap().split(',').collect();
+    assert_eq!(total[0], "\"合计\"");
+    assert_eq!(total[14].parse::<f64>().ok(), field(&board["figures"], "checkins_reported"), "the CSV's total row");
 }

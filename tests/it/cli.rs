@@ -69,8 +69,26 @@ fn a_county_office_builds_its_grid_from_the_command_line() {
     let out = wangge(dir.path(), &["import", "roster", good.to_str().unwrap(), "--unit", "150502001001"], "");
     assert!(text(&out).contains("households: 0 created, 0 updated, 1 unchanged"), "{}", text(&out));
 
+    // The evening sheet of the village: the household's resident is expected, none reported.
+    let sheet = dir.path().join("report.csv");
+    let out = wangge(dir.path(), &["report", "daily", "--unit", "150502001001", "--output", sheet.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = std::fs::read_to_string(&sheet).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].starts_with("\"一组\","), "a row per child: {csv}");
+    assert!(lines[2].starts_with("\"合计\","), "{csv}");
+    let xlsx = dir.path().join("report.xlsx");
+    let out =
+        wangge(dir.path(), &["report", "daily", "--unit", "150502001001", "--date", "2020-02-01", "--lang", "en", "--output", xlsx.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"), "a workbook");
+    let out = wangge(dir.path(), &["report", "daily", "--unit", "150502001001", "--output", dir.path().join("report.pdf").to_str().unwrap()], "");
+    assert!(!out.status.success() && text(&out).contains(".xlsx or a .csv"), "{}", text(&out));
+    let out = wangge(dir.path(), &["report", "daily", "--unit", "150502001001", "--date", "2999-01-01", "--output", sheet.to_str().unwrap()], "");
+    assert!(!out.status.success(), "{}", text(&out));
+
     let out = wangge(dir.path(), &["--help"], "");
-    for command in ["serve", "demo", "import", "user"] {
+    for command in ["serve", "demo", "import", "report", "user"] {
         assert!(text(&out).contains(command), "{}", text(&out));
     }
 }

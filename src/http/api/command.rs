@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::App;
-use crate::app::command::{self as ops, Dashboard};
+use crate::app::command::{self as ops, Dashboard, SheetFormat};
 use crate::domain::Level;
 use crate::domain::command::DayFigures;
 use crate::http::HttpError;
@@ -19,7 +19,7 @@ use crate::http::drawing::colour_map_svg;
 
 /// This capability's routes, gathered by `api::routes`.
 pub(super) fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(dashboard)).routes(routes!(colour_map))
+    OpenApiRouter::new().routes(routes!(dashboard)).routes(routes!(daily_report_xlsx)).routes(routes!(daily_report_csv)).routes(routes!(colour_map))
 }
 
 /// The four-colour household map (四色图) of a village or grid, as SVG.
@@ -103,4 +103,43 @@ impl From<Dashboard> for DashboardAnswer {
     responses((status = 200, body = DashboardAnswer), super::Errors))]
 async fn dashboard(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<DashboardAnswer>, HttpError> {
     Ok(Json(ops::dashboard(&app, &auth.caller(), &code, &query.date).await?.into()))
+}
+
+async fn daily_report(app: &App, lang: crate::domain::Lang, auth: &Auth, code: &str, date: &str, format: SheetFormat) -> Result<Response, HttpError> {
+    let bytes = ops::daily_sheet(app, &auth.caller(), code, date, format, lang).await?;
+    let day = if date.is_empty() { crate::domain::time::local_date(auth.caller().now).to_string() } else { date.to_string() };
+    let disposition = format!("attachment; filename=\"daily-report-{code}-{day}.{}\"", format.extension());
+    Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+/// The evening report sheet (日报表) of a unit for a day, as an Excel workbook.
+///
+/// A title row (the unit, the date, when it was made); one row per child unit and a total row;
+/// columns grouped under two-level headers (returnees, from key areas, home and central
+/// isolation, released, 报平安, passages, turned back, fevers, alerts), each with 当日新增 and
+/// 累计 where both make sense; totals are formulas that carry their values. Words follow
+/// `Accept-Language`.
+#[utoipa::path(get, operation_id = "daily_report_xlsx", path = "/api/v1/units/{code}/daily-report.xlsx", tag = "units", params(super::UnitCodeParam, DayQuery),
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), super::Errors))]
+async fn daily_report_xlsx(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<DayQuery>,
+) -> Result<Response, HttpError> {
+    daily_report(&app, lang, &auth, &code, query.date.trim(), SheetFormat::Xlsx).await
+}
+
+/// The evening report sheet (日报表) as CSV: the same columns, named `group·header`.
+#[utoipa::path(get, operation_id = "daily_report_csv", path = "/api/v1/units/{code}/daily-report.csv", tag = "units", params(super::UnitCodeParam, DayQuery),
+    responses((status = 200, description = "The sheet", content_type = "text/csv", body = String), super::Errors))]
+async fn daily_report_csv(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(query): Query<DayQuery>,
+) -> Result<Response, HttpError> {
+    daily_report(&app, lang, &auth, &code, query.date.trim(), SheetFormat::Csv).await
 }

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use super::Done;
 use super::Items;
 use crate::app::App;
+use crate::app::files::csv_cell;
 use crate::app::people::{self as ops, Contact, Contacts, Trajectory};
 use crate::app::tasks::{self, Task};
 use crate::http::HttpError;
@@ -84,12 +85,6 @@ fn contacts_csv(items: &[Contact]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Quotes a cell, and defuses a leading `=`, `+`, `-` or `@` that a spreadsheet would run.
-fn csv_cell(cell: &str) -> String {
-    let cell = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_string() };
-    format!("\"{}\"", cell.replace('"', "\"\""))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -167,6 +167,10 @@ impl DashboardPage {
         }
     }
 
+    fn map_fits(&self) -> bool {
+        usize::try_from(self.figures.households).is_ok_and(|n| n > 0 && n <= crate::domain::command::MAX_MAP_HOUSEHOLDS)
+    }
+
     fn rate(&self) -> String {
         self.figures.checkin_rate().map_or_else(|| "—".into(), |r| format!("{r}%"))
     }

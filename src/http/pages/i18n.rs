@@ -353,6 +353,7 @@ impl Texts {
                 "数字实时计算：录入后刷新即见。户数、四色和人数为当前值；其余为所选日期当天（北京时间）。",
                 "Figures are counted live: a record shows on the next load. Households, colours and residents are as they stand now; the rest are for the chosen day (Beijing time).",
             ),
+            "daily_report" => ("日报表", "Daily report"),
             "colour_map" => ("四色图", "Four-colour map"),
             "print_a4" => ("打印 A4", "Print on A4"),
             "print_a3" => ("打印 A3", "Print on A3"),

@@ -38,12 +38,15 @@ impl CommandStore for SqlStore<Db> {
         let prefix = children.first().map_or(unit.path.as_str().len() + 1, |(child, _)| child.path.as_str().len());
         let parts = Parts { reader: &self.reader, path: &unit.path, prefix };
         let mut figures: HashMap<String, DayFigures> = HashMap::new();
+        // Flows count [from, to); stocks stand at `at` (the day's end, or now); totals run to `to`.
         let (from, to, at) = (day.starts, day.ends, day.until);
+        let fever = fever.celsius();
 
         let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
-            .count("unit_counts", "path", |q| {
-                q.push("CAST(SUM(households) AS BIGINT), CAST(SUM(red) AS BIGINT), CAST(SUM(yellow) AS BIGINT), CAST(SUM(blue) AS BIGINT), CAST(SUM(white) AS BIGINT), CAST(SUM(residents) AS BIGINT)");
-            }, |_| {})
+            .count("path", |q| {
+                q.push("CAST(SUM(households) AS BIGINT), CAST(SUM(red) AS BIGINT), CAST(SUM(yellow) AS BIGINT), ");
+                q.push("CAST(SUM(blue) AS BIGINT), CAST(SUM(white) AS BIGINT), CAST(SUM(residents) AS BIGINT) FROM unit_counts WHERE TRUE");
+            })
             .await?;
         for (part, households, red, yellow, blue, white, residents) in rows {
             let f = figures.entry(part).or_default();
@@ -53,152 +56,119 @@ impl CommandStore for SqlStore<Db> {
             f.checkins_expected = residents;
         }
 
-        let rows: Vec<(String, i64, i64, i64)> = parts
-            .count(
-                "returnees",
-                "unit_path",
-                |q| {
-                    q.push("CAST(SUM(CASE WHEN arrived_at >= ").push_bind(from).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                    q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                    q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" AND from_key_area THEN 1 ELSE 0 END) AS BIGINT)");
-                },
-                |q| {
-                    q.push(" AND arrived_at < ").push_bind(at);
-                },
-            )
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
+            .count("unit_path", |q| {
+                q.push("COUNT(*), CAST(SUM(CASE WHEN from_key_area THEN 1 ELSE 0 END) AS BIGINT), ");
+                when(q, "arrived_at >= ", from, " AND from_key_area");
+                when(q, "arrived_at >= ", from, "");
+                when(q, "observe_until > ", at, "");
+                q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" AND from_key_area THEN 1 ELSE 0 END) AS BIGINT) ");
+                q.push("FROM returnees WHERE arrived_at < ").push_bind(at);
+            })
             .await?;
-        for (part, arrived, observed, key_area) in rows {
+        for (part, total, key_area_total, key_area_arrived, arrived, observed, key_area) in rows {
             let f = figures.entry(part).or_default();
             (f.returnees_arrived, f.returnees_in_observation, f.returnees_from_key_areas) = (arrived, observed, key_area);
+            (f.totals.returnees, f.totals.returnees_from_key_areas, f.totals.returnees_from_key_areas_arrived) = (total, key_area_total, key_area_arrived);
         }
 
-        let rows: Vec<(String, i64, i64, i64, i64)> = parts
-            .count(
-                "isolations",
-                "unit_path",
-                |q| {
-                    for kind in ["home", "central"] {
-                        q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at <= ").push_bind(at);
-                        q.push(" AND (ended_at IS NULL OR ended_at > ")
-                            .push_bind(at)
-                            .push(") AND planned_end > ")
-                            .push_bind(at)
-                            .push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                    }
-                    q.push("CAST(SUM(CASE WHEN starts_at >= ").push_bind(from).push(" AND starts_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                    q.push("CAST(SUM(CASE WHEN ended_at >= ").push_bind(from).push(" AND ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT)");
-                },
-                |_| {},
-            )
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = parts
+            .count("unit_path", |q| {
+                for kind in ["home", "central"] {
+                    q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at <= ").push_bind(at);
+                    q.push(" AND (ended_at IS NULL OR ended_at > ")
+                        .push_bind(at)
+                        .push(") AND planned_end > ")
+                        .push_bind(at)
+                        .push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                    q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                    q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at >= ").push_bind(from).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                }
+                when(q, "starts_at >= ", from, "");
+                q.push("CAST(SUM(CASE WHEN ended_at >= ").push_bind(from).push(" AND ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT) ");
+                q.push("FROM isolations WHERE starts_at < ").push_bind(to);
+            })
             .await?;
-        for (part, home, central, started, released) in rows {
+        for (part, home, home_total, home_day, central, central_total, central_day, started, released, released_total) in rows {
             let f = figures.entry(part).or_default();
             (f.isolated_home, f.isolated_central, f.isolations_started, f.isolations_released) = (home, central, started, released);
+            let t = &mut f.totals;
+            (t.home_started, t.home_started_that_day, t.central_started, t.central_started_that_day, t.released) =
+                (home_total, home_day, central_total, central_day, released_total);
         }
 
         let rows: Vec<(String, i64)> = parts
-            .count(
-                "followups",
-                "unit_path",
-                |q| {
-                    q.push("COUNT(*)");
-                },
-                |q| {
-                    q.push(" AND at >= ").push_bind(from).push(" AND at < ").push_bind(to);
-                },
-            )
+            .count("unit_path", |q| {
+                q.push("COUNT(*) FROM followups WHERE at >= ").push_bind(from).push(" AND at < ").push_bind(to);
+            })
             .await?;
         for (part, done) in rows {
             figures.entry(part).or_default().followups_done = done;
         }
 
         let rows: Vec<(String, i64, i64)> = parts
-            .count(
-                "checkins",
-                "unit_path",
-                |q| {
-                    q.push("COUNT(*), CAST(SUM(CASE WHEN status = 'unwell' THEN 1 ELSE 0 END) AS BIGINT)");
-                },
-                |q| {
-                    q.push(" AND day = ").push_bind(day.date);
-                },
-            )
+            .count("unit_path", |q| {
+                q.push("COUNT(*), CAST(SUM(CASE WHEN status = 'unwell' THEN 1 ELSE 0 END) AS BIGINT) FROM checkins WHERE day = ").push_bind(day.date);
+            })
             .await?;
         for (part, reported, unwell) in rows {
             let f = figures.entry(part).or_default();
             (f.checkins_reported, f.checkins_unwell) = (reported, unwell);
         }
 
-        let rows: Vec<(String, i64, i64, i64, i64, i64)> = parts
-            .count("passages", "unit_path", |q| {
-                q.push("CAST(SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN direction = 'out' THEN 1 ELSE 0 END) AS BIGINT), ");
-                q.push("CAST(SUM(CASE WHEN outcome = 'turned_back' THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN outcome = 'referred' THEN 1 ELSE 0 END) AS BIGINT), ");
-                q.push("CAST(SUM(CASE WHEN temperature >= ").push_bind(fever.celsius()).push(" THEN 1 ELSE 0 END) AS BIGINT)");
-            }, |q| {
-                q.push(" AND at >= ").push_bind(from).push(" AND at < ").push_bind(to);
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64)> = parts
+            .count("unit_path", |q| {
+                when(q, "at >= ", from, " AND direction = 'in'");
+                when(q, "at >= ", from, " AND direction = 'out'");
+                when(q, "at >= ", from, " AND outcome = 'turned_back'");
+                when(q, "at >= ", from, " AND outcome = 'referred'");
+                q.push("CAST(SUM(CASE WHEN at >= ").push_bind(from).push(" AND temperature >= ").push_bind(fever).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("COUNT(*), CAST(SUM(CASE WHEN outcome = 'turned_back' THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN temperature >= ").push_bind(fever).push(" THEN 1 ELSE 0 END) AS BIGINT) FROM passages WHERE at < ").push_bind(to);
             })
             .await?;
-        for (part, passages_in, passages_out, turned_back, referred, fevers) in rows {
+        for (part, passages_in, passages_out, turned_back, referred, fevers, total, turned_back_total, fevers_total) in rows {
             let f = figures.entry(part).or_default();
             (f.passages_in, f.passages_out, f.turned_back, f.referred, f.fevers) = (passages_in, passages_out, turned_back, referred, fevers);
+            (f.totals.passages, f.totals.turned_back, f.totals.fevers) = (total, turned_back_total, fevers_total);
         }
 
         let rows: Vec<(String, i64)> = parts
-            .count(
-                "registrations",
-                "unit_path",
-                |q| {
-                    q.push("COUNT(*)");
-                },
-                |q| {
-                    q.push(" AND passage_id IS NULL");
-                },
-            )
+            .count("unit_path", |q| {
+                q.push("COUNT(*) FROM registrations WHERE passage_id IS NULL");
+            })
             .await?;
         for (part, pending) in rows {
             figures.entry(part).or_default().registrations_pending = pending;
         }
 
         let rows: Vec<(String, i64, i64)> = parts
-            .count(
-                "alerts",
-                "unit_path",
-                |q| {
-                    q.push("CAST(SUM(CASE WHEN created_at <= ")
-                        .push_bind(at)
-                        .push(" AND (acknowledged_at IS NULL OR acknowledged_at > ")
-                        .push_bind(at)
-                        .push(") THEN 1 ELSE 0 END) AS BIGINT), ");
-                    q.push("CAST(SUM(CASE WHEN acknowledged_at >= ")
-                        .push_bind(from)
-                        .push(" AND acknowledged_at < ")
-                        .push_bind(to)
-                        .push(" THEN 1 ELSE 0 END) AS BIGINT)");
-                },
-                |q| {
-                    q.push(" AND kind <> 'escalation'");
-                },
-            )
+            .count("unit_path", |q| {
+                q.push("CAST(SUM(CASE WHEN created_at <= ").push_bind(at).push(" AND (acknowledged_at IS NULL OR acknowledged_at > ").push_bind(at);
+                q.push(") THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN acknowledged_at >= ")
+                    .push_bind(from)
+                    .push(" AND acknowledged_at < ")
+                    .push_bind(to)
+                    .push(" THEN 1 ELSE 0 END) AS BIGINT) ");
+                q.push("FROM alerts WHERE kind <> 'escalation'");
+            })
             .await?;
         for (part, open, acknowledged) in rows {
             let f = figures.entry(part).or_default();
             (f.alerts_open, f.alerts_acknowledged) = (open, acknowledged);
         }
 
-        let rows: Vec<(String, i64)> = parts
-            .count(
-                "escalations",
-                "unit_path",
-                |q| {
-                    q.push("COUNT(*)");
-                },
-                |q| {
-                    q.push(" AND at >= ").push_bind(from).push(" AND at < ").push_bind(to);
-                },
-            )
+        let rows: Vec<(String, i64, i64)> = parts
+            .count("unit_path", |q| {
+                when(q, "at >= ", from, "");
+                q.push("COUNT(*) FROM escalations WHERE at < ").push_bind(to);
+            })
             .await?;
-        for (part, escalated) in rows {
-            figures.entry(part).or_default().alerts_escalated = escalated;
+        for (part, escalated, total) in rows {
+            let f = figures.entry(part).or_default();
+            (f.alerts_escalated, f.totals.alerts_escalated) = (escalated, total);
         }
 
         let mut report = DayReport { unit, own: DayFigures::default(), children: Vec::new() };
@@ -213,6 +183,13 @@ impl CommandStore for SqlStore<Db> {
     }
 }
 
+/// `CAST(SUM(CASE WHEN <column><op> <value><and> THEN 1 ELSE 0 END) AS BIGINT), `: a count of
+/// the rows that meet a condition on a bound time, among those the query reads (and a comma:
+/// the query's last figure is written plainly).
+fn when(q: &mut QueryBuilder<Db>, column_op: &str, value: chrono::DateTime<chrono::Utc>, and: &str) {
+    q.push("CAST(SUM(CASE WHEN ").push(column_op).push_bind(value).push(and).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+}
+
 /// Counts over a unit's subtree, grouped by the child each fact lies under.
 struct Parts<'a> {
     reader: &'a sqlx::Pool<Db>,
@@ -222,24 +199,18 @@ struct Parts<'a> {
 }
 
 impl Parts<'_> {
-    /// `SELECT <child>, <select> FROM <table> WHERE <in the subtree> <filter> GROUP BY <child>`.
-    /// Sums are cast to 64-bit integers in `select` (PostgreSQL sums into wider types).
-    async fn count<T>(
-        &self,
-        table: &str,
-        path_column: &str,
-        select: impl FnOnce(&mut QueryBuilder<Db>),
-        filter: impl FnOnce(&mut QueryBuilder<Db>),
-    ) -> StoreResult<Vec<T>>
+    /// `SELECT <child>, <query> AND <in the subtree> GROUP BY <child>`, where `query` writes the
+    /// figures, `FROM` and the first condition. Sums are cast to 64-bit integers (PostgreSQL sums
+    /// into wider types).
+    async fn count<T>(&self, path_column: &str, query: impl FnOnce(&mut QueryBuilder<Db>)) -> StoreResult<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
     {
-        let mut query = QueryBuilder::new(format!("SELECT substr({path_column}, 1, {}) AS part, ", self.prefix));
-        select(&mut query);
-        query.push(format!(" FROM {table} WHERE "));
-        Scope::of(self.path).push_within(&mut query, path_column);
-        filter(&mut query);
-        query.push(" GROUP BY part");
-        Ok(query.build_query_as::<T>().fetch_all(self.reader).await?)
+        let mut builder = QueryBuilder::new(format!("SELECT substr({path_column}, 1, {}) AS part, ", self.prefix));
+        query(&mut builder);
+        builder.push(" AND ");
+        Scope::of(self.path).push_within(&mut builder, path_column);
+        builder.push(" GROUP BY part");
+        Ok(builder.build_query_as::<T>().fetch_all(self.reader).await?)
     }
 }
