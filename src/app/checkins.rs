@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::checkin::{Report, Via, Whereabouts, may_report};
-use crate::domain::error::{DomainError, Reason, optional_text};
+use crate::domain::error::{DomainError, Reason};
 use crate::domain::isolation::{Symptom, parse_list};
 use crate::domain::table::RowError;
+use crate::domain::text::optional_text;
 use crate::domain::time::{Window, local_date, parse_date};
 use crate::domain::{Caller, Health, Permission, UnitCode};
 use crate::store::NewCheckin;

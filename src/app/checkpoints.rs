@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::error::{DomainError, Problems, Reason, label, optional, optional_text, person_name, public_text};
+use crate::domain::error::{DomainError, Problems, Reason};
+use crate::domain::text::{label, optional, optional_text, person_name, public_text};
 use crate::domain::time::{Window, parse_time};
 use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Permission, Phone, Plate, Temperature, UnitCode};
 pub use crate::store::{Checkpoint, OnDuty, Passage, Registration, Shift};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{App, AppError};
-use crate::domain::error::{label, optional_text, text};
+use crate::domain::text::{label, optional_text, text};
 use crate::domain::{Caller, Login, Permission, UnitCode};
 pub use crate::store::{ColourChange, HouseholdListItem, HouseholdRecord, Page};
 use crate::store::{HouseholdPatch, NewHousehold};

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Problems, Reason, optional, optional_text, text};
+use crate::domain::error::{DomainError, Problems, Reason};
 use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
+use crate::domain::text::{optional, optional_text, text};
 use crate::domain::time::Window;
 use chrono::{DateTime, Utc};
 

@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use super::checkins::{CheckinInput, day};
 use super::{App, AppError};
-use crate::domain::error::{DomainError, Problems, Reason, optional};
+use crate::domain::error::{DomainError, Problems, Reason};
 use crate::domain::table::RowError;
+use crate::domain::text::optional;
 use crate::domain::time::local_date;
 use crate::domain::{Caller, Permission};
 pub use crate::store::{Member, OrgDay, Organisation, StaffLink};
@@ -26,8 +27,8 @@ pub struct OrganisationInput {
 pub async fn create_organisation(app: &App, caller: &Caller, input: &OrganisationInput) -> Result<Organisation, AppError> {
     caller.require(caller.role.writes_roster(), "register organisations")?;
     let unit = crate::domain::UnitCode::parse(&input.unit_code)?;
-    let name = crate::domain::error::label("title", &input.name, 100)?;
-    let kind = crate::domain::error::label("kind", &input.kind, 30)?;
+    let name = crate::domain::text::label("title", &input.name, 100)?;
+    let kind = crate::domain::text::label("kind", &input.kind, 30)?;
     let fingerprint = super::fingerprint(input.id, input);
     Ok(app.store.create_organisation(caller, input.id.unwrap_or_else(Uuid::now_v7), fingerprint.as_deref(), &unit, &name, &kind).await?)
 }
@@ -58,10 +59,10 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
     for (i, m) in inputs.iter().enumerate() {
         // Every problem of a row, so that a form shows them all at once.
         let mut problems = Problems::default();
-        let name = problems.check(crate::domain::error::person_name("name", &m.name));
+        let name = problems.check(crate::domain::text::person_name("name", &m.name));
         let id_number = problems.check(optional(&m.id_number, crate::domain::IdNumber::parse));
         let phone = problems.check(optional(&m.phone, crate::domain::Phone::parse));
-        let relation = problems.check(crate::domain::error::optional_label("relation", &m.relation, 20));
+        let relation = problems.check(crate::domain::text::optional_label("relation", &m.relation, 20));
         match (name, id_number, phone, relation) {
             (Some(name), Some(id_number), Some(phone), Some(relation)) => members.push(crate::store::NewMember {
                 id: m.id.unwrap_or_else(Uuid::now_v7),
@@ -151,11 +152,11 @@ pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) ->
     let member = crate::store::NewMember {
         id: Uuid::now_v7(),
         fingerprint: None,
-        name: crate::domain::error::person_name("name", name)?,
+        name: crate::domain::text::person_name("name", name)?,
         id_number: None,
         phone: None,
         relative_of: Some(staff_id),
-        relation: crate::domain::error::public_text("relation", relation, 20)?,
+        relation: crate::domain::text::public_text("relation", relation, 20)?,
     };
     app.store.add_members(&caller, link.org.id, &[member]).await?;
     Ok(())

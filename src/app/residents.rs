@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{label, optional_label, optional_text, person_name};
+use crate::domain::text::{label, optional_label, optional_text, person_name};
 use crate::domain::{Caller, IdNumber, Permission, Phone, Residence};
 use crate::store::{NewResident, ResidentPatch};
 pub use crate::store::{ResidentListItem, ResidentRecord};

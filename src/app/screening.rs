@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::error::{DomainError, Problems, Reason, label, optional, optional_label, optional_text, person_name};
+use crate::domain::error::{DomainError, Problems, Reason};
 use crate::domain::screening::observe_until;
+use crate::domain::text::{label, optional, optional_label, optional_text, person_name};
 use crate::domain::time::Window;
 use crate::domain::{Caller, Health, IdNumber, KeyArea, Phone, Residence, Stay, Temperature, Transport, UnitCode, VisitOutcome};
 use crate::domain::{Permission, UnitPath};

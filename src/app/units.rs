@@ -52,7 +52,7 @@ pub async fn create_child(app: &App, caller: &Caller, parent: &str, code: Option
 pub async fn rename(app: &App, caller: &Caller, unit: &str, name: &str) -> Result<Unit, AppError> {
     caller.require(caller.role.may(Permission::WriteRoster), "rename units")?;
     let code = code(unit)?;
-    let name = crate::domain::error::label("title", name, 100)?;
+    let name = crate::domain::text::label("title", name, 100)?;
     Ok(app.store.rename_unit(caller, &code, &name).await?)
 }
 

@@ -33,6 +33,6 @@ impl ContactReason {
 /// The ± window around each of a case's passages.
 pub fn window(minutes: Option<u32>) -> Result<Duration, DomainError> {
     let minutes = minutes.unwrap_or(DEFAULT_WINDOW_MINUTES);
-    super::error::number_between("window_minutes", minutes, 0, i64::from(MAX_WINDOW_MINUTES))?;
+    super::text::number_between("window_minutes", minutes, 0, i64::from(MAX_WINDOW_MINUTES))?;
     Ok(Duration::minutes(i64::from(minutes)))
 }

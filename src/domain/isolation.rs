@@ -114,7 +114,7 @@ impl Slot {
 
 /// The end of an order that starts at `start` and lasts `days`.
 pub fn planned_end(start: DateTime<Utc>, days: u32) -> Result<DateTime<Utc>, DomainError> {
-    super::error::number_between("days", days, 1, i64::from(MAX_ISOLATION_DAYS))?;
+    super::text::number_between("days", days, 1, i64::from(MAX_ISOLATION_DAYS))?;
     Ok(start + Duration::days(i64::from(days)))
 }
 

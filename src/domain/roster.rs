@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use super::error::{label, optional_label, person_name};
 use super::household::{Residence, is_head};
 use super::id_number::IdNumber;
 use super::phone::Phone;
 use super::table::{RowError, RowProblem, Table};
+use super::text::{label, optional_label, person_name};
 use super::unit::UnitCode;
 
 /// Header names accepted for each column, Chinese and English.
@@ -129,7 +129,7 @@ pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHouseho
 
 /// Checks an optional text without copying it (most rows repeat their household's address).
 fn check_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, super::DomainError> {
-    super::error::check_optional_text(field, raw, max_chars)
+    super::text::check_optional_text(field, raw, max_chars)
 }
 
 fn reword(err: super::DomainError, field: &'static str) -> super::DomainError {

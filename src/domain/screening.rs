@@ -20,7 +20,7 @@ pub struct KeyArea {
 
 impl KeyArea {
     pub fn new(area: &str, valid_from: NaiveDate, valid_to: Option<NaiveDate>) -> Result<KeyArea, DomainError> {
-        let area = super::error::label("area", area, 50)?;
+        let area = super::text::label("area", area, 50)?;
         if valid_to.is_some_and(|to| to < valid_from) {
             return Err(DomainError::invalid("valid_to", Reason::DateOrder));
         }
@@ -77,7 +77,7 @@ pub struct Stay {
 
 impl Stay {
     pub fn new(place: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Stay, DomainError> {
-        let place = super::error::label("travel", place, 100)?;
+        let place = super::text::label("travel", place, 100)?;
         if let (Some(from), Some(to)) = (from, to)
             && to < from
         {

@@ -214,7 +214,7 @@ impl NewUnit {
         {
             return Err(DomainError::invalid("code", Reason::CodeUnderParent));
         }
-        Ok(NewUnit { code, name: super::error::label("title", name, 100)?, parent, level })
+        Ok(NewUnit { code, name: super::text::label("title", name, 100)?, parent, level })
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::StoreResult;
-use crate::domain::account::Throttle;
+use crate::domain::throttle::Throttle;
 use crate::domain::{Caller, Login, Role, UnitCode, UnitPath};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -45,7 +45,7 @@ pub(crate) const SESSION_ACCOUNT: &str = "a.id, a.login, a.role, a.unit_code, u.
 #[derive(Debug, Clone)]
 pub struct LoginAttempt {
     pub login: Login,
-    /// The client's address as throttles count it (`domain::account::client_key`).
+    /// The client's address as throttles count it (`domain::throttle::client_key`).
     pub address: Option<String>,
     pub at: DateTime<Utc>,
 }

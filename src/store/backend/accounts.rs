@@ -82,7 +82,7 @@ impl AccountStore for SqlStore<Db> {
             .bind(attempt.at)
             .fetch_one(&mut *tx)
             .await?;
-            let before = crate::domain::account::Attempts { failures: u32::try_from(failures).unwrap_or(0), last_attempt, last_failure };
+            let before = crate::domain::throttle::Attempts { failures: u32::try_from(failures).unwrap_or(0), last_attempt, last_failure };
             wait = wait.max(throttle.wait(&before, attempt.at));
             begun.push((key, throttle.begin(&before, attempt.at)));
         }

@@ -1,0 +1,306 @@
+//! What people type, checked: free text, short labels, people's names, numbers in a range.
+//! One rule each, used by every form, file and request, so that nothing unseen, no markup and
+//! nothing that turns text around is ever stored.
+
+use super::error::{DomainError, Reason};
+
+/// Checks a free-text field: trimmed, non-empty, bounded, no control characters.
+pub fn text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, DomainError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(DomainError::invalid(field, Reason::Empty));
+    }
+    optional_text(field, value, max_chars).map(|v| v.unwrap_or_default())
+}
+
+/// Like `text`, but an empty value is `None`.
+pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = check_optional_text(field, raw, max_chars)?;
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
+/// Checks an optional text and returns it trimmed, without copying it. No text holds
+/// control characters (line breaks among them) or the controls that turn text around.
+pub fn check_optional_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
+    let value = bounded(field, raw, max_chars)?;
+    if value.chars().any(|c| c.is_control() || bidi_control(c)) {
+        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    }
+    Ok(value)
+}
+
+/// Trims a value and checks its length.
+fn bounded<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
+    let value = raw.trim();
+    if value.len() > max_chars && value.chars().count() > max_chars {
+        return Err(DomainError::invalid(field, Reason::TooLong(max_chars)));
+    }
+    Ok(value)
+}
+
+/// The bidirectional controls: U+202E shows `txt.exe` for `exe.txt`, and a name or a
+/// note with one reads differently from what it is.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that are not seen but change what is seen: the bidirectional controls,
+/// zero-width characters (two names that look alike would differ), the soft hyphen, the
+/// byte order mark and the line and paragraph separators. The Mongolian free variation
+/// selectors and vowel separator (U+180B..U+180F) belong to the script and are kept.
+pub fn invisible(c: char) -> bool {
+    bidi_control(c)
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}'
+                | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+                | '\u{08E2}' | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{16FE4}' | '\u{2800}'
+                | '\u{FFFC}'
+        )
+}
+
+/// Whether a label or a name shows anything: at least one digit or base letter of a script its
+/// users write (Han, Mongolian, Tibetan, Latin, Cyrillic, Greek, Arabic, Yi, Thai, Devanagari,
+/// Hangul, kana), not only marks that sit on letters, separators or fillers.
+fn visible(text: &str) -> bool {
+    text.chars().any(|c| {
+        c.is_ascii_alphanumeric()
+            || c.is_numeric()
+            || matches!(
+                c,
+                '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{024F}' | '\u{0386}'..='\u{03FF}' | '\u{0400}'..='\u{0481}'
+                    | '\u{048A}'..='\u{052F}' | '\u{05D0}'..='\u{05EA}' | '\u{0620}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' | '\u{0904}'..='\u{0939}' | '\u{0E01}'..='\u{0E30}'
+                    | '\u{0F40}'..='\u{0F6C}' | '\u{1820}'..='\u{1878}' | '\u{1E00}'..='\u{1EFF}' | '\u{3040}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}'
+                    | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{A000}'..='\u{A48C}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}'
+                    | '\u{20000}'..='\u{3134F}'
+            )
+    })
+}
+
+/// Whether a character may stand in a label or a name: nothing unseen, no line break, no
+/// markup.
+fn shown(c: char) -> bool {
+    !(c.is_control() || invisible(c) || c == '<' || c == '>')
+}
+
+/// A short label people type and others read in lists: a household number, the name of a
+/// unit, a checkpoint or an organisation, a relation, a place. Trimmed, non-empty,
+/// bounded, and every character shown: no markup, line breaks or invisible characters.
+pub fn label(field: &'static str, raw: &str, max_chars: usize) -> Result<String, DomainError> {
+    optional_label(field, raw, max_chars)?.ok_or(DomainError::invalid(field, Reason::Empty))
+}
+
+/// Like `label`, but an empty value is `None`.
+pub fn optional_label(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = bounded(field, raw, max_chars)?;
+    if !value.chars().all(shown) || (!value.is_empty() && !visible(value)) {
+        return Err(DomainError::invalid(field, Reason::LabelCharacters));
+    }
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
+/// A free text a member of the public typed: like `optional_text`, and no markup or
+/// invisible characters either, so that nothing that looks like HTML is ever stored from a
+/// public form.
+pub fn public_text(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = optional_text(field, raw, max_chars)?;
+    if value.as_deref().is_some_and(|v| !v.chars().all(shown)) {
+        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    }
+    Ok(value)
+}
+
+/// The longest person's name.
+pub const MAX_NAME_CHARS: usize = 50;
+
+/// A person's name, the one rule for every name (residents, returnees, travellers, staff,
+/// members of organisations, accounts): letters of any script, spaces and the dots and
+/// dashes of transliterated names (巴·特尔, Anne-Marie, O'Neil); no digits, no other
+/// symbols, no line breaks or invisible characters.
+pub fn person_name(field: &'static str, raw: &str) -> Result<String, DomainError> {
+    let name = bounded(field, raw, MAX_NAME_CHARS)?;
+    if name.is_empty() {
+        return Err(DomainError::invalid(field, Reason::Empty));
+    }
+    if !name.chars().all(name_char) || !visible(name) || !well_formed(name) {
+        return Err(DomainError::invalid(field, Reason::NameCharacters));
+    }
+    Ok(name.to_string())
+}
+
+/// The signs of a name (· . - ' and their full-width twins) and its marks stand between
+/// letters: at most three signs, never two in a row, and at most three marks on a letter.
+fn well_formed(name: &str) -> bool {
+    let sign = |c: char| matches!(c, '.' | '-' | '\'' | '·' | '・' | '．' | '－' | '＇');
+    let mut signs = 0;
+    let mut previous_sign = false;
+    let mut marks = 0;
+    for c in name.chars().filter(|c| *c != ' ') {
+        if sign(c) {
+            signs += 1;
+            if previous_sign {
+                return false;
+            }
+        }
+        previous_sign = sign(c);
+        marks = if combining_mark(c) { marks + 1 } else { 0 };
+        if marks > 3 {
+            return false;
+        }
+    }
+    signs <= 3
+}
+
+/// Marks that sit on the letter before them (accents, vowel signs, Mongolian selectors).
+fn combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}' | '\u{0483}'..='\u{0489}' | '\u{0591}'..='\u{05C7}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
+            | '\u{06D6}'..='\u{06ED}' | '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}' | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'
+            | '\u{0F71}'..='\u{0F87}' | '\u{0F8D}'..='\u{0FBC}' | '\u{180B}'..='\u{180F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Whether a character may stand in a person's name: a letter, a space, one of `· . - '` (a
+/// full-width sign follows the rule of its ASCII twin), a mark on a letter, or Tibetan's tsheg
+/// between syllables; 〇 is a character of names, not a digit.
+fn name_char(c: char) -> bool {
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    let digit = c.is_numeric() && c != '〇';
+    let allowed = (c.is_alphabetic() && !digit)
+        || c == ' '
+        || c == '〇'
+        || matches!(ascii, '.' | '-' | '\'')
+        || matches!(c, '·' | '・' | '\u{0F0B}' | '\u{0F0C}')
+        || combining_mark(c);
+    shown(c) && allowed && !matches!(c, '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}')
+}
+
+/// A number people type, within `min..=max`.
+pub fn number_between<T: Into<i64> + Copy>(field: &'static str, value: T, min: i64, max: i64) -> Result<T, DomainError> {
+    if (min..=max).contains(&value.into()) { Ok(value) } else { Err(DomainError::invalid(field, Reason::Between(min, max))) }
+}
+
+/// Parses a value that may be left blank: blank is `None`.
+pub fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>) -> Result<Option<T>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        value => parse(value).map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+
+    fn reason(result: Result<impl std::fmt::Debug, DomainError>) -> Reason {
+        match result {
+            Err(DomainError::Invalid { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_rule_for_every_persons_name() {
+        for odd in [
+            "张三😀",
+            "张★三",
+            "张→三",
+            "张█三",
+            "张⟨x⟩",
+            "张\u{E000}三",
+            "张\u{FFFD}三",
+            "张\u{3000}三",
+            "张\u{2003}三",
+            "张\u{00A0}三",
+            "王⼆",
+            "a . . . . . .",
+            "张............三",
+            "张\u{0301}\u{0302}\u{0303}\u{0304}三",
+        ] {
+            assert!(person_name("name", odd).is_err(), "{odd:?} is no name");
+        }
+        for name in ["张三", "巴特尔", "阿卜杜拉·买买提", "Mary-Ann O'Neil", "ᠪᠠᠲᠦ", "བཀྲ་ཤིས", "Zoë", "王〇"] {
+            assert!(person_name("name", name).is_ok(), "{name:?} is a name");
+        }
+        for blank in [
+            "\u{E0041}\u{E0042}",
+            "张\u{E0041}三",
+            "\u{3164}\u{3164}",
+            "\u{180E}",
+            &"\u{0301}".repeat(40),
+            "\u{FE0F}张三",
+            "\u{064e}\u{064e}",
+            "\u{0e31}\u{0e31}",
+            "\u{093f}\u{093f}",
+            "\u{05b4}\u{05b4}",
+            "\u{1dd3}",
+            "\u{0f71}\u{0f72}",
+            "张\u{1BCA0}三",
+            "张\u{13430}三",
+            "张\u{0600}三",
+            "张\u{16FE4}三",
+            "张\u{2800}三",
+        ] {
+            assert!(person_name("name", blank).is_err(), "{blank:?} hides or shows nothing");
+            assert!(label("name", blank, 50).is_err(), "{blank:?} hides or shows nothing");
+        }
+        assert!(person_name("name", "ᠪᠠᠲᠦ᠋").is_ok(), "Mongolian with a variation selector is a name");
+        for good in ["巴特尔", "巴·特尔", "Anne-Marie", "O'Neil", "J. R. Smith", "李〇", "ᠪᠠᠲᠦ", "巴．特尔"] {
+            assert_eq!(person_name("name", &format!(" {good} ")).unwrap(), good);
+        }
+        for bad in [
+            "<script>alert(1)</script>",
+            "张\u{202E}三",
+            "张\u{200B}三",
+            "张\u{200F}三",
+            "张\u{2060}三",
+            "张\u{FEFF}三",
+            "张\n三",
+            "张\u{2028}三",
+            "张三1",
+            "张三１",
+            "张三（小）",
+            "张三＜b＞",
+            "张三、李四",
+            "a@b",
+        ] {
+            assert_eq!(reason(person_name("name", bad)), Reason::NameCharacters, "{bad:?}");
+        }
+        assert_eq!(reason(person_name("name", " ")), Reason::Empty);
+        assert_eq!(reason(person_name("name", &"长".repeat(51))), Reason::TooLong(50));
+        let message = DomainError::invalid("name", Reason::NameCharacters).message(Lang::En);
+        assert!(message.starts_with("Name: may hold only letters"), "{message}");
+    }
+
+    #[test]
+    fn labels_hold_what_is_shown_and_no_markup() {
+        for good in ["3-201", "一组(东)", "通辽市第一中学", "A&B"] {
+            assert_eq!(label("household_no", good, 32).unwrap(), good);
+        }
+        for bad in ["<script>", "1\u{202E}02", "1\u{200B}02", "1\u{FEFF}", "1\n2", "1\u{2029}2"] {
+            assert_eq!(reason(label("household_no", bad, 32)), Reason::LabelCharacters, "{bad:?}");
+        }
+        assert_eq!(optional_label("relation", " ", 20).unwrap(), None);
+        assert_eq!(reason(label("name", "", 20)), Reason::Empty);
+        // Free text keeps what is harmless there, and refuses what turns it around.
+        assert_eq!(text("note", "3 < 4", 20).unwrap(), "3 < 4");
+        assert_eq!(reason(text("note", "a\u{202E}b", 20)), Reason::BadCharacters);
+        assert_eq!(reason(public_text("from", "a\u{200B}b", 20)), Reason::BadCharacters);
+    }
+
+    #[test]
+    fn numbers_name_their_range() {
+        assert_eq!(number_between("days", 1u32, 1, 60).unwrap(), 1);
+        assert_eq!(number_between("days", 60u32, 1, 60).unwrap(), 60);
+        let zero = number_between("days", 0u32, 1, 60).unwrap_err();
+        assert_eq!(zero.message(Lang::En), "Days: must be between 1 and 60");
+        assert_eq!(zero.message(Lang::Zh), "天数: 须在 1 到 60 之间");
+    }
+}
