@@ -109,6 +109,12 @@ impl Role {
     pub fn holds_households(self) -> bool {
         self.may(Permission::HoldHouseholds)
     }
+
+    /// Whether an account of this role may be named a unit's leader (网格长) or member (网格员):
+    /// alerts about the unit's residents go to its leader, so only those whose work it is.
+    pub fn may_be_staff(self, leader: bool) -> bool {
+        if leader { self == Role::GridLeader } else { self.holds_households() }
+    }
 }
 
 /// What an operation needs beyond a login. Every account acts only inside its own subtree;

@@ -67,6 +67,8 @@ pub enum Reason {
     NoFreeCode,
     /// No such record (an account's login, say) in the caller's area.
     Unknown,
+    /// An account named as a unit's staff whose role or area is not for it.
+    NotStaff,
 }
 
 impl std::fmt::Display for Reason {
@@ -313,6 +315,13 @@ impl Reason {
                     "找不到，或不在您的管辖范围内".into()
                 } else {
                     "not found, or outside your area".into()
+                }
+            }
+            NotStaff => {
+                if zh {
+                    "须是管辖此单位的网格长（网格员须是网格员或网格长）".into()
+                } else {
+                    "must be a grid leader over this unit (a member: a grid member or leader over it)".into()
                 }
             }
         }

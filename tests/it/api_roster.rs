@@ -233,6 +233,22 @@ async fn members_hold_households(db: Db) {
     assert_eq!(status, 200);
     let (_, staff) = t.get(&leader, "/api/v1/units/150502001001001/staff").await;
     assert_eq!(staff["items"], json!([{"login": "member1", "display_name": "", "duty": "member", "households": 1}]));
+    // Staff get the alerts about the unit's residents: only those whose work it is, over it.
+    let hq = t.client("hq").await;
+    for (by, unit, login, duty, why) in [
+        (&leader, "150502001001001", "member1", "leader", "a member is no leader"),
+        (&hq, "150502001001001", "inspector", "leader", "an inspector changes nothing"),
+        (&hq, "150502001001001", "checkpoint", "member", "checkpoint staff hold no households"),
+        (&leader, "150502001001002", "member1", "member", "member1 works in 一组, not 二组"),
+    ] {
+        let (status, answer) = t.send(by, Method::PUT, &format!("/api/v1/units/{unit}/staff/{login}"), json!({"duty": duty})).await;
+        assert_eq!(status, 422, "{why}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains("grid leader over this unit"), "{answer}");
+    }
+    let (status, answer) = t.send(&leader, Method::PUT, "/api/v1/units/150502001001001/staff/leader1", json!({"duty": "leader"})).await;
+    assert_eq!(status, 200, "the village's leader leads its group: {answer}");
+    let (_, staff) = t.get(&leader, "/api/v1/units/150502001001001/staff").await;
+    assert_eq!(staff["items"].as_array().unwrap().len(), 2, "{staff}");
 
     let member = t.client("member1").await;
     let (_, held) = t.get(&member, "/api/v1/members/member1/households").await;

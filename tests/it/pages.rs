@@ -345,6 +345,10 @@ async fn every_role_lands_on_its_work_and_sees_no_link_it_may_not_follow(db: Db)
         .send(&admin, reqwest::Method::POST, "/api/v1/checkpoints", serde_json::json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint"}))
         .await;
     let checkpoint = cp["id"].as_str().unwrap().to_string();
+    // A passage of someone known, so that the checkpoint page has a person to link to.
+    let staff = t.client("checkpoint").await;
+    let body = serde_json::json!({"id_number": crate::support::id_number("150502", 1), "direction": "in", "outcome": "passed"});
+    assert_eq!(t.send(&staff, reqwest::Method::POST, &format!("/api/v1/checkpoints/{checkpoint}/passages"), body).await.0, 201);
     for (login, ..) in crate::support::FIXTURE_ACCOUNTS {
         let browser = log_in_through_the_form(&t, "zh", login).await;
         let home = browser.get(t.url("/")).send().await.unwrap();
@@ -363,6 +367,16 @@ async fn every_role_lands_on_its_work_and_sees_no_link_it_may_not_follow(db: Db)
         for link in links {
             let status = browser.get(t.url(link)).send().await.unwrap().status();
             assert_ne!(status, 403, "{login}'s first page links to {link}, which it may not open");
+        }
+        // The checkpoint's page, for those who may open it: its passages link to people only
+        // for those who may read their time lines.
+        let page = browser.get(t.url(&format!("/checkpoints/{checkpoint}"))).send().await.unwrap();
+        if page.status() == 200 {
+            let page = page.text().await.unwrap();
+            for link in page.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).filter(|l| l.starts_with("/people/")) {
+                let status = browser.get(t.url(link)).send().await.unwrap().status();
+                assert_ne!(status, 403, "{login}'s checkpoint page links to {link}, which it may not open");
+            }
         }
     }
 }

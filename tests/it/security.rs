@@ -571,6 +571,16 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     assert_eq!(status, 200, "{confirmed}");
     let (_, tasks) = t.get(&leader1, "/api/v1/tasks").await;
     assert!(tasks.to_string().contains("38.9 °C · 王强") && !tasks.to_string().contains("坏人"), "{tasks}");
+    // A case passing the same checkpoint then: the contact list names the person as the village
+    // knows them, never as the stranger typed, in the list and in its sheet.
+    let (status, case) =
+        t.send(&leader1, Method::POST, &format!("/api/v1/checkpoints/{mine}/passages"), json!({"name": "病例", "direction": "in", "outcome": "passed"})).await;
+    assert_eq!(status, 201, "{case}");
+    let case = case["person_id"].as_str().unwrap();
+    let (_, contacts) = t.get(&leader1, &format!("/api/v1/people/{case}/contacts?window_minutes=30")).await;
+    assert!(contacts.to_string().contains("王强") && !contacts.to_string().contains("坏人"), "{contacts}");
+    let sheet = leader1.get(t.url(&format!("/api/v1/people/{case}/contacts?window_minutes=30&format=csv"))).send().await.unwrap().text().await.unwrap();
+    assert!(!sheet.contains("坏人") && !sheet.contains("13911112222"), "{sheet}");
     // The registration keeps what the traveller typed, seen where it was made.
     let (_, pending) = t.get(&leader2, &format!("/api/v1/checkpoints/{theirs}/registrations")).await;
     assert_eq!(pending["items"][0]["name"], "假名", "{pending}");
@@ -846,3 +856,26 @@ fn numbered_name(stem: &str, n: u16) -> String {
     let stems = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
     format!("{stem}{}{}", stems[usize::from(n / 10 % 10)], stems[usize::from(n % 10)])
 }
+
+/// Naming an account from elsewhere answers as naming one that does not exist: no form tells
+/// which logins exist outside the caller's area.
+async fn accounts_outside_the_area_answer_as_unknown_ones(db: Db) {
+    let t = TestApp::start(db).await;
+    let admin = t.client("admin").await;
+    t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
+    let leader = t.client("leader1").await;
+    let household = find_household(&t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
+    let resident = t.get(&leader, &format!("/api/v1/households/{household}")).await.1["residents"][0]["id"].as_str().unwrap().to_string();
+    let member = |login: &'static str| json!({"login": login});
+    let cadre = |login: &'static str| json!({"resident_id": resident, "kind": "home", "reason": "contact", "cadre_login": login});
+    for (path, method, elsewhere, nobody) in [
+        (format!("/api/v1/households/{household}/member"), Method::PUT, member("leader2"), member("nobody-here")),
+        ("/api/v1/isolations".to_string(), Method::POST, cadre("leader2"), cadre("nobody-here")),
+    ] {
+        let (status, a) = t.send(&leader, method.clone(), &path, elsewhere).await;
+        let (status_b, b) = t.send(&leader, method, &path, nobody).await;
+        assert_eq!((status, &a), (status_b, &b), "{path}: leader2 (another village) and a login nobody has answer alike");
+        assert_eq!(status, 422, "{a}");
+    }
+}
+both!(accounts_outside_the_area_answer_as_unknown_ones);

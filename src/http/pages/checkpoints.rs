@@ -41,6 +41,8 @@ struct CheckpointPage {
     shifts: Vec<Shift>,
     can_manage: bool,
     can_log: bool,
+    /// Whether a passage links to the person's time line (only for those who may read it).
+    can_trace: bool,
     notice: Option<String>,
     /// A refused form (a passage, a registration's confirmation, a shift) with what was typed.
     refused: Refused,
@@ -99,6 +101,7 @@ async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notic
         shifts,
         can_manage: caller.role.may(Permission::ManageCheckpoints),
         can_log: caller.role.may(Permission::LogPassages),
+        can_trace: caller.role.may(Permission::ReadTrajectories),
         notice,
         refused,
     };

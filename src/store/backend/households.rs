@@ -177,9 +177,14 @@ impl HouseholdStore for SqlStore<Db> {
                         .fetch_optional(&self.reader)
                         .await?
                         .ok_or(StoreError::Domain(DomainError::invalid("login", Reason::Unknown)))?;
-                let role = Role::parse(&role)?;
+                let role = Role::from_stored(&role)?;
                 let scope = UnitPath::from_stored(scope);
-                if !role.holds_households() || !scope.contains(&UnitPath::from_stored(path.clone())) || !caller.scope.contains(&scope) {
+                // An account outside the caller's area answers as an unknown one: nothing tells
+                // which logins exist elsewhere.
+                if !caller.scope.contains(&scope) {
+                    return Err(StoreError::Domain(DomainError::invalid("login", Reason::Unknown)));
+                }
+                if !role.holds_households() || !scope.contains(&UnitPath::from_stored(path.clone())) {
                     return Err(StoreError::Domain(DomainError::NotAllowed("member must be a grid member whose unit contains the household")));
                 }
                 Some(id)

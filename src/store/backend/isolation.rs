@@ -225,10 +225,16 @@ impl SqlStore<Db> {
                 .bind(login.as_str())
                 .fetch_optional(&mut **tx)
                 .await?;
-        let (id, role, scope) = found.ok_or(StoreError::Domain(DomainError::invalid("cadre_login", Reason::Empty)))?;
+        // An account neither below nor above the caller answers as an unknown one: nothing
+        // tells which logins exist elsewhere.
+        let unknown = || StoreError::Domain(DomainError::invalid("cadre_login", Reason::Unknown));
+        let (id, role, scope) = found.ok_or_else(unknown)?;
         let scope = UnitPath::from_stored(scope);
-        let role = Role::parse(&role)?;
-        if !role.screens() || !scope.contains(path) || !(caller.scope.contains(&scope) || scope.contains(&caller.scope)) {
+        if !(caller.scope.contains(&scope) || scope.contains(&caller.scope)) {
+            return Err(unknown());
+        }
+        let role = Role::from_stored(&role)?;
+        if !role.screens() || !scope.contains(path) {
             return Err(StoreError::Domain(DomainError::NotAllowed("pair a cadre who cannot see the household")));
         }
         let held: i64 =

@@ -272,27 +272,29 @@ impl PassageStore for SqlStore<Db> {
         }
         type Near = crate::store::checkpoints::NearPassage;
         for (checkpoint, _, _, plate, at) in &passages {
-            let near: Vec<Near> = sqlx::query_as(
-                "SELECT p.person_id, COALESCE(p.name, n.name), n.id_number, COALESCE(p.phone, n.phone), p.at, p.plate, c.name, c.unit_path FROM passages p \
+            let near: Vec<Near> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT p.person_id, {NEAR_COLUMNS} FROM passages p \
                  JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id \
-                 WHERE p.checkpoint_id = $1 AND p.at >= $2 AND p.at <= $3 AND p.person_id <> $4",
-            )
+                 WHERE p.checkpoint_id = $1 AND p.at >= $2 AND p.at <= $3 AND p.person_id <> $4"
+            )))
             .bind(*checkpoint)
             .bind(*at - window)
             .bind(*at + window)
             .bind(person)
             .fetch_all(&self.reader)
             .await?;
+            let near = self.as_known(caller, near).await?;
             found.extend(near.into_iter().map(|n| crate::store::checkpoints::contact(n, ContactReason::Checkpoint)));
             if let Some(plate) = plate {
-                let mut query = QueryBuilder::new(
-                    "SELECT p.person_id, COALESCE(p.name, n.name), n.id_number, COALESCE(p.phone, n.phone), p.at, p.plate, c.name, c.unit_path FROM passages p \
-                     JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.plate = ",
-                );
+                let mut query = QueryBuilder::new(format!(
+                    "SELECT p.person_id, {NEAR_COLUMNS} FROM passages p \
+                     JOIN people n ON n.id = p.person_id JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.plate = "
+                ));
                 query.push_bind(plate).push(" AND p.at >= ").push_bind(*at - window).push(" AND p.at <= ").push_bind(*at + window);
                 query.push(" AND p.person_id <> ").push_bind(person).push(" AND ");
                 scope.push_within(&mut query, "p.unit_path");
                 let same_car: Vec<Near> = query.build_query_as().fetch_all(&self.reader).await?;
+                let same_car = self.as_known(caller, same_car).await?;
                 found.extend(same_car.into_iter().map(|n| crate::store::checkpoints::contact(n, ContactReason::Vehicle)));
             }
         }
@@ -425,6 +427,25 @@ impl SqlStore<Db> {
     /// they live there (only `with_roster`, for a role that reads the roster), else what its
     /// staff last typed for them at its checkpoints. Never what the public typed on a
     /// poster's form: that stays on the registration. `None` if nothing there names them.
+    /// Contacts near a case as the caller's place knows them: a roster reader sees the roster's
+    /// name and phone for a resident of their area (never what the public typed on a poster).
+    async fn as_known(&self, caller: &Caller, near: Vec<crate::store::checkpoints::NearPassage>) -> StoreResult<Vec<crate::store::checkpoints::NearPassage>> {
+        if !caller.role.reads_roster() {
+            return Ok(near);
+        }
+        let mut reader = self.reader.acquire().await?;
+        let mut known = Vec::with_capacity(near.len());
+        for mut row in near {
+            if let Some(id_number) = row.2.clone()
+                && let Some((name, phone)) = Self::known_as(&mut reader, row.0, &id_number, &caller.scope, true).await?
+            {
+                (row.1, row.3) = (name, phone.or(row.3));
+            }
+            known.push(row);
+        }
+        Ok(known)
+    }
+
     pub(crate) async fn known_as(
         connection: &mut <Db as sqlx::Database>::Connection,
         person: uuid::Uuid,
@@ -567,3 +588,9 @@ impl SqlStore<Db> {
         Ok(query.build_query_scalar::<uuid::Uuid>().fetch_optional(&self.reader).await?.is_some())
     }
 }
+
+/// What a contact near a case shows of each passage: the name and phone typed at the
+/// checkpoint, never those a member of the public typed on a poster's form (a registration),
+/// else the person's own.
+const NEAR_COLUMNS: &str = "COALESCE(CASE WHEN p.registration_id IS NULL THEN p.name END, n.name), n.id_number, \
+ COALESCE(CASE WHEN p.registration_id IS NULL THEN p.phone END, n.phone), p.at, p.plate, c.name, c.unit_path";

@@ -185,12 +185,19 @@ impl UnitStore for SqlStore<Db> {
 
     async fn set_staff(&self, caller: &Caller, unit: &UnitCode, login: &Login, duty: Option<Duty>) -> StoreResult<()> {
         let unit = self.unit(&caller.scope, unit).await?.ok_or(StoreError::NotFound)?;
-        let mut query = QueryBuilder::new("SELECT a.id FROM accounts a JOIN units u ON u.code = a.unit_code WHERE a.login = ");
+        let mut query = QueryBuilder::new("SELECT a.id, a.role, u.path FROM accounts a JOIN units u ON u.code = a.unit_code WHERE a.login = ");
         query.push_bind(login.as_str()).push(" AND ");
         Scope::of(&caller.scope).push_within(&mut query, "u.path");
         // An unknown login is a problem with what was typed, named by its field.
         let unknown = || StoreError::Domain(DomainError::invalid("login", Reason::Unknown));
-        let account_id = query.build_query_scalar::<uuid::Uuid>().fetch_optional(&self.reader).await?.ok_or_else(unknown)?;
+        let (account_id, role, path) = query.build_query_as::<(uuid::Uuid, String, String)>().fetch_optional(&self.reader).await?.ok_or_else(unknown)?;
+        // Staff receive the alerts about the unit's residents: they must see the unit, and it
+        // must be their work (a leader for 网格长, a member or leader for 网格员).
+        if let Some(duty) = duty
+            && (!UnitPath::from_stored(path).contains(&unit.path) || !crate::domain::Role::from_stored(&role)?.may_be_staff(duty == Duty::Leader))
+        {
+            return Err(StoreError::Domain(DomainError::invalid("login", Reason::NotStaff)));
+        }
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM unit_staff WHERE unit_code = $1 AND account_id = $2").bind(&unit.code).bind(account_id).execute(&mut *tx).await?;
         if let Some(duty) = duty {
