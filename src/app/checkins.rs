@@ -167,7 +167,7 @@ pub async fn summary(app: &App, caller: &Caller, unit: &str, date: Option<&str>,
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
     let day = day(app, date)?;
     let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
-    app.store.checkin_summary(&caller.scope, &unit, day, limit).await?.ok_or(AppError::NotFound)
+    app.store.checkin_summary(caller, &unit, day, limit).await?.ok_or(AppError::NotFound)
 }
 
 /// The household's own check-in link's token (`/c/{token}`), made on first request.

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{App, AppError};
 use crate::domain::text::{label, optional_text, text};
 use crate::domain::{Caller, Login, Permission, UnitCode};
-pub use crate::store::{ColourChange, HouseholdListItem, HouseholdRecord, Page};
+pub use crate::store::{ColourChange, HouseholdListItem, HouseholdRecord, Page, ResidentLinks};
 use crate::store::{HouseholdPatch, NewHousehold};
 
 /// A new household as people type it. Its serialised form is the request's fingerprint

@@ -37,8 +37,11 @@ pub struct Missing {
     pub household_id: Uuid,
     pub household_no: String,
     pub unit_code: String,
-    /// Masked.
+    /// Masked, unless the caller holds the household (包联): then in full, and the reading
+    /// is audited.
     pub phone: Option<String>,
+    /// Whether the caller holds the household (包联), so sees its phone numbers in full.
+    pub held: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -95,7 +98,7 @@ pub trait CheckinStore {
     /// The household a check-in link opens (public: the token is the key), as of `day`.
     async fn checkin_household(&self, token: &str, day: NaiveDate) -> StoreResult<Option<CheckinHousehold>>;
     /// A unit's figures for a day and (up to `limit` of) who has not reported.
-    async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>>;
+    async fn checkin_summary(&self, caller: &Caller, unit: &UnitCode, day: NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>>;
 }
 
 /// A request's check-ins waiting for the group committer, each with its row number; the

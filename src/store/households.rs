@@ -48,6 +48,20 @@ pub struct HouseholdRecord {
     pub member_login: Option<String>,
     pub colour_history: Vec<ColourChange>,
     pub residents: Vec<ResidentRecord>,
+    /// Where each resident's other pages are: their time line over the checkpoints (if they
+    /// passed one) and their isolation order (the open one, else the latest).
+    pub links: Vec<ResidentLinks>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ResidentLinks {
+    pub resident_id: Uuid,
+    /// The person's id at the checkpoints (`/people/{id}`), if they were ever seen at one.
+    pub person_id: Option<Uuid>,
+    /// The resident's isolation order: the open one, else the latest.
+    pub isolation_id: Option<Uuid>,
+    /// Whether that order is still open.
+    pub isolation_open: bool,
 }
 
 #[derive(Debug, Clone)]

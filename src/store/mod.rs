@@ -43,7 +43,7 @@ pub use checkpoints::{
 pub use command::{CommandStore, Day, DayReport, PlacedTile};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
-pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold};
+pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold, ResidentLinks};
 pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore, StaffLink};
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};

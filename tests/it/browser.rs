@@ -63,7 +63,7 @@ pub(crate) async fn text(client: &Client, css: &str) -> String {
 }
 
 /// Waits until the element's text contains `expected` (a submitted form's page has loaded).
-async fn eventually(client: &Client, css: &str, expected: &str) {
+pub(crate) async fn eventually(client: &Client, css: &str, expected: &str) {
     for _ in 0..100 {
         if let Ok(element) = client.find(Locator::Css(css)).await
             && element.text().await.is_ok_and(|t| t.contains(expected))

@@ -56,6 +56,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
         Some((&[("name", "a<b>"), ("kind", "学校")][..], "name")),
         "/organisations/",
     );
+    add("POST /households/{id}/checkin-link", &[], None, "/households/");
     add("POST /households/{id}/member", &[("login", "member1")], Some((&[("login", "no-such-login")][..], "login")), "/households/");
     // Each language orders isolation for another resident of the household.
     add("POST /isolations", &[("days", "14"), ("resident_id", "INDEX:{langindex}")], Some((&[("days", "0")][..], "days")), "/isolations/");

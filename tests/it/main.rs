@@ -15,6 +15,7 @@ mod architecture;
 pub(crate) mod browser;
 mod cli;
 mod durability;
+mod first_week;
 mod forms;
 mod import_concurrency;
 mod input_rules;

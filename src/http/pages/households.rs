@@ -6,13 +6,15 @@ use serde::Deserialize;
 
 use super::{Chrome, Fields, Refused, problems, render};
 use crate::app::App;
-use crate::app::households::{self as ops, HouseholdListItem, HouseholdRecord};
+use crate::app::checkins;
+use crate::app::households::{self as ops, HouseholdListItem, HouseholdRecord, ResidentLinks};
 use crate::app::residents::{self, ResidentListItem};
 use crate::domain::Permission;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
-use crate::http::common::parse_id;
+use crate::http::common::{parse_id, poster_svg, public_link, unreachable_public_link};
 use axum::Router;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 
 /// This capability's pages, gathered by `pages::routes`.
@@ -20,6 +22,7 @@ pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/households/{id}", get(show))
         .route("/households/{id}/member", post(assign_member))
+        .route("/households/{id}/checkin-link", post(checkin_link))
         .route("/members/{login}", get(member))
         .route("/search", get(search))
 }
@@ -33,9 +36,19 @@ struct HouseholdPage {
     can_write: bool,
     /// A refused form (the member, an isolation order) with what was typed.
     refused: Refused,
+    /// May hand out the household's check-in link, and follow a resident to their time line.
+    can_link: bool,
+    can_trace: bool,
+    /// The check-in link just made (or handed out again), its QR code, and whether its
+    /// address is one the public cannot reach.
+    link: Option<(String, String, bool)>,
 }
 
 impl HouseholdPage {
+    fn links(&self, resident: &uuid::Uuid) -> Option<&ResidentLinks> {
+        self.h.links.iter().find(|l| l.resident_id == *resident)
+    }
+
     fn kinds(&self) -> &'static [crate::domain::isolation::IsolationKind] {
         super::isolation::order_choices().0
     }
@@ -51,12 +64,57 @@ pub async fn show(State(app): State<App>, RequestLang(lang): RequestLang, auth: 
 
 /// The household's page; a refused form shows its problems and what was typed in it (422).
 pub(super) async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: uuid::Uuid, refused: Refused) -> Result<Response, HttpError> {
+    household_page(app, lang, auth, id, refused, None).await
+}
+
+async fn household_page(
+    app: &App,
+    lang: crate::domain::Lang,
+    auth: &Auth,
+    id: uuid::Uuid,
+    refused: Refused,
+    link: Option<(String, String, bool)>,
+) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let h = ops::get(app, &caller, id).await?;
     let crumbs = super::crumbs(app, auth, &h.unit_path).await?;
     let status = refused.status();
-    let page = render(&HouseholdPage { c: Chrome::load(app, lang, auth).await?, h, crumbs, can_write: caller.role.may(Permission::WriteRoster), refused })?;
+    let page = render(&HouseholdPage {
+        c: Chrome::load(app, lang, auth).await?,
+        h,
+        crumbs,
+        can_write: caller.role.may(Permission::WriteRoster),
+        refused,
+        can_link: caller.role.may(Permission::Screen),
+        can_trace: caller.role.may(Permission::ReadTrajectories),
+        link,
+    })?;
     Ok((status, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+/// Makes the household's check-in link (`/c/{token}`), or hands out the one it has (audited,
+/// as through the API), and shows it on the household's page with its QR code.
+pub async fn checkin_link(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let token = checkins::household_link(&app, &auth.caller(), id).await?;
+    let url = public_link(&app, &headers, &format!("/c/{token}"));
+    let svg = poster_svg(&url)?;
+    let unreachable = unreachable_public_link(&app, &headers);
+    household_page(&app, lang, &auth, id, Refused::default(), Some((url, svg, unreachable))).await
 }
 
 pub async fn assign_member(

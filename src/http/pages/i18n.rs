@@ -312,6 +312,18 @@ impl Texts {
             "sex" => ("性别", "Sex"),
             "birth_date" => ("出生日期", "Born"),
             "residence" => ("居住类型", "Residence"),
+            // The household page's links (issue 14, item 7).
+            "in_isolation" => ("隔离中", "in isolation"),
+            "isolation_record" => ("隔离记录", "isolation order"),
+            "make_checkin_link" => ("生成本户报平安链接", "Make this household's check-in link"),
+            "checkin_link_hint" => (
+                "把此链接或二维码发给户主：全户每天在上面报平安。链接的发放已记入审计日志。",
+                "Send this link or QR code to the head of the household: everyone checks in there daily. Handing it out is logged.",
+            ),
+            "link_unreachable" => (
+                "此链接的地址只在本机或内网可用，群众的手机打不开。请用 --public-url 启动服务。",
+                "This address works only on this machine or a private network: people's phones cannot open it. Start the server with --public-url.",
+            ),
             "audited_notice" => ("本页显示完整个人信息，查看已记入审计日志。", "This page shows full personal data; your reading has been logged."),
             "assign_member" => ("指派包联网格员", "Assign a grid member"),
             "none" => ("无", "none"),

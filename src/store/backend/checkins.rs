@@ -70,8 +70,8 @@ impl CheckinStore for SqlStore<Db> {
         }))
     }
 
-    async fn checkin_summary(&self, scope: &UnitPath, unit: &UnitCode, day: chrono::NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>> {
-        let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+    async fn checkin_summary(&self, caller: &Caller, unit: &UnitCode, day: chrono::NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>> {
+        let Some(unit) = self.unit(&caller.scope, unit).await? else { return Ok(None) };
         let expected = derived::subtree_figures(&self.reader, &unit.path).await?.residents;
         let subtree = Scope::of(&unit.path);
         let mut query = QueryBuilder::new("SELECT COUNT(*), SUM(CASE WHEN same_as_yesterday THEN 1 ELSE 0 END) FROM checkins WHERE day = ");
@@ -79,30 +79,44 @@ impl CheckinStore for SqlStore<Db> {
         subtree.push_within(&mut query, "unit_path");
         let (reported, flagged) = query.build_query_as::<(i64, Option<i64>)>().fetch_one(&self.reader).await?;
         let mut query = QueryBuilder::new(
-            "SELECT r.id, r.name, r.household_id, h.household_no, h.unit_code, r.phone FROM residents r JOIN households h ON h.id = r.household_id \
-             LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = ",
+            "SELECT r.id, r.name, r.household_id, h.household_no, h.unit_code, h.unit_path, r.phone, a.login FROM residents r JOIN households h ON h.id = r.household_id \
+             LEFT JOIN accounts a ON a.id = h.member_id LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = ",
         );
         query.push_bind(day).push(" WHERE ");
         subtree.push_within(&mut query, "r.unit_path");
         query.push(" AND c.resident_id IS NULL ORDER BY r.unit_path, h.household_no, r.birth_date LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
-        let missing = query.build_query_as::<(uuid::Uuid, String, uuid::Uuid, String, String, Option<String>)>().fetch_all(&self.reader).await?;
-        Ok(Some(CheckinSummary {
-            day,
-            expected,
-            reported,
-            missing_count: (expected - reported).max(0),
-            flagged: flagged.unwrap_or(0),
-            missing: missing
-                .into_iter()
-                .map(|(resident_id, name, household_id, household_no, unit_code, phone)| Missing {
+        type Row = (uuid::Uuid, String, uuid::Uuid, String, String, String, Option<String>, Option<String>);
+        let missing = query.build_query_as::<Row>().fetch_all(&self.reader).await?;
+        // The member who holds a household (包联) calls its people: they see the numbers in
+        // full, and each household whose numbers they were shown is audited.
+        let mut shown: Vec<(uuid::Uuid, &str)> = Vec::new();
+        for (.., household_id, _, _, path, phone, member) in &missing {
+            if phone.is_some() && member.as_deref() == Some(caller.login.as_str()) && !shown.iter().any(|(id, _)| id == household_id) {
+                shown.push((*household_id, path.as_str()));
+            }
+        }
+        if !shown.is_empty() {
+            let mut tx = self.writer.begin().await?;
+            for (household, path) in &shown {
+                audit(&mut tx, caller, "read", "household", *household, path, serde_json::json!({"what": "phones"})).await?;
+            }
+            tx.commit().await?;
+        }
+        let missing = missing
+            .into_iter()
+            .map(|(resident_id, name, household_id, household_no, unit_code, _, phone, member)| {
+                let held = member.as_deref() == Some(caller.login.as_str());
+                Missing {
                     resident_id,
                     name,
                     household_id,
                     household_no,
                     unit_code,
-                    phone: phone.as_deref().map(crate::domain::phone::mask),
-                })
-                .collect(),
-        }))
+                    phone: if held { phone } else { phone.as_deref().map(crate::domain::phone::mask) },
+                    held,
+                }
+            })
+            .collect();
+        Ok(Some(CheckinSummary { day, expected, reported, missing_count: (expected - reported).max(0), flagged: flagged.unwrap_or(0), missing }))
     }
 }

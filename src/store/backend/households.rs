@@ -61,6 +61,7 @@ impl HouseholdStore for SqlStore<Db> {
                 .fetch_all(&self.reader)
                 .await?;
         let residents = self.residents_of(&[id]).await?;
+        let links = self.resident_links(id, &residents).await?;
         let mut tx = self.writer.begin().await?;
         audit(&mut tx, caller, "read", "household", id, row.unit_path.as_str(), serde_json::json!({})).await?;
         tx.commit().await?;
@@ -87,6 +88,7 @@ impl HouseholdStore for SqlStore<Db> {
                 })
                 .collect::<Result<_, _>>()?,
             residents,
+            links,
         }))
     }
 
@@ -198,4 +200,34 @@ impl HouseholdStore for SqlStore<Db> {
     }
 }
 
-impl SqlStore<Db> {}
+impl SqlStore<Db> {
+    /// Each resident's person (by ID number, if seen at a checkpoint) and isolation order
+    /// (the open one, else the latest).
+    async fn resident_links(&self, household: uuid::Uuid, residents: &[crate::store::ResidentRecord]) -> StoreResult<Vec<crate::store::ResidentLinks>> {
+        let people: Vec<(uuid::Uuid, uuid::Uuid)> =
+            sqlx::query_as("SELECT r.id, n.id FROM residents r JOIN people n ON n.id_number = r.id_number WHERE r.household_id = $1")
+                .bind(household)
+                .fetch_all(&self.reader)
+                .await?;
+        // Oldest first, so the latest order wins, and an open one wins over any ended one.
+        let orders: Vec<(uuid::Uuid, uuid::Uuid, bool)> =
+            sqlx::query_as("SELECT resident_id, id, ended_at IS NULL FROM isolations WHERE household_id = $1 ORDER BY starts_at, id")
+                .bind(household)
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(residents
+            .iter()
+            .map(|r| {
+                let person_id = people.iter().find(|(resident, _)| *resident == r.id).map(|(_, person)| *person);
+                let mine = orders.iter().filter(|(resident, ..)| *resident == r.id);
+                let order = mine.clone().rfind(|(.., open)| *open).or(mine.last());
+                crate::store::ResidentLinks {
+                    resident_id: r.id,
+                    person_id,
+                    isolation_id: order.map(|(_, id, _)| *id),
+                    isolation_open: order.is_some_and(|(.., open)| *open),
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,175 @@
+//! Issue 14's unfinished pages (items 7, 3, 8, 11, 12, 13): over real HTTP on both backends,
+//! and in headless Chromium at 360 px.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::api_roster::find_household;
+use crate::both;
+use crate::support::{Db, PASSWORD, TestApp, client, id_number, sample_roster};
+
+pub(crate) async fn page_client(t: &TestApp, lang: &str, login: &str) -> reqwest::Client {
+    let c = client(lang);
+    let response = c.post(t.url("/login")).form(&[("login", login), ("password", PASSWORD), ("next", "/")]).send().await.unwrap();
+    assert_eq!(response.status(), 303, "log in as {login}");
+    c
+}
+
+pub(crate) async fn html(t: &TestApp, c: &reqwest::Client, path: &str) -> String {
+    let response = c.get(t.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+pub(crate) fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a form token");
+    html[at + 20..].split('"').next().unwrap().to_string()
+}
+
+async fn audit(t: &TestApp) -> Vec<Value> {
+    let admin = t.client("admin").await;
+    let (_, audit) = t.get(&admin, "/api/v1/audit?limit=1000").await;
+    audit["items"].as_array().unwrap().clone()
+}
+
+/// The roster, household 001 held by member1, 张三 isolated and seen at a checkpoint:
+/// (household, 张三's resident id, the order, 张三's person id).
+pub(crate) async fn household_fixture(t: &TestApp) -> (String, String, String, String) {
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let leader = t.client("leader1").await;
+    let household = find_household(t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
+    let (status, body) = t.send(&leader, Method::PUT, &format!("/api/v1/households/{household}/member"), json!({"login": "member1"})).await;
+    assert!(status < 300, "{body}");
+    let (_, record) = t.get(&leader, &format!("/api/v1/households/{household}")).await;
+    let zhang = record["residents"].as_array().unwrap().iter().find(|r| r["name"] == "张三").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, order) = t.send(&leader, Method::POST, "/api/v1/isolations", json!({"resident_id": zhang, "kind": "home", "reason": "key_area"})).await;
+    assert_eq!(status, 201, "{order}");
+    let (status, cp) = t
+        .send(
+            &leader,
+            Method::POST,
+            "/api/v1/checkpoints",
+            json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint", "lat": 43.62, "lon": 122.26}),
+        )
+        .await;
+    assert_eq!(status, 201, "{cp}");
+    let staff = t.client("checkpoint").await;
+    let (status, passage) = t
+        .send(
+            &staff,
+            Method::POST,
+            &format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap()),
+            json!({"id_number": id_number("150502", 1), "direction": "in", "temperature": 36.5, "outcome": "passed"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{passage}");
+    (household, zhang, order["id"].as_str().unwrap().to_string(), passage["person_id"].as_str().unwrap().to_string())
+}
+
+/// Item 7: the household page links each resident to their isolation order and time line,
+/// makes the household's check-in link (audited), and dials phones; the member who holds a
+/// household sees its numbers in full on the check-in list (audited), others masked.
+async fn the_household_page_links_and_dials(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T08:00");
+    let (household, _, order, person) = household_fixture(&t).await;
+
+    let leader = page_client(&t, "zh", "leader1").await;
+    let page = html(&t, &leader, &format!("/households/{household}")).await;
+    assert!(page.contains(&format!("href=\"/people/{person}\"")), "the time line: {page}");
+    assert!(page.contains(&format!("href=\"/isolations/{order}\"")) && page.contains("隔离中"), "the order: {page}");
+    assert!(page.contains("href=\"tel:13812345678\""), "phones dial");
+    assert!(!page.contains("/c/"), "no link until one is asked for");
+
+    // The check-in link, made from the page, opens the household's form; asked again, the
+    // same link; both audited as through the API.
+    let form = [("_csrf", csrf_of(&page))];
+    let made = leader.post(t.url(&format!("/households/{household}/checkin-link"))).form(&form).send().await.unwrap();
+    assert_eq!(made.status(), 200);
+    let made = made.text().await.unwrap();
+    let url = made.split("id=\"checkin-url\">").nth(1).expect("the link on the page").split('<').next().unwrap().to_string();
+    let path = format!("/c/{}", url.split("/c/").nth(1).unwrap());
+    assert!(made.contains("<svg"), "with its QR code");
+    assert!(made.contains("id=\"link-warning\""), "a loopback address is warned about");
+    let public = client("zh").get(t.url(&path)).send().await.unwrap();
+    assert_eq!(public.status(), 200);
+    assert!(public.text().await.unwrap().contains("张三"));
+    let again = leader.post(t.url(&format!("/households/{household}/checkin-link"))).form(&form).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains(&url), "the same link");
+    let refused = leader.post(t.url(&format!("/households/{household}/checkin-link"))).form(&[("_csrf", "wrong")]).send().await.unwrap();
+    assert_eq!(refused.status(), 403, "not without the form's token");
+    let log = audit(&t).await;
+    let link_entries: Vec<&str> =
+        log.iter().filter(|e| e["entity"] == "checkin_link" && e["actor"] == "leader1").map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(link_entries.contains(&"create") && link_entries.contains(&"read"), "{link_entries:?}");
+
+    // The member who holds 001 sees its numbers in full on the check-in list, and dials them;
+    // 002 (not theirs) stays masked; the grid leader sees them all masked.
+    let member = page_client(&t, "zh", "member1").await;
+    let list = html(&t, &member, "/units/150502001001001/checkins").await;
+    assert!(list.contains("href=\"tel:13812345678\""), "{list}");
+    assert!(list.contains("139****5678") && !list.contains("13912345678"), "{list}");
+    let list = html(&t, &leader, "/units/150502001001001/checkins").await;
+    assert!(list.contains("138****5678") && !list.contains("13812345678"), "{list}");
+    let log = audit(&t).await;
+    let shown: Vec<&Value> = log.iter().filter(|e| e["actor"] == "member1" && e["entity"] == "household" && e["action"] == "read").collect();
+    assert_eq!(shown.len(), 1, "one entry for the one household whose numbers were shown: {shown:?}");
+    assert_eq!(shown[0]["entity_id"], household.as_str());
+    assert!(!log.iter().any(|e| e["actor"] == "leader1" && e["detail"].as_str().unwrap().contains("phones")));
+}
+both!(the_household_page_links_and_dials);
+
+/// Logs in through the login form of a fresh browser (Chinese, 360 px).
+pub(crate) async fn browser_login(t: &TestApp, client: &fantoccini::Client, login: &str) {
+    client.goto(&t.url("/login")).await.unwrap();
+    let form = client.form(fantoccini::Locator::Css("form.stack")).await.unwrap();
+    form.set_by_name("login", login).await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+    for _ in 0..100 {
+        if !client.current_url().await.unwrap().path().starts_with("/login") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{login} did not log in");
+}
+
+/// Item 7 on a phone: the member who holds a household makes its check-in link and dials
+/// the people who have not reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_hands_out_the_link_and_dials_on_a_phone() {
+    use crate::browser::{browser, eventually, no_sideways_scroll, screenshot};
+    use fantoccini::Locator;
+    let t = TestApp::start(Db::Sqlite).await;
+    t.clock.set("2020-02-01T08:00");
+    let (household, _, order, _) = household_fixture(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        browser_login(&t, &client, "member1").await;
+        client.goto(&t.url(&format!("/households/{household}"))).await.unwrap();
+        let tel = client.find(Locator::Css("#residents a[href^='tel:']")).await.unwrap();
+        assert_eq!(tel.attr("href").await.unwrap().as_deref(), Some("tel:13812345678"));
+        let order_link = client.find(Locator::Css("#residents a.isolation")).await.unwrap();
+        assert_eq!(order_link.attr("href").await.unwrap(), Some(format!("/isolations/{order}")));
+        assert!(client.find(Locator::Css("#residents a.person")).await.is_err(), "a grid member reads no time lines: no link");
+        no_sideways_scroll(&client, "household (member)").await;
+        client.find(Locator::Css("#checkin-link button")).await.unwrap().click().await.unwrap();
+        eventually(&client, "#checkin-url", "/c/").await;
+        no_sideways_scroll(&client, "household with its check-in link").await;
+        screenshot(&client, "household-checkin-link").await;
+
+        client.goto(&t.url("/units/150502001001001/checkins")).await.unwrap();
+        let tel = client.find(Locator::Css("#missing a.tel")).await.unwrap();
+        assert_eq!(tel.attr("href").await.unwrap().as_deref(), Some("tel:13812345678"));
+        no_sideways_scroll(&client, "check-ins (member)").await;
+        screenshot(&client, "checkins-member").await;
+        client.goto(&t.url("/lang/en")).await.unwrap();
+        client.goto(&t.url(&format!("/households/{household}"))).await.unwrap();
+        eventually(&client, "#residents", "in isolation").await;
+        no_sideways_scroll(&client, "household (en)").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
