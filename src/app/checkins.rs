@@ -162,12 +162,12 @@ pub fn by_session(app: &App, token: String) -> Principal {
 }
 
 /// A unit's check-ins for a day (today unless given): expected, reported, flagged, and who has
-/// not reported (at most `limit` of them).
-pub async fn summary(app: &App, caller: &Caller, unit: &str, date: Option<&str>, limit: u32) -> Result<CheckinSummary, AppError> {
+/// not reported (`limit` of them from the `from`th, and how many in all).
+pub async fn summary(app: &App, caller: &Caller, unit: &str, date: Option<&str>, from: u32, limit: u32) -> Result<CheckinSummary, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
     let day = day(app, date)?;
     let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
-    app.store.checkin_summary(caller, &unit, day, limit).await?.ok_or(AppError::NotFound)
+    app.store.checkin_summary(caller, &unit, day, from, limit).await?.ok_or(AppError::NotFound)
 }
 
 /// The household's own check-in link's token (`/c/{token}`), made on first request.

@@ -254,7 +254,7 @@ pub async fn coverage(app: &App, caller: &Caller, round: Uuid, unit: &str) -> Re
 /// The households below a unit not yet visited in a round.
 pub async fn unvisited(app: &App, caller: &Caller, round: Uuid, unit: &str, limit: u32) -> Result<Vec<Unvisited>, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
-    app.store.unvisited(&caller.scope, round, &unit_code(unit)?, limit).await?.ok_or(AppError::NotFound)
+    Ok(app.store.unvisited(&caller.scope, round, &unit_code(unit)?, 0, limit).await?.ok_or(AppError::NotFound)?.0)
 }
 
 /// A round's sheet for a unit, as its page shows it: the round, the unit, the coverage per
@@ -263,17 +263,20 @@ pub struct RoundSheet {
     pub round: Round,
     pub unit: Unit,
     pub rows: Vec<CoverageRow>,
+    /// The page of households still to visit, from the `unvisited_from`th, of `unvisited_total`.
     pub unvisited: Vec<Unvisited>,
+    pub unvisited_from: u32,
+    pub unvisited_total: i64,
 }
 
-pub async fn round_sheet(app: &App, caller: &Caller, round: Uuid, unit: &str) -> Result<RoundSheet, AppError> {
+pub async fn round_sheet(app: &App, caller: &Caller, round: Uuid, unit: &str, from: u32, limit: u32) -> Result<RoundSheet, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
     let code = unit_code(unit)?;
     let rows = app.store.coverage(&caller.scope, round, &code).await?.ok_or(AppError::NotFound)?;
     let found = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default().into_iter().find(|r| r.id == round).ok_or(AppError::NotFound)?;
     let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let unvisited = app.store.unvisited(&caller.scope, round, &code, 200).await?.unwrap_or_default();
-    Ok(RoundSheet { round: found, unit, rows, unvisited })
+    let (unvisited, unvisited_total) = app.store.unvisited(&caller.scope, round, &code, from, limit).await?.unwrap_or_default();
+    Ok(RoundSheet { round: found, unit, rows, unvisited, unvisited_from: from, unvisited_total })
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -298,16 +301,18 @@ pub async fn record_visit(app: &App, caller: &Caller, round: Uuid, input: &Visit
 pub struct Returnees {
     pub unit: Unit,
     pub figures: ScreeningFigures,
+    /// The page of returnees from the `from`th; `figures.returnees` says how many in all.
     pub items: Vec<ReturneeItem>,
+    pub from: u32,
 }
 
 /// A unit's returnees with their travel and health, and the 四知四清 figures: roster readers
 /// only, and the reading is audited, since the list names people and their health.
-pub async fn returnees(app: &App, caller: &Caller, unit: &str, limit: u32) -> Result<Returnees, AppError> {
+pub async fn returnees(app: &App, caller: &Caller, unit: &str, from: u32, limit: u32) -> Result<Returnees, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
     let unit = unit_code(unit)?;
     let found = app.store.unit(&caller.scope, &unit).await?.ok_or(AppError::NotFound)?;
-    let (figures, items) = app.store.returnees(&caller.scope, &unit, caller.now, limit).await?.ok_or(AppError::NotFound)?;
+    let (figures, items) = app.store.returnees(&caller.scope, &unit, caller.now, from, limit).await?.ok_or(AppError::NotFound)?;
     app.store.record_read(caller, "returnees", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": items.len()})).await?;
-    Ok(Returnees { unit: found, figures, items })
+    Ok(Returnees { unit: found, figures, items, from })
 }

@@ -49,7 +49,10 @@ pub struct CheckinSummary {
     pub day: NaiveDate,
     pub expected: i64,
     pub reported: i64,
+    /// How many have not reported, in all: `missing` is the page of them from `missing_from`.
     pub missing_count: i64,
+    /// Where `missing` starts in the whole list (0 for the first page).
+    pub missing_from: u32,
     /// Check-ins the same as the day before and sent in a hurry: to review.
     pub flagged: i64,
     pub missing: Vec<Missing>,
@@ -97,8 +100,9 @@ pub trait CheckinStore {
     async fn checkin_token(&self, caller: &Caller, household: Uuid, new_token: &str) -> StoreResult<String>;
     /// The household a check-in link opens (public: the token is the key), as of `day`.
     async fn checkin_household(&self, token: &str, day: NaiveDate) -> StoreResult<Option<CheckinHousehold>>;
-    /// A unit's figures for a day and (up to `limit` of) who has not reported.
-    async fn checkin_summary(&self, caller: &Caller, unit: &UnitCode, day: NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>>;
+    /// A unit's figures for a day and who has not reported: `limit` of them from the
+    /// `from`th, and how many in all.
+    async fn checkin_summary(&self, caller: &Caller, unit: &UnitCode, day: NaiveDate, from: u32, limit: u32) -> StoreResult<Option<CheckinSummary>>;
 }
 
 /// A request's check-ins waiting for the group committer, each with its row number; the

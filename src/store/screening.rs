@@ -131,7 +131,14 @@ pub trait ScreeningStore {
     /// A retried request (same id) returns the first registration.
     async fn register_returnee(&self, caller: &Caller, returnee: &NewReturnee) -> StoreResult<ReturneeItem>;
     /// The returnees of a unit's subtree, newest arrival first, and its 四知四清 figures.
-    async fn returnees(&self, scope: &UnitPath, unit: &UnitCode, now: DateTime<Utc>, limit: u32) -> StoreResult<Option<(ScreeningFigures, Vec<ReturneeItem>)>>;
+    async fn returnees(
+        &self,
+        scope: &UnitPath,
+        unit: &UnitCode,
+        now: DateTime<Utc>,
+        from: u32,
+        limit: u32,
+    ) -> StoreResult<Option<(ScreeningFigures, Vec<ReturneeItem>)>>;
     /// Returnees from key areas, in their observation window, with no isolation order under
     /// way: each needs a grid leader's decision (the inbox's "returnee to screen").
     async fn returnees_to_screen(&self, scope: &UnitPath, now: DateTime<Utc>) -> StoreResult<Vec<ReturneeItem>>;
@@ -145,7 +152,9 @@ pub trait ScreeningStore {
     /// Coverage of a round below a unit: one row per child unit (or the unit itself).
     async fn coverage(&self, scope: &UnitPath, round: Uuid, unit: &UnitCode) -> StoreResult<Option<Vec<CoverageRow>>>;
     /// Households below a unit not yet visited in a round.
-    async fn unvisited(&self, scope: &UnitPath, round: Uuid, unit: &UnitCode, limit: u32) -> StoreResult<Option<Vec<Unvisited>>>;
+    /// The households below `unit` not visited in the round: `limit` of them from the
+    /// `from`th, and how many in all.
+    async fn unvisited(&self, scope: &UnitPath, round: Uuid, unit: &UnitCode, from: u32, limit: u32) -> StoreResult<Option<(Vec<Unvisited>, i64)>>;
 }
 
 /// Every stay that counts for key areas: the travel history and the origin up to arrival.

@@ -24,7 +24,7 @@ async fn acknowledged_check_ins_survive_kill_9() {
             rows.iter().map(|(h, name, id)| (h.as_str(), name.as_str(), id.as_str(), "", "", "150502001001001", "常住")).collect();
         let root = app.system_caller(UnitPath::root());
         wangge::app::roster::import(&app, &root, &unit, roster_csv(&table).as_bytes(), &|_, _| {}).await.unwrap();
-        let summary = app.store.checkin_summary(&root, &unit, wangge::domain::time::local_date(root.now), 1000).await.unwrap().unwrap();
+        let summary = app.store.checkin_summary(&root, &unit, wangge::domain::time::local_date(root.now), 0, 1000).await.unwrap().unwrap();
         summary.missing.into_iter().map(|m| m.resident_id.to_string()).collect()
     };
     assert_eq!(residents.len(), 600);
@@ -78,7 +78,7 @@ async fn acknowledged_check_ins_survive_kill_9() {
 
     let app = App::open(&url).await.unwrap();
     let root = app.system_caller(UnitPath::root());
-    let summary = app.store.checkin_summary(&root, &unit, wangge::domain::time::local_date(root.now), 1000).await.unwrap().unwrap();
+    let summary = app.store.checkin_summary(&root, &unit, wangge::domain::time::local_date(root.now), 0, 1000).await.unwrap().unwrap();
     let missing: std::collections::HashSet<String> = summary.missing.iter().map(|m| m.resident_id.to_string()).collect();
     let lost: Vec<&String> = acknowledged.iter().filter(|id| missing.contains(*id)).collect();
     assert!(lost.is_empty(), "{} acknowledged check-ins were lost", lost.len());

@@ -173,3 +173,97 @@ async fn a_member_hands_out_the_link_and_dials_on_a_phone() {
     client.close().await.unwrap();
     result
 }
+
+/// A roster of 270 residents in 135 households of 一组 (和平社区).
+pub(crate) fn big_roster() -> String {
+    let (surnames, given) = (['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '吴'], ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十']);
+    let mut rows = Vec::new();
+    for i in 0..270usize {
+        let county = ["150502", "150521", "110105"][i / 90];
+        let name = format!("{}{}{}", surnames[i % 9], given[(i / 9) % 10], given[(i / 90) % 10]);
+        let household = format!("{:03}", i / 2 + 1);
+        let relation = if i % 2 == 0 { "户主" } else { "配偶" };
+        rows.push((household, name, id_number(county, (i % 90 + 1) as u16), relation));
+    }
+    let rows: Vec<(&str, &str, &str, &str, &str, &str, &str)> =
+        rows.iter().map(|(h, n, id, r)| (h.as_str(), n.as_str(), id.as_str(), *r, "", "150502001001001", "常住")).collect();
+    crate::support::roster_csv(&rows)
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    html.split(start).nth(1).unwrap_or_else(|| panic!("{start} in {html}")).split(end).next().unwrap()
+}
+
+fn missing_rows(html: &str) -> usize {
+    html.matches("<li class=\"missing\"").count()
+}
+
+/// Item 3: the lists that were cut say how many there are in all and page through them.
+async fn long_lists_say_how_many_and_page(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T08:00");
+    let admin = t.client("admin").await;
+    let (status, body) = t.upload_roster(&admin, "150502001", "text/csv", big_roster().into_bytes()).await;
+    assert_eq!(status, 200, "{body}");
+
+    // The county's missing check-ins: 270 in all, 200 a page.
+    let hq = page_client(&t, "zh", "hq").await;
+    let first = html(&t, &hq, "/units/150502/checkins").await;
+    assert_eq!(missing_rows(&first), 200);
+    let pager = between(&first, "id=\"missing-pager\">", "</p>");
+    assert!(pager.contains("第 1–200 条，共 270 条"), "{pager}");
+    let next = between(pager, "href=\"", "\"").replace("&#38;", "&");
+    assert_eq!(next, "/units/150502/checkins?from=200");
+    let second = html(&t, &hq, &next).await;
+    assert_eq!(missing_rows(&second), 70);
+    let pager = between(&second, "id=\"missing-pager\">", "</p>");
+    assert!(pager.contains("第 201–270 条，共 270 条") && pager.contains("rel=\"prev\"") && !pager.contains("rel=\"next\""), "{pager}");
+    let first_names: Vec<&str> = first.split("<li class=\"missing\"").skip(1).map(|li| between(li, "\">", "</a>")).collect();
+    assert!(second.split("<li class=\"missing\"").skip(1).all(|li| !first_names.contains(&between(li, "\">", "</a>"))), "no one twice");
+    let (_, api) = t.get(&admin, "/api/v1/units/150502/checkins?from=250&limit=100").await;
+    assert_eq!(api["missing"].as_array().unwrap().len(), 20);
+    assert_eq!(api["missing_count"], 270);
+
+    // A round's unvisited households: 135 in all, 100 a page; English too.
+    let (status, round) = t.send(&admin, Method::POST, "/api/v1/units/150502001001/rounds", json!({"name": "春节返乡排查"})).await;
+    assert_eq!(status, 201, "{round}");
+    let en = page_client(&t, "en", "leader1").await;
+    let path = format!("/rounds/{}?unit=150502001001", round["id"].as_str().unwrap());
+    let sheet = html(&t, &en, &path).await;
+    let pager = between(&sheet, "id=\"unvisited-pager\">", "</p>");
+    assert!(pager.contains("1–100 of 135"), "{pager}");
+    let next = between(pager, "href=\"", "\"").replace("&#38;", "&");
+    let rest = html(&t, &en, &next).await;
+    assert!(between(&rest, "id=\"unvisited-pager\">", "</p>").contains("101–135 of 135"), "{next}: {}", between(&rest, "id=\"unvisited-pager\">", "</p>"));
+    assert_eq!(rest.matches("action=\"/rounds/").count(), 35);
+
+    // A short list says how many it has.
+    let returnees = html(&t, &en, "/units/150502001001/returnees").await;
+    assert!(between(&returnees, "id=\"returnees-pager\">", "</p>").contains("0 in all"));
+}
+both!(long_lists_say_how_many_and_page);
+
+/// Item 3 on a phone: the county's missing list pages through all of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_missing_list_pages_on_a_phone() {
+    use crate::browser::{browser, eventually, no_sideways_scroll, screenshot};
+    use fantoccini::Locator;
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", big_roster().into_bytes()).await.0, 200);
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        browser_login(&t, &client, "hq").await;
+        client.goto(&t.url("/units/150502/checkins")).await.unwrap();
+        eventually(&client, "#missing-pager", "第 1–200 条，共 270 条").await;
+        no_sideways_scroll(&client, "missing list").await;
+        screenshot(&client, "missing-pager").await;
+        client.find(Locator::Css("#missing-pager a[rel=next]")).await.unwrap().click().await.unwrap();
+        eventually(&client, "#missing-pager", "第 201–270 条").await;
+        no_sideways_scroll(&client, "missing list, second page").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}

@@ -183,7 +183,7 @@ async fn the_demo_shows_every_part_at_work_and_loads_once(db: Db) {
         .unwrap();
     assert_eq!(passages.len(), 6);
     assert_eq!(passages.iter().filter(|p| p.fever).count(), 1);
-    let (figures, returnees) = app.store.returnees(&root.scope, &village, root.now, 10).await.unwrap().unwrap();
+    let (figures, returnees) = app.store.returnees(&root.scope, &village, root.now, 0, 10).await.unwrap().unwrap();
     assert_eq!((figures.returnees, figures.returnees_from_key_areas), (3, 1), "{returnees:?}");
     let colours = app.store.figures(&root.scope, &village).await.unwrap().unwrap();
     assert!(colours.red >= 1 && colours.yellow >= 2, "{colours:?}");

@@ -58,13 +58,16 @@ struct DayQuery {
     date: Option<String>,
     /// At most this many of the missing list (500 by default).
     limit: Option<u32>,
+    /// The missing list from this one on (0, the first, by default): `missing_count` says how
+    /// many there are in all.
+    from: Option<u32>,
 }
 
 /// A unit's check-ins for a day: expected, reported, missing (who has not reported), flagged.
 #[utoipa::path(get, operation_id = "unit_checkins", path = "/api/v1/units/{code}/checkins", tag = "checkins", params(super::UnitCodeParam, DayQuery),
     responses((status = 200, body = CheckinSummary), super::Errors))]
 async fn summary(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<CheckinSummary>, HttpError> {
-    Ok(Json(ops::summary(&app, &auth.caller(), &code, query.date.as_deref(), query.limit.unwrap_or(500)).await?))
+    Ok(Json(ops::summary(&app, &auth.caller(), &code, query.date.as_deref(), query.from.unwrap_or(0), query.limit.unwrap_or(500)).await?))
 }
 
 #[derive(Serialize, ToSchema)]

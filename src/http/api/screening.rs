@@ -87,7 +87,7 @@ struct ReturneeList {
 #[utoipa::path(get, operation_id = "unit_returnees", path = "/api/v1/units/{code}/returnees", tag = "screening", params(super::UnitCodeParam, LimitQuery),
     responses((status = 200, body = ReturneeList), super::Errors))]
 async fn returnees(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<LimitQuery>) -> Result<Json<ReturneeList>, HttpError> {
-    let list = ops::returnees(&app, &auth.caller(), &code, query.limit.unwrap_or(100)).await?;
+    let list = ops::returnees(&app, &auth.caller(), &code, 0, query.limit.unwrap_or(100)).await?;
     Ok(Json(ReturneeList { figures: list.figures, items: list.items }))
 }
 

@@ -161,6 +161,7 @@ struct SummaryPage {
     unit: Unit,
     crumbs: Vec<(String, String, bool)>,
     s: CheckinSummary,
+    pager: super::Pager,
     can_tick: bool,
     /// The person whose "well, at home" is to be confirmed (the first press of its button).
     confirm: Option<uuid::Uuid>,
@@ -188,7 +189,12 @@ pub struct DayQuery {
     date: Option<String>,
     confirm: Option<String>,
     ticked: Option<String>,
+    /// The missing list from this one on.
+    from: Option<u32>,
 }
+
+/// How many of the missing list a page shows.
+const MISSING_PER_PAGE: u32 = 200;
 
 pub async fn summary(
     State(app): State<App>,
@@ -198,12 +204,18 @@ pub async fn summary(
     Query(query): Query<DayQuery>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    let s = ops::summary(&app, &caller, &code, query.date.as_deref(), 500).await?;
+    let from = query.from.unwrap_or(0);
+    let s = ops::summary(&app, &caller, &code, query.date.as_deref(), from, MISSING_PER_PAGE).await?;
     let unit = units::get(&app, &caller, &code).await?;
     let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
+    let href = match query.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(_) => format!("/units/{}/checkins?date={}", unit.code, s.day),
+        None => format!("/units/{}/checkins", unit.code),
+    };
+    let pager = super::Pager::new("missing", href, from, MISSING_PER_PAGE, s.missing.len(), s.missing_count);
     let confirm = query.confirm.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok());
     let can_tick = caller.role.may(Permission::Screen);
-    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, can_tick, confirm, ticked: query.ticked.is_some() })
+    render(&SummaryPage { c: Chrome::load(&app, lang, &auth).await?, unit, crumbs, s, pager, can_tick, confirm, ticked: query.ticked.is_some() })
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ mod households;
 mod i18n;
 mod isolation;
 mod organisations;
+mod pager;
 mod people;
 mod public;
 mod screening;
@@ -28,6 +29,7 @@ use crate::app::{App, AppError};
 use crate::domain::Lang;
 
 pub use i18n::Texts;
+pub use pager::Pager;
 
 /// Every capability's pages: one line per capability.
 pub fn routes() -> Router<App> {

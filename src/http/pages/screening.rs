@@ -37,6 +37,7 @@ struct ReturneesPage {
     crumbs: Vec<(String, String, bool)>,
     figures: ScreeningFigures,
     items: Vec<ReturneeItem>,
+    pager: super::Pager,
     can_register: bool,
     refused: Refused,
     registered: bool,
@@ -51,6 +52,8 @@ impl ReturneesPage {
 #[derive(Deserialize, Default)]
 pub struct ReturneesQuery {
     registered: Option<String>,
+    /// The list from this one on.
+    from: Option<u32>,
 }
 
 pub async fn returnees(
@@ -60,16 +63,17 @@ pub async fn returnees(
     Path(code): Path<String>,
     Query(query): Query<ReturneesQuery>,
 ) -> Result<Response, HttpError> {
-    returnees_page(&app, lang, &auth, &code, Refused::default(), query.registered.is_some()).await
+    returnees_page(&app, lang, &auth, &code, Refused::default(), query.registered.is_some(), query.from.unwrap_or(0)).await
 }
 
-async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, refused: Refused, registered: bool) -> Result<Response, HttpError> {
+async fn returnees_page(app: &App, lang: Lang, auth: &Auth, code: &str, refused: Refused, registered: bool, from: u32) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    let ops::Returnees { unit, figures, items } = ops::returnees(app, &caller, code, 200).await?;
+    let ops::Returnees { unit, figures, items, from } = ops::returnees(app, &caller, code, from, RETURNEES_PER_PAGE).await?;
+    let pager = super::Pager::new("returnees", format!("/units/{}/returnees", unit.code), from, RETURNEES_PER_PAGE, items.len(), figures.returnees);
     let crumbs = super::crumbs(app, auth, &unit.path).await?;
     let status = refused.status();
     let can_register = caller.role.may(Permission::Screen);
-    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, can_register, refused, registered };
+    let page = ReturneesPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, figures, items, pager, can_register, refused, registered };
     Ok((status, render(&page)?).into_response())
 }
 
@@ -89,7 +93,7 @@ pub async fn register_returnee(
             Ok(id) => Some(id),
             Err(_) => {
                 let err = crate::domain::DomainError::invalid("household_id", crate::domain::error::Reason::Unknown);
-                return returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err.into(), lang)?, f), false).await;
+                return returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err.into(), lang)?, f), false, 0).await;
             }
         },
     };
@@ -109,7 +113,7 @@ pub async fn register_returnee(
     };
     match ops::register_returnee(&app, &auth.caller(), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/returnees?registered=1")).into_response()),
-        Err(err) => returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err, lang)?, f), false).await,
+        Err(err) => returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err, lang)?, f), false, 0).await,
     }
 }
 
@@ -137,6 +141,7 @@ struct RoundPage {
     crumbs: Vec<(String, String, bool)>,
     rows: Vec<CoverageRow>,
     unvisited: Vec<Unvisited>,
+    pager: super::Pager,
     can_visit: bool,
 }
 
@@ -153,7 +158,14 @@ impl RoundPage {
 #[derive(Deserialize)]
 pub struct RoundQuery {
     unit: String,
+    /// The unvisited list from this one on.
+    from: Option<u32>,
 }
+
+/// How many households still to visit a round's page shows at once.
+const UNVISITED_PER_PAGE: u32 = 100;
+/// How many returnees a unit's page shows at once.
+const RETURNEES_PER_PAGE: u32 = 100;
 
 pub async fn round(
     State(app): State<App>,
@@ -163,10 +175,14 @@ pub async fn round(
     Query(query): Query<RoundQuery>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    let ops::RoundSheet { round, unit, rows, unvisited } = ops::round_sheet(&app, &caller, parse_id(&id)?, &query.unit).await?;
+    let from = query.from.unwrap_or(0);
+    let ops::RoundSheet { round, unit, rows, unvisited, unvisited_from, unvisited_total } =
+        ops::round_sheet(&app, &caller, parse_id(&id)?, &query.unit, from, UNVISITED_PER_PAGE).await?;
+    let href = format!("/rounds/{}?unit={}", round.id, unit.code);
+    let pager = super::Pager::new("unvisited", href, unvisited_from, UNVISITED_PER_PAGE, unvisited.len(), unvisited_total);
     let crumbs = super::crumbs(&app, &auth, &unit.path).await?;
     let can_visit = caller.role.may(Permission::Screen);
-    render(&RoundPage { c: Chrome::load(&app, lang, &auth).await?, round, unit, crumbs, rows, unvisited, can_visit })
+    render(&RoundPage { c: Chrome::load(&app, lang, &auth).await?, round, unit, crumbs, rows, unvisited, pager, can_visit })
 }
 
 #[derive(Deserialize)]

@@ -70,7 +70,7 @@ impl CheckinStore for SqlStore<Db> {
         }))
     }
 
-    async fn checkin_summary(&self, caller: &Caller, unit: &UnitCode, day: chrono::NaiveDate, limit: u32) -> StoreResult<Option<CheckinSummary>> {
+    async fn checkin_summary(&self, caller: &Caller, unit: &UnitCode, day: chrono::NaiveDate, from: u32, limit: u32) -> StoreResult<Option<CheckinSummary>> {
         let Some(unit) = self.unit(&caller.scope, unit).await? else { return Ok(None) };
         let expected = derived::subtree_figures(&self.reader, &unit.path).await?.residents;
         let subtree = Scope::of(&unit.path);
@@ -78,13 +78,18 @@ impl CheckinStore for SqlStore<Db> {
         query.push_bind(day).push(" AND ");
         subtree.push_within(&mut query, "unit_path");
         let (reported, flagged) = query.build_query_as::<(i64, Option<i64>)>().fetch_one(&self.reader).await?;
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM residents r LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = ");
+        query.push_bind(day).push(" WHERE ");
+        subtree.push_within(&mut query, "r.unit_path").push(" AND c.resident_id IS NULL");
+        let missing_count: i64 = query.build_query_scalar().fetch_one(&self.reader).await?;
         let mut query = QueryBuilder::new(
             "SELECT r.id, r.name, r.household_id, h.household_no, h.unit_code, h.unit_path, r.phone, a.login FROM residents r JOIN households h ON h.id = r.household_id \
              LEFT JOIN accounts a ON a.id = h.member_id LEFT JOIN checkins c ON c.resident_id = r.id AND c.day = ",
         );
         query.push_bind(day).push(" WHERE ");
         subtree.push_within(&mut query, "r.unit_path");
-        query.push(" AND c.resident_id IS NULL ORDER BY r.unit_path, h.household_no, r.birth_date LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        query.push(" AND c.resident_id IS NULL ORDER BY r.unit_path, h.household_no, r.birth_date, r.id LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        query.push(" OFFSET ").push_bind(i64::from(from));
         type Row = (uuid::Uuid, String, uuid::Uuid, String, String, String, Option<String>, Option<String>);
         let missing = query.build_query_as::<Row>().fetch_all(&self.reader).await?;
         // The member who holds a household (包联) calls its people: they see the numbers in
@@ -117,6 +122,6 @@ impl CheckinStore for SqlStore<Db> {
                 }
             })
             .collect();
-        Ok(Some(CheckinSummary { day, expected, reported, missing_count: (expected - reported).max(0), flagged: flagged.unwrap_or(0), missing }))
+        Ok(Some(CheckinSummary { day, expected, reported, missing_count, missing_from: from, flagged: flagged.unwrap_or(0), missing }))
     }
 }

@@ -148,6 +148,7 @@ impl ScreeningStore for SqlStore<Db> {
         scope: &UnitPath,
         unit: &UnitCode,
         now: chrono::DateTime<chrono::Utc>,
+        from: u32,
         limit: u32,
     ) -> StoreResult<Option<(ScreeningFigures, Vec<ReturneeItem>)>> {
         use crate::store::screening::*;
@@ -167,6 +168,7 @@ impl ScreeningStore for SqlStore<Db> {
         };
         let mut query = QueryBuilder::new(format!("{RETURNEE_SELECT} WHERE "));
         subtree.push_within(&mut query, "t.unit_path").push(" ORDER BY t.arrived_at DESC, t.id DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        query.push(" OFFSET ").push_bind(i64::from(from));
         let rows = query.build_query_as::<ReturneeRow>().fetch_all(&self.reader).await?;
         Ok(Some((figures, rows.into_iter().map(|r| r.item(now)).collect::<StoreResult<_>>()?)))
     }
@@ -299,20 +301,25 @@ impl ScreeningStore for SqlStore<Db> {
         Ok(Some(rows))
     }
 
-    async fn unvisited(&self, scope: &UnitPath, round: uuid::Uuid, unit: &UnitCode, limit: u32) -> StoreResult<Option<Vec<Unvisited>>> {
+    async fn unvisited(&self, scope: &UnitPath, round: uuid::Uuid, unit: &UnitCode, from: u32, limit: u32) -> StoreResult<Option<(Vec<Unvisited>, i64)>> {
         let Some(unit) = self.round_unit(scope, round, unit).await? else { return Ok(None) };
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM households h LEFT JOIN visits v ON v.round_id = ");
+        query.push_bind(round).push(" AND v.household_id = h.id WHERE ");
+        Scope::of(&unit.path).push_within(&mut query, "h.unit_path").push(" AND (v.outcome IS NULL OR v.outcome <> 'visited')");
+        let total: i64 = query.build_query_scalar().fetch_one(&self.reader).await?;
         let mut query = QueryBuilder::new(
             "SELECT h.id, h.household_no, h.unit_code, h.head_name, h.address, v.outcome FROM households h LEFT JOIN visits v ON v.round_id = ",
         );
         query.push_bind(round).push(" AND v.household_id = h.id WHERE ");
         Scope::of(&unit.path).push_within(&mut query, "h.unit_path").push(" AND (v.outcome IS NULL OR v.outcome <> 'visited')");
-        query.push(" ORDER BY h.unit_path, h.household_no LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        query.push(" ORDER BY h.unit_path, h.household_no, h.id LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
+        query.push(" OFFSET ").push_bind(i64::from(from));
         let rows = query.build_query_as::<(uuid::Uuid, String, String, String, Option<String>, Option<String>)>().fetch_all(&self.reader).await?;
         let unvisited = rows.into_iter().map(|(id, household_no, unit_code, head_name, address, last_outcome)| {
             let last_outcome = last_outcome.as_deref().map(VisitOutcome::from_stored).transpose()?;
             Ok::<_, StoreError>(Unvisited { id, household_no, unit_code, head_name, address, last_outcome })
         });
-        Ok(Some(unvisited.collect::<Result<_, _>>()?))
+        Ok(Some((unvisited.collect::<Result<_, _>>()?, total)))
     }
 }
 

@@ -1,0 +1,89 @@
+//! A list shown a page at a time: it says which of how many it shows, and links to the pages
+//! before and after (`?from=N`), so no list is cut without saying so.
+
+use super::Texts;
+
+/// The rows `from`.. of a list of `total`, `shown` of them on this page of `per_page`.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// The list's element id, for tests and anchors.
+    pub id: &'static str,
+    pub from: u32,
+    pub shown: usize,
+    pub total: i64,
+    pub per_page: u32,
+    /// The page's address without `from`, e.g. `/units/150502/checkins?date=2020-02-01`.
+    pub href: String,
+}
+
+impl Pager {
+    pub fn new(id: &'static str, href: impl Into<String>, from: u32, per_page: u32, shown: usize, total: i64) -> Pager {
+        Pager { id, from, shown, total, per_page, href: href.into() }
+    }
+
+    fn at(&self, from: u32) -> String {
+        let separator = if self.href.contains('?') { '&' } else { '?' };
+        if from == 0 { self.href.clone() } else { format!("{}{separator}from={from}", self.href) }
+    }
+
+    pub fn prev(&self) -> Option<String> {
+        (self.from > 0).then(|| self.at(self.from.saturating_sub(self.per_page)))
+    }
+
+    pub fn next(&self) -> Option<String> {
+        (i64::from(self.from) + (self.shown as i64) < self.total).then(|| self.at(self.from + self.shown as u32))
+    }
+
+    /// "第 1–500 条，共 3,245 条" / "1–500 of 3,245"; "共 3 条" / "3 in all" when all are shown.
+    pub fn words(&self, t: &Texts) -> String {
+        let total = thousands(self.total);
+        if self.shown as i64 >= self.total && self.from == 0 {
+            return if t.zh() { format!("共 {total} 条") } else { format!("{total} in all") };
+        }
+        let (first, last) = (thousands(i64::from(self.from) + 1), thousands(i64::from(self.from) + self.shown as i64));
+        if t.zh() { format!("第 {first}–{last} 条，共 {total} 条") } else { format!("{first}–{last} of {total}") }
+    }
+
+    pub fn prev_word(&self, t: &Texts) -> &'static str {
+        if t.zh() { "‹ 上一页" } else { "‹ Previous" }
+    }
+
+    pub fn next_word(&self, t: &Texts) -> &'static str {
+        if t.zh() { "下一页 ›" } else { "Next ›" }
+    }
+}
+
+fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+
+    #[test]
+    fn a_pager_says_which_of_how_many() {
+        let zh = Texts { lang: Lang::Zh };
+        let en = Texts { lang: Lang::En };
+        let first = Pager::new("missing", "/units/15/checkins", 0, 500, 500, 3245);
+        assert_eq!(first.words(&zh), "第 1–500 条，共 3,245 条");
+        assert_eq!(first.words(&en), "1–500 of 3,245");
+        assert_eq!(first.prev(), None);
+        assert_eq!(first.next().as_deref(), Some("/units/15/checkins?from=500"));
+        let last = Pager::new("missing", "/units/15/checkins?date=2020-02-01", 3000, 500, 245, 3245);
+        assert_eq!(last.next(), None);
+        assert_eq!(last.prev().as_deref(), Some("/units/15/checkins?date=2020-02-01&from=2500"));
+        let all = Pager::new("missing", "/x", 0, 500, 3, 3);
+        assert_eq!(all.words(&zh), "共 3 条");
+        assert_eq!(all.words(&en), "3 in all");
+    }
+}
