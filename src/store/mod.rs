@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 pub use accounts::{Account, AccountStore, LoginAttempt, NewAccount, Session};
 pub use alerts::{AlertStore, Task};
-pub use audit::{AuditEntry, AuditStore};
+pub use audit::{AuditEntry, AuditFilter, AuditStore};
 pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin, Principal};
 pub use checkpoints::{
     Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift,

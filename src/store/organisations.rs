@@ -45,6 +45,9 @@ pub struct Member {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgDay {
+    /// The organisation's own name and kind.
+    pub name: String,
+    pub kind: String,
     pub day: NaiveDate,
     pub expected: i64,
     pub reported: i64,

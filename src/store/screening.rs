@@ -22,6 +22,9 @@ pub struct KeyAreaRecord {
     #[schema(value_type = String)]
     pub unit_path: UnitPath,
     pub created_by: String,
+    /// The place's name when `area` is a code: from the imported divisions, else the
+    /// province's (42 → 湖北省; 4201 → 湖北省 4201).
+    pub area_name: Option<String>,
 }
 
 /// Who arrived: a resident already on the roster, or someone to add to a household.
@@ -247,6 +250,7 @@ impl From<KeyAreaRow> for KeyAreaRecord {
             valid_to: row.valid_to,
             unit_path: UnitPath::from_stored(row.unit_path),
             created_by: row.created_by,
+            area_name: None,
         }
     }
 }

@@ -267,3 +267,90 @@ async fn the_missing_list_pages_on_a_phone() {
     client.close().await.unwrap();
     result
 }
+
+/// Item 8: the audit log says in words what was done to which record and by whom, in both
+/// languages, filtered by who, what and when; key areas and organisations show names.
+async fn records_show_names_not_codes(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T08:00");
+    let (household, ..) = household_fixture(&t).await;
+    let admin = t.client("admin").await;
+    let (status, body) = t
+        .send(
+            &admin,
+            Method::POST,
+            "/api/v1/accounts",
+            json!({"login": "wangzr", "password": "river stone lantern 7", "role": "hq", "unit_code": "150502", "display_name": "王主任"}),
+        )
+        .await;
+    assert!(status < 300, "{body}");
+    let wang = client("zh");
+    let response = wang.post(t.url("/login")).form(&[("login", "wangzr"), ("password", "river stone lantern 7"), ("next", "/")]).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    html(&t, &wang, &format!("/households/{household}")).await;
+
+    let zh = page_client(&t, "zh", "admin").await;
+    let log = html(&t, &zh, "/audit").await;
+    assert!(log.contains("<b class=\"who\">王主任</b> <span class=\"what\">查看 住户 <i class=\"record\">001 张三</i>"), "{log}");
+    assert!(log.contains("<b class=\"who\">命令行</b>"), "the command line in words: {log}");
+    assert!(!log.contains(&format!("read household {household}")) && !log.contains(">read<") && !log.contains(">household<"), "{log}");
+    assert!(!log.contains("{}"), "no empty details");
+    let en = page_client(&t, "en", "admin").await;
+    let log = html(&t, &en, "/audit").await;
+    assert!(log.contains("<b class=\"who\">王主任</b> <span class=\"what\">viewed the household <i class=\"record\">001 张三</i>"), "{log}");
+
+    // Filters: by whom (name or login), what, when.
+    let by_wang = html(&t, &zh, &format!("/audit?who={}&what=&from=&to=", crate::support::url_encode("王主任"))).await;
+    assert!(by_wang.matches("<li class=\"entry\">").count() >= 2, "{by_wang}");
+    assert!(by_wang.split("<b class=\"who\">").skip(1).all(|w| w.starts_with("王主任<")), "{by_wang}");
+    let by_login = html(&t, &zh, "/audit?who=wangzr").await;
+    assert_eq!(by_login.matches("<li class=\"entry\">").count(), by_wang.matches("<li class=\"entry\">").count());
+    let households = html(&t, &zh, "/audit?what=household").await;
+    assert!(households.split("<span class=\"what\">").skip(1).all(|w| w.contains("住户")), "{households}");
+    assert!(html(&t, &zh, "/audit?from=2020-02-01&to=2020-02-01").await.contains("001 张三"));
+    assert!(!html(&t, &zh, "/audit?from=2020-02-02&to=2020-12-31").await.contains("class=\"entry\""), "nothing happened on those days");
+    let bad = zh.get(t.url("/audit?from=2020-13-45")).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let (_, api) = t.get(&admin, "/api/v1/audit?who=wangzr&what=household").await;
+    assert_eq!(api["items"][0]["actor_name"], "王主任");
+    assert_eq!(api["items"][0]["label"], "001 张三");
+
+    // A key area by its code shows the province's name; an organisation its own name and kind.
+    let hq = t.client("hq").await;
+    let (status, area) = t.send(&hq, Method::POST, "/api/v1/key-areas", json!({"area": "42", "valid_from": "2020-01-20"})).await;
+    assert!(status < 300, "{area}");
+    let hq_page = page_client(&t, "zh", "hq").await;
+    let areas = html(&t, &hq_page, "/key-areas").await;
+    assert!(areas.contains("<b>湖北省</b>"), "{areas}");
+    let (status, org) = t.send(&hq, Method::POST, "/api/v1/organisations", json!({"unit_code": "150502", "name": "区教育局", "kind": "bureau"})).await;
+    assert!(status < 300, "{org}");
+    let org_page = html(&t, &hq_page, &format!("/organisations/{}", org["id"].as_str().unwrap())).await;
+    assert!(org_page.contains("<h1 id=\"org-name\">区教育局 <small>机关单位"), "{org_page}");
+    let unit = html(&t, &hq_page, "/units/150502").await;
+    assert!(unit.contains("区教育局</a> · 机关单位") && !unit.contains("· bureau"), "{unit}");
+}
+both!(records_show_names_not_codes);
+
+/// Item 8 on a phone: the audit log filtered by who, in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_reads_and_filters_on_a_phone() {
+    use crate::browser::{browser, eventually, no_sideways_scroll, screenshot};
+    let t = TestApp::start(Db::Sqlite).await;
+    household_fixture(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        browser_login(&t, &client, "admin").await;
+        client.goto(&t.url("/audit")).await.unwrap();
+        eventually(&client, "#audit", "命令行").await;
+        no_sideways_scroll(&client, "audit log").await;
+        let form = client.form(fantoccini::Locator::Css("#audit-filter")).await.unwrap();
+        form.set_by_name("who", "leader1").await.unwrap().submit().await.unwrap();
+        eventually(&client, "#audit", "leader1 新建 隔离单 张三").await;
+        no_sideways_scroll(&client, "audit log, filtered").await;
+        screenshot(&client, "audit-filtered").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}

@@ -98,6 +98,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
         "/units/",
     );
     add("POST /rounds/{id}/visits", &[], None, "/rounds/");
+    add("GET /audit", &[("who", "admin")], None, "/audit");
     add("GET /search", &[("q", "张")], None, "/search");
     add("GET /units/{code}/dashboard", &[("date", "TODAY")], Some((&[("date", "2999-01-01")][..], "date")), "/units/");
     add(

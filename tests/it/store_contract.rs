@@ -218,7 +218,7 @@ async fn old_audit_entries_get_their_county(db: Db) {
     let app = App::open(&db.url).await.unwrap();
     let seen_from = |scope: &str| {
         let (app, scope) = (&app, UnitPath::from_stored(scope.into()));
-        async move { app.store.audit_log(&scope, None, 100).await.unwrap().into_iter().filter(|e| e.actor == "old").count() }
+        async move { app.store.audit_log(&scope, &Default::default(), 100).await.unwrap().into_iter().filter(|e| e.actor == "old").count() }
     };
     assert_eq!(seen_from("/15/").await, 4);
     assert_eq!(seen_from("/15/1505/").await, 3);

@@ -239,3 +239,13 @@ pub fn sample_roster() -> String {
         ("001", "孙七", &a(7), "户主", "", "150502001002001", "常住"),
     ])
 }
+
+/// Percent-encodes a query parameter.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::{Done, Items};
 use crate::app::App;
 use crate::app::accounts::{self as ops, Account, NewUser};
-use crate::app::audit::{self, AuditEntry};
+use crate::app::audit::{self, AuditEntry, AuditQuery};
 use crate::domain::Role;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, expired_session_cookie, session_cookie};
@@ -128,9 +128,7 @@ async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewAccountB
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct AuditQuery {
-    /// Entries before this one (the `id` of the last entry of the previous page).
-    before: Option<i64>,
+struct AuditLimit {
     /// How many entries (100 by default).
     limit: Option<u32>,
 }
@@ -138,8 +136,13 @@ struct AuditQuery {
 /// The audit log of the caller's subtree, newest first (admin).
 ///
 /// Who read or wrote what, when: every write and every reading of a full record.
-#[utoipa::path(get, operation_id = "audit_log", path = "/api/v1/audit", tag = "accounts", params(AuditQuery),
+#[utoipa::path(get, operation_id = "audit_log", path = "/api/v1/audit", tag = "accounts", params(AuditQuery, AuditLimit),
     responses((status = 200, body = Items<AuditEntry>), super::Errors))]
-async fn audit_log(State(app): State<App>, auth: Auth, Query(query): Query<AuditQuery>) -> Result<Json<Items<AuditEntry>>, HttpError> {
-    Ok(Json(Items { items: audit::log(&app, &auth.caller(), query.before, query.limit.unwrap_or(100)).await? }))
+async fn audit_log(
+    State(app): State<App>,
+    auth: Auth,
+    Query(query): Query<AuditQuery>,
+    Query(limit): Query<AuditLimit>,
+) -> Result<Json<Items<AuditEntry>>, HttpError> {
+    Ok(Json(Items { items: audit::log(&app, &auth.caller(), &query, limit.limit.unwrap_or(100)).await? }))
 }

@@ -312,6 +312,13 @@ impl Texts {
             "sex" => ("性别", "Sex"),
             "birth_date" => ("出生日期", "Born"),
             "residence" => ("居住类型", "Residence"),
+            // The audit log's filters (issue 14, item 8).
+            "audit_who" => ("操作人（账号或姓名）", "By (login or name)"),
+            "audit_what" => ("对象类型", "Kind of record"),
+            "all" => ("全部", "All"),
+            "date_from" => ("起始日期", "From"),
+            "date_to" => ("截止日期", "To"),
+            "filter" => ("筛选", "Filter"),
             // The household page's links (issue 14, item 7).
             "in_isolation" => ("隔离中", "in isolation"),
             "isolation_record" => ("隔离记录", "isolation order"),

@@ -11,6 +11,7 @@ mod organisations;
 mod pager;
 mod people;
 mod public;
+mod record_words;
 mod screening;
 mod units;
 
@@ -20,7 +21,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use serde::Deserialize;
 
 use super::HttpError;
 use super::auth::{Auth, LANG_COOKIE, RequestLang};
@@ -328,18 +328,36 @@ async fn static_file(Path(file): Path<String>) -> Response {
 struct AuditPage {
     c: Chrome,
     entries: Vec<AuditEntry>,
-    older: Option<i64>,
+    query: audit::AuditQuery,
+    /// The next page's address, with the filters.
+    older: Option<String>,
+    error: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
-    before: Option<i64>,
+impl AuditPage {
+    fn entities(&self) -> &'static [&'static str] {
+        audit::ENTITIES
+    }
 }
 
-async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<AuditQuery>) -> Result<Html<String>, HttpError> {
-    let entries = audit::log(&app, &auth.caller(), query.before, 100).await?;
-    let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
-    render(&AuditPage { c: Chrome::load(&app, lang, &auth).await?, entries, older })
+async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<audit::AuditQuery>) -> Result<Response, HttpError> {
+    let c = Chrome::load(&app, lang, &auth).await?;
+    let (entries, error) = match audit::log(&app, &auth.caller(), &query, 100).await {
+        Ok(entries) => (entries, None),
+        Err(AppError::Domain(err)) => (Vec::new(), Some(err.message(lang))),
+        Err(err) => return Err(err.into()),
+    };
+    let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten().map(|before| {
+        format!(
+            "/audit?who={}&what={}&from={}&to={}&before={before}",
+            url_encode(query.who.trim()),
+            url_encode(query.what.trim()),
+            url_encode(query.from.trim()),
+            url_encode(query.to.trim())
+        )
+    });
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&AuditPage { c, entries, query, older, error })?).into_response())
 }
 
 #[cfg(test)]

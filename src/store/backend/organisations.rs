@@ -199,6 +199,7 @@ impl OrganisationStore for SqlStore<Db> {
 
     async fn org_day(&self, caller: &Caller, org: uuid::Uuid, day: chrono::NaiveDate) -> StoreResult<Option<OrgDay>> {
         let Some(path) = self.org_path(&caller.scope, org).await? else { return Ok(None) };
+        let (name, kind): (String, String) = sqlx::query_as("SELECT name, kind FROM organisations WHERE id = $1").bind(org).fetch_one(&self.reader).await?;
         let mut tx = self.writer.begin().await?;
         audit(&mut tx, caller, "read", "organisation", org, path.as_str(), serde_json::json!({"what": "day", "day": day})).await?;
         tx.commit().await?;
@@ -224,7 +225,7 @@ impl OrganisationStore for SqlStore<Db> {
             .collect();
         let reported = members.iter().filter(|m| m.reported).count() as i64;
         let expected = members.len() as i64;
-        Ok(Some(OrgDay { day, expected, reported, missing_count: expected - reported, members }))
+        Ok(Some(OrgDay { name, kind, day, expected, reported, missing_count: expected - reported, members }))
     }
 }
 

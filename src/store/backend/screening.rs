@@ -39,14 +39,17 @@ impl ScreeningStore for SqlStore<Db> {
         .await?;
         derived::rederive_key_areas(&mut tx, caller, &caller.scope).await?;
         tx.commit().await?;
-        Ok(KeyAreaRecord {
+        let mut record = KeyAreaRecord {
             id,
             area: area.area.clone(),
             valid_from: area.valid_from,
             valid_to: area.valid_to,
             unit_path: caller.scope.clone(),
             created_by: caller.login.clone(),
-        })
+            area_name: None,
+        };
+        self.name_areas(std::slice::from_mut(&mut record)).await?;
+        Ok(record)
     }
 
     async fn remove_key_area(&self, caller: &Caller, id: uuid::Uuid) -> StoreResult<()> {
@@ -66,7 +69,10 @@ impl ScreeningStore for SqlStore<Db> {
     async fn key_areas(&self, scope: &UnitPath) -> StoreResult<Vec<KeyAreaRecord>> {
         let sql = format!("{} ORDER BY valid_from DESC, area", crate::store::screening::KEY_AREA_SELECT);
         let rows: Vec<crate::store::screening::KeyAreaRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.reader).await?;
-        Ok(rows.into_iter().map(KeyAreaRecord::from).filter(|a| a.unit_path.contains(scope) || scope.contains(&a.unit_path)).collect())
+        let mut areas: Vec<KeyAreaRecord> =
+            rows.into_iter().map(KeyAreaRecord::from).filter(|a| a.unit_path.contains(scope) || scope.contains(&a.unit_path)).collect();
+        self.name_areas(&mut areas).await?;
+        Ok(areas)
     }
 
     async fn register_returnee(&self, caller: &Caller, returnee: &NewReturnee) -> StoreResult<ReturneeItem> {
@@ -324,6 +330,19 @@ impl ScreeningStore for SqlStore<Db> {
 }
 
 impl SqlStore<Db> {
+    /// Names the key areas given by a code: the division's name in the data, else the
+    /// province's.
+    async fn name_areas(&self, areas: &mut [KeyAreaRecord]) -> StoreResult<()> {
+        for area in areas.iter_mut().filter(|a| !a.area.is_empty() && a.area.bytes().all(|b| b.is_ascii_digit())) {
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE code = $1").bind(&area.area).fetch_optional(&self.reader).await?;
+            area.area_name = name.or_else(|| {
+                let province = crate::domain::divisions::province_name(area.area.get(..2)?)?;
+                Some(if area.area.len() == 2 { province.to_string() } else { format!("{province} {}", area.area) })
+            });
+        }
+        Ok(())
+    }
+
     /// The resident who arrived: (resident, household, a resident to add first).
     pub(crate) async fn arriving_resident(tx: &mut Tx, caller: &Caller, arrival: &Arrival) -> StoreResult<(uuid::Uuid, uuid::Uuid, Option<NewResident>)> {
         let scope = Scope::of(&caller.scope);
