@@ -91,42 +91,6 @@ pub fn order_parents_first(units: Vec<(usize, NewUnit)>) -> Vec<(usize, NewUnit)
     ordered
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table(rows: &[&[&str]]) -> Table {
-        Table::from_records(rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()))
-    }
-
-    #[test]
-    fn official_files_fix_the_level_and_parent_column() {
-        let t = table(&[&["code", "name", "areaCode", "provinceCode", "cityCode"], &["150502001", "明仁街道", "150502", "15", "1505"]]);
-        let units = parse("streets", &t).unwrap();
-        assert_eq!(units[0].1.level, Some(Level::Township));
-        assert_eq!(units[0].1.parent.as_ref().unwrap().as_str(), "150502");
-    }
-
-    #[test]
-    fn generic_sheets_are_ordered_parent_first() {
-        let t = table(&[
-            &["code", "name", "parent_code"],
-            &["150502001001-02", "二组", "150502001001-0"],
-            &["150502001001-0", "片区", "150502001001"],
-            &["150502001001-01", "一组", "150502001001-0"],
-        ]);
-        let codes: Vec<String> = parse("grids", &t).unwrap().iter().map(|(_, u)| u.code.to_string()).collect();
-        assert_eq!(codes, ["150502001001-0", "150502001001-02", "150502001001-01"]);
-    }
-
-    #[test]
-    fn bad_rows_are_named() {
-        let t = table(&[&["code", "name", "parent_code"], &["1/2", "x", ""], &["7", "", ""], &["8", "a", ""], &["8", "b", ""]]);
-        let rows: Vec<usize> = parse("x", &t).unwrap_err().iter().map(|e| e.row).collect();
-        assert_eq!(rows, [2, 3, 5]);
-    }
-}
-
 /// The provinces of GB/T 2260 by their two-digit code, for places named by a code that the
 /// imported divisions do not hold (a key area `42` is 湖北省).
 pub fn province_name(code: &str) -> Option<&'static str> {
@@ -167,4 +131,40 @@ pub fn province_name(code: &str) -> Option<&'static str> {
         ("82", "澳门特别行政区"),
     ];
     PROVINCES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[&[&str]]) -> Table {
+        Table::from_records(rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()))
+    }
+
+    #[test]
+    fn official_files_fix_the_level_and_parent_column() {
+        let t = table(&[&["code", "name", "areaCode", "provinceCode", "cityCode"], &["150502001", "明仁街道", "150502", "15", "1505"]]);
+        let units = parse("streets", &t).unwrap();
+        assert_eq!(units[0].1.level, Some(Level::Township));
+        assert_eq!(units[0].1.parent.as_ref().unwrap().as_str(), "150502");
+    }
+
+    #[test]
+    fn generic_sheets_are_ordered_parent_first() {
+        let t = table(&[
+            &["code", "name", "parent_code"],
+            &["150502001001-02", "二组", "150502001001-0"],
+            &["150502001001-0", "片区", "150502001001"],
+            &["150502001001-01", "一组", "150502001001-0"],
+        ]);
+        let codes: Vec<String> = parse("grids", &t).unwrap().iter().map(|(_, u)| u.code.to_string()).collect();
+        assert_eq!(codes, ["150502001001-0", "150502001001-02", "150502001001-01"]);
+    }
+
+    #[test]
+    fn bad_rows_are_named() {
+        let t = table(&[&["code", "name", "parent_code"], &["1/2", "x", ""], &["7", "", ""], &["8", "a", ""], &["8", "b", ""]]);
+        let rows: Vec<usize> = parse("x", &t).unwrap_err().iter().map(|e| e.row).collect();
+        assert_eq!(rows, [2, 3, 5]);
+    }
 }

@@ -219,8 +219,8 @@ impl SqlStore<Db> {
             .iter()
             .map(|r| {
                 let person_id = people.iter().find(|(resident, _)| *resident == r.id).map(|(_, person)| *person);
-                let mine = orders.iter().filter(|(resident, ..)| *resident == r.id);
-                let order = mine.clone().rfind(|(.., open)| *open).or(mine.last());
+                let mut mine = orders.iter().filter(|(resident, ..)| *resident == r.id);
+                let order = mine.clone().rfind(|(.., open)| *open).or(mine.next_back());
                 crate::store::ResidentLinks {
                     resident_id: r.id,
                     person_id,
