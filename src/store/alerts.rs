@@ -33,3 +33,10 @@ pub trait AlertStore {
 
 /// The depth of a village (嘎查村) on a path: region, city, county, township, village.
 pub(crate) const VILLAGE_DEPTH: usize = 5;
+
+/// The units whose leaders an alert about a unit reaches: the village and the grids on its
+/// path, or the unit itself above a village.
+pub(crate) fn leader_units<'a>(path: &'a crate::domain::UnitPath, unit_code: &'a str) -> Vec<&'a str> {
+    let leaders: Vec<&str> = path.codes().skip(VILLAGE_DEPTH - 1).collect();
+    if leaders.is_empty() { vec![unit_code] } else { leaders }
+}

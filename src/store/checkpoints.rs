@@ -237,23 +237,6 @@ pub trait PassageStore {
     async fn screen_contacts(&self, caller: &Caller, person: Uuid, window: Duration) -> StoreResult<usize>;
 }
 
-/// A passage waiting for the group committer, and where to send its answer.
-pub(crate) struct PassageJob {
-    pub caller: Caller,
-    pub checkpoint: Checkpoint,
-    pub passage: NewPassage,
-    pub fever: Temperature,
-    pub reply: tokio::sync::oneshot::Sender<StoreResult<Passage>>,
-}
-
-impl super::sql::Job for PassageJob {
-    type Answer = Passage;
-
-    fn reply(self, answer: StoreResult<Passage>) {
-        let _ = self.reply.send(answer);
-    }
-}
-
 /// A person as a passage names them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct PersonRow {

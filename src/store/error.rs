@@ -20,7 +20,7 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    /// An error from SQLite's C interface, used directly on the check-in write path.
+    /// An error from SQLite's C interface, used directly on the group committers' write paths.
     #[error("database: {0}")]
     Engine(String),
     #[error("the database writer has stopped")]

@@ -7,7 +7,7 @@ use sqlx::Postgres;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use super::StoreResult;
-use super::sql::{Dialect, GroupWrite, Job, SqlStore};
+use super::sql::{Dialect, GROUP_COMMIT, GroupWrite, Job, SqlStore, group_or_each_alone};
 
 pub type PgStore = SqlStore<Postgres>;
 
@@ -37,16 +37,28 @@ impl Dialect for PgStore {
 pub(crate) type PgTx = sqlx::Transaction<'static, Postgres>;
 
 impl PgStore {
-    /// Starts the committer of a kind of group write: `commit_in_groups` over `write_group`.
+    /// Starts the committer of a kind of group write (`commit_in_groups`).
     pub(crate) fn start_committer<W: GroupWrite>(writer: sqlx::PgPool, queue: tokio::sync::mpsc::Receiver<W::Job>) {
-        tokio::spawn(super::sql::commit_in_groups(queue, move |jobs| Box::pin(write_group::<W>(writer.clone(), jobs))));
+        tokio::spawn(commit_in_groups::<W>(writer, queue));
     }
 }
 
-/// Writes a group of jobs in one transaction (see `GroupWrite`, `commit_in_groups`). It reads
-/// what the group needs inside that transaction, so that, for check-ins, a session ended
-/// before the commit writes nothing.
-pub(crate) async fn write_group<W: GroupWrite>(writer: sqlx::PgPool, jobs: &[W::Job]) -> StoreResult<Vec<<W::Job as Job>::Answer>> {
+/// PostgreSQL's group committer: takes every job waiting, writes them in one transaction
+/// (`write_group`), and only then answers each (see `group_or_each_alone`).
+async fn commit_in_groups<W: GroupWrite>(writer: sqlx::PgPool, mut queue: tokio::sync::mpsc::Receiver<W::Job>) {
+    let mut jobs = Vec::with_capacity(GROUP_COMMIT);
+    while queue.recv_many(&mut jobs, GROUP_COMMIT).await > 0 {
+        let answers = group_or_each_alone(&jobs, |group| write_group::<W>(&writer, group)).await;
+        for (job, answer) in jobs.drain(..).zip(answers) {
+            job.reply(answer);
+        }
+    }
+}
+
+/// Writes a group of jobs in one transaction (see `GroupWrite`). It reads what the group needs
+/// inside that transaction, so that, for check-ins, a session ended before the commit writes
+/// nothing, and for passages, an id is claimed with the passage it names.
+async fn write_group<W: GroupWrite>(writer: &sqlx::PgPool, jobs: &[W::Job]) -> StoreResult<Vec<<W::Job as Job>::Answer>> {
     let mut tx = writer.begin().await?;
     let reads = W::read_postgres(&mut tx, jobs).await?;
     let plan = W::plan(jobs, &reads);

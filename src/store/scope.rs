@@ -26,6 +26,17 @@ impl Scope {
         self.low.as_str() <= path && path < self.high.as_str()
     }
 
+    /// The condition for a statement prepared once and bound by hand (SQLite's group writers):
+    /// `column >= $n AND column < $n+1`, where `ends` are bound.
+    pub(crate) fn condition(column: &str, n: usize) -> String {
+        format!("{column} >= ${n} AND {column} < ${}", n + 1)
+    }
+
+    /// The ends to bind at a `condition`'s parameters, in its order.
+    pub(crate) fn ends(&self) -> (&str, &str) {
+        (&self.low, &self.high)
+    }
+
     /// Appends `column >= low AND column < high` to `query`, binding both ends.
     pub(crate) fn push_within<'q, DB>(&self, query: &'q mut QueryBuilder<DB>, column: &str) -> &'q mut QueryBuilder<DB>
     where
@@ -52,6 +63,12 @@ mod tests {
         query.push_bind(1_i64).push(" AND ");
         Scope::of(&UnitPath::from_stored("/15/1505/".to_string())).push_within(&mut query, "h.unit_path");
         assert_eq!(query.sql().as_str(), "SELECT id FROM households WHERE id = $1 AND h.unit_path >= $2 AND h.unit_path < $3");
+    }
+
+    #[test]
+    fn a_prepared_condition_names_its_parameters_and_the_ends_to_bind() {
+        assert_eq!(Scope::condition("unit_path", 2), "unit_path >= $2 AND unit_path < $3");
+        assert_eq!(Scope::of(&UnitPath::from_stored("/15/1505/".to_string())).ends(), ("/15/1505/", "/15/15050"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub struct SqlStore<DB: Database> {
     /// Background work of the backend (SQLite's checkpointer), stopped with the store.
     pub(crate) _background: Vec<AbortOnDrop>,
     /// The queues of writes waiting for their group committer, each started on first use.
-    pub(crate) passages: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<super::checkpoints::PassageJob>>,
+    pub(crate) passages: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<super::passages::PassageJob>>,
     pub(crate) checkins: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<super::checkins::CheckinJob>>,
 }
 
@@ -33,10 +33,12 @@ pub(crate) trait Job: Send + 'static {
 /// A kind of group write: what a group of its jobs must read, what it writes (planned once,
 /// from the jobs and what was read, for both backends), and the reads and writes on each
 /// backend. The group committers run any of them: on SQLite the writer and syncer threads
-/// (`sqlite_committer::start`, on SQLite's C interface), on PostgreSQL `commit_in_groups`
-/// over `postgres::write_group`. Each runs a group as: begin, `read_…`, `plan`, `write_…`,
+/// (`sqlite_committer::start`, on SQLite's C interface), on PostgreSQL
+/// `postgres::commit_in_groups`. Each runs a group as: begin, `read_…`, `plan`, `write_…`,
 /// commit, `answers`; a failed group rolls back and is written again a job at a time
-/// (`group_or_each_alone`). A new high-rate write plugs in with one type implementing this.
+/// (`group_or_each_alone`). Check-ins (`checkins::Checkins`) and passages
+/// (`passages::Passages`) are the two; a new high-rate write plugs in with one type
+/// implementing this.
 pub(crate) trait GroupWrite: 'static {
     type Job: Job + Sync;
     /// What a group must read before it can be planned.
@@ -60,20 +62,6 @@ pub(crate) trait GroupWrite: 'static {
     fn write_postgres(tx: &mut super::postgres::PgTx, plan: &Self::Plan<'_>) -> impl std::future::Future<Output = super::StoreResult<()>> + Send;
 }
 
-pub(crate) type Written<'a, A> = std::pin::Pin<Box<dyn std::future::Future<Output = super::StoreResult<Vec<A>>> + Send + 'a>>;
-
-/// Group commit: takes every job waiting, writes them in one transaction (`write`, one sync
-/// of the log for all), and only then answers each (see `group_or_each_alone`).
-pub(crate) async fn commit_in_groups<J: Job>(mut queue: tokio::sync::mpsc::Receiver<J>, write: impl for<'a> Fn(&'a [J]) -> Written<'a, J::Answer>) {
-    let mut jobs = Vec::with_capacity(GROUP_COMMIT);
-    while queue.recv_many(&mut jobs, GROUP_COMMIT).await > 0 {
-        let answers = group_or_each_alone(&jobs, &write).await;
-        for (job, answer) in jobs.drain(..).zip(answers) {
-            job.reply(answer);
-        }
-    }
-}
-
 /// Writes a group of jobs in one transaction (`write`) and gives each job's answer; if the
 /// group fails as a whole, each job is written again alone, so that one bad write does not
 /// fail the others (and a single bad request gets its own error). Every group committer
@@ -95,16 +83,10 @@ where
     }
 }
 
-/// Hands a job to a store's group committer, starting it on first use, and waits for the
-/// answer (given after the commit). The committer is `commit_in_groups` over a `write`
-/// function (`groups: write`), or one a backend starts itself (`committer: start`, given the
-/// writer's pool and the queue).
+/// Hands a job to a store's group committer, starting it on first use (`committer: start`,
+/// given the writer's pool and the queue: the backend's `SqlStore::start_committer::<W>`),
+/// and waits for the answer, given after the commit.
 macro_rules! submit {
-    ($self:expr, $queue:ident, groups: $write:path, $job:expr) => {
-        $crate::store::sql::submit!($self, $queue, committer: |writer: _, receiver| {
-            tokio::spawn($crate::store::sql::commit_in_groups(receiver, move |jobs| Box::pin($write(std::clone::Clone::clone(&writer), jobs))));
-        }, $job)
-    };
     ($self:expr, $queue:ident, committer: $start:expr, $job:expr) => {{
         let queue = $self
             .$queue

@@ -1,5 +1,5 @@
-//! Statements run straight on SQLite's C interface, for the one write path whose speed rests
-//! on it: the check-in group committer (`checkins_sqlite`). sqlx runs each SQLite connection
+//! Statements run straight on SQLite's C interface, for the write paths whose speed rests on
+//! it: the group committers (`sqlite_committer`, with `checkins_sqlite` and `passages_sqlite`). sqlx runs each SQLite connection
 //! on a thread of its own, and every statement is a round trip to that thread; under load on
 //! two cores each trip waits about half a millisecond to be scheduled, and a group made
 //! six. `SqliteConnection::lock_handle` takes the connection from its thread in one trip;
@@ -26,6 +26,7 @@ use super::{StoreError, StoreResult};
 pub(crate) enum Value<'a> {
     Null,
     Int(i64),
+    Real(f64),
     Text(&'a str),
     Blob(&'a [u8]),
 }
@@ -37,6 +38,14 @@ impl<'a> Value<'a> {
 
     pub fn opt_text(text: Option<&'a str>) -> Value<'a> {
         text.map_or(Value::Null, Value::Text)
+    }
+
+    pub fn opt_uuid(id: Option<&'a Uuid>) -> Value<'a> {
+        id.map_or(Value::Null, Value::uuid)
+    }
+
+    pub fn opt_real(number: Option<f64>) -> Value<'a> {
+        number.map_or(Value::Null, Value::Real)
     }
 }
 
@@ -163,6 +172,7 @@ impl Statement<'_> {
                 match value {
                     Value::Null => ffi::sqlite3_bind_null(stmt, i),
                     Value::Int(n) => ffi::sqlite3_bind_int64(stmt, i, *n),
+                    Value::Real(x) => ffi::sqlite3_bind_double(stmt, i, *x),
                     Value::Text(text) => {
                         ffi::sqlite3_bind_text64(stmt, i, text.as_ptr().cast(), text.len() as u64, ffi::SQLITE_TRANSIENT(), ffi::SQLITE_UTF8 as u8)
                     }
@@ -213,6 +223,18 @@ impl Row<'_> {
         self.text(column)?.ok_or_else(|| StoreError::Engine(format!("column {column} is NULL")))
     }
 
+    /// A number column; `None` for NULL.
+    pub fn real(&self, column: usize) -> Option<f64> {
+        let (stmt, column) = (self.raw.as_ptr(), c_int::try_from(column).expect("few columns"));
+        // SAFETY: the statement is on a row, which this borrow keeps it on.
+        unsafe { (ffi::sqlite3_column_type(stmt, column) != ffi::SQLITE_NULL).then(|| ffi::sqlite3_column_double(stmt, column)) }
+    }
+
+    /// A UUID column that may be NULL.
+    pub fn opt_uuid(&self, column: usize) -> StoreResult<Option<Uuid>> {
+        self.bytes(column).map(|bytes| Uuid::from_slice(bytes).map_err(|_| StoreError::Engine(format!("column {column} is not a UUID")))).transpose()
+    }
+
     pub fn uuid(&self, column: usize) -> StoreResult<Uuid> {
         self.bytes(column).and_then(|bytes| Uuid::from_slice(bytes).ok()).ok_or_else(|| StoreError::Engine(format!("column {column} is not a UUID")))
     }
@@ -248,14 +270,14 @@ mod tests {
         let mut handle = connection.lock_handle().await.unwrap();
         let db = Connection::new(&mut handle);
         let mut read = None;
-        db.prepare("SELECT ?1, ?2")
+        db.prepare("SELECT ?1, ?2, ?3, ?4, ?5")
             .unwrap()
-            .query(&[Value::uuid(&id), Value::Text(&time_text(at))], |row| {
-                read = Some((row.uuid(0)?, row.time(1)?));
+            .query(&[Value::uuid(&id), Value::Text(&time_text(at)), Value::Real(37.3), Value::opt_real(None), Value::opt_uuid(None)], |row| {
+                read = Some((row.uuid(0)?, row.time(1)?, row.real(2), row.real(3), row.opt_uuid(4)?, row.opt_uuid(0)?));
                 Ok(())
             })
             .unwrap();
-        assert_eq!(read, Some((id, at)));
+        assert_eq!(read, Some((id, at, Some(37.3), None, None, Some(id))));
     }
 
     /// A failed statement names SQLite's error, and the caller can roll back what its

@@ -97,10 +97,7 @@ impl SqlStore<Db> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<uuid::Uuid> {
         let id = Self::insert_alert(tx, kind, path, subject, target, now).await?;
-        let mut leaders: Vec<&str> = path.codes().skip(crate::store::alerts::VILLAGE_DEPTH - 1).collect();
-        if leaders.is_empty() {
-            leaders.push(unit_code);
-        }
+        let leaders = crate::store::alerts::leader_units(path, unit_code);
         let mut query = sqlx::QueryBuilder::new("INSERT INTO alert_recipients (account_id, alert_id) SELECT DISTINCT a.id, ");
         query.push_bind(id).push(" FROM accounts a JOIN units u ON u.code = a.unit_code WHERE (a.role = 'hq' AND substr(").push_bind(path.as_str().to_string());
         query.push(", 1, length(u.path)) = u.path) OR (a.role = 'grid_leader' AND a.unit_code IN (");

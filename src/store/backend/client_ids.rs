@@ -16,23 +16,13 @@ impl SqlStore<Db> {
         fingerprint: Option<&str>,
         path: &UnitPath,
     ) -> StoreResult<crate::store::client_ids::Claim> {
-        use crate::store::client_ids::{Claim, taken};
+        use crate::store::client_ids::{CLAIM, Claim, STORED_CLAIM, stored_claim};
         let Some(fingerprint) = fingerprint else { return Ok(Claim::New) };
-        let inserted =
-            sqlx::query("INSERT INTO client_ids (id, kind, unit_path, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
-                .bind(id)
-                .bind(kind)
-                .bind(path.as_str())
-                .bind(fingerprint)
-                .bind(caller.now)
-                .execute(&mut **tx)
-                .await?;
+        let inserted = sqlx::query(CLAIM).bind(id).bind(kind).bind(path.as_str()).bind(fingerprint).bind(caller.now).execute(&mut **tx).await?;
         if inserted.rows_affected() == 1 {
             return Ok(Claim::New);
         }
-        let (stored_kind, stored_path, stored_fingerprint): (String, String, String) =
-            sqlx::query_as("SELECT kind, unit_path, fingerprint FROM client_ids WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
-        let repeat = stored_kind == kind && stored_fingerprint == fingerprint && caller.scope.contains(&UnitPath::from_stored(stored_path));
-        if repeat { Ok(Claim::Repeat) } else { Err(taken()) }
+        let stored = sqlx::query_as(STORED_CLAIM).bind(id).fetch_one(&mut **tx).await?;
+        stored_claim(caller, kind, fingerprint, stored)
     }
 }

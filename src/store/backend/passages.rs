@@ -17,8 +17,8 @@ use crate::store::{
 impl PassageStore for SqlStore<Db> {
     async fn log_passage(&self, caller: &Caller, passage: &NewPassage, fever: Temperature) -> StoreResult<Passage> {
         let checkpoint = self.checkpoint(&caller.scope, passage.checkpoint_id).await?.ok_or(StoreError::NotFound)?;
-        let job = |reply| crate::store::checkpoints::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
-        crate::store::sql::submit!(self, passages, groups: Self::write_passages, job)
+        let job = |reply| crate::store::passages::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
+        crate::store::sql::submit!(self, passages, committer: Self::start_committer::<crate::store::passages::Passages>, job)
     }
 
     async fn passages(
@@ -389,37 +389,22 @@ impl SqlStore<Db> {
     ) -> StoreResult<Option<crate::store::checkpoints::PersonRow>> {
         let name = key.name.as_deref().unwrap_or_default();
         let phone = key.phone.as_ref().map(|p| p.as_str());
+        use crate::store::passages::{PERSON_BY_NAME, PERSON_BY_NUMBER, PERSON_BY_NUMBER_INSERT, PERSON_INSERT};
         if let Some(id_number) = &key.id_number {
-            sqlx::query("INSERT INTO people (id, id_number, name, phone, created_at) VALUES ($1, $2, '', NULL, $3) ON CONFLICT (id_number) DO NOTHING")
-                .bind(uuid::Uuid::now_v7())
-                .bind(id_number.as_str())
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-            let person =
-                sqlx::query_as("SELECT id, name, id_number, phone FROM people WHERE id_number = $1").bind(id_number.as_str()).fetch_one(&mut **tx).await?;
+            sqlx::query(PERSON_BY_NUMBER_INSERT).bind(uuid::Uuid::now_v7()).bind(id_number.as_str()).bind(now).execute(&mut **tx).await?;
+            let person = sqlx::query_as(PERSON_BY_NUMBER).bind(id_number.as_str()).fetch_one(&mut **tx).await?;
             return Ok(Some(person));
         }
         if name.is_empty() {
             return Ok(None);
         }
         if let Some(phone) = phone {
-            let known = sqlx::query_as("SELECT id, name, id_number, phone FROM people WHERE id_number IS NULL AND name = $1 AND phone = $2 LIMIT 1")
-                .bind(name)
-                .bind(phone)
-                .fetch_optional(&mut **tx)
-                .await?;
+            let known = sqlx::query_as(PERSON_BY_NAME).bind(name).bind(phone).fetch_optional(&mut **tx).await?;
             if known.is_some() {
                 return Ok(known);
             }
         }
-        let person = sqlx::query_as("INSERT INTO people (id, name, phone, created_at) VALUES ($1, $2, $3, $4) RETURNING id, name, id_number, phone")
-            .bind(uuid::Uuid::now_v7())
-            .bind(name)
-            .bind(phone)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?;
+        let person = sqlx::query_as(PERSON_INSERT).bind(uuid::Uuid::now_v7()).bind(name).bind(phone).bind(now).fetch_one(&mut **tx).await?;
         Ok(Some(person))
     }
 
@@ -453,48 +438,37 @@ impl SqlStore<Db> {
         scope: &UnitPath,
         with_roster: bool,
     ) -> StoreResult<Option<(String, Option<String>)>> {
-        let scope = Scope::of(scope);
         if with_roster {
-            let mut query = QueryBuilder::new("SELECT name, phone FROM residents WHERE id_number = ");
-            query.push_bind(id_number).push(" AND ");
-            scope.push_within(&mut query, "unit_path");
-            let resident: Option<(String, Option<String>)> = query.build_query_as().fetch_optional(&mut *connection).await?;
+            let resident = Self::on_roster(connection, id_number, scope).await?;
             if resident.is_some() {
                 return Ok(resident);
             }
         }
-        let mut query = QueryBuilder::new("SELECT name, phone FROM passages WHERE person_id = ");
-        query.push_bind(person).push(" AND ");
-        scope.push_within(&mut query, "unit_path").push(" AND name IS NOT NULL AND registration_id IS NULL ORDER BY at DESC LIMIT 1");
+        Ok(Self::last_typed(connection, person, scope).await?.map(|(_, name, phone)| (name, phone)))
+    }
+
+    /// The roster's name and phone of the resident with an ID number in `scope`.
+    pub(crate) async fn on_roster(
+        connection: &mut <Db as sqlx::Database>::Connection,
+        id_number: &str,
+        scope: &UnitPath,
+    ) -> StoreResult<Option<(String, Option<String>)>> {
+        let mut query = QueryBuilder::new("SELECT name, phone FROM residents WHERE id_number = ");
+        query.push_bind(id_number).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "unit_path");
         Ok(query.build_query_as().fetch_optional(&mut *connection).await?)
     }
 
-    /// Writes a group of passages in one transaction (see `commit_in_groups`).
-    pub(crate) async fn write_passages(writer: sqlx::Pool<Db>, jobs: &[crate::store::checkpoints::PassageJob]) -> StoreResult<Vec<Passage>> {
-        let mut tx = writer.begin().await?;
-        let mut written = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let (caller, passage) = (&job.caller, &job.passage);
-            let claim = Self::claim_id(&mut tx, caller, "passage", passage.id, passage.fingerprint.as_deref(), &job.checkpoint.unit_path).await?;
-            if claim == crate::store::client_ids::Claim::Repeat {
-                written.push(Self::passage_in(&mut tx, passage.id, job.fever).await?);
-                continue;
-            }
-            let person = Self::person_for(&mut tx, &passage.person, caller.now).await?;
-            // Someone known by ID number alone shows as the checkpoint's own staff typed them
-            // before: never the roster's name (not every role that reads passages reads the
-            // roster), never what the public typed.
-            let mut shown = passage.clone();
-            if let (None, Some(found), Some(id_number)) = (&passage.person.name, &person, &passage.person.id_number) {
-                let known = Self::known_as(&mut tx, found.id, id_number.as_str(), &job.checkpoint.unit_path, false).await?;
-                shown.person.name = known.map(|(name, _)| name);
-            }
-            let new = Self::insert_passage(&mut tx, caller, &job.checkpoint, &shown, person.as_ref().map(|p| p.id), None, job.fever).await?;
-            crate::store::client_ids::inserted(u64::from(new))?;
-            written.push(crate::store::checkpoints::written_passage(caller, &job.checkpoint, &shown, person.as_ref(), job.fever));
-        }
-        tx.commit().await?;
-        Ok(written)
+    /// What staff at the checkpoints of `scope` last typed for a person: when, name, phone.
+    pub(crate) async fn last_typed(
+        connection: &mut <Db as sqlx::Database>::Connection,
+        person: uuid::Uuid,
+        scope: &UnitPath,
+    ) -> StoreResult<Option<(chrono::DateTime<chrono::Utc>, String, Option<String>)>> {
+        let mut query = QueryBuilder::new("SELECT at, name, phone FROM passages WHERE person_id = ");
+        query.push_bind(person).push(" AND ");
+        Scope::of(scope).push_within(&mut query, "unit_path").push(" AND name IS NOT NULL AND registration_id IS NULL ORDER BY at DESC LIMIT 1");
+        Ok(query.build_query_as().fetch_optional(&mut *connection).await?)
     }
 
     /// Writes a passage, its audit entry and, for a fever, the alert; false if a passage
@@ -508,55 +482,47 @@ impl SqlStore<Db> {
         registration: Option<uuid::Uuid>,
         fever: Temperature,
     ) -> StoreResult<bool> {
-        let inserted = sqlx::query(
-            "INSERT INTO passages (id, checkpoint_id, unit_path, county_code, person_id, plate, direction, temperature, purpose, from_place, to_place, \
-             outcome, at, recorded_at, actor, registration_id, name, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(passage.id)
-        .bind(checkpoint.id)
-        .bind(checkpoint.unit_path.as_str())
-        .bind(checkpoint.unit_path.county_code())
-        .bind(person)
-        .bind(passage.plate.as_ref().map(|p| p.as_str()))
-        .bind(passage.direction.as_str())
-        .bind(passage.temperature.map(|t| t.celsius()))
-        .bind(&passage.purpose)
-        .bind(&passage.from)
-        .bind(&passage.to)
-        .bind(passage.outcome.as_str())
-        .bind(passage.at)
-        .bind(caller.now)
-        .bind(&caller.login)
-        .bind(registration)
-        .bind(&passage.person.name)
-        .bind(passage.person.phone.as_ref().map(|p| p.as_str()))
-        .execute(&mut **tx)
-        .await?;
+        let inserted = sqlx::query(crate::store::passages::PASSAGE_INSERT)
+            .bind(passage.id)
+            .bind(checkpoint.id)
+            .bind(checkpoint.unit_path.as_str())
+            .bind(checkpoint.unit_path.county_code())
+            .bind(person)
+            .bind(passage.plate.as_ref().map(|p| p.as_str()))
+            .bind(passage.direction.as_str())
+            .bind(passage.temperature.map(|t| t.celsius()))
+            .bind(&passage.purpose)
+            .bind(&passage.from)
+            .bind(&passage.to)
+            .bind(passage.outcome.as_str())
+            .bind(passage.at)
+            .bind(caller.now)
+            .bind(&caller.login)
+            .bind(registration)
+            .bind(&passage.person.name)
+            .bind(passage.person.phone.as_ref().map(|p| p.as_str()))
+            .execute(&mut **tx)
+            .await?;
         if inserted.rows_affected() == 0 {
             return Ok(false);
         }
-        let detail = serde_json::json!({"checkpoint": checkpoint.id, "person": person, "outcome": passage.outcome.as_str(), "temperature": passage.temperature.map(|t| t.celsius())});
+        let detail = crate::store::passages::audit_detail(checkpoint, person, passage);
         audit(&mut *tx, caller, "create", "passage", passage.id, checkpoint.unit_path.as_str(), detail).await?;
         if let Some(temperature) = passage.temperature.filter(|t| t.is_fever(fever)) {
             // Named as staff typed them, or as the checkpoint's grid knows them: what a traveller
             // typed on the public form (a confirmed registration) names nobody here.
             let typed = passage.person.name.clone().filter(|_| registration.is_none());
-            let who = match (typed, person) {
-                (Some(name), _) => name,
-                (None, Some(id)) => {
-                    let (number, key_name): (Option<String>, String) =
-                        sqlx::query_as("SELECT id_number, name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
-                    match number {
-                        Some(number) => match Self::known_as(tx, id, &number, &checkpoint.unit_path, caller.role.reads_roster()).await? {
-                            Some((name, _)) => name,
-                            None => crate::domain::id_number::mask(&number),
-                        },
-                        None => key_name,
-                    }
+            let (mut key, mut known) = (None, None);
+            if let (None, Some(id)) = (&typed, person) {
+                let (number, name): (Option<String>, String) =
+                    sqlx::query_as("SELECT id_number, name FROM people WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+                if let Some(number) = &number {
+                    known = Self::known_as(tx, id, number, &checkpoint.unit_path, caller.role.reads_roster()).await?.map(|(name, _)| name);
                 }
-                (None, None) => passage.plate.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
-            };
+                key = Some((number, name));
+            }
+            let key = key.as_ref().map(|(number, name)| (number.as_deref(), name.as_str()));
+            let who = crate::store::passages::fever_who(typed, key, known, passage.plate.as_ref());
             let subject = crate::store::checkpoints::fever_subject(temperature, &who, &checkpoint.name);
             let target = match person {
                 Some(id) => Target::person(id),
@@ -569,9 +535,14 @@ impl SqlStore<Db> {
 
     /// A passage as lists show it, read inside a transaction.
     pub(crate) async fn passage_in(tx: &mut Tx, id: uuid::Uuid, fever: Temperature) -> StoreResult<Passage> {
+        Self::find_passage(tx, id, fever).await?.ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+    }
+
+    /// A passage as lists show it, read inside a transaction, if it is written.
+    pub(crate) async fn find_passage(tx: &mut Tx, id: uuid::Uuid, fever: Temperature) -> StoreResult<Option<Passage>> {
         let sql = format!("{} WHERE p.id = $1", crate::store::checkpoints::PASSAGE_SELECT);
-        let row: crate::store::checkpoints::PassageRow = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut **tx).await?;
-        Ok(row.passage(fever))
+        let row: Option<crate::store::checkpoints::PassageRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await?;
+        Ok(row.map(|row| row.passage(fever)))
     }
 
     pub(crate) async fn person_row(&self, id: uuid::Uuid) -> StoreResult<Option<Person>> {
