@@ -408,10 +408,6 @@ impl SqlStore<Db> {
         Ok(Some(person))
     }
 
-    /// A person with an ID number as `scope` knows them: the roster's name and phone if
-    /// they live there (only `with_roster`, for a role that reads the roster), else what its
-    /// staff last typed for them at its checkpoints. Never what the public typed on a
-    /// poster's form: that stays on the registration. `None` if nothing there names them.
     /// Contacts near a case as the caller's place knows them: a roster reader sees the roster's
     /// name and phone for a resident of their area (never what the public typed on a poster).
     async fn as_known(&self, caller: &Caller, near: Vec<crate::store::checkpoints::NearPassage>) -> StoreResult<Vec<crate::store::checkpoints::NearPassage>> {
@@ -431,6 +427,10 @@ impl SqlStore<Db> {
         Ok(known)
     }
 
+    /// A person with an ID number as `scope` knows them: the roster's name and phone if
+    /// they live there (only `with_roster`, for a role that reads the roster), else what its
+    /// staff last typed for them at its checkpoints. Never what the public typed on a
+    /// poster's form: that stays on the registration. `None` if nothing there names them.
     pub(crate) async fn known_as(
         connection: &mut <Db as sqlx::Database>::Connection,
         person: uuid::Uuid,
