@@ -46,7 +46,8 @@ pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Resu
     let (Some(unit_code), Some(name), Some(kind), Some(location)) = (unit_code, name, kind, location) else {
         unreachable!("a field without a value has its problem kept")
     };
-    let checkpoint = NewCheckpoint { id: input.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(input.id, input), unit_code, name, kind, location };
+    let checkpoint =
+        NewCheckpoint { id: input.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(input.id, input), unit_code, name, kind, location };
     Ok(app.store.create_checkpoint(caller, &checkpoint, &poster_token()?).await?)
 }
 

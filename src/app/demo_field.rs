@@ -59,7 +59,14 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     let checkpoint = checkpoints::create(
         app,
         &root,
-        &CheckpointInput { id: None, unit_code: village.into(), name: "村口卡点".into(), kind: "checkpoint".into(), lat: Some(43.652.into()), lon: Some(122.243.into()) },
+        &CheckpointInput {
+            id: None,
+            unit_code: village.into(),
+            name: "村口卡点".into(),
+            kind: "checkpoint".into(),
+            lat: Some(43.652.into()),
+            lon: Some(122.243.into()),
+        },
     )
     .await?;
     let shift_start = now - Duration::hours(6);
@@ -119,8 +126,13 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
             let order = isolation::order(app, &root, &input).await?;
             let mut earlier = app.system_caller(UnitPath::root());
             earlier.now = now - Duration::hours(18);
-            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: None, temperature: Some(36.6.into()), reached: "phone".into(), ..Default::default() })
-                .await?;
+            isolation::follow_up(
+                app,
+                &earlier,
+                order.id,
+                &FollowupInput { id: None, temperature: Some(36.6.into()), reached: "phone".into(), ..Default::default() },
+            )
+            .await?;
         }
     }
     // Today's check-ins of the first two households.

@@ -394,7 +394,11 @@ mod tests {
         }
         assert_eq!(TypedNumber::from("36.5℃".to_string()).decimal("temperature", Reason::TemperatureFormat, &['℃']).unwrap(), Some(36.5));
         for bad in ["hot", "NaN", "inf", "36,5"] {
-            assert_eq!(reason(TypedNumber::from(bad.to_string()).decimal("temperature", Reason::TemperatureFormat, &['℃'])), Reason::TemperatureFormat, "{bad}");
+            assert_eq!(
+                reason(TypedNumber::from(bad.to_string()).decimal("temperature", Reason::TemperatureFormat, &['℃'])),
+                Reason::TemperatureFormat,
+                "{bad}"
+            );
         }
     }
 }

@@ -61,7 +61,11 @@ async fn returnees_colour_their_households_for_the_observation_window(db: Db) {
     });
     let (status, body_out) = t.send(&member, Method::POST, "/api/v1/returnees", body.clone()).await;
     // A problem with the household typed, said as the form labels it (and nothing of whether it exists).
-    assert_eq!((status, body_out["message"].as_str()), (422, Some("Household id: not found, or outside your area")), "household 003 is outside the member's group: {body_out}");
+    assert_eq!(
+        (status, body_out["message"].as_str()),
+        (422, Some("Household id: not found, or outside your area")),
+        "household 003 is outside the member's group: {body_out}"
+    );
     let (status, second) = t.send(&leader, Method::POST, "/api/v1/returnees", body).await;
     assert_eq!(status, 201, "{second}");
     assert_eq!(second["from_key_area"], true);

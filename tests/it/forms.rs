@@ -675,7 +675,15 @@ async fn the_returnees_household_is_named_as_labelled() {
     let csrf = csrf_of(&leader.get(t.url(returnees)).send().await.unwrap().text().await.unwrap());
     let typed = uuid::Uuid::now_v7().to_string();
     let number = id_number("110105", 77);
-    let form = [("_csrf", csrf.as_str()), ("id_number", number.as_str()), ("name", "新来"), ("household_id", typed.as_str()), ("origin", "北京"), ("transport", "train"), ("arrived_at", &t.local(-60))];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("id_number", number.as_str()),
+        ("name", "新来"),
+        ("household_id", typed.as_str()),
+        ("origin", "北京"),
+        ("transport", "train"),
+        ("arrived_at", &t.local(-60)),
+    ];
     let (status, _, page) = post(&leader, &t, returnees, &form).await;
     assert_eq!(status, 422, "{page}");
     assert!(lists(&page, "落脚户编号"), "{page}");
@@ -719,7 +727,8 @@ async fn a_temperature_that_is_no_number_is_said_so_with_the_others() {
 async fn a_household_given_to_no_member_of_its_grid_is_said_beside_the_form() {
     let t = TestApp::start(Db::Sqlite).await;
     let f = crate::security::fixture(&t).await;
-    for (lang, said) in [("zh", "<li>账号: 须是此户所在网格的网格员</li>"), ("en", "<li>Login: must be a grid member of this household&#39;s grid</li>")] {
+    for (lang, said) in [("zh", "<li>账号: 须是此户所在网格的网格员</li>"), ("en", "<li>Login: must be a grid member of this household&#39;s grid</li>")]
+    {
         let admin = log_in(&t, lang, "admin").await;
         let household = format!("/households/{}", f.household);
         let csrf = csrf_of(&admin.get(t.url(&household)).send().await.unwrap().text().await.unwrap());

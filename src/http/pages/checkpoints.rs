@@ -210,8 +210,14 @@ pub async fn create(
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
     // The place as typed: `app` parses it with the other fields.
-    let input =
-        CheckpointInput { id: None, unit_code: code.clone(), name: f.get("name"), kind: f.get("kind"), lat: Some(f.get("lat").into()), lon: Some(f.get("lon").into()) };
+    let input = CheckpointInput {
+        id: None,
+        unit_code: code.clone(),
+        name: f.get("name"),
+        kind: f.get("kind"),
+        lat: Some(f.get("lat").into()),
+        lon: Some(f.get("lon").into()),
+    };
     match ops::create(&app, &auth.caller(), &input).await {
         Ok(checkpoint) => Ok(Redirect::to(&format!("/checkpoints/{}", checkpoint.id)).into_response()),
         Err(err) => super::units::refuse(&app, lang, &auth, &code, "checkpoint", err, f).await,

@@ -128,7 +128,14 @@ pub async fn follow_up(
     auth.check_csrf(&f.get("_csrf"))?;
     let id = parse_id(&id)?;
     // As typed: `app` parses the temperature with the other fields.
-    let input = FollowupInput { id: None, temperature: Some(f.get("temperature").into()), symptoms: f.all("symptoms"), needs: f.all("needs"), reached: f.get("reached"), note: f.get("note") };
+    let input = FollowupInput {
+        id: None,
+        temperature: Some(f.get("temperature").into()),
+        symptoms: f.all("symptoms"),
+        needs: f.all("needs"),
+        reached: f.get("reached"),
+        note: f.get("note"),
+    };
     match ops::follow_up(&app, &auth.caller(), id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/isolations/{id}#followups")).into_response()),
         Err(err) => page(&app, lang, &auth, id, Refused::new("followup", problems(err, lang)?, f)).await,
