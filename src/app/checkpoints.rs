@@ -7,7 +7,7 @@ use uuid::Uuid;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::error::{DomainError, Problems, Reason};
-use crate::domain::text::{label, optional, optional_text, person_name, public_text};
+use crate::domain::text::{TypedNumber, label, optional, optional_text, person_name, public_text};
 use crate::domain::time::{Window, parse_time};
 use crate::domain::{Caller, CheckpointKind, Direction, IdNumber, Location, Outcome, Permission, Phone, Plate, Temperature, UnitCode};
 pub use crate::store::{Checkpoint, OnDuty, Passage, Registration, Shift};
@@ -26,27 +26,28 @@ pub struct CheckpointInput {
     pub name: String,
     #[schema(value_type = CheckpointKind)]
     pub kind: String,
-    /// Both or neither.
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
+    /// Both or neither; a number, or its text as typed.
+    #[schema(value_type = Option<f64>)]
+    pub lat: Option<TypedNumber>,
+    #[schema(value_type = Option<f64>)]
+    pub lon: Option<TypedNumber>,
 }
 
 /// Sets up a checkpoint in a unit, with a poster token of its own.
 pub async fn create(app: &App, caller: &Caller, input: &CheckpointInput) -> Result<Checkpoint, AppError> {
     caller.require(caller.role.may(Permission::ManageCheckpoints), "set up checkpoints")?;
-    let location = match (input.lat, input.lon) {
-        (Some(lat), Some(lon)) => Some(Location::new(lat, lon)?),
-        (None, None) => None,
-        _ => return Err(DomainError::invalid("lat", Reason::Coordinates).into()),
+    // Every field is checked and every problem reported at once.
+    let mut problems = Problems::default();
+    let unit_code = problems.check(UnitCode::parse(&input.unit_code));
+    let name = problems.check(label("title", &input.name, 50));
+    let kind = problems.check(CheckpointKind::parse(&input.kind));
+    let location = problems.check(Location::typed(input.lat.as_ref(), input.lon.as_ref()));
+    problems.finish()?;
+    let (Some(unit_code), Some(name), Some(kind), Some(location)) = (unit_code, name, kind, location) else {
+        unreachable!("a field without a value has its problem kept")
     };
-    let checkpoint = NewCheckpoint {
-        id: input.id.unwrap_or_else(Uuid::now_v7),
-        fingerprint: super::fingerprint(input.id, input),
-        unit_code: UnitCode::parse(&input.unit_code)?,
-        name: label("title", &input.name, 50)?,
-        kind: CheckpointKind::parse(&input.kind)?,
-        location,
-    };
+    let checkpoint =
+        NewCheckpoint { id: input.id.unwrap_or_else(Uuid::now_v7), fingerprint: super::fingerprint(input.id, input), unit_code, name, kind, location };
     Ok(app.store.create_checkpoint(caller, &checkpoint, &poster_token()?).await?)
 }
 
@@ -145,25 +146,29 @@ pub struct ShiftInput {
 /// Adds a duty shift (e.g. 24 h of a medic, a police officer and a cadre).
 pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &ShiftInput) -> Result<Shift, AppError> {
     caller.require(caller.role.may(Permission::ManageCheckpoints), "set up checkpoints")?;
-    let starts_at = Window::SHIFT.time("starts_at", &input.starts_at, caller.now)?;
-    let ends_at = Window::SHIFT.time("ends_at", &input.ends_at, caller.now)?;
-    if ends_at <= starts_at {
-        return Err(DomainError::invalid("ends_at", Reason::DateOrder).into());
+    // Every field is checked and every problem reported at once.
+    let mut problems = Problems::default();
+    let starts_at = problems.check(Window::SHIFT.time("starts_at", &input.starts_at, caller.now));
+    let ends_at = problems.check(Window::SHIFT.time("ends_at", &input.ends_at, caller.now));
+    if let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at)
+        && ends_at <= starts_at
+    {
+        problems.push(DomainError::invalid("ends_at", Reason::DateOrder));
     }
     if input.staff.len() > 12 {
-        return Err(DomainError::invalid("staff", Reason::TooMany(12)).into());
+        problems.push(DomainError::invalid("staff", Reason::TooMany(12)));
     }
-    let staff = input
-        .staff
-        .iter()
-        .map(|s| {
-            Ok(OnDuty {
-                name: person_name("name", &s.name)?,
-                duty: label("duty", &s.duty, 20)?,
-                phone: optional(s.phone.as_deref().unwrap_or_default(), Phone::parse)?.map(|p| p.as_str().to_string()),
-            })
-        })
-        .collect::<Result<Vec<_>, DomainError>>()?;
+    let mut staff = Vec::new();
+    for s in input.staff.iter().take(12) {
+        let name = problems.check(person_name("staff_name", &s.name));
+        let duty = problems.check(label("staff_duty", &s.duty, 20));
+        let phone = problems.check(optional(s.phone.as_deref().unwrap_or_default(), Phone::parse));
+        if let (Some(name), Some(duty), Some(phone)) = (name, duty, phone) {
+            staff.push(OnDuty { name, duty, phone: phone.map(|p| p.as_str().to_string()) });
+        }
+    }
+    problems.finish()?;
+    let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at) else { unreachable!("a field without a value has its problem kept") };
     Ok(app.store.add_shift(caller, checkpoint, starts_at, ends_at, &staff).await?)
 }
 
@@ -182,8 +187,9 @@ pub struct PassageInput {
     pub plate: String,
     #[schema(value_type = Direction)]
     pub direction: String,
-    /// °C.
-    pub temperature: Option<f64>,
+    /// °C: a number, or its text as typed (`36.5`, `36.5℃`).
+    #[schema(value_type = Option<f64>)]
+    pub temperature: Option<TypedNumber>,
     pub purpose: String,
     pub from: String,
     pub to: String,
@@ -212,7 +218,7 @@ impl PassageInput {
             problems.push(DomainError::invalid("id_number", Reason::NamesNobody));
         }
         let direction = problems.check(Direction::parse(&self.direction));
-        let temperature = problems.check(self.temperature.map(Temperature::from_celsius).transpose());
+        let temperature = problems.check(Temperature::typed(self.temperature.as_ref()));
         let purpose = problems.check(optional_text("purpose", &self.purpose, 100));
         let from = problems.check(optional_text("from", &self.from, 100));
         let to = problems.check(optional_text("to", &self.to, 100));
@@ -315,8 +321,9 @@ pub async fn register_self(app: &App, token: &str, input: &RegistrationInput) ->
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ConfirmInput {
-    /// °C, taken at the checkpoint.
-    pub temperature: f64,
+    /// °C, taken at the checkpoint: a number, or its text as typed (`36.5`, `36.5℃`).
+    #[schema(value_type = f64)]
+    pub temperature: Option<TypedNumber>,
     /// `in` by default.
     #[schema(value_type = Option<Direction>)]
     pub direction: String,
@@ -328,9 +335,15 @@ pub struct ConfirmInput {
 /// Confirms a self-registration with a temperature: it becomes a passage.
 pub async fn confirm_registration(app: &App, caller: &Caller, id: Uuid, input: &ConfirmInput) -> Result<Passage, AppError> {
     caller.require(caller.role.may(Permission::LogPassages), "log passages")?;
-    let temperature = Temperature::from_celsius(input.temperature)?;
-    let direction = if input.direction.trim().is_empty() { Direction::In } else { Direction::parse(&input.direction)? };
-    let outcome = if input.outcome.trim().is_empty() { Outcome::Passed } else { Outcome::parse(&input.outcome)? };
+    // Every field is checked and every problem reported at once.
+    let mut problems = Problems::default();
+    let temperature = problems.check(Temperature::typed(input.temperature.as_ref()).and_then(|t| t.ok_or(DomainError::invalid("temperature", Reason::Empty))));
+    let direction = problems.check(if input.direction.trim().is_empty() { Ok(Direction::In) } else { Direction::parse(&input.direction) });
+    let outcome = problems.check(if input.outcome.trim().is_empty() { Ok(Outcome::Passed) } else { Outcome::parse(&input.outcome) });
+    problems.finish()?;
+    let (Some(temperature), Some(direction), Some(outcome)) = (temperature, direction, outcome) else {
+        unreachable!("a field without a value has its problem kept")
+    };
     Ok(app.store.confirm_registration(caller, id, temperature, direction, outcome, app.settings.fever).await?)
 }
 

@@ -59,7 +59,14 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
     let checkpoint = checkpoints::create(
         app,
         &root,
-        &CheckpointInput { id: None, unit_code: village.into(), name: "村口卡点".into(), kind: "checkpoint".into(), lat: Some(43.652), lon: Some(122.243) },
+        &CheckpointInput {
+            id: None,
+            unit_code: village.into(),
+            name: "村口卡点".into(),
+            kind: "checkpoint".into(),
+            lat: Some(43.652.into()),
+            lon: Some(122.243.into()),
+        },
     )
     .await?;
     let shift_start = now - Duration::hours(6);
@@ -85,7 +92,7 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
             phone: format!("1390475{:04}", 1000 + n),
             plate: plate.into(),
             direction: direction.into(),
-            temperature: Some(temperature),
+            temperature: Some(temperature.into()),
             from: "通辽市区".into(),
             outcome: outcome.into(),
             at: local(now - Duration::minutes(minutes_ago)),
@@ -112,15 +119,20 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
                 kind: "home".into(),
                 reason: "key_area".into(),
                 start: local(start),
-                days: Some(14),
+                days: Some(14u32.into()),
                 cadre_login: "member".into(),
                 ..Default::default()
             };
             let order = isolation::order(app, &root, &input).await?;
             let mut earlier = app.system_caller(UnitPath::root());
             earlier.now = now - Duration::hours(18);
-            isolation::follow_up(app, &earlier, order.id, &FollowupInput { id: None, temperature: Some(36.6), reached: "phone".into(), ..Default::default() })
-                .await?;
+            isolation::follow_up(
+                app,
+                &earlier,
+                order.id,
+                &FollowupInput { id: None, temperature: Some(36.6.into()), reached: "phone".into(), ..Default::default() },
+            )
+            .await?;
         }
     }
     // Today's check-ins of the first two households.

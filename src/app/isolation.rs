@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::error::{DomainError, Problems, Reason};
-use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, Need, Reached, Symptom, parse_list, planned_end};
-use crate::domain::text::{optional, optional_text, text};
+use crate::domain::isolation::{DEFAULT_ISOLATION_DAYS, IsolationKind, IsolationReason, MAX_ISOLATION_DAYS, Need, Reached, Symptom, parse_list, planned_end};
+use crate::domain::text::{TypedNumber, optional, optional_text, optional_whole, text};
 use crate::domain::time::Window;
 use chrono::{DateTime, Utc};
 
@@ -29,9 +29,9 @@ pub struct IsolationInput {
     pub place: String,
     /// Local time or RFC 3339; now when left out; from 28 days back to 28 days ahead.
     pub start: String,
-    /// 14 by default.
-    #[schema(minimum = 1, maximum = 60)]
-    pub days: Option<u32>,
+    /// 14 by default: a number, or its text as typed.
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 60)]
+    pub days: Option<TypedNumber>,
     /// The paired cadre (结对包保), who holds at most 3 households.
     pub cadre_login: String,
     #[schema(value_type = IsolationReason)]
@@ -39,23 +39,43 @@ pub struct IsolationInput {
     pub note: String,
 }
 
+/// An order's length in days as typed: blank is `None`.
+fn typed_days(days: Option<&TypedNumber>) -> Result<Option<u32>, DomainError> {
+    Ok(optional_whole(days, "days", 1, i64::from(MAX_ISOLATION_DAYS))?.map(|days| days as u32))
+}
+
 impl IsolationInput {
+    /// Every field is checked and every problem reported at once.
     pub fn parse(&self, caller: &Caller) -> Result<NewIsolation, DomainError> {
+        let mut problems = Problems::default();
+        let resident_id = problems.check(self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty)));
+        let kind = problems.check(IsolationKind::parse(&self.kind));
+        let reason = problems.check(IsolationReason::parse(&self.reason));
+        let place = problems.check(optional_text("place", &self.place, 100));
         let starts_at = match self.start.trim() {
-            "" => caller.now,
-            start => Window::ISOLATION_START.time("start", start, caller.now)?,
+            "" => Some(caller.now),
+            start => problems.check(Window::ISOLATION_START.time("start", start, caller.now)),
+        };
+        let days = problems.check(typed_days(self.days.as_ref()));
+        let cadre = problems.check(optional(&self.cadre_login, Login::parse).map_err(|e| e.named("cadre_login")));
+        let note = problems.check(optional_text("note", &self.note, 500));
+        problems.finish()?;
+        let (Some(resident_id), Some(kind), Some(reason), Some(place), Some(starts_at), Some(days), Some(cadre), Some(note)) =
+            (resident_id, kind, reason, place, starts_at, days, cadre, note)
+        else {
+            unreachable!("a field without a value has its problem kept")
         };
         Ok(NewIsolation {
             id: self.id.unwrap_or_else(Uuid::now_v7),
             fingerprint: super::fingerprint(self.id, self),
-            resident_id: self.resident_id.ok_or(DomainError::invalid("resident_id", Reason::Empty))?,
-            kind: IsolationKind::parse(&self.kind)?,
-            place: optional_text("place", &self.place, 100)?,
-            reason: IsolationReason::parse(&self.reason)?,
-            note: optional_text("note", &self.note, 500)?,
+            resident_id,
+            kind,
+            place,
+            reason,
+            note,
             starts_at,
-            planned_end: planned_end(starts_at, self.days.unwrap_or(DEFAULT_ISOLATION_DAYS))?,
-            cadre: optional(&self.cadre_login, Login::parse)?,
+            planned_end: planned_end(starts_at, days.unwrap_or(DEFAULT_ISOLATION_DAYS))?,
+            cadre,
         })
     }
 }
@@ -74,8 +94,9 @@ pub struct FollowupInput {
     /// answers the stored record; the id with another body, another kind of record or from
     /// outside the record's subtree answers 409 and tells nothing of it.
     pub id: Option<Uuid>,
-    /// °C.
-    pub temperature: Option<f64>,
+    /// °C: a number, or its text as typed (`36.5`, `36.5℃`).
+    #[schema(value_type = Option<f64>)]
+    pub temperature: Option<TypedNumber>,
     #[schema(value_type = Vec<Symptom>)]
     pub symptoms: Vec<String>,
     #[schema(value_type = Vec<Need>)]
@@ -91,7 +112,7 @@ impl FollowupInput {
     pub fn parse(&self, isolation: Uuid) -> Result<NewFollowup, DomainError> {
         let mut problems = Problems::default();
         let reached = problems.check(Reached::parse(&self.reached));
-        let temperature = problems.check(self.temperature.map(Temperature::from_celsius).transpose());
+        let temperature = problems.check(Temperature::typed(self.temperature.as_ref()));
         let symptoms = problems.check(parse_list(&self.symptoms, Symptom::parse));
         let needs = problems.check(parse_list(&self.needs, Need::parse));
         let note = problems.check(optional_text("note", &self.note, 500));
@@ -122,16 +143,22 @@ pub async fn follow_up(app: &App, caller: &Caller, id: Uuid, input: &FollowupInp
 #[serde(default)]
 pub struct EndInput {
     pub reason: String,
-    /// With `days`: the order's new length from its start, instead of ending it now.
-    #[schema(minimum = 1, maximum = 60)]
-    pub days: Option<u32>,
+    /// With `days`: the order's new length from its start, instead of ending it now; a
+    /// number, or its text as typed (blank: end now).
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 60)]
+    pub days: Option<TypedNumber>,
 }
 
 /// Ends an order now (a reason is required), or sets its length anew (extends or shortens).
 pub async fn end_or_extend(app: &App, caller: &Caller, id: Uuid, input: &EndInput) -> Result<Isolation, AppError> {
     caller.require(caller.role.may(Permission::WriteRoster), "end isolation")?;
-    let reason = text("reason", &input.reason, 200)?;
-    match input.days {
+    // Every field is checked and every problem reported at once.
+    let mut problems = Problems::default();
+    let reason = problems.check(text("reason", &input.reason, 200));
+    let days = problems.check(typed_days(input.days.as_ref()));
+    problems.finish()?;
+    let (Some(reason), Some(days)) = (reason, days) else { unreachable!("a field without a value has its problem kept") };
+    match days {
         Some(days) => {
             let order = app.store.isolation(&caller.scope, id).await?.ok_or(AppError::NotFound)?;
             Ok(app.store.extend_isolation(caller, id, planned_end(order.starts_at, days)?, &reason).await?)

@@ -62,7 +62,7 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
         let name = problems.check(crate::domain::text::person_name("name", &m.name));
         let id_number = problems.check(optional(&m.id_number, crate::domain::IdNumber::parse));
         let phone = problems.check(optional(&m.phone, crate::domain::Phone::parse));
-        let relation = problems.check(crate::domain::text::optional_label("relation", &m.relation, 20));
+        let relation = problems.check(crate::domain::text::optional_label("relation_to_staff", &m.relation, 20));
         match (name, id_number, phone, relation) {
             (Some(name), Some(id_number), Some(phone), Some(relation)) => members.push(crate::store::NewMember {
                 id: m.id.unwrap_or_else(Uuid::now_v7),
@@ -145,19 +145,17 @@ pub async fn staff_check_in(app: &App, token: &str, inputs: &[CheckinInput]) -> 
 /// A staff member adds a relative to report on (三个制度).
 pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) -> Result<(), AppError> {
     let (staff_id, link) = staff(app, token).await?.ok_or(AppError::NotFound)?;
+    // Every field is checked and every problem reported at once.
+    let mut problems = Problems::default();
     if link.people.len() > 20 {
-        return Err(DomainError::invalid("name", Reason::TooMany(20)).into());
+        problems.push(DomainError::invalid("name", Reason::TooMany(20)));
     }
+    let name = problems.check(crate::domain::text::person_name("name", name));
+    let relation = problems.check(crate::domain::text::public_text("relation_to_staff", relation, 20));
+    problems.finish()?;
+    let (Some(name), Some(relation)) = (name, relation) else { unreachable!("a field without a value has its problem kept") };
     let caller = Caller::public(link.unit_path.clone(), app.clock.now());
-    let member = crate::store::NewMember {
-        id: Uuid::now_v7(),
-        fingerprint: None,
-        name: crate::domain::text::person_name("name", name)?,
-        id_number: None,
-        phone: None,
-        relative_of: Some(staff_id),
-        relation: crate::domain::text::public_text("relation", relation, 20)?,
-    };
+    let member = crate::store::NewMember { id: Uuid::now_v7(), fingerprint: None, name, id_number: None, phone: None, relative_of: Some(staff_id), relation };
     app.store.add_members(&caller, link.org.id, &[member]).await?;
     Ok(())
 }

@@ -168,7 +168,7 @@ impl ReturneeInput {
         let arrived_at = problems.check(Window::ARRIVAL.time("arrived_at", &self.arrived_at, caller.now));
         let origin = problems.check(label("origin", &self.origin, 100));
         let transport = problems.check(Transport::parse(&self.transport));
-        let transport_detail = problems.check(optional_text("transport", &self.transport_detail, 30));
+        let transport_detail = problems.check(optional_text("transport_detail", &self.transport_detail, 30));
         let health = problems.check(if self.health.trim().is_empty() { Ok(Health::Well) } else { Health::parse(&self.health) });
         let temperature = problems.check(self.temperature.map(Temperature::from_celsius).transpose());
         let contacts = problems.check(optional_text("contacts", &self.contacts, 500));

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::error::{DomainError, Reason};
+use super::error::{DomainError, Problems, Reason};
+use super::text::TypedNumber;
 
 use super::words::words;
 
@@ -32,13 +33,15 @@ impl Temperature {
         Ok(Temperature(tenths as i16))
     }
 
+    /// A temperature as typed (°C; a trailing ℃, °C or C is dropped); blank is none, and text
+    /// that is no number is said so.
+    pub fn typed(raw: Option<&TypedNumber>) -> Result<Option<Temperature>, DomainError> {
+        super::text::optional_decimal(raw, "temperature", Reason::TemperatureFormat, &['℃', 'C', 'c', '°'])?.map(Temperature::from_celsius).transpose()
+    }
+
+    /// A temperature as typed, which must be given.
     pub fn parse(raw: &str) -> Result<Temperature, DomainError> {
-        raw.trim()
-            .trim_end_matches(['℃', 'C', 'c', '°'])
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| DomainError::invalid("temperature", Reason::TemperatureRange))
-            .and_then(Temperature::from_celsius)
+        Temperature::typed(Some(&TypedNumber::Text(raw.to_string())))?.ok_or(DomainError::invalid("temperature", Reason::Empty))
     }
 
     pub fn celsius(self) -> f64 {
@@ -99,10 +102,34 @@ pub struct Location {
 
 impl Location {
     pub fn new(lat: f64, lon: f64) -> Result<Location, DomainError> {
-        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || lat.is_nan() || lon.is_nan() {
-            return Err(DomainError::invalid("lat", Reason::Coordinates));
+        let mut problems = Problems::default();
+        if !(-90.0..=90.0).contains(&lat) {
+            problems.push(DomainError::invalid("lat", Reason::Coordinates));
         }
+        if !(-180.0..=180.0).contains(&lon) {
+            problems.push(DomainError::invalid("lon", Reason::Coordinates));
+        }
+        problems.finish()?;
         Ok(Location { lat, lon })
+    }
+
+    /// A place as typed: both ends or neither; each problem of each.
+    pub fn typed(lat: Option<&TypedNumber>, lon: Option<&TypedNumber>) -> Result<Option<Location>, DomainError> {
+        let mut problems = Problems::default();
+        let end = |raw, field, range: std::ops::RangeInclusive<f64>| {
+            super::text::optional_decimal(raw, field, Reason::Coordinates, &[])?
+                .map(|n| if range.contains(&n) { Ok(n) } else { Err(DomainError::invalid(field, Reason::Coordinates)) })
+                .transpose()
+        };
+        let lat = problems.check(end(lat, "lat", -90.0..=90.0));
+        let lon = problems.check(end(lon, "lon", -180.0..=180.0));
+        problems.finish()?;
+        match (lat.flatten(), lon.flatten()) {
+            (Some(lat), Some(lon)) => Ok(Some(Location { lat, lon })),
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(DomainError::invalid("lat", Reason::Empty)),
+            (Some(_), None) => Err(DomainError::invalid("lon", Reason::Empty)),
+        }
     }
 }
 
@@ -118,6 +145,21 @@ mod tests {
         assert!(Temperature::parse("38.1℃").unwrap().is_fever(line));
         assert!(Temperature::from_celsius(52.0).is_err());
         assert!(Temperature::parse("hot").is_err());
+        let hot = Temperature::parse("hot").unwrap_err();
+        assert_eq!(hot.message(crate::domain::Lang::Zh), "体温: 应为数字（℃），如 36.5");
+        assert_eq!(Temperature::typed(Some(&TypedNumber::from(String::new()))).unwrap(), None, "blank is none");
+        assert_eq!(Temperature::typed(Some(&TypedNumber::from(36.6))).unwrap(), Some(Temperature(366)));
+    }
+
+    #[test]
+    fn a_place_names_each_bad_end() {
+        let text = |s: &str| TypedNumber::from(s.to_string());
+        let err = Location::typed(Some(&text("95")), Some(&text("east"))).unwrap_err();
+        let fields: Vec<_> = err.each().iter().map(|e| e.message(crate::domain::Lang::En)).collect();
+        assert_eq!(fields.len(), 2, "{fields:?}");
+        assert!(fields[0].starts_with("Latitude") && fields[1].starts_with("Longitude"), "{fields:?}");
+        assert_eq!(Location::typed(Some(&text(" ")), None).unwrap(), None);
+        assert!(Location::new(f64::NAN, 0.0).is_err());
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub enum Reason {
     /// One of a fixed list of words, given in English as the API spells them.
     OneOf(&'static str),
     TemperatureRange,
+    /// Text in a temperature's field that is no number.
+    TemperatureFormat,
     PlateFormat,
     DateFormat,
     TimeFormat,
@@ -69,6 +71,8 @@ pub enum Reason {
     Unknown,
     /// An account named as a unit's staff whose role or area is not for it.
     NotStaff,
+    /// An account given a household to hold that is no grid member of the household's grid.
+    NotMemberHere,
 }
 
 impl std::fmt::Display for Reason {
@@ -192,6 +196,13 @@ impl Reason {
                     "体温应在 34.0 到 43.0 ℃ 之间".into()
                 } else {
                     "a body temperature lies between 34.0 and 43.0 °C".into()
+                }
+            }
+            TemperatureFormat => {
+                if zh {
+                    "应为数字（℃），如 36.5".into()
+                } else {
+                    "must be a number of degrees Celsius, e.g. 36.5".into()
                 }
             }
             PlateFormat => {
@@ -324,6 +335,13 @@ impl Reason {
                     "must be a grid leader over this unit (a member: a grid member or leader over it)".into()
                 }
             }
+            NotMemberHere => {
+                if zh {
+                    "须是此户所在网格的网格员".into()
+                } else {
+                    "must be a grid member of this household's grid".into()
+                }
+            }
         }
     }
 }
@@ -344,6 +362,15 @@ impl DomainError {
                 (Lang::En, _) => format!("Your account may not {what}."),
             },
             DomainError::Several(all) => all.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(if lang == Lang::Zh { "；" } else { "; " }),
+        }
+    }
+
+    /// The same problem said of `field`: a value parsed by a type that names its own field
+    /// (`Login::parse` says `login`) in a form that labels it otherwise.
+    pub fn named(self, field: &'static str) -> Self {
+        match self {
+            DomainError::Invalid { reason, .. } => DomainError::Invalid { field, reason },
+            other => other,
         }
     }
 
@@ -424,7 +451,6 @@ fn refusal_zh(what: &str) -> Option<&'static str> {
         "trace contacts" => "追踪密切接触者",
         "change an order that has ended" => "修改已结束的隔离",
         "follow up an order that has ended" => "为已结束的隔离登记随访",
-        "member must be a grid member whose unit contains the household" => "把此户分配给该账号：须是此户所在网格的网格员",
         "pair a cadre who cannot see the household" => "指派看不到此户的干部",
         "release without a final follow-up on the planned day" => "在计划解除日登记最后一次随访之前解除隔离",
         _ => return None,

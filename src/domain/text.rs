@@ -186,6 +186,82 @@ pub fn number_between<T: Into<i64> + Copy>(field: &'static str, value: T, min: i
     if (min..=max).contains(&value.into()) { Ok(value) } else { Err(DomainError::invalid(field, Reason::Between(min, max))) }
 }
 
+/// A number as it was typed: a JSON number a program sent, or the text of a form's field. Text
+/// is parsed in `app` with the other fields, so that text that is no number is said beside
+/// their problems; a number keeps its JSON form (a request's fingerprint is its JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum TypedNumber {
+    Number(serde_json::Number),
+    Text(String),
+}
+
+impl Default for TypedNumber {
+    fn default() -> Self {
+        TypedNumber::Text(String::new())
+    }
+}
+
+impl From<f64> for TypedNumber {
+    fn from(n: f64) -> Self {
+        serde_json::Number::from_f64(n).map(TypedNumber::Number).unwrap_or_else(|| TypedNumber::Text(n.to_string()))
+    }
+}
+
+impl From<u32> for TypedNumber {
+    fn from(n: u32) -> Self {
+        TypedNumber::Number(n.into())
+    }
+}
+
+impl From<String> for TypedNumber {
+    fn from(text: String) -> Self {
+        TypedNumber::Text(text)
+    }
+}
+
+impl TypedNumber {
+    /// The text typed with what `strip` takes off its end (a unit, say), or the number; `None` when blank.
+    fn text(&self, strip: &[char]) -> Option<String> {
+        match self {
+            TypedNumber::Number(n) => Some(n.to_string()),
+            TypedNumber::Text(t) => Some(t.trim().trim_end_matches(strip).trim().to_string()).filter(|t| !t.is_empty()),
+        }
+    }
+
+    /// A decimal number, `None` when left blank; anything else that is no finite number is
+    /// `reason` for `field`. `strip` are signs people type after the number (℃).
+    pub fn decimal(&self, field: &'static str, reason: Reason, strip: &[char]) -> Result<Option<f64>, DomainError> {
+        let Some(text) = self.text(strip) else { return Ok(None) };
+        text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Some).ok_or(DomainError::invalid(field, reason))
+    }
+
+    /// A whole number within `min..=max`, `None` when left blank.
+    pub fn whole(&self, field: &'static str, min: i64, max: i64) -> Result<Option<i64>, DomainError> {
+        let Some(text) = self.text(&[]) else { return Ok(None) };
+        let out_of_range = DomainError::invalid(field, Reason::Between(min, max));
+        let n = match text.parse::<i64>() {
+            Ok(n) => n,
+            // 14.0 from a program is 14.
+            Err(_) => match text.parse::<f64>() {
+                Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => n as i64,
+                _ => return Err(out_of_range),
+            },
+        };
+        number_between(field, n, min, max).map(Some)
+    }
+}
+
+/// `TypedNumber::decimal` of a field that may be left out.
+pub fn optional_decimal(raw: Option<&TypedNumber>, field: &'static str, reason: Reason, strip: &[char]) -> Result<Option<f64>, DomainError> {
+    raw.map_or(Ok(None), |raw| raw.decimal(field, reason, strip))
+}
+
+/// `TypedNumber::whole` of a field that may be left out.
+pub fn optional_whole(raw: Option<&TypedNumber>, field: &'static str, min: i64, max: i64) -> Result<Option<i64>, DomainError> {
+    raw.map_or(Ok(None), |raw| raw.whole(field, min, max))
+}
+
 /// Parses a value that may be left blank: blank is `None`.
 pub fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>) -> Result<Option<T>, DomainError> {
     match raw.trim() {
@@ -302,5 +378,27 @@ mod tests {
         let zero = number_between("days", 0u32, 1, 60).unwrap_err();
         assert_eq!(zero.message(Lang::En), "Days: must be between 1 and 60");
         assert_eq!(zero.message(Lang::Zh), "天数: 须在 1 到 60 之间");
+    }
+
+    #[test]
+    fn typed_numbers_are_read_from_json_or_text() {
+        let json: TypedNumber = serde_json::from_str("14").unwrap();
+        assert_eq!(json.whole("days", 1, 60).unwrap(), Some(14));
+        assert_eq!(serde_json::to_string(&json).unwrap(), "14", "a number keeps its JSON form");
+        let text: TypedNumber = serde_json::from_str("\" 14 \"").unwrap();
+        assert_eq!(text.whole("days", 1, 60).unwrap(), Some(14));
+        assert_eq!(TypedNumber::from(14.0).whole("days", 1, 60).unwrap(), Some(14));
+        assert_eq!(TypedNumber::default().whole("days", 1, 60).unwrap(), None, "blank is none");
+        for bad in ["abc", "0", "1.5", "61", "1e400"] {
+            assert_eq!(reason(TypedNumber::from(bad.to_string()).whole("days", 1, 60)), Reason::Between(1, 60), "{bad}");
+        }
+        assert_eq!(TypedNumber::from("36.5℃".to_string()).decimal("temperature", Reason::TemperatureFormat, &['℃']).unwrap(), Some(36.5));
+        for bad in ["hot", "NaN", "inf", "36,5"] {
+            assert_eq!(
+                reason(TypedNumber::from(bad.to_string()).decimal("temperature", Reason::TemperatureFormat, &['℃'])),
+                Reason::TemperatureFormat,
+                "{bad}"
+            );
+        }
     }
 }

@@ -135,7 +135,7 @@ async fn times_far_from_now_are_refused_and_the_window_is_named(db: Db) {
         refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, json!({"arrived_at": at})), window).await;
     }
     let travel = json!({"travel": [{"place": "武汉", "from": "2020-01-10", "to": "2020-01-20"}]});
-    refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, travel), "Travel history: must be between 2024-11-30 and 2026-12-03").await;
+    refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, travel), "Travelled through: must be between 2024-11-30 and 2026-12-03").await;
     let departure = json!({"expected_departure": "9999-01-01"});
     refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee(1, departure), "Expected departure: must be between 2025-12-01 and 2027-12-03").await;
     let (_, list) = t.get(&leader, "/api/v1/units/150502001001/returnees").await;
@@ -250,7 +250,9 @@ async fn every_persons_name_follows_one_rule(db: Db) {
         let returnee = json!({"id_number": id_number("150502", n), "name": name, "household_id": household, "origin": "北京", "arrived_at": t.local(-60), "transport": "train"});
         refused(&t, &leader, Method::POST, "/api/v1/returnees", returnee, NAME_RULE).await;
         let shift = json!({"starts_at": t.local(0), "ends_at": t.local(12 * 60), "staff": [{"name": name, "duty": "医务人员"}]});
-        refused(&t, &leader, Method::POST, &format!("/api/v1/checkpoints/{checkpoint}/shifts"), shift, NAME_RULE).await;
+        // A shift's person is named as its form labels the field: 值班人员, On duty.
+        let on_duty = NAME_RULE.replacen("Name", "On duty (name)", 1);
+        refused(&t, &leader, Method::POST, &format!("/api/v1/checkpoints/{checkpoint}/shifts"), shift, &on_duty).await;
         refused(
             &t,
             &leader,

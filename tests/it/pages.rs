@@ -139,7 +139,10 @@ async fn screening_and_checkpoint_forms(db: Db) {
         .await
         .unwrap();
     assert_eq!(bad.status(), 422);
-    assert!(bad.text().await.unwrap().contains("body temperature"), "a clear message");
+    assert!(
+        bad.text().await.unwrap().contains("Temperature: must be a number of degrees Celsius"),
+        "a clear message: text that is no number is said to be none"
+    );
     let logged = leader
         .post(t.url(&format!("{checkpoint}/passages")))
         .form(&[("_csrf", csrf.as_str()), ("direction", "in"), ("outcome", "referred"), ("temperature", "38.5"), ("name", "Wang Qiang")])

@@ -108,15 +108,6 @@ async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notic
     Ok((status, render(&page)?).into_response())
 }
 
-/// A form's temperature: blank when not taken; text that is no number is sent on as NaN,
-/// which no temperature is, so that its problem is said with the others.
-fn typed_temperature(raw: &str) -> Option<f64> {
-    match raw.trim().trim_end_matches(['℃', 'C', 'c', '°']).trim() {
-        "" => None,
-        raw => Some(raw.parse().unwrap_or(f64::NAN)),
-    }
-}
-
 pub async fn log_passage(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
@@ -133,7 +124,8 @@ pub async fn log_passage(
         phone: f.get("phone"),
         plate: f.get("plate"),
         direction: f.get("direction"),
-        temperature: typed_temperature(&f.get("temperature")),
+        // As typed: `app` parses it with the other fields.
+        temperature: Some(f.get("temperature").into()),
         purpose: f.get("purpose"),
         from: f.get("from"),
         to: f.get("to"),
@@ -156,14 +148,8 @@ pub async fn confirm(
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
     let registration = parse_id(&id)?;
-    let result = match crate::domain::Temperature::parse(&f.get("temperature")) {
-        Ok(t) => {
-            let input = ConfirmInput { temperature: t.celsius(), direction: f.get("direction"), outcome: f.get("outcome") };
-            ops::confirm_registration(&app, &auth.caller(), registration, &input).await
-        }
-        Err(err) => Err(err.into()),
-    };
-    match result {
+    let input = ConfirmInput { temperature: Some(f.get("temperature").into()), direction: f.get("direction"), outcome: f.get("outcome") };
+    match ops::confirm_registration(&app, &auth.caller(), registration, &input).await {
         Ok(passage) => {
             Ok(Redirect::to(&format!("/checkpoints/{}?logged={}", passage.checkpoint_id, if passage.fever { "fever" } else { "ok" })).into_response())
         }
@@ -223,20 +209,16 @@ pub async fn create(
 ) -> Result<Response, HttpError> {
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
-    let number = |field: &'static str| -> Result<Option<f64>, crate::domain::DomainError> {
-        match f.get(field).trim() {
-            "" => Ok(None),
-            n => n.parse().map(Some).map_err(|_| crate::domain::DomainError::invalid(field, crate::domain::error::Reason::Coordinates)),
-        }
+    // The place as typed: `app` parses it with the other fields.
+    let input = CheckpointInput {
+        id: None,
+        unit_code: code.clone(),
+        name: f.get("name"),
+        kind: f.get("kind"),
+        lat: Some(f.get("lat").into()),
+        lon: Some(f.get("lon").into()),
     };
-    let result = match (number("lat"), number("lon")) {
-        (Ok(lat), Ok(lon)) => {
-            let input = CheckpointInput { id: None, unit_code: code.clone(), name: f.get("name"), kind: f.get("kind"), lat, lon };
-            ops::create(&app, &auth.caller(), &input).await
-        }
-        (Err(err), _) | (_, Err(err)) => Err(err.into()),
-    };
-    match result {
+    match ops::create(&app, &auth.caller(), &input).await {
         Ok(checkpoint) => Ok(Redirect::to(&format!("/checkpoints/{}", checkpoint.id)).into_response()),
         Err(err) => super::units::refuse(&app, lang, &auth, &code, "checkpoint", err, f).await,
     }

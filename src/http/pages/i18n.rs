@@ -307,6 +307,7 @@ impl Texts {
             "time" => ("时间", "Time"),
             "by" => ("操作人", "By"),
             "relation" => ("与户主关系", "Relation"),
+            "relation_to_staff" => ("与本人关系", "Relation to you"),
             "id_number" => ("身份证号", "ID number"),
             "phone" => ("联系电话", "Phone"),
             "sex" => ("性别", "Sex"),
@@ -469,8 +470,8 @@ impl Texts {
             "passages_today" => ("24 小时内通行记录", "Passages in the last 24 hours"),
             "shifts" => ("值班", "Shifts"),
             "add_shift" => ("排班", "Add a shift"),
-            "starts_at" => ("开始", "Starts"),
-            "ends_at" => ("结束", "Ends"),
+            "starts_at" => ("开始时间", "Starts"),
+            "ends_at" => ("结束时间", "Ends"),
             "on_duty" => ("值班人员（每行：职责 姓名）", "On duty (one per line: duty, then name)"),
             "temperature" => ("体温", "Temperature"),
             "plate" => ("车牌号", "Plate"),
@@ -549,5 +550,92 @@ mod tests {
             }
         }
         assert!(keys > 50);
+    }
+
+    /// The opening tag that begins at `at` (askama's `{{ … }}` and `{% … %}` may hold `>`).
+    fn tag_at(text: &str, at: usize) -> &str {
+        let mut depth = 0;
+        let bytes = text.as_bytes();
+        for i in at..bytes.len() {
+            match bytes[i] {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                b'>' if depth == 0 => return &text[at..=i],
+                _ => {}
+            }
+        }
+        &text[at..]
+    }
+
+    /// The word key of `t.t("…")` in `text`, if any.
+    fn word_key(text: &str) -> Option<&str> {
+        text.split("t.t(\"").nth(1).and_then(|rest| rest.split('"').next())
+    }
+
+    /// Issue 14, item 9: every field of every form is named in its messages as the form labels it
+    /// (a `<label>`'s words, else the placeholder's; what stands in brackets aside), in both
+    /// languages. A form's field is parsed under the key `field_key` names; messages name a key
+    /// with `lang::field_name`.
+    #[test]
+    fn every_field_is_named_in_its_messages_as_its_form_labels_it() {
+        use crate::domain::lang::field_name;
+        // The account form is being rebuilt (its unit is picked from the tree).
+        let templates = [
+            ("checkin.html", include_str!("../../../templates/checkin.html")),
+            ("checkpoint.html", include_str!("../../../templates/checkpoint.html")),
+            ("dashboard.html", include_str!("../../../templates/dashboard.html")),
+            ("household.html", include_str!("../../../templates/household.html")),
+            ("isolation.html", include_str!("../../../templates/isolation.html")),
+            ("key_areas.html", include_str!("../../../templates/key_areas.html")),
+            ("login.html", include_str!("../../../templates/login.html")),
+            ("organisation.html", include_str!("../../../templates/organisation.html")),
+            ("person.html", include_str!("../../../templates/person.html")),
+            ("register.html", include_str!("../../../templates/register.html")),
+            ("returnees.html", include_str!("../../../templates/returnees.html")),
+            ("round.html", include_str!("../../../templates/round.html")),
+            ("staff.html", include_str!("../../../templates/staff.html")),
+            ("unit.html", include_str!("../../../templates/unit.html")),
+        ];
+        // The key a form's field is parsed under, where it is not the field's own name.
+        let field_key = |template: &str, name: &str| -> String {
+            let name = name.trim_end_matches("_{{ i }}");
+            match (template, name) {
+                // A unit's, a round's, a checkpoint's and an organisation's name.
+                ("unit.html", "name") => "title",
+                ("returnees.html", "travel_place") => "travel",
+                ("staff.html", "relation") => "relation_to_staff",
+                _ => name,
+            }
+            .to_string()
+        };
+        let plain = |words: &str| words.split(['（', '(']).next().unwrap().trim().trim_end_matches('*').trim().to_string();
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for (template, text) in templates {
+            for form in text.split("<form").skip(1) {
+                let form = form.split("</form>").next().unwrap();
+                for (at, _) in form.match_indices('<').filter(|(at, _)| ["<input ", "<select ", "<textarea "].iter().any(|t| form[*at..].starts_with(t))) {
+                    let tag = tag_at(form, at);
+                    let Some(name) = tag.split(" name=\"").nth(1).and_then(|rest| rest.split('"').next()) else { continue };
+                    if name == "_csrf" || name == "q" || ["hidden", "radio", "checkbox", "file"].iter().any(|t| tag.contains(&format!("type=\"{t}\""))) {
+                        continue;
+                    }
+                    let placeholder = tag.split(" placeholder=\"").nth(1).and_then(word_key);
+                    let before = &form[..at];
+                    let label = before.rfind("<label").filter(|open| !before[*open..].contains("</label>")).and_then(|open| word_key(&before[open..]));
+                    let Some(label) = label.or(placeholder) else { continue };
+                    let key = field_key(template, name);
+                    for lang in [Lang::Zh, Lang::En] {
+                        let (labelled, named) = (plain(Texts { lang }.t(label)), plain(field_name(&key, lang)));
+                        if labelled != named {
+                            wrong.push(format!("{template} {name} ({lang:?}): labelled {labelled:?}, its messages say {named:?}"));
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert!(checked > 40, "{checked} fields");
     }
 }

@@ -12,7 +12,6 @@ use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, FollowupInput, Isolation, IsolationInput};
 use crate::app::tasks::{FollowupState, followup_state};
 use crate::domain::Permission;
-use crate::domain::error::{DomainError, Reason};
 use crate::domain::isolation::{IsolationKind, IsolationReason, Need, Reached, Symptom};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
@@ -87,40 +86,6 @@ async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: Uuid, refus
     Ok((status, page).into_response())
 }
 
-/// The household page's order form, as text: `days` and the resident are parsed here.
-#[derive(Default)]
-pub struct OrderForm {
-    resident_id: String,
-    kind: String,
-    reason: String,
-    place: String,
-    start: String,
-    days: String,
-    cadre_login: String,
-    note: String,
-}
-
-impl OrderForm {
-    fn input(self) -> Result<IsolationInput, DomainError> {
-        let days = match self.days.trim() {
-            "" => None,
-            days => Some(days.parse::<u32>().map_err(|_| DomainError::invalid("days", Reason::Between(1, 60)))?),
-        };
-        let resident_id = Some(Uuid::parse_str(self.resident_id.trim()).map_err(|_| DomainError::invalid("resident_id", Reason::Empty))?);
-        Ok(IsolationInput {
-            id: None,
-            resident_id,
-            kind: self.kind,
-            place: self.place,
-            start: self.start,
-            days,
-            cadre_login: self.cadre_login,
-            reason: self.reason,
-            note: self.note,
-        })
-    }
-}
-
 pub async fn order(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
@@ -129,21 +94,19 @@ pub async fn order(
 ) -> Result<Response, HttpError> {
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
-    let form = OrderForm {
-        resident_id: f.get("resident_id"),
+    // As typed: `app` parses every field and says each problem (no resident chosen is one).
+    let input = IsolationInput {
+        id: None,
+        resident_id: Uuid::parse_str(f.get("resident_id").trim()).ok(),
         kind: f.get("kind"),
-        reason: f.get("reason"),
         place: f.get("place"),
         start: f.get("start"),
-        days: f.get("days"),
+        days: Some(f.get("days").into()),
         cadre_login: f.get("cadre_login"),
+        reason: f.get("reason"),
         note: f.get("note"),
     };
-    let result = match form.input() {
-        Ok(input) => ops::order(&app, &auth.caller(), &input).await,
-        Err(err) => Err(err.into()),
-    };
-    match result {
+    match ops::order(&app, &auth.caller(), &input).await {
         Ok(order) => Ok(Redirect::to(&format!("/isolations/{}", order.id)).into_response()),
         // The household's page (the form says which) shows the form again; a form that does
         // not say is answered by the error page.
@@ -164,12 +127,15 @@ pub async fn follow_up(
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
     let id = parse_id(&id)?;
-    let temperature = match f.get("temperature").trim().trim_end_matches(['℃', 'C', 'c', '°']).trim() {
-        "" => None,
-        // Text that is no number is no temperature either: said as the others are.
-        raw => Some(raw.parse().unwrap_or(f64::NAN)),
+    // As typed: `app` parses the temperature with the other fields.
+    let input = FollowupInput {
+        id: None,
+        temperature: Some(f.get("temperature").into()),
+        symptoms: f.all("symptoms"),
+        needs: f.all("needs"),
+        reached: f.get("reached"),
+        note: f.get("note"),
     };
-    let input = FollowupInput { id: None, temperature, symptoms: f.all("symptoms"), needs: f.all("needs"), reached: f.get("reached"), note: f.get("note") };
     match ops::follow_up(&app, &auth.caller(), id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/isolations/{id}#followups")).into_response()),
         Err(err) => page(&app, lang, &auth, id, Refused::new("followup", problems(err, lang)?, f)).await,
@@ -186,15 +152,8 @@ pub async fn end(
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
     let id = parse_id(&id)?;
-    let result = match f.get("days").trim() {
-        "" => Ok(None),
-        raw => raw.parse().map(Some).map_err(|_| DomainError::invalid("days", Reason::Between(1, i64::from(crate::domain::isolation::MAX_ISOLATION_DAYS)))),
-    };
-    let result = match result {
-        Ok(days) => ops::end_or_extend(&app, &auth.caller(), id, &EndInput { reason: f.get("reason"), days }).await,
-        Err(err) => Err(err.into()),
-    };
-    match result {
+    // As typed: `app` parses the days with the reason and says both problems.
+    match ops::end_or_extend(&app, &auth.caller(), id, &EndInput { reason: f.get("reason"), days: Some(f.get("days").into()) }).await {
         Ok(_) => Ok(Redirect::to(&format!("/isolations/{id}")).into_response()),
         Err(err) => page(&app, lang, &auth, id, Refused::new("end", problems(err, lang)?, f)).await,
     }

@@ -187,7 +187,8 @@ impl HouseholdStore for SqlStore<Db> {
                     return Err(StoreError::Domain(DomainError::invalid("login", Reason::Unknown)));
                 }
                 if !role.holds_households() || !scope.contains(&UnitPath::from_stored(path.clone())) {
-                    return Err(StoreError::Domain(DomainError::NotAllowed("member must be a grid member whose unit contains the household")));
+                    // A problem with the login typed, said beside the form like any other.
+                    return Err(StoreError::Domain(DomainError::invalid("login", Reason::NotMemberHere)));
                 }
                 Some(id)
             }

@@ -371,7 +371,8 @@ impl SqlStore<Db> {
                 query.push_bind(household).push(" AND ");
                 scope.push_within(&mut query, "unit_path");
                 let found: Option<uuid::Uuid> = query.build_query_scalar().fetch_optional(&mut **tx).await?;
-                found.ok_or(StoreError::NotFound)?;
+                // A household number typed that is none here is a problem with that field.
+                found.ok_or(StoreError::Domain(DomainError::invalid("household_id", crate::domain::error::Reason::Unknown)))?;
                 Ok((resident.id, household, Some(resident.clone())))
             }
         }
