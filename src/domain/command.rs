@@ -10,6 +10,12 @@ use super::Colour;
 /// The most households one map draws: a village or a grid (a township's map is its villages').
 pub const MAX_MAP_HOUSEHOLDS: usize = 5_000;
 
+/// Whether a unit with this many households has a map worth linking to: some, and no more
+/// than one map draws.
+pub fn fits_on_one_map(households: i64) -> bool {
+    usize::try_from(households).is_ok_and(|n| n > 0 && n <= MAX_MAP_HOUSEHOLDS)
+}
+
 /// One household on the map.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Tile {

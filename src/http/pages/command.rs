@@ -168,7 +168,7 @@ impl DashboardPage {
     }
 
     fn map_fits(&self) -> bool {
-        usize::try_from(self.figures.households).is_ok_and(|n| n > 0 && n <= crate::domain::command::MAX_MAP_HOUSEHOLDS)
+        crate::domain::command::fits_on_one_map(self.figures.households)
     }
 
     fn rate(&self) -> String {

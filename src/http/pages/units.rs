@@ -56,7 +56,7 @@ struct UnitPage {
 impl UnitPage {
     /// Whether the unit's households fit on one four-colour map.
     fn map_fits(&self) -> bool {
-        usize::try_from(self.figures.households).is_ok_and(|n| n > 0 && n <= crate::domain::command::MAX_MAP_HOUSEHOLDS)
+        crate::domain::command::fits_on_one_map(self.figures.households)
     }
 
     /// Width of each colour's share of the bar, in percent.
