@@ -108,13 +108,20 @@ pub async fn check_in(app: &App, who: &Principal, inputs: &[CheckinInput], via: 
             Err(err) => errors.push(RowError::field(i + 1, err)),
         }
     }
-    if !errors.is_empty() {
-        return Err(AppError::Rows(errors));
+    if errors.is_empty() && !checkins.is_empty() {
+        return Ok(app.store.check_in(who, &checkins).await?);
     }
-    if checkins.is_empty() {
-        return Ok(Vec::new());
+    // A request that writes nothing is answered as the write would be: who may not check
+    // in learns that, not what was wrong with the rows. Only this path reads the session
+    // apart from its group.
+    if let Principal::Session { token, now } = who {
+        let session = app.store.session(token, *now).await?.ok_or(AppError::Unauthenticated)?;
+        may_report(&session.account.caller(*now))?;
     }
-    Ok(app.store.check_in(who, &checkins).await?)
+    if errors.is_empty() {
+        return Err(DomainError::Invalid { field: "checkins", reason: Reason::Empty }.into());
+    }
+    Err(AppError::Rows(errors))
 }
 
 /// The household behind a check-in link, as of today.

@@ -156,6 +156,33 @@ async fn a_check_in_is_written_only_for_a_current_session_that_may_report(db: Db
 }
 both!(a_check_in_is_written_only_for_a_current_session_that_may_report);
 
+/// A request that would write nothing is answered as the write would be: the session and the
+/// role first, then the rows; an empty list is an error, not a 201 with nothing written.
+async fn a_check_in_that_writes_nothing_checks_who_asks_first(db: Db) {
+    let (t, _) = with_roster(db).await;
+    let bad_row = json!([{"resident_id": "00000000-0000-4000-8000-000000000000", "status": "bogus"}]);
+    let (status, body) = t.send(&client("en"), Method::POST, "/api/v1/checkins", json!([])).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("unauthenticated")));
+    let (status, body) = t.send(&client("en"), Method::POST, "/api/v1/checkins", bad_row.clone()).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("unauthenticated")), "{body}");
+    let checkpoint = t.client("checkpoint").await;
+    let (status, body) = t.send(&checkpoint, Method::POST, "/api/v1/checkins", bad_row.clone()).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")), "a role that does not report learns only that: {body}");
+    let (status, _) = t.send(&checkpoint, Method::POST, "/api/v1/checkins", json!([])).await;
+    assert_eq!(status, 403);
+
+    let member = t.client("member1").await;
+    let (status, body) = t.send(&member, Method::POST, "/api/v1/checkins", json!([])).await;
+    assert_eq!(status, 422, "an empty list writes nothing and says so: {body}");
+    assert!(body.to_string().contains("checkins"), "{body}");
+    let (status, body) = t.send(&member, Method::POST, "/api/v1/checkins", bad_row).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("status"), "the bad field is named: {body}");
+    let leader = t.client("leader1").await;
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 0, "nothing written");
+}
+both!(a_check_in_that_writes_nothing_checks_who_asks_first);
+
 /// Posts a household's check-in form: every member well at home, opened `seconds` ago.
 async fn household_form(t: &TestApp, token: &str, members: &[String], seconds: i64) -> (u16, String) {
     let opened = t.clock_now() - seconds;
