@@ -11,6 +11,7 @@ pub mod divisions;
 pub mod error;
 pub mod household;
 pub mod id_number;
+pub mod issuing_body;
 pub mod isolation;
 pub mod lang;
 pub mod password;
