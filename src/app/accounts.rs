@@ -7,10 +7,10 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
 
+use crate::domain::error::{Problems, Reason};
 use crate::domain::password::check_password;
 use crate::domain::text::person_name;
 use crate::domain::throttle::{client_key, wait_seconds};
-use crate::domain::error::{Problems, Reason};
 use crate::domain::{Caller, DomainError, Level, Login, Permission, Role, UnitCode, UnitPath};
 pub use crate::store::{Account, Session};
 use crate::store::{LoginAttempt, NewAccount};

@@ -3,9 +3,9 @@
 
 use super::{App, AppError};
 use crate::domain::error::{DomainError, Reason};
+pub use crate::domain::issuing_body::IssuingBody;
 use crate::domain::unit::NewUnit;
 use crate::domain::{Caller, Login, Permission, UnitCode, UnitPath};
-pub use crate::domain::issuing_body::IssuingBody;
 pub use crate::store::{Checkpoint, Duty, Figures, Issuer, Round, StaffMember, Unit};
 
 /// A unit's code as a path names it: one that cannot be a code is not found, as one outside

@@ -82,11 +82,16 @@ async fn printouts_carry_the_issuing_body(db: Db) {
     let admin = t.client("admin").await;
     let (_, checkpoints) = t.get(&admin, "/api/v1/units/150502001001/checkpoints").await;
     let checkpoint = checkpoints["items"][0]["id"].as_str().unwrap().to_string();
-    let printouts = [format!("/isolations/{order}/notice"), format!("/checkpoints/{checkpoint}/poster"), "/units/150502001001/colour-map/print".to_string()];
-    for path in &printouts {
+    // Each printout and the unit it is of: the notice's household lies in 一组.
+    let printouts = [
+        (format!("/isolations/{order}/notice"), "150502001001001"),
+        (format!("/checkpoints/{checkpoint}/poster"), "150502001001"),
+        ("/units/150502001001/colour-map/print".to_string(), "150502001001"),
+    ];
+    for (path, unit) in &printouts {
         let page = html(&t, &leader, path).await;
         assert!(page.contains("id=\"issuer-missing\"") && page.contains("class=\"noprint warning\""), "{path}: a hint on screen: {page}");
-        assert!(page.contains("href=\"/units/150502001001/issuer\""), "{path}: where to set it");
+        assert!(page.contains(&format!("href=\"/units/{unit}/issuer\"")), "{path}: where to set it");
         assert!(page.contains("2020年02月01日"), "{path}: the day printed");
     }
 
@@ -113,7 +118,7 @@ async fn printouts_carry_the_issuing_body(db: Db) {
         .unwrap();
     assert_eq!(saved.status(), 303);
 
-    for path in &printouts {
+    for (path, _) in &printouts {
         let page = html(&t, &leader, path).await;
         assert!(!page.contains("issuer-missing"), "{path}");
         assert!(page.contains(&format!("id=\"issuer-name\">{BODY}<")), "{path}: {page}");
@@ -138,9 +143,8 @@ async fn the_search_finds_people_seen_at_checkpoints(db: Db) {
     let t = TestApp::start(db).await;
     household_fixture(&t).await;
     let leader2 = t.client("leader2").await;
-    let (status, other) = t
-        .send(&leader2, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001002", "name": "胜利路卡点", "kind": "checkpoint"}))
-        .await;
+    let (status, other) =
+        t.send(&leader2, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001002", "name": "胜利路卡点", "kind": "checkpoint"})).await;
     assert_eq!(status, 201, "{other}");
     let admin = t.client("admin").await;
     let (_, mine) = t.get(&admin, "/api/v1/units/150502001001/checkpoints").await;

@@ -99,7 +99,8 @@ pub async fn create(State(app): State<App>, RequestLang(lang): RequestLang, auth
         Ok(_) => Ok(Redirect::to("/accounts").into_response()),
         Err(err) => {
             let errors = problems(err, lang)?;
-            let typed = Typed { login: form.login, role: form.role, unit_code: form.unit_code, unit_code_typed: form.unit_code_typed, display_name: form.display_name };
+            let typed =
+                Typed { login: form.login, role: form.role, unit_code: form.unit_code, unit_code_typed: form.unit_code_typed, display_name: form.display_name };
             page(&app, lang, &auth, errors, typed).await
         }
     }

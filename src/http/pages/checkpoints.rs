@@ -9,10 +9,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, Fields, Refused, Texts, problems, render};
-use crate::domain::DomainError;
-use crate::domain::error::Reason;
 use crate::app::App;
 use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
+use crate::domain::DomainError;
+use crate::domain::error::Reason;
 use crate::domain::{CheckpointKind, Direction, Outcome, Permission};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};

@@ -510,7 +510,9 @@ impl Texts {
             ),
             // The header's search (issue 14, item 12).
             "seen_at_checkpoints" => ("卡点登记人员", "Seen at checkpoints"),
-            "search_more" => ("可能还有更多：请输入更完整的姓名、身份证号或手机号。", "There may be more: type more of the name, or the full ID number or phone."),
+            "search_more" => {
+                ("可能还有更多：请输入更完整的姓名、身份证号或手机号。", "There may be more: type more of the name, or the full ID number or phone.")
+            }
             // The issuing body of printouts (issue 14, item 11).
             "issuer" => ("打印件出具单位", "Issuing body of printouts"),
             "issuer_hint" => (
@@ -518,7 +520,9 @@ impl Texts {
                 "The body, phone number and seal text printed under notices, QR posters and colour maps. Units below that set none carry this one.",
             ),
             "issuer_inherited" => ("本单位未设置，沿用上级：", "This unit sets none; it carries the one of"),
-            "issuer_none" => ("本单位及上级都未设置出具单位：打印件不落款。", "Neither this unit nor any above it has set one: printouts name no issuing body."),
+            "issuer_none" => {
+                ("本单位及上级都未设置出具单位：打印件不落款。", "Neither this unit nor any above it has set one: printouts name no issuing body.")
+            }
             "issuer_name" => ("出具单位名称", "Issuing body"),
             "issuer_phone" => ("联系电话", "Phone"),
             "seal_text" => ("印章文字", "Seal text"),

@@ -8,7 +8,9 @@ use super::{Chrome, Fields, Refused, problems, render, url_encode};
 use crate::app::households::{self, HouseholdListItem};
 use crate::app::organisations::{self, Organisation};
 use crate::app::roster::{self, ImportSummary};
-use crate::app::units::{self as ops, Checkpoint, Figures, Issuer, IssuingBody, IssuingBodyInput, Overview, Round, StaffMember, Unit, change_staff, create_child, parse_duty};
+use crate::app::units::{
+    self as ops, Checkpoint, Figures, Issuer, IssuingBody, IssuingBodyInput, Overview, Round, StaffMember, Unit, change_staff, create_child, parse_duty,
+};
 use crate::app::{App, AppError, divisions};
 use crate::domain::{CheckpointKind, Permission};
 use crate::domain::{Colour, Lang};

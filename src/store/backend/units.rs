@@ -6,9 +6,9 @@ use sqlx::QueryBuilder;
 
 use super::{Db, audit, derived};
 use crate::domain::error::Reason;
+use crate::domain::issuing_body::IssuingBody;
 use crate::domain::{Caller, DomainError, Level, Login, UnitCode, UnitPath};
 use crate::store::scope::{Scope, within_column};
-use crate::domain::issuing_body::IssuingBody;
 use crate::store::{Duty, Figures, Issuer, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
 
 #[async_trait]
