@@ -245,8 +245,10 @@ async fn issuing_body(State(app): State<App>, auth: Auth, Path(code): Path<Strin
     Ok(Json(IssuingBodyAnswer { issuer: ops::issuing_body(&app, &auth.caller(), &code).await? }))
 }
 
-/// Set the body that issues the printouts of a unit and of the units below it that set none
-/// (HQ's: its name, phone number and seal text).
+/// Set the issuing body of a unit's printouts (HQ's).
+///
+/// Its name, phone number and seal text, carried by the printouts of the unit and of the units
+/// below it that set none of their own.
 #[utoipa::path(put, operation_id = "set_unit_issuing_body", path = "/api/v1/units/{code}/issuing-body", tag = "units", params(super::UnitCodeParam),
     request_body = IssuingBodyInput, responses((status = 200, body = Issuer), super::Errors))]
 async fn set_issuing_body(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<IssuingBodyInput>) -> Result<Json<Issuer>, HttpError> {
