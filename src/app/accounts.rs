@@ -7,10 +7,11 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
 
+use crate::domain::error::{Problems, Reason};
 use crate::domain::password::check_password;
 use crate::domain::text::person_name;
 use crate::domain::throttle::{client_key, wait_seconds};
-use crate::domain::{Caller, Login, Permission, Role, UnitCode, UnitPath};
+use crate::domain::{Caller, DomainError, Level, Login, Permission, Role, UnitCode, UnitPath};
 pub use crate::store::{Account, Session};
 use crate::store::{LoginAttempt, NewAccount};
 
@@ -33,6 +34,58 @@ pub async fn list(app: &App, caller: &Caller) -> Result<Vec<Account>, AppError> 
     Ok(app.store.accounts(&caller.scope).await?)
 }
 
+/// The most units the new-account form's picker lists: a county's few hundred fit; a larger
+/// area lists its upper levels and takes a code typed for a unit below them.
+pub const MAX_UNIT_CHOICES: i64 = 800;
+
+/// A unit the new-account form offers, indented by its depth below the caller's own unit.
+pub struct UnitChoice {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub indent: usize,
+}
+
+/// The units a new account may act over: the caller's subtree in tree order, down to the
+/// deepest level at which it still fits in `MAX_UNIT_CHOICES`; `deeper` when units lie below.
+pub struct UnitChoices {
+    pub units: Vec<UnitChoice>,
+    pub deeper: bool,
+}
+
+pub async fn unit_choices(app: &App, caller: &Caller) -> Result<UnitChoices, AppError> {
+    caller.require(caller.role.may(Permission::ManageAccounts), "manage accounts")?;
+    let depths = app.store.units_by_depth(&caller.scope).await?;
+    let top = caller.scope.depth() as i64;
+    let mut listed = 0;
+    let mut max_depth = top;
+    for (depth, count) in &depths {
+        if *depth > top && listed + count > MAX_UNIT_CHOICES {
+            break;
+        }
+        listed += count;
+        max_depth = *depth;
+    }
+    let deeper = depths.iter().any(|(depth, _)| *depth > max_depth);
+    let units = app.store.unit_tree(&caller.scope, max_depth).await?;
+    let units = units
+        .into_iter()
+        .map(|u| {
+            let indent = (u.path.depth() as i64 - top).max(0) as usize;
+            UnitChoice { code: u.code, name: u.name, level: u.level, indent }
+        })
+        .collect();
+    Ok(UnitChoices { units, deeper })
+}
+
+/// How pages name the accounts that did something: each login that has a display name, by it.
+pub async fn display_names(app: &App, logins: impl IntoIterator<Item = &str>) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let mut logins: Vec<String> = logins.into_iter().map(str::to_string).collect();
+    logins.sort();
+    logins.dedup();
+    Ok(app.store.display_names(&logins).await?.into_iter().collect())
+}
+
 pub async fn add_user(app: &App, caller: &Caller, user: NewUser<'_>) -> Result<Account, AppError> {
     create_account(app, caller, user, true).await
 }
@@ -44,15 +97,26 @@ pub(super) async fn add_demo_user(app: &App, caller: &Caller, user: NewUser<'_>)
 
 async fn create_account(app: &App, caller: &Caller, user: NewUser<'_>, check: bool) -> Result<Account, AppError> {
     caller.require(caller.role.may(Permission::ManageAccounts), "manage accounts")?;
-    let login = Login::parse(user.login)?;
-    let role = Role::parse(user.role)?;
-    let unit_code = UnitCode::parse(user.unit_code)?;
+    // Every problem of the form at once; the unit is named as the form labels it (管辖单位).
+    let mut problems = Problems::default();
+    let login = problems.check(Login::parse(user.login));
+    let role = problems.check(Role::parse(user.role));
+    let unit_code = problems.check(UnitCode::parse(user.unit_code).map_err(|e| e.named("scope_unit")));
+    if let Some(code) = &unit_code
+        && app.store.unit(&caller.scope, code).await?.is_none()
+    {
+        problems.push(DomainError::invalid("scope_unit", Reason::Unknown));
+    }
     if check {
-        check_password(user.password)?;
+        problems.check(check_password(user.password));
     }
     let display_name = match user.display_name.trim() {
-        "" => String::new(),
-        name => person_name("name", name)?,
+        "" => Some(String::new()),
+        name => problems.check(person_name("name", name)),
+    };
+    problems.finish()?;
+    let (Some(login), Some(role), Some(unit_code), Some(display_name)) = (login, role, unit_code, display_name) else {
+        return Err(AppError::Internal("a form without problems left a field unparsed".into()));
     };
     let password = user.password.to_string();
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))??;

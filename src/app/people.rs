@@ -1,13 +1,13 @@
 //! People who passed checkpoints: a person's time line over the checkpoints in the caller's
-//! subtree, and the candidate contacts of a case, turned into screening tasks where each
-//! belongs.
+//! subtree, the candidate contacts of a case, turned into screening tasks where each
+//! belongs, and the header's search for anyone the caller's area knows.
 
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::{App, AppError};
-use crate::domain::{Caller, Permission, contacts};
-pub use crate::store::{Contact, Person, Trajectory, TrajectoryItem};
+use crate::domain::{Caller, IdNumber, Permission, Phone, contacts};
+pub use crate::store::{Contact, Found, Person, PersonHit, ResidentHit, Trajectory, TrajectoryItem};
 
 /// A person's passages and registrations in time order: the reading is audited.
 pub async fn trajectory(app: &App, caller: &Caller, person: Uuid) -> Result<Trajectory, AppError> {
@@ -37,4 +37,41 @@ pub async fn screen_contacts(app: &App, caller: &Caller, person: Uuid, window_mi
     caller.require(caller.role.may(Permission::TraceContacts), "trace contacts")?;
     let window = contacts::window(window_minutes)?;
     Ok(app.store.screen_contacts(caller, person, window).await?)
+}
+
+/// The most a search lists of each kind.
+pub const MAX_SEARCH: u32 = 200;
+
+/// Everyone the caller's subtree knows by a name prefix, an ID number or a phone: its
+/// residents, and (for roles that read trajectories) the people seen at its checkpoints who
+/// are no residents of it; masked as lists are. A search by a full ID number or phone is a
+/// look-up of one person, so it is audited like reading their record (the number masked).
+pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Result<Found, AppError> {
+    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    let limit = limit.clamp(1, MAX_SEARCH);
+    // An ID number is searched as it is stored (full-width digits typed by an input method too).
+    let id_number = IdNumber::parse(query);
+    let phone = Phone::parse(query);
+    let query = match (&id_number, &phone) {
+        (Ok(n), _) => n.as_str(),
+        (_, Ok(p)) => p.as_str(),
+        _ => query.trim(),
+    };
+    let residents = app.store.find_residents(&caller.scope, query, limit).await?;
+    let people = if caller.role.may(Permission::ReadTrajectories) { app.store.find_people(&caller.scope, query, limit).await? } else { Vec::new() };
+    let found = residents.len() + people.len();
+    let exact = match (&id_number, &phone) {
+        (Ok(id_number), _) => Some(serde_json::json!({"what": "search", "id_number": id_number.masked(), "found": found})),
+        (_, Ok(phone)) => Some(serde_json::json!({"what": "search", "phone": phone.masked(), "found": found})),
+        _ => None,
+    };
+    if let Some(detail) = exact {
+        let (entity, id) = match (residents.as_slice(), people.as_slice()) {
+            ([one], []) => ("resident", one.id.to_string()),
+            ([], [one]) => ("person", one.id.to_string()),
+            _ => ("resident", "search".to_string()),
+        };
+        app.store.record_read(caller, entity, &id, &caller.scope, detail).await?;
+    }
+    Ok(Found { residents, people })
 }

@@ -214,6 +214,25 @@ pub async fn register_returnee(app: &App, caller: &Caller, input: &ReturneeInput
     Ok(app.store.register_returnee(caller, &returnee).await?)
 }
 
+/// A returnee as the page's form sends one: the household's id as typed (a UUID, or empty),
+/// checked with every other field, so that a malformed one is said with the form's other
+/// problems.
+pub async fn register_returnee_typed(app: &App, caller: &Caller, input: ReturneeInput, household_id: &str) -> Result<ReturneeItem, AppError> {
+    caller.require(caller.role.may(Permission::Screen), "register returnees")?;
+    let household = optional(household_id.trim(), |raw| Uuid::parse_str(raw).map_err(|_| DomainError::invalid("household_id", Reason::Unknown)));
+    let input = ReturneeInput { household_id: household.clone().ok().flatten(), ..input };
+    let returnee = match (household, input.parse(caller, app.settings.observation_days)) {
+        (Ok(_), parsed) => parsed?,
+        (Err(bad), Ok(_)) => return Err(bad.into()),
+        (Err(bad), Err(others)) => {
+            let mut all: Vec<DomainError> = others.each().into_iter().cloned().collect();
+            all.push(bad);
+            return Err(DomainError::Several(all).into());
+        }
+    };
+    Ok(app.store.register_returnee(caller, &returnee).await?)
+}
+
 /// Returns households to their colour once their returnees' observation windows end.
 pub async fn expire_observations(app: &App) -> Result<usize, AppError> {
     let caller = app.system_caller(UnitPath::root());

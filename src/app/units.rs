@@ -3,9 +3,10 @@
 
 use super::{App, AppError};
 use crate::domain::error::{DomainError, Reason};
+pub use crate::domain::issuing_body::IssuingBody;
 use crate::domain::unit::NewUnit;
 use crate::domain::{Caller, Login, Permission, UnitCode, UnitPath};
-pub use crate::store::{Checkpoint, Duty, Figures, Round, StaffMember, Unit};
+pub use crate::store::{Checkpoint, Duty, Figures, Issuer, Round, StaffMember, Unit};
 
 /// A unit's code as a path names it: one that cannot be a code is not found, as one outside
 /// the caller's area is not.
@@ -103,4 +104,36 @@ pub async fn checkpoints_and_rounds(app: &App, caller: &Caller, unit: &str) -> R
     let checkpoints = app.store.checkpoints(&caller.scope, &code).await?.unwrap_or_default();
     let rounds = if caller.role.may(Permission::ReadRoster) { app.store.rounds(&caller.scope, &code).await?.unwrap_or_default() } else { Vec::new() };
     Ok((checkpoints, rounds))
+}
+
+/// What a unit's HQ types as its issuing body, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct IssuingBodyInput {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub seal: String,
+}
+
+/// Sets the body that issues the printouts of a unit and of the units below it that set none
+/// (audited). HQ's: the body speaks for the unit's command.
+pub async fn set_issuing_body(app: &App, caller: &Caller, unit: &str, input: &IssuingBodyInput) -> Result<Issuer, AppError> {
+    caller.require(caller.role.may(Permission::Command), "set the issuing body of printouts")?;
+    let code = code(unit)?;
+    let body = IssuingBody::parse(&input.name, &input.phone, &input.seal)?;
+    Ok(app.store.set_issuing_body(caller, &code, &body).await?)
+}
+
+/// The issuing body a printout of a unit carries: the unit's own, else the nearest one above
+/// it; `None` when no unit up its path has set one. Any account that may see the unit may see
+/// who issues its printouts.
+pub async fn issuing_body(app: &App, caller: &Caller, unit: &str) -> Result<Option<Issuer>, AppError> {
+    let unit = get(app, caller, unit).await?;
+    issuing_body_over(app, &unit.path).await
+}
+
+/// The issuing body over a record's path the caller has already been shown (a notice's
+/// resident, a poster's checkpoint): the public bodies up that path.
+pub async fn issuing_body_over(app: &App, path: &UnitPath) -> Result<Option<Issuer>, AppError> {
+    Ok(app.store.issuing_body(path).await?)
 }

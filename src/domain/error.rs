@@ -445,6 +445,7 @@ fn refusal_zh(what: &str) -> Option<&'static str> {
         "register organisations" => "登记单位",
         "register returnees" => "登记返乡人员",
         "rename units" => "修改单位名称",
+        "set the issuing body of printouts" => "设置打印件的出具单位",
         "report check-ins" => "报平安",
         "screen people" => "排查人员",
         "set up checkpoints" => "设置卡点",

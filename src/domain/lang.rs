@@ -98,6 +98,12 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "via" => ("报告方式", "Reported via"),
         "unit" => ("单位", "Unit"),
         "followup_windows" => ("随访时段", "Follow-up windows"),
+        // A unit's issuing body (出具单位), printed on its notices and posters.
+        "issuer_name" => ("出具单位名称", "Issuing body"),
+        "issuer_phone" => ("联系电话", "Phone"),
+        "seal_text" => ("印章文字", "Seal text"),
+        // The unit a new account acts over.
+        "scope_unit" => ("管辖单位", "Unit in charge"),
         _ => return field,
     };
     match lang {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod household;
 pub mod id_number;
 pub mod isolation;
+pub mod issuing_body;
 pub mod lang;
 pub mod password;
 pub mod phone;

@@ -101,6 +101,9 @@ pub trait AccountStore {
     /// The session's failed logins have been told.
     async fn told_failed_logins(&self, token: &str) -> StoreResult<()>;
     async fn delete_session(&self, token: &str) -> StoreResult<()>;
+    /// The display names of these logins, for those that have one. Staff names, shown beside
+    /// what they did (an account over another area may have acted on a record of this one).
+    async fn display_names(&self, logins: &[String]) -> StoreResult<Vec<(String, String)>>;
 }
 
 #[derive(sqlx::FromRow)]

@@ -27,6 +27,7 @@ mod residents;
 mod roster;
 mod scope;
 mod screening;
+mod search;
 mod sql;
 mod sqlite;
 mod sqlite_committer;
@@ -52,8 +53,9 @@ pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationSto
 pub use residents::{NewResident, ResidentListItem, ResidentPatch, ResidentRecord, ResidentStore};
 pub use roster::{ImportSummary, RosterStore};
 pub use screening::{Arrival, CoverageRow, KeyAreaRecord, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, Unvisited};
+pub use search::{Found, PersonHit, ResidentHit, SearchStore};
 pub use sql::SqlStore;
-pub use units::{Duty, Figures, StaffMember, Unit, UnitStore, UpsertSummary};
+pub use units::{Duty, Figures, Issuer, StaffMember, Unit, UnitStore, UpsertSummary};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -68,6 +70,7 @@ pub trait Store:
     + AuditStore
     + ScreeningStore
     + CheckpointStore
+    + SearchStore
     + PassageStore
     + AlertStore
     + IsolationStore

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use super::StoreResult;
+use crate::domain::issuing_body::IssuingBody;
 use crate::domain::unit::NewUnit;
 use crate::domain::{Caller, Level, Login, UnitCode, UnitPath};
 
@@ -64,6 +65,20 @@ pub struct UpsertSummary {
     pub unchanged: usize,
 }
 
+/// The issuing body a printout carries, with the unit that set it (the printout's own unit or
+/// the nearest above it that has one).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Issuer {
+    /// The unit whose HQ set it.
+    pub unit_code: String,
+    pub unit_name: String,
+    pub name: String,
+    pub phone: String,
+    /// Empty when the body set no seal text.
+    pub seal: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[async_trait]
 pub trait UnitStore {
     /// Creates or renames units, parents first, in one transaction. Each unit is given
@@ -80,6 +95,15 @@ pub trait UnitStore {
     /// Makes an account the unit's leader or a member, or (with `None`) removes it.
     async fn set_staff(&self, caller: &Caller, unit: &UnitCode, login: &Login, duty: Option<Duty>) -> StoreResult<()>;
     async fn staff(&self, scope: &UnitPath, unit: &UnitCode) -> StoreResult<Vec<StaffMember>>;
+    /// Sets the issuing body of a unit in the caller's scope (audited).
+    async fn set_issuing_body(&self, caller: &Caller, unit: &UnitCode, body: &IssuingBody) -> StoreResult<Issuer>;
+    /// The issuing body nearest up `path`: its own unit's, else its nearest ancestor's. Names
+    /// and office numbers of public bodies, not personal data, as unit names are not.
+    async fn issuing_body(&self, path: &UnitPath) -> StoreResult<Option<Issuer>>;
+    /// How many units of `scope` lie at each depth of the tree (the number of codes in a path).
+    async fn units_by_depth(&self, scope: &UnitPath) -> StoreResult<Vec<(i64, i64)>>;
+    /// The units of `scope` down to `max_depth`, in tree order (each after its parent).
+    async fn unit_tree(&self, scope: &UnitPath, max_depth: i64) -> StoreResult<Vec<Unit>>;
 }
 
 #[derive(sqlx::FromRow)]

@@ -51,6 +51,12 @@ fn cases() -> BTreeMap<&'static str, Case> {
     );
     add("POST /units/{code}/staff", &[("login", "member1")], Some((&[("login", "no-such-login")][..], "login")), "/units/");
     add(
+        "POST /units/{code}/issuer",
+        &[("issuer_name", "表单指挥部{lang}"), ("issuer_phone", "0475-1234567"), ("seal_text", "表单指挥部")],
+        Some((&[("issuer_name", "表单指挥部{lang}"), ("issuer_phone", "电话{lang}"), ("seal_text", "")][..], "issuer_phone")),
+        "/units/",
+    );
+    add(
         "POST /units/{code}/organisations",
         &[("name", "表单单位{lang}"), ("kind", "学校")],
         Some((&[("name", "a<b>"), ("kind", "学校")][..], "name")),
@@ -75,7 +81,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
     );
     add(
         "POST /checkpoints/{id}/shifts",
-        &[("starts_at", "LOCAL:-60"), ("ends_at", "LOCAL:600"), ("staff", "李医生")],
+        &[("starts_at", "LOCAL:-60"), ("ends_at", "LOCAL:600"), ("staff", "医务人员 李医生")],
         Some((&[("starts_at", "LOCAL:-60"), ("ends_at", "LOCAL:-120"), ("staff", "李医生")][..], "ends_at")),
         "/checkpoints/",
     );

@@ -22,6 +22,7 @@ mod input_rules;
 mod login_security;
 mod migrations;
 mod pages;
+mod printouts;
 pub(crate) mod security;
 mod store_contract;
 mod stored_words;

@@ -150,6 +150,8 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/units/{code}/staff", format!("/api/v1/units/{unit}/staff"), Anyone, Value::Null),
         ("PUT", "/api/v1/units/{code}/staff/{login}", format!("/api/v1/units/{unit}/staff/member1"), P(WriteRoster), json!({"duty": "member"})),
         ("DELETE", "/api/v1/units/{code}/staff/{login}", format!("/api/v1/units/{unit}/staff/member1"), P(WriteRoster), Value::Null),
+        ("GET", "/api/v1/units/{code}/issuing-body", format!("/api/v1/units/{unit}/issuing-body"), Anyone, Value::Null),
+        ("PUT", "/api/v1/units/{code}/issuing-body", format!("/api/v1/units/{unit}/issuing-body"), P(Command), json!({"name": "一组指挥部", "phone": "12345"})),
         ("POST", "/api/v1/households", "/api/v1/households".into(), P(WriteRoster), json!({"unit_code": unit, "household_no": "900"})),
         ("GET", "/api/v1/households/{id}", format!("/api/v1/households/{}", f.household), P(ReadRoster), Value::Null),
         ("PATCH", "/api/v1/households/{id}", format!("/api/v1/households/{}", f.household), P(WriteRoster), json!({"address": "一组 2 号"})),

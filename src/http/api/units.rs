@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::{Done, Items};
 use crate::app::roster::{self, ImportSummary};
-use crate::app::units::{self as ops, Figures, StaffMember, Unit};
+use crate::app::units::{self as ops, Figures, Issuer, IssuingBodyInput, StaffMember, Unit};
 use crate::app::{App, divisions};
 use crate::domain::{Level, UnitCode};
 use crate::http::HttpError;
@@ -29,6 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(import_roster).layer(body::upload()))
         .routes(routes!(staff))
         .routes(routes!(set_staff, remove_staff))
+        .routes(routes!(issuing_body, set_issuing_body))
 }
 
 /// Households by colour.
@@ -228,4 +229,28 @@ async fn set_staff(
 async fn remove_staff(State(app): State<App>, auth: Auth, Path((code, login)): Path<(String, String)>) -> Result<Json<Done>, HttpError> {
     ops::change_staff(&app, &auth.caller(), &code, &login, None).await?;
     Ok(Json(Done { ok: true }))
+}
+
+/// The issuing body a unit's printouts carry.
+#[derive(Serialize, ToSchema)]
+struct IssuingBodyAnswer {
+    /// The unit's own, else the nearest unit's above it; `null` when none up its path has one.
+    issuer: Option<Issuer>,
+}
+
+/// The body that issues a unit's printouts (its own, or the nearest one above it).
+#[utoipa::path(get, operation_id = "unit_issuing_body", path = "/api/v1/units/{code}/issuing-body", tag = "units", params(super::UnitCodeParam),
+    responses((status = 200, body = IssuingBodyAnswer), super::Errors))]
+async fn issuing_body(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> Result<Json<IssuingBodyAnswer>, HttpError> {
+    Ok(Json(IssuingBodyAnswer { issuer: ops::issuing_body(&app, &auth.caller(), &code).await? }))
+}
+
+/// Set the issuing body of a unit's printouts (HQ's).
+///
+/// Its name, phone number and seal text, carried by the printouts of the unit and of the units
+/// below it that set none of their own.
+#[utoipa::path(put, operation_id = "set_unit_issuing_body", path = "/api/v1/units/{code}/issuing-body", tag = "units", params(super::UnitCodeParam),
+    request_body = IssuingBodyInput, responses((status = 200, body = Issuer), super::Errors))]
+async fn set_issuing_body(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<IssuingBodyInput>) -> Result<Json<Issuer>, HttpError> {
+    Ok(Json(ops::set_issuing_body(&app, &auth.caller(), &code, &body).await?))
 }

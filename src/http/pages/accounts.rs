@@ -9,8 +9,8 @@ use axum::extract::Query;
 use axum::http::header;
 use axum::response::Html;
 
-use super::{Chrome, local_path, render};
-use crate::app::accounts::{self as ops, Account, NewUser};
+use super::{Chrome, local_path, problems, render};
+use crate::app::accounts::{self as ops, Account, NewUser, UnitChoices};
 use crate::app::{App, AppError};
 use crate::domain::{Lang, Role};
 use crate::http::HttpError;
@@ -30,9 +30,24 @@ struct AccountsPage {
     c: Chrome,
     accounts: Vec<Account>,
     roles: [Role; 6],
-    error: Option<String>,
+    /// The units a new account may act over, for the form's picker.
+    choices: UnitChoices,
+    /// Every problem of a refused form, each naming its field.
+    errors: Vec<String>,
     /// What was typed into the form (never the password), kept when it is refused.
     typed: Typed,
+}
+
+impl AccountsPage {
+    /// A unit's name where the picker lists it, else its code.
+    fn unit_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.choices.units.iter().find(|u| u.code == code).map_or(code, |u| u.name.as_str())
+    }
+
+    /// A picker's option is indented by its depth (a select's options take no padding).
+    fn indent(&self, depth: &usize) -> String {
+        "\u{3000}".repeat(*depth)
+    }
 }
 
 #[derive(Default)]
@@ -40,20 +55,24 @@ struct Typed {
     login: String,
     role: String,
     unit_code: String,
+    unit_code_typed: String,
     display_name: String,
 }
 
-async fn page(app: &App, lang: Lang, auth: &Auth, error: Option<String>, typed: Typed) -> Result<Response, HttpError> {
-    let accounts = ops::list(app, &auth.caller()).await?;
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, error, typed })?).into_response())
+async fn page(app: &App, lang: Lang, auth: &Auth, errors: Vec<String>, typed: Typed) -> Result<Response, HttpError> {
+    let caller = auth.caller();
+    let accounts = ops::list(app, &caller).await?;
+    let choices = ops::unit_choices(app, &caller).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, choices, errors, typed };
+    Ok((status, render(&page)?).into_response())
 }
 
 pub async fn list(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
     // A new account starts as the least powerful role (no roster), and its unit as the admin's own.
     let account = &auth.session.account;
     let fresh = Typed { role: Role::Checkpoint.as_str().to_string(), unit_code: account.unit_code.clone(), ..Typed::default() };
-    page(&app, lang, &auth, None, fresh).await
+    page(&app, lang, &auth, Vec::new(), fresh).await
 }
 
 #[derive(Deserialize)]
@@ -63,21 +82,42 @@ pub struct AccountForm {
     login: String,
     password: String,
     role: String,
+    #[serde(default)]
     unit_code: String,
+    /// A unit below the picker's levels, typed by code (only in a large area).
+    #[serde(default)]
+    unit_code_typed: String,
     #[serde(default)]
     display_name: String,
 }
 
 pub async fn create(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Form(form): Form<AccountForm>) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
-    let user = NewUser { login: &form.login, password: &form.password, role: &form.role, unit_code: &form.unit_code, display_name: &form.display_name };
+    let unit_code = if form.unit_code_typed.trim().is_empty() { &form.unit_code } else { &form.unit_code_typed };
+    let user = NewUser { login: &form.login, password: &form.password, role: &form.role, unit_code, display_name: &form.display_name };
     match ops::add_user(&app, &auth.caller(), user).await {
         Ok(_) => Ok(Redirect::to("/accounts").into_response()),
-        Err(err @ (AppError::Domain(_) | AppError::Conflict(_) | AppError::NotFound)) => {
-            let typed = Typed { login: form.login, role: form.role, unit_code: form.unit_code, display_name: form.display_name };
-            page(&app, lang, &auth, Some(HttpError::App(err).message(lang)), typed).await
+        Err(err) => {
+            let errors = problems(err, lang)?;
+            let typed =
+                Typed { login: form.login, role: form.role, unit_code: form.unit_code, unit_code_typed: form.unit_code_typed, display_name: form.display_name };
+            page(&app, lang, &auth, errors, typed).await
         }
-        Err(other) => Err(other.into()),
+    }
+}
+
+/// Accounts named as pages show them: by display name where the account has one, else by login.
+#[derive(Default)]
+pub(super) struct Names(std::collections::HashMap<String, String>);
+
+impl Names {
+    pub(super) async fn of<'a>(app: &App, logins: impl IntoIterator<Item = &'a str>) -> Result<Names, HttpError> {
+        Ok(Names(ops::display_names(app, logins).await?))
+    }
+
+    /// The account's name, else its login.
+    pub fn name<'a>(&'a self, login: &'a str) -> &'a str {
+        self.0.get(login).map_or(login, String::as_str)
     }
 }
 

@@ -8,9 +8,11 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, Fields, Refused, problems, render};
+use super::{Chrome, Fields, Refused, Texts, problems, render};
 use crate::app::App;
 use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
+use crate::domain::DomainError;
+use crate::domain::error::Reason;
 use crate::domain::{CheckpointKind, Direction, Outcome, Permission};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
@@ -173,17 +175,34 @@ pub async fn add_shift(
 ) -> Result<Response, HttpError> {
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
+    // A line of one word has no duty: it is sent on without one, so that it is refused with
+    // the form's other problems, and said by its line.
+    let mut lines_without_duty = Vec::new();
     let staff = f
         .get("staff")
         .lines()
-        .filter_map(|line| line.trim().split_once(char::is_whitespace))
-        .map(|(duty, name)| OnDuty { name: name.trim().to_string(), duty: duty.to_string(), phone: None })
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .enumerate()
+        .map(|(i, line)| match line.split_once(char::is_whitespace) {
+            Some((duty, name)) => OnDuty { name: name.trim().to_string(), duty: duty.to_string(), phone: None },
+            None => {
+                lines_without_duty.push(Texts { lang }.t("shift_line_no_duty").replace("{n}", &(i + 1).to_string()).replace("{line}", line));
+                OnDuty { name: line.to_string(), duty: String::new(), phone: None }
+            }
+        })
         .collect();
     let input = ShiftInput { starts_at: f.get("starts_at"), ends_at: f.get("ends_at"), staff };
     let checkpoint = parse_id(&id)?;
     match ops::add_shift(&app, &auth.caller(), checkpoint, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/checkpoints/{checkpoint}#shifts")).into_response()),
-        Err(err) => page(&app, lang, &auth, &id, None, Refused::new("shift", problems(err, lang)?, f)).await,
+        Err(err) => {
+            let mut errors = lines_without_duty;
+            let no_duty = DomainError::invalid("staff_duty", Reason::Empty).message(lang);
+            let said = !errors.is_empty();
+            errors.extend(problems(err, lang)?.into_iter().filter(|e| !(said && *e == no_duty)));
+            page(&app, lang, &auth, &id, None, Refused::new("shift", errors, f)).await
+        }
     }
 }
 
@@ -234,15 +253,18 @@ struct PosterPage {
     svg: String,
     /// The link's address cannot be reached by the public: said on screen, never on paper.
     unreachable: bool,
+    issued_by: super::units::IssuedBy,
 }
 
 pub async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
-    let cp = ops::show(&app, &auth.caller(), parse_id(&id)?).await?;
+    let caller = auth.caller();
+    let cp = ops::show(&app, &caller, parse_id(&id)?).await?;
+    let issued_by = super::units::issued_by(&app, &cp.unit_path, &cp.unit_code, caller.now).await?;
     let link = public_link(&app, &headers, &format!("/r/{}", cp.token));
     let svg = poster_svg(&link)?;
     let (kind_zh, kind_en) = kind_words(cp.kind);
     let unreachable = unreachable_public_link(&app, &headers);
-    render(&PosterPage { cp, kind_zh, kind_en, link, svg, unreachable })
+    render(&PosterPage { cp, kind_zh, kind_en, link, svg, unreachable, issued_by })
 }
 
 pub fn kind_words(kind: CheckpointKind) -> (&'static str, &'static str) {

@@ -41,6 +41,7 @@ struct ColourMapPrint {
     paper: &'static str,
     /// When it was drawn: the colours are those of that moment.
     drawn_at: chrono::DateTime<chrono::Utc>,
+    issued_by: super::units::IssuedBy,
 }
 
 /// The colours in the legend's order, for both templates.
@@ -72,9 +73,10 @@ pub async fn colour_map_print(
     Query(query): Query<PrintQuery>,
 ) -> Result<Html<String>, HttpError> {
     let caller = auth.caller();
-    let map = ops::colour_map(&app, &caller, &code).await?.map;
+    let found = ops::colour_map(&app, &caller, &code).await?;
+    let issued_by = super::units::issued_by(&app, &found.unit.path, &found.unit.code, caller.now).await?;
     let paper = if query.paper.eq_ignore_ascii_case("a3") { "a3" } else { "a4" };
-    render(&ColourMapPrint { c: Chrome::new(lang, Some(&auth)), map, paper, drawn_at: caller.now })
+    render(&ColourMapPrint { c: Chrome::new(lang, Some(&auth)), map: found.map, paper, drawn_at: caller.now, issued_by })
 }
 
 /// A column of the children's table, by which it sorts.

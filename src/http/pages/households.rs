@@ -8,7 +8,7 @@ use super::{Chrome, Fields, Refused, problems, render};
 use crate::app::App;
 use crate::app::checkins;
 use crate::app::households::{self as ops, HouseholdListItem, HouseholdRecord, ResidentLinks};
-use crate::app::residents::{self, ResidentListItem};
+use crate::app::people::{self, Found};
 use crate::domain::Permission;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, RequestLang};
@@ -42,6 +42,8 @@ struct HouseholdPage {
     /// The check-in link just made (or handed out again), its QR code, and whether its
     /// address is one the public cannot reach.
     link: Option<(String, String, bool)>,
+    /// The accounts the page names (its member, who changed its colour), by name.
+    names: super::accounts::Names,
 }
 
 impl HouseholdPage {
@@ -78,6 +80,8 @@ async fn household_page(
     let caller = auth.caller();
     let h = ops::get(app, &caller, id).await?;
     let crumbs = super::crumbs(app, auth, &h.unit_path).await?;
+    let logins = h.member_login.iter().chain(h.colour_history.iter().map(|c| &c.actor)).map(String::as_str);
+    let names = super::accounts::Names::of(app, logins).await?;
     let status = refused.status();
     let page = render(&HouseholdPage {
         c: Chrome::load(app, lang, auth).await?,
@@ -88,6 +92,7 @@ async fn household_page(
         can_link: caller.role.may(Permission::Screen),
         can_trace: caller.role.may(Permission::ReadTrajectories),
         link,
+        names,
     })?;
     Ok((status, page).into_response())
 }
@@ -152,12 +157,17 @@ pub async fn member(State(app): State<App>, RequestLang(lang): RequestLang, auth
     })
 }
 
+/// The search lists this many of each kind; a longer list is narrowed by typing more.
+const SEARCH_LIMIT: u32 = 100;
+
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
     c: Chrome,
     q: String,
-    results: Vec<ResidentListItem>,
+    found: Found,
+    /// How many of each kind the page lists at most: a list that long says there may be more.
+    limit: usize,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +177,6 @@ pub struct SearchQuery {
 }
 
 pub async fn search(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Html<String>, HttpError> {
-    let results = residents::search(&app, &auth.caller(), &query.q, 50).await?;
-    render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, results })
+    let found = people::search(&app, &auth.caller(), &query.q, SEARCH_LIMIT).await?;
+    render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, found, limit: SEARCH_LIMIT as usize })
 }

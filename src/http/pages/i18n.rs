@@ -264,7 +264,7 @@ impl Texts {
             "accounts" => ("账号管理", "Accounts"),
             "add_account" => ("新建账号", "New account"),
             "role" => ("角色", "Role"),
-            "scope_unit" => ("管辖单位编码", "Scope unit code"),
+            "scope_unit" => ("管辖单位", "Unit in charge"),
             "units" => ("下级单位", "Units below"),
             "households" => ("户数", "Households"),
             "residents" => ("人数", "Residents"),
@@ -497,6 +497,38 @@ impl Texts {
             "export_csv" => ("导出 CSV", "Export CSV"),
             "make_screening_tasks" => ("生成排查任务", "Turn into screening tasks"),
             "screening_tasks_created" => ("新生成排查任务", "Screening tasks created"),
+            // The new account's unit, picked from the tree (issue 14, item 13).
+            "scope_unit_typed" => ("管辖单位（或填写下级单位编码）", "Unit in charge (or type the code of a unit below)"),
+            "scope_unit_deeper" => (
+                "管辖范围内单位较多，列表只到上面几级；更下级的单位请填写编码。",
+                "Your area has many units: the list shows the upper levels; type the code of a unit below them.",
+            ),
+            // A shift's staff line with a name and no duty (issue 14).
+            "shift_line_no_duty" => (
+                "值班人员第 {n} 行“{line}”缺少职责：每行先写职责，再写姓名，如“医务人员 李医生”",
+                "On duty, line {n} (“{line}”) has no duty: write the duty, then the name, e.g. “Medic Dr Li”",
+            ),
+            // The header's search (issue 14, item 12).
+            "seen_at_checkpoints" => ("卡点登记人员", "Seen at checkpoints"),
+            "search_more" => {
+                ("可能还有更多：请输入更完整的姓名、身份证号或手机号。", "There may be more: type more of the name, or the full ID number or phone.")
+            }
+            // The issuing body of printouts (issue 14, item 11).
+            "issuer" => ("打印件出具单位", "Issuing body of printouts"),
+            "issuer_hint" => (
+                "公示、扫码登记海报和四色图打印时落款的单位、联系电话和印章文字。下级单位未设置时沿用本单位的。",
+                "The body, phone number and seal text printed under notices, QR posters and colour maps. Units below that set none carry this one.",
+            ),
+            "issuer_inherited" => ("本单位未设置，沿用上级：", "This unit sets none; it carries the one of"),
+            "issuer_none" => {
+                ("本单位及上级都未设置出具单位：打印件不落款。", "Neither this unit nor any above it has set one: printouts name no issuing body.")
+            }
+            "issuer_name" => ("出具单位名称", "Issuing body"),
+            "issuer_phone" => ("联系电话", "Phone"),
+            "seal_text" => ("印章文字", "Seal text"),
+            "issuer_example" => ("如：乌龙镇疫情防控指挥部", "e.g. Wulong Town Epidemic Command"),
+            "issuer_phone_rule" => ("数字和短横线，最多 20 位", "digits and dashes, at most 20"),
+            "seal_rule" => ("可不填；最多 40 字", "optional; at most 40 characters"),
             // A key with no words shows as "?"; the test below keeps templates from using one.
             _ => ("?", "?"),
         };
@@ -538,6 +570,7 @@ mod tests {
             include_str!("../../../templates/colour_map.html"),
             include_str!("../../../templates/colour_map_print.html"),
             include_str!("../../../templates/colour_tiles.html"),
+            include_str!("../../../templates/issuer.html"),
         ];
         let mut keys = 0;
         for template in templates {
@@ -579,8 +612,8 @@ mod tests {
     #[test]
     fn every_field_is_named_in_its_messages_as_its_form_labels_it() {
         use crate::domain::lang::field_name;
-        // The account form is being rebuilt (its unit is picked from the tree).
         let templates = [
+            ("accounts.html", include_str!("../../../templates/accounts.html")),
             ("checkin.html", include_str!("../../../templates/checkin.html")),
             ("checkpoint.html", include_str!("../../../templates/checkpoint.html")),
             ("dashboard.html", include_str!("../../../templates/dashboard.html")),
@@ -595,6 +628,7 @@ mod tests {
             ("round.html", include_str!("../../../templates/round.html")),
             ("staff.html", include_str!("../../../templates/staff.html")),
             ("unit.html", include_str!("../../../templates/unit.html")),
+            ("issuer.html", include_str!("../../../templates/issuer.html")),
         ];
         // The key a form's field is parsed under, where it is not the field's own name.
         let field_key = |template: &str, name: &str| -> String {
@@ -604,6 +638,8 @@ mod tests {
                 ("unit.html", "name") => "title",
                 ("returnees.html", "travel_place") => "travel",
                 ("staff.html", "relation") => "relation_to_staff",
+                ("accounts.html", "unit_code" | "unit_code_typed") => "scope_unit",
+                ("accounts.html", "display_name") => "name",
                 _ => name,
             }
             .to_string()

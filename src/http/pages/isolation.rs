@@ -164,13 +164,16 @@ pub async fn end(
 struct NoticePage {
     o: Isolation,
     kind_zh: &'static str,
+    issued_by: super::units::IssuedBy,
 }
 
 /// The household's notice (公示), printed and put on the door: no ID number, no phone.
 pub async fn notice(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Html<String>, HttpError> {
-    let o = ops::show(&app, &auth.caller(), parse_id(&id)?, "notice").await?;
+    let caller = auth.caller();
+    let o = ops::show(&app, &caller, parse_id(&id)?, "notice").await?;
     let kind_zh = if o.kind == IsolationKind::Home { "居家隔离" } else { "集中医学观察" };
-    render(&NoticePage { o, kind_zh })
+    let issued_by = super::units::issued_by(&app, &o.unit_path, &o.unit_code, caller.now).await?;
+    render(&NoticePage { o, kind_zh, issued_by })
 }
 
 /// The kinds and reasons a household's page offers when ordering isolation.

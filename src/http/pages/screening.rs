@@ -86,22 +86,12 @@ pub async fn register_returnee(
 ) -> Result<Response, HttpError> {
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
-    // A household is named by its id (a UUID), as its page's address shows it.
-    let household_id = match f.get("household_id").trim() {
-        "" => None,
-        raw => match uuid::Uuid::parse_str(raw) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                let err = crate::domain::DomainError::invalid("household_id", crate::domain::error::Reason::Unknown);
-                return returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err.into(), lang)?, f), false, 0).await;
-            }
-        },
-    };
+    // A household is named by its id (a UUID), as its page's address shows it; `app` checks it
+    // with the other fields.
     let input = ReturneeInput {
         id_number: f.get("id_number"),
         name: f.get("name"),
         phone: f.get("phone"),
-        household_id,
         origin: f.get("origin"),
         travel: vec![StayInput { place: f.get("travel_place"), from: Some(f.get("travel_from")), to: Some(f.get("travel_to")) }],
         arrived_at: f.get("arrived_at"),
@@ -111,7 +101,7 @@ pub async fn register_returnee(
         contacts: f.get("contacts"),
         ..Default::default()
     };
-    match ops::register_returnee(&app, &auth.caller(), &input).await {
+    match ops::register_returnee_typed(&app, &auth.caller(), input, &f.get("household_id")).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/returnees?registered=1")).into_response()),
         Err(err) => returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err, lang)?, f), false, 0).await,
     }
@@ -210,6 +200,8 @@ struct KeyAreasPage {
     areas: Vec<KeyAreaRecord>,
     can_add: bool,
     refused: Refused,
+    /// Who declared each area, by name.
+    names: super::accounts::Names,
 }
 
 pub async fn key_areas(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Response, HttpError> {
@@ -220,7 +212,8 @@ async fn key_areas_page(app: &App, lang: Lang, auth: &Auth, refused: Refused) ->
     let caller = auth.caller();
     let areas = ops::key_areas(app, &caller).await?;
     let can_add = caller.role.may(Permission::Command);
-    Ok((refused.status(), render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add, refused })?).into_response())
+    let names = super::accounts::Names::of(app, areas.iter().map(|a| a.created_by.as_str())).await?;
+    Ok((refused.status(), render(&KeyAreasPage { c: Chrome::load(app, lang, auth).await?, areas, can_add, refused, names })?).into_response())
 }
 
 pub async fn add_key_area(

@@ -8,7 +8,9 @@ use super::{Chrome, Fields, Refused, problems, render, url_encode};
 use crate::app::households::{self, HouseholdListItem};
 use crate::app::organisations::{self, Organisation};
 use crate::app::roster::{self, ImportSummary};
-use crate::app::units::{self as ops, Checkpoint, Figures, Overview, Round, StaffMember, Unit, change_staff, create_child, parse_duty};
+use crate::app::units::{
+    self as ops, Checkpoint, Figures, Issuer, IssuingBody, IssuingBodyInput, Overview, Round, StaffMember, Unit, change_staff, create_child, parse_duty,
+};
 use crate::app::{App, AppError, divisions};
 use crate::domain::{CheckpointKind, Permission};
 use crate::domain::{Colour, Lang};
@@ -27,6 +29,7 @@ pub(super) fn routes() -> Router<App> {
         .route("/units/{code}/roster", post(upload_roster).layer(upload()))
         .route("/units/{code}/units", post(upload_units).layer(upload()))
         .route("/units/{code}/staff", post(assign_staff))
+        .route("/units/{code}/issuer", get(issuer).post(set_issuer))
 }
 
 #[derive(Template)]
@@ -271,4 +274,69 @@ pub async fn upload_roster(
         Err(other) => return Err(other.into()),
     };
     Ok(page)
+}
+
+/// What a printout says of who issued it: the issuing body nearest up its unit's path, the day
+/// it is printed, and the unit whose page sets one (for the hint shown when none is set).
+pub(super) struct IssuedBy {
+    pub issuer: Option<Issuer>,
+    pub printed_on: String,
+    pub unit_code: String,
+}
+
+/// The issuing body of a printout about a record under `path` (of the unit `unit_code`) that
+/// the caller has just been shown.
+pub(super) async fn issued_by(app: &App, path: &crate::domain::UnitPath, unit_code: &str, now: chrono::DateTime<chrono::Utc>) -> Result<IssuedBy, HttpError> {
+    let issuer = ops::issuing_body_over(app, path).await?;
+    let printed_on = now.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y年%m月%d日").to_string();
+    Ok(IssuedBy { issuer, printed_on, unit_code: unit_code.to_string() })
+}
+
+#[derive(Template)]
+#[template(path = "issuer.html")]
+struct IssuerPage {
+    c: Chrome,
+    unit: Unit,
+    crumbs: Vec<(String, String, bool)>,
+    /// The body the unit's printouts carry now: its own or an ancestor's.
+    issuer: Option<Issuer>,
+    /// The unit's own, which the form starts from (empty when it has none).
+    own: IssuingBody,
+    can_set: bool,
+    refused: Refused,
+}
+
+async fn issuer_page(app: &App, lang: Lang, auth: &Auth, code: &str, refused: Refused) -> Result<Response, HttpError> {
+    let caller = auth.caller();
+    let unit = ops::get(app, &caller, code).await?;
+    let issuer = ops::issuing_body(app, &caller, code).await?;
+    let own = match &issuer {
+        Some(b) if b.unit_code == unit.code => IssuingBody { name: b.name.clone(), phone: b.phone.clone(), seal: b.seal.clone() },
+        _ => IssuingBody::default(),
+    };
+    let crumbs = super::crumbs(app, auth, &unit.path).await?;
+    let status = refused.status();
+    let page = IssuerPage { c: Chrome::load(app, lang, auth).await?, unit, crumbs, issuer, own, can_set: caller.role.commands(), refused };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// The unit's issuing body of printouts: what its printouts carry, and HQ's form to set it.
+pub async fn issuer(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(code): Path<String>) -> Result<Response, HttpError> {
+    issuer_page(&app, lang, &auth, &code, Refused::default()).await
+}
+
+pub async fn set_issuer(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let fields = Fields(fields);
+    auth.check_csrf(&fields.get("_csrf"))?;
+    let input = IssuingBodyInput { name: fields.get("issuer_name"), phone: fields.get("issuer_phone"), seal: fields.get("seal_text") };
+    match ops::set_issuing_body(&app, &auth.caller(), &code, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{code}/issuer")).into_response()),
+        Err(err) => issuer_page(&app, lang, &auth, &code, Refused::new("issuer", problems(err, lang)?, fields)).await,
+    }
 }

@@ -195,4 +195,17 @@ impl AccountStore for SqlStore<Db> {
         sqlx::query("DELETE FROM sessions WHERE token = $1").bind(token).execute(&self.writer).await?;
         Ok(())
     }
+
+    async fn display_names(&self, logins: &[String]) -> StoreResult<Vec<(String, String)>> {
+        if logins.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::new("SELECT login, display_name FROM accounts WHERE display_name <> '' AND login IN (");
+        let mut each = query.separated(", ");
+        for login in logins {
+            each.push_bind(login.clone());
+        }
+        query.push(")");
+        Ok(query.build_query_as::<(String, String)>().fetch_all(&self.reader).await?)
+    }
 }

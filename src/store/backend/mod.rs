@@ -38,6 +38,8 @@ mod roster;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod screening;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+mod search;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod units;
 
 use super::Db;

@@ -6,9 +6,10 @@ use sqlx::QueryBuilder;
 
 use super::{Db, audit, derived};
 use crate::domain::error::Reason;
+use crate::domain::issuing_body::IssuingBody;
 use crate::domain::{Caller, DomainError, Level, Login, UnitCode, UnitPath};
 use crate::store::scope::{Scope, within_column};
-use crate::store::{Duty, Figures, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
+use crate::store::{Duty, Figures, Issuer, SqlStore, StaffMember, StoreError, StoreResult, Unit, UnitStore, UpsertSummary};
 
 #[async_trait]
 impl UnitStore for SqlStore<Db> {
@@ -237,6 +238,75 @@ impl UnitStore for SqlStore<Db> {
         let rows = query.build_query_as::<(String, String, String, i64)>().fetch_all(&self.reader).await?;
         Ok(rows.into_iter().map(|(login, display_name, duty, households)| StaffMember { login, display_name, duty, households }).collect())
     }
+
+    async fn set_issuing_body(&self, caller: &Caller, code: &UnitCode, body: &IssuingBody) -> StoreResult<Issuer> {
+        let unit = self.unit(&caller.scope, code).await?.ok_or(StoreError::NotFound)?;
+        let mut tx = self.writer.begin().await?;
+        let before: Option<(String, String, String)> =
+            sqlx::query_as("SELECT name, phone, seal FROM issuing_bodies WHERE unit_code = $1").bind(code.as_str()).fetch_optional(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO issuing_bodies (unit_code, unit_path, name, phone, seal, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (unit_code) DO UPDATE SET name = excluded.name, phone = excluded.phone, seal = excluded.seal, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(code.as_str())
+        .bind(unit.path.as_str())
+        .bind(&body.name)
+        .bind(&body.phone)
+        .bind(&body.seal)
+        .bind(caller.login.as_str())
+        .bind(caller.now)
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({"issuing_body": {"before": before, "after": [&body.name, &body.phone, &body.seal]}});
+        audit(&mut tx, caller, "update", "unit", code, unit.path.as_str(), detail).await?;
+        tx.commit().await?;
+        Ok(Issuer {
+            unit_code: unit.code,
+            unit_name: unit.name,
+            name: body.name.clone(),
+            phone: body.phone.clone(),
+            seal: body.seal.clone(),
+            updated_at: caller.now,
+        })
+    }
+
+    async fn units_by_depth(&self, scope: &UnitPath) -> StoreResult<Vec<(i64, i64)>> {
+        let mut query = QueryBuilder::new(format!("SELECT {DEPTH} AS depth, COUNT(*) FROM units WHERE "));
+        Scope::of(scope).push_within(&mut query, "path");
+        query.push(" GROUP BY depth ORDER BY depth");
+        Ok(query.build_query_as::<(i64, i64)>().fetch_all(&self.reader).await?)
+    }
+
+    async fn unit_tree(&self, scope: &UnitPath, max_depth: i64) -> StoreResult<Vec<Unit>> {
+        let mut query = QueryBuilder::new("SELECT code, name, level, parent_code, path FROM units WHERE ");
+        Scope::of(scope).push_within(&mut query, "path");
+        query.push(format!(" AND {DEPTH} <= ")).push_bind(max_depth);
+        // A path sorts after its parent's and before its next sibling's: tree order.
+        query.push(" ORDER BY path");
+        let rows = query.build_query_as::<crate::store::units::UnitRow>().fetch_all(&self.reader).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn issuing_body(&self, path: &UnitPath) -> StoreResult<Option<Issuer>> {
+        if path.codes().next().is_none() {
+            return Ok(None);
+        }
+        let mut query = QueryBuilder::new(
+            "SELECT b.unit_code, u.name AS unit_name, b.name, b.phone, b.seal, b.updated_at \
+             FROM issuing_bodies b JOIN units u ON u.code = b.unit_code WHERE b.unit_code IN (",
+        );
+        let mut codes = query.separated(", ");
+        for code in path.codes() {
+            codes.push_bind(code.to_string());
+        }
+        // The longest path is the nearest unit.
+        query.push(") ORDER BY LENGTH(b.unit_path) DESC LIMIT 1");
+        Ok(query.build_query_as::<Issuer>().fetch_optional(&self.reader).await?)
+    }
 }
 
 impl SqlStore<Db> {}
+
+/// A unit's depth in SQL both dialects speak: the codes of its path, `/15/1505/` being 2.
+const DEPTH: &str = "CAST(LENGTH(path) - LENGTH(REPLACE(path, '/', '')) - 1 AS BIGINT)";
