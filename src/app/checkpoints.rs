@@ -120,15 +120,17 @@ pub async fn passages(
     checkpoint: Uuid,
     from: Option<&str>,
     to: Option<&str>,
+    offset: u32,
     limit: Option<u32>,
-) -> Result<Vec<Passage>, AppError> {
+) -> Result<(Vec<Passage>, i64), AppError> {
     let (from, to) = span(from, to, (caller.now - Duration::days(1), caller.now + Duration::minutes(5)))?;
     let limit = limit.unwrap_or(200);
-    app.store.passages(&caller.scope, checkpoint, from, to, limit, app.settings.fever).await?.ok_or(AppError::NotFound)
+    app.store.passages(&caller.scope, checkpoint, from, to, offset, limit, app.settings.fever).await?.ok_or(AppError::NotFound)
 }
 
-/// The self-registrations of the last day not yet confirmed.
-pub async fn registrations(app: &App, caller: &Caller, checkpoint: Uuid) -> Result<Vec<Registration>, AppError> {
+/// The self-registrations of the last day not yet confirmed (the newest `PENDING_SHOWN`), and
+/// how many there are.
+pub async fn registrations(app: &App, caller: &Caller, checkpoint: Uuid) -> Result<(Vec<Registration>, i64), AppError> {
     app.store.pending_registrations(&caller.scope, checkpoint, caller.now - Duration::days(1)).await?.ok_or(AppError::NotFound)
 }
 

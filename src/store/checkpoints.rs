@@ -115,6 +115,10 @@ pub struct NewRegistration {
     pub purpose: Option<String>,
 }
 
+/// The most pending self-registrations a checkpoint's page lists at once (oldest unconfirmed
+/// wait below; the count says how many there are).
+pub const PENDING_SHOWN: u32 = 200;
+
 /// A traveller's own registration, waiting for staff to take a temperature and confirm it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Registration {
@@ -204,20 +208,24 @@ pub trait PassageStore {
     /// checkpoint's unit and its HQ accounts, in the same transaction. A retried request
     /// (same id) returns the first passage.
     async fn log_passage(&self, caller: &Caller, passage: &NewPassage, fever: Temperature) -> StoreResult<Passage>;
-    /// Passages at a checkpoint in `[from, to)`, newest first.
+    /// Passages at a checkpoint in `[from, to)`, newest first: `limit` of them from the
+    /// `offset`th, and how many there are in all.
+    #[allow(clippy::too_many_arguments)]
     async fn passages(
         &self,
         scope: &UnitPath,
         checkpoint: Uuid,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        offset: u32,
         limit: u32,
         fever: Temperature,
-    ) -> StoreResult<Option<Vec<Passage>>>;
+    ) -> StoreResult<Option<(Vec<Passage>, i64)>>;
     /// A traveller registers through a poster's token (no account). `None` if the token is unknown.
     async fn register_self(&self, token: &str, registration: &NewRegistration, now: DateTime<Utc>) -> StoreResult<Option<Registration>>;
-    /// Registrations at a checkpoint that staff have not confirmed yet, newest first.
-    async fn pending_registrations(&self, scope: &UnitPath, checkpoint: Uuid, since: DateTime<Utc>) -> StoreResult<Option<Vec<Registration>>>;
+    /// Registrations at a checkpoint that staff have not confirmed yet, newest first: the
+    /// first `PENDING_SHOWN`, and how many there are in all.
+    async fn pending_registrations(&self, scope: &UnitPath, checkpoint: Uuid, since: DateTime<Utc>) -> StoreResult<Option<(Vec<Registration>, i64)>>;
     /// Staff confirm a registration with a temperature: it becomes a passage.
     async fn confirm_registration(
         &self,

@@ -243,6 +243,45 @@ async fn long_lists_say_how_many_and_page(db: Db) {
 }
 both!(long_lists_say_how_many_and_page);
 
+/// Item 3 at a checkpoint: a busy day's passages page through all of them, and the API says
+/// how many there are beside each page.
+async fn a_busy_checkpoint_pages_its_passages(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T08:00");
+    let admin = t.client("admin").await;
+    let (status, cp) = t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001", "name": "东卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{cp}");
+    let id = cp["id"].as_str().unwrap().to_string();
+    let staff = t.client("checkpoint").await;
+    for n in 0..105 {
+        // Names hold no digits: the number in Chinese numerals.
+        let name: String = format!("过客{n}").chars().map(|c| c.to_digit(10).map_or(c, |d| "零一二三四五六七八九".chars().nth(d as usize).unwrap())).collect();
+        let passage = json!({"name": name, "direction": "in", "temperature": 36.5, "outcome": "passed"});
+        let (status, body) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{id}/passages"), passage).await;
+        assert_eq!(status, 201, "{body}");
+        t.clock.advance(chrono::Duration::seconds(30));
+    }
+
+    let page = html(&t, &page_client(&t, "zh", "checkpoint").await, &format!("/checkpoints/{id}")).await;
+    let shown = |html: &str| html.matches("<li class=\"passage").count();
+    assert_eq!(shown(&page), 100);
+    assert!(between(&page, "id=\"passages-title\"", "</h2>").contains("<small>105</small>"), "the heading counts them all");
+    let pager = between(&page, "id=\"passages-pager\">", "</p>");
+    assert!(pager.contains("第 1–100 条，共 105 条"), "{pager}");
+    let next = between(pager, "href=\"", "\"").replace("&#38;", "&");
+    assert_eq!(next, format!("/checkpoints/{id}?from=100"));
+    let rest = html(&t, &page_client(&t, "en", "checkpoint").await, &next).await;
+    assert_eq!(shown(&rest), 5);
+    assert!(rest.contains("过客零<") && !page.contains("过客零<"), "the oldest are on the last page");
+    assert!(between(&rest, "id=\"passages-pager\">", "</p>").contains("101–105 of 105"));
+
+    let (_, api) = t.get(&staff, &format!("/api/v1/checkpoints/{id}/passages?offset=100")).await;
+    assert_eq!((api["items"].as_array().unwrap().len(), api["total"].as_i64()), (5, Some(105)), "{api}");
+    let (_, pending) = t.get(&staff, &format!("/api/v1/checkpoints/{id}/registrations")).await;
+    assert_eq!(pending["total"], 0, "{pending}");
+}
+both!(a_busy_checkpoint_pages_its_passages);
+
 /// Item 3 on a phone: the county's missing list pages through all of them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_missing_list_pages_on_a_phone() {

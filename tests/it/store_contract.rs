@@ -175,14 +175,15 @@ async fn the_demo_shows_every_part_at_work_and_loads_once(db: Db) {
     let root = app.system_caller(UnitPath::root());
     let checkpoints = app.store.checkpoints(&root.scope, &village).await.unwrap().unwrap();
     assert_eq!(checkpoints.len(), 1, "one checkpoint, however often the demo loads");
-    let passages = app
-        .store
-        .passages(&root.scope, checkpoints[0].id, root.now - chrono::Duration::days(1), root.now, 100, wangge::domain::Temperature::DEFAULT_FEVER)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(passages.len(), 6);
+    let day = (root.now - chrono::Duration::days(1), root.now);
+    let fever = wangge::domain::Temperature::DEFAULT_FEVER;
+    let (passages, total) = app.store.passages(&root.scope, checkpoints[0].id, day.0, day.1, 0, 100, fever).await.unwrap().unwrap();
+    assert_eq!((passages.len(), total), (6, 6));
     assert_eq!(passages.iter().filter(|p| p.fever).count(), 1);
+    // A page of three from the fifth on: the two oldest, and the count of them all.
+    let (older, total) = app.store.passages(&root.scope, checkpoints[0].id, day.0, day.1, 4, 3, fever).await.unwrap().unwrap();
+    assert_eq!(total, 6);
+    assert_eq!(older.iter().map(|p| p.id).collect::<Vec<_>>(), passages[4..].iter().map(|p| p.id).collect::<Vec<_>>());
     let (figures, returnees) = app.store.returnees(&root.scope, &village, root.now, 0, 10).await.unwrap().unwrap();
     assert_eq!((figures.returnees, figures.returnees_from_key_areas), (3, 1), "{returnees:?}");
     let colours = app.store.figures(&root.scope, &village).await.unwrap().unwrap();

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Items;
+use super::{Counted, Items};
 use crate::app::App;
 use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, Passage, PassageInput, Registration, Shift, ShiftInput};
 use crate::http::HttpError;
@@ -109,16 +109,19 @@ struct PassagesQuery {
     to: Option<String>,
     /// 200 by default.
     limit: Option<u32>,
+    /// Skip this many (0 by default): `total` says how many there are in all.
+    offset: Option<u32>,
 }
 
 /// Passages at the checkpoint in [from, to), newest first.
 ///
 /// The last day by default; ID numbers and phones are masked.
 #[utoipa::path(get, operation_id = "checkpoint_passages", path = "/api/v1/checkpoints/{id}/passages", tag = "checkpoints", params(super::IdParam, PassagesQuery),
-    responses((status = 200, body = Items<Passage>), super::Errors))]
-async fn passages(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<PassagesQuery>) -> Result<Json<Items<Passage>>, HttpError> {
-    let items = ops::passages(&app, &auth.caller(), parse_id(&id)?, query.from.as_deref(), query.to.as_deref(), query.limit).await?;
-    Ok(Json(Items { items }))
+    responses((status = 200, body = Counted<Passage>), super::Errors))]
+async fn passages(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<PassagesQuery>) -> Result<Json<Counted<Passage>>, HttpError> {
+    let offset = query.offset.unwrap_or(0);
+    let (items, total) = ops::passages(&app, &auth.caller(), parse_id(&id)?, query.from.as_deref(), query.to.as_deref(), offset, query.limit).await?;
+    Ok(Json(Counted { items, total }))
 }
 
 /// Log a passage.
@@ -137,10 +140,13 @@ async fn log_passage(
 }
 
 /// Self-registrations of the last day not yet confirmed.
+///
+/// The newest 200; `total` counts them all.
 #[utoipa::path(get, operation_id = "checkpoint_registrations", path = "/api/v1/checkpoints/{id}/registrations", tag = "checkpoints", params(super::IdParam),
-    responses((status = 200, body = Items<Registration>), super::Errors))]
-async fn registrations(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Items<Registration>>, HttpError> {
-    Ok(Json(Items { items: ops::registrations(&app, &auth.caller(), parse_id(&id)?).await? }))
+    responses((status = 200, body = Counted<Registration>), super::Errors))]
+async fn registrations(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Result<Json<Counted<Registration>>, HttpError> {
+    let (items, total) = ops::registrations(&app, &auth.caller(), parse_id(&id)?).await?;
+    Ok(Json(Counted { items, total }))
 }
 
 /// Confirm a self-registration with a temperature: it becomes a passage.

@@ -88,6 +88,13 @@ pub(super) struct Items<T> {
     pub items: Vec<T>,
 }
 
+/// A part of a longer list: `{"items": [...], "total": N}`, `total` counting the whole list.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Counted<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
 /// A change that answers only that it was made: `{"ok": true}`.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub(super) struct Done {

@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::pager::Pager;
 use super::{Chrome, Fields, Refused, Texts, problems, render};
 use crate::app::App;
 use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, OnDuty, Passage, PassageInput, Registration, Shift, ShiftInput};
@@ -39,7 +40,10 @@ struct CheckpointPage {
     cp: Checkpoint,
     crumbs: Vec<(String, String, bool)>,
     pending: Vec<Registration>,
+    /// How many registrations wait in all (the page lists the newest `PENDING_SHOWN`).
+    pending_total: i64,
     passages: Vec<Passage>,
+    pager: Pager,
     shifts: Vec<Shift>,
     can_manage: bool,
     can_log: bool,
@@ -59,6 +63,11 @@ impl CheckpointPage {
         Outcome::ALL
     }
 
+    /// Says so when more registrations wait than the page lists.
+    fn pending_more(&self) -> Option<String> {
+        (self.pending_total > self.pending.len() as i64).then(|| self.c.t.shown_of(self.pending.len(), self.pending_total))
+    }
+
     /// The code the public page showed the traveller: the registration id's last four.
     fn short_code(&self, id: &uuid::Uuid) -> String {
         let id = id.simple().to_string();
@@ -69,6 +78,8 @@ impl CheckpointPage {
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     logged: Option<String>,
+    /// The first passage of the page (0, the newest, by default).
+    from: Option<u32>,
 }
 
 pub async fn show(
@@ -82,16 +93,21 @@ pub async fn show(
         let t = super::Texts { lang };
         if what == "fever" { t.t("logged_fever").to_string() } else { t.t("logged").to_string() }
     });
-    page(&app, lang, &auth, &id, notice, Refused::default()).await
+    page(&app, lang, &auth, &id, notice, query.from.unwrap_or(0), Refused::default()).await
 }
 
-async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notice: Option<String>, refused: Refused) -> Result<Response, HttpError> {
+/// Passages a page lists at once.
+const PASSAGES_PER_PAGE: u32 = 100;
+
+#[allow(clippy::too_many_arguments)]
+async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notice: Option<String>, from: u32, refused: Refused) -> Result<Response, HttpError> {
     let caller = auth.caller();
     let id = parse_id(id)?;
     let cp = ops::show(app, &caller, id).await?;
     let crumbs = super::crumbs(app, auth, &cp.unit_path).await?;
-    let pending = ops::registrations(app, &caller, id).await?;
-    let passages = ops::passages(app, &caller, id, None, None, Some(100)).await?;
+    let (pending, pending_total) = ops::registrations(app, &caller, id).await?;
+    let (passages, passages_total) = ops::passages(app, &caller, id, None, None, from, Some(PASSAGES_PER_PAGE)).await?;
+    let pager = Pager::new("passages", format!("/checkpoints/{id}"), from, PASSAGES_PER_PAGE, passages.len(), passages_total);
     let shifts = ops::shifts_around_now(app, &caller, id).await?;
     let status = refused.status();
     let page = CheckpointPage {
@@ -99,7 +115,9 @@ async fn page(app: &App, lang: crate::domain::Lang, auth: &Auth, id: &str, notic
         cp,
         crumbs,
         pending,
+        pending_total,
         passages,
+        pager,
         shifts,
         can_manage: caller.role.may(Permission::ManageCheckpoints),
         can_log: caller.role.may(Permission::LogPassages),
@@ -136,7 +154,7 @@ pub async fn log_passage(
     };
     match ops::log_passage(&app, &auth.caller(), parse_id(&id)?, &input).await {
         Ok(passage) => Ok(Redirect::to(&format!("/checkpoints/{id}?logged={}", if passage.fever { "fever" } else { "ok" })).into_response()),
-        Err(err) => page(&app, lang, &auth, &id, None, Refused::new("passage", problems(err, lang)?, f)).await,
+        Err(err) => page(&app, lang, &auth, &id, None, 0, Refused::new("passage", problems(err, lang)?, f)).await,
     }
 }
 
@@ -159,7 +177,7 @@ pub async fn confirm(
             // The checkpoint's page (the form says which) shows this registration's form again.
             let checkpoint = parse_id(&f.get("checkpoint"))?;
             let refused = Refused::new("confirm", problems(err, lang)?, Fields([("registration".to_string(), id)].into_iter().chain(f.0).collect()));
-            page(&app, lang, &auth, &checkpoint.to_string(), None, refused).await
+            page(&app, lang, &auth, &checkpoint.to_string(), None, 0, refused).await
         }
     }
 }
@@ -201,7 +219,7 @@ pub async fn add_shift(
             let no_duty = DomainError::invalid("staff_duty", Reason::Empty).message(lang);
             let said = !errors.is_empty();
             errors.extend(problems(err, lang)?.into_iter().filter(|e| !(said && *e == no_duty)));
-            page(&app, lang, &auth, &id, None, Refused::new("shift", errors, f)).await
+            page(&app, lang, &auth, &id, None, 0, Refused::new("shift", errors, f)).await
         }
     }
 }

@@ -53,6 +53,14 @@ impl Pager {
     }
 }
 
+impl Texts {
+    /// Under a list that shows only its newest: "显示最新 200 条，共 1,204 条" / "the newest 200 of 1,204".
+    pub fn shown_of(&self, shown: usize, total: i64) -> String {
+        let (shown, total) = (thousands(shown as i64), thousands(total));
+        if self.zh() { format!("显示最新 {shown} 条，共 {total} 条") } else { format!("the newest {shown} of {total}") }
+    }
+}
+
 fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();

@@ -27,22 +27,30 @@ impl PassageStore for SqlStore<Db> {
         checkpoint: uuid::Uuid,
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
+        offset: u32,
         limit: u32,
         fever: Temperature,
-    ) -> StoreResult<Option<Vec<Passage>>> {
+    ) -> StoreResult<Option<(Vec<Passage>, i64)>> {
         use crate::store::checkpoints::*;
         if self.checkpoint(scope, checkpoint).await?.is_none() {
             return Ok(None);
         }
-        let sql = format!("{PASSAGE_SELECT} WHERE p.checkpoint_id = $1 AND p.at >= $2 AND p.at < $3 ORDER BY p.at DESC, p.id DESC LIMIT $4");
+        let sql = format!("{PASSAGE_SELECT} WHERE p.checkpoint_id = $1 AND p.at >= $2 AND p.at < $3 ORDER BY p.at DESC, p.id DESC LIMIT $4 OFFSET $5");
         let rows: Vec<PassageRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(checkpoint)
             .bind(from)
             .bind(to)
             .bind(i64::from(limit.clamp(1, MAX_PAGE)))
+            .bind(i64::from(offset))
             .fetch_all(&self.reader)
             .await?;
-        Ok(Some(rows.into_iter().map(|r| r.passage(fever)).collect()))
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passages WHERE checkpoint_id = $1 AND at >= $2 AND at < $3")
+            .bind(checkpoint)
+            .bind(from)
+            .bind(to)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(Some((rows.into_iter().map(|r| r.passage(fever)).collect(), total)))
     }
 
     async fn register_self(&self, token: &str, registration: &NewRegistration, now: chrono::DateTime<chrono::Utc>) -> StoreResult<Option<Registration>> {
@@ -87,14 +95,21 @@ impl PassageStore for SqlStore<Db> {
         scope: &UnitPath,
         checkpoint: uuid::Uuid,
         since: chrono::DateTime<chrono::Utc>,
-    ) -> StoreResult<Option<Vec<Registration>>> {
+    ) -> StoreResult<Option<(Vec<Registration>, i64)>> {
         use crate::store::checkpoints::*;
         if self.checkpoint(scope, checkpoint).await?.is_none() {
             return Ok(None);
         }
-        let sql = format!("{REGISTRATION_SELECT} WHERE g.checkpoint_id = $1 AND g.passage_id IS NULL AND g.at >= $2 ORDER BY g.at DESC, g.id DESC LIMIT 200");
+        let sql = format!(
+            "{REGISTRATION_SELECT} WHERE g.checkpoint_id = $1 AND g.passage_id IS NULL AND g.at >= $2 ORDER BY g.at DESC, g.id DESC LIMIT {PENDING_SHOWN}"
+        );
         let rows: Vec<RegistrationRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(checkpoint).bind(since).fetch_all(&self.reader).await?;
-        Ok(Some(rows.into_iter().map(Registration::from).collect()))
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE checkpoint_id = $1 AND passage_id IS NULL AND at >= $2")
+            .bind(checkpoint)
+            .bind(since)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(Some((rows.into_iter().map(Registration::from).collect(), total)))
     }
 
     async fn confirm_registration(
