@@ -177,8 +177,9 @@ pub async fn summary(app: &App, caller: &Caller, unit: &str, date: Option<&str>,
     app.store.checkin_summary(caller, &unit, day, from, limit).await?.ok_or(AppError::NotFound)
 }
 
-/// The household's own check-in link's token (`/c/{token}`), made on first request.
-pub async fn household_link(app: &App, caller: &Caller, household: Uuid) -> Result<String, AppError> {
+/// The household's own check-in link's token (`/c/{token}`), made on first request; with
+/// `renew`, a new one that replaces the old at once.
+pub async fn household_link(app: &App, caller: &Caller, household: Uuid, renew: bool) -> Result<String, AppError> {
     caller.require(caller.role.may(Permission::Screen), "hand out check-in links")?;
-    Ok(app.store.checkin_token(caller, household, &super::accounts::random_token()?[..24]).await?)
+    Ok(app.store.checkin_token(caller, household, &super::accounts::random_token()?[..24], renew).await?)
 }

@@ -97,7 +97,10 @@ pub trait CheckinStore {
     /// An unknown or expired session is `StoreError::NoSession`.
     async fn check_in(&self, who: &Principal, checkins: &[NewCheckin]) -> StoreResult<Vec<CheckedIn>>;
     /// The household's check-in link token, made if it has none yet.
-    async fn checkin_token(&self, caller: &Caller, household: Uuid, new_token: &str) -> StoreResult<String>;
+    ///
+    /// With `renew`, the household gets `new_token` even if it had a link: the old link stops
+    /// working at once (a link handed to the wrong person, or lost).
+    async fn checkin_token(&self, caller: &Caller, household: Uuid, new_token: &str, renew: bool) -> StoreResult<String>;
     /// The household a check-in link opens (public: the token is the key), as of `day`.
     async fn checkin_household(&self, token: &str, day: NaiveDate) -> StoreResult<Option<CheckinHousehold>>;
     /// A unit's figures for a day and who has not reported: `limit` of them from the

@@ -104,6 +104,29 @@ async fn the_household_page_links_and_dials(db: Db) {
         log.iter().filter(|e| e["entity"] == "checkin_link" && e["actor"] == "leader1").map(|e| e["action"].as_str().unwrap()).collect();
     assert!(link_entries.contains(&"create") && link_entries.contains(&"read"), "{link_entries:?}");
 
+    // A link handed to the wrong person is replaced from the page: the old one stops working
+    // at once, the new one opens the form, and the change is audited.
+    assert!(made.contains("id=\"renew-link-form\""), "the page offers a new link once there is one");
+    let renewed =
+        leader.post(t.url(&format!("/households/{household}/checkin-link"))).form(&[("_csrf", csrf_of(&page).as_str()), ("renew", "1")]).send().await.unwrap();
+    assert_eq!(renewed.status(), 200);
+    let renewed = renewed.text().await.unwrap();
+    let new_url = renewed.split("id=\"checkin-url\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_ne!(new_url, url);
+    assert_eq!(client("zh").get(t.url(&path)).send().await.unwrap().status(), 404, "the old link is dead");
+    let new_path = format!("/c/{}", new_url.split("/c/").nth(1).unwrap());
+    assert_eq!(client("zh").get(t.url(&new_path)).send().await.unwrap().status(), 200);
+    assert!(audit(&t).await.iter().any(|e| e["entity"] == "checkin_link" && e["action"] == "update" && e["actor"] == "leader1"));
+    // Through the API too, and only inside the caller's subtree.
+    let api_leader = t.client("leader1").await;
+    let (status, link) = t.send(&api_leader, Method::POST, &format!("/api/v1/households/{household}/checkin-link?renew=true"), Value::Null).await;
+    assert_eq!(status, 200, "{link}");
+    assert!(!link["url"].as_str().unwrap().ends_with(new_path.as_str()), "another new link: {link}");
+    assert_eq!(client("zh").get(t.url(&new_path)).send().await.unwrap().status(), 404);
+    let outsider = t.client("leader2").await;
+    let (status, _) = t.send(&outsider, Method::POST, &format!("/api/v1/households/{household}/checkin-link?renew=true"), Value::Null).await;
+    assert_eq!(status, 404, "another village's leader cannot kill this household's link");
+
     // The member who holds 001 sees its numbers in full on the check-in list, and dials them;
     // 002 (not theirs) stays masked; the grid leader sees them all masked.
     let member = page_client(&t, "zh", "member1").await;

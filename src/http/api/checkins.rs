@@ -77,11 +77,27 @@ struct CheckinLink {
     url: String,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LinkQuery {
+    /// `true`: a new link, and the old one stops working at once.
+    #[serde(default)]
+    renew: bool,
+}
+
 /// The household's own check-in link (/c/{token}), made on first request.
-#[utoipa::path(post, operation_id = "household_checkin_link", path = "/api/v1/households/{id}/checkin-link", tag = "checkins", params(super::IdParam),
+///
+/// With `renew=true` the household gets a new link and the old one stops working.
+#[utoipa::path(post, operation_id = "household_checkin_link", path = "/api/v1/households/{id}/checkin-link", tag = "checkins", params(super::IdParam, LinkQuery),
     responses((status = 200, body = CheckinLink), super::Errors))]
-async fn household_link(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<CheckinLink>, HttpError> {
-    let token = ops::household_link(&app, &auth.caller(), parse_id(&id)?).await?;
+async fn household_link(
+    State(app): State<App>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Json<CheckinLink>, HttpError> {
+    let token = ops::household_link(&app, &auth.caller(), parse_id(&id)?, query.renew).await?;
     let url = public_link(&app, &headers, &format!("/c/{token}"));
     Ok(Json(CheckinLink { token, url }))
 }

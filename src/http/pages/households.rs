@@ -101,6 +101,9 @@ async fn household_page(
 pub struct CsrfForm {
     #[serde(rename = "_csrf", default)]
     csrf: String,
+    /// Present on the form that replaces a link handed out before.
+    #[serde(default)]
+    renew: Option<String>,
 }
 
 /// Makes the household's check-in link (`/c/{token}`), or hands out the one it has (audited,
@@ -115,7 +118,7 @@ pub async fn checkin_link(
 ) -> Result<Response, HttpError> {
     auth.check_csrf(&form.csrf)?;
     let id = parse_id(&id)?;
-    let token = checkins::household_link(&app, &auth.caller(), id).await?;
+    let token = checkins::household_link(&app, &auth.caller(), id, form.renew.is_some()).await?;
     let url = public_link(&app, &headers, &format!("/c/{token}"));
     let svg = poster_svg(&url)?;
     let unreachable = unreachable_public_link(&app, &headers);

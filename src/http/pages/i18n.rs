@@ -324,6 +324,7 @@ impl Texts {
             "in_isolation" => ("隔离中", "in isolation"),
             "isolation_record" => ("隔离记录", "isolation order"),
             "make_checkin_link" => ("生成本户报平安链接", "Make this household's check-in link"),
+            "renew_checkin_link" => ("换新链接（旧链接立即作废）", "New link (the old one stops working)"),
             "checkin_link_hint" => (
                 "把此链接或二维码发给户主：全户每天在上面报平安。链接的发放已记入审计日志。",
                 "Send this link or QR code to the head of the household: everyone checks in there daily. Handing it out is logged.",

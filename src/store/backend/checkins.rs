@@ -27,12 +27,18 @@ impl CheckinStore for SqlStore<Db> {
         crate::store::sql::submit!(self, checkins, committer: Self::start_committer::<crate::store::checkins::Checkins>, job)
     }
 
-    async fn checkin_token(&self, caller: &Caller, household: uuid::Uuid, new_token: &str) -> StoreResult<String> {
+    async fn checkin_token(&self, caller: &Caller, household: uuid::Uuid, new_token: &str, renew: bool) -> StoreResult<String> {
         let mut query = QueryBuilder::new("SELECT unit_path, checkin_token FROM households WHERE id = ");
         query.push_bind(household).push(" AND ");
         Scope::of(&caller.scope).push_within(&mut query, "unit_path");
         let (path, token) = query.build_query_as::<(String, Option<String>)>().fetch_optional(&self.reader).await?.ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
+        if let (Some(_), true) = (&token, renew) {
+            sqlx::query("UPDATE households SET checkin_token = $1 WHERE id = $2").bind(new_token).bind(household).execute(&mut *tx).await?;
+            audit(&mut tx, caller, "update", "checkin_link", household, path.as_str(), serde_json::json!({"renewed": true})).await?;
+            tx.commit().await?;
+            return Ok(new_token.to_string());
+        }
         if let Some(token) = token {
             // Whoever holds the link can report for the household: handing it out again is audited too.
             audit(&mut tx, caller, "read", "checkin_link", household, path.as_str(), serde_json::json!({})).await?;
