@@ -53,6 +53,10 @@ enum Command {
         /// set it when a proxy in front of the server speaks HTTPS.
         #[arg(long, env = "WANGGE_SECURE_COOKIES", num_args = 0..=1, default_missing_value = "true")]
         secure_cookies: Option<bool>,
+        /// The hour (HH:MM, local time) by which each village, township and county confirms the
+        /// day's report; after it an unconfirmed day is a task and climbs the grid.
+        #[arg(long, env = "WANGGE_REPORT_DEADLINE", default_value = "18:00")]
+        report_deadline: String,
     },
     /// Load demo data: Tongliao's real divisions and generated households below them.
     Demo {
@@ -161,7 +165,9 @@ pub enum Next {
 pub async fn run(cli: Cli) -> Result<Next, String> {
     let mut app = App::open(&cli.database_url).await.map_err(describe)?;
     match cli.command {
-        Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url, secure_cookies } => {
+        Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url, secure_cookies, report_deadline } => {
+            app.settings.report_deadline = crate::domain::confirmations::ReportDeadline::parse(&report_deadline)
+                .map_err(|e| format!("--report-deadline: {}", e.message(Lang::En)))?;
             app.settings.followup_windows = FollowupWindows::parse(&followup_windows).map_err(|e| format!("--followup-windows: {}", e.message(Lang::En)))?;
             app.settings.fever = Temperature::from_celsius(fever_line).map_err(|e| e.message(Lang::En))?;
             if observation_days == 0 || observation_days > 60 {

@@ -35,6 +35,13 @@ pub async fn dashboard(app: &App, caller: &Caller, unit: &str, date: &str) -> Re
     Ok(Dashboard { unit: report.unit, date, figures, own: report.own, children: report.children })
 }
 
+/// Whether the caller's first page is their own unit's dashboard: HQ, grid leaders and
+/// inspectors, whose day starts with how their unit is doing (and for HQ and leaders, its
+/// sign-off); the others land on their own work's page.
+pub fn lands_on_dashboard(caller: &Caller) -> bool {
+    matches!(caller.role, crate::domain::Role::Hq | crate::domain::Role::GridLeader | crate::domain::Role::Inspector)
+}
+
 /// The evening report sheet (日报表) of a unit for a day, in the caller's language.
 pub async fn daily_sheet(app: &App, caller: &Caller, unit: &str, date: &str, format: SheetFormat, lang: crate::domain::Lang) -> Result<Vec<u8>, AppError> {
     let board = dashboard(app, caller, unit, date).await?;

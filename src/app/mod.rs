@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checkins;
 pub mod checkpoints;
 pub mod command;
+pub mod confirmations;
 pub mod demo;
 mod demo_field;
 pub mod divisions;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub followup_windows: FollowupWindows,
     /// Cookies are marked `Secure` (sent over HTTPS only): on when `public_url` is https.
     pub secure_cookies: bool,
+    /// The hour by which a day's report is confirmed (18:00 by default).
+    pub report_deadline: crate::domain::confirmations::ReportDeadline,
 }
 
 impl Default for Settings {
@@ -71,6 +74,7 @@ impl Default for Settings {
             public_url: None,
             followup_windows: FollowupWindows::default(),
             secure_cookies: false,
+            report_deadline: crate::domain::confirmations::ReportDeadline::default(),
         }
     }
 }

@@ -49,6 +49,7 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
             }
         }
     }
+    tasks.extend(super::confirmations::owed_tasks(app, caller).await?);
     tasks.sort_by_key(|t| t.due);
     Ok(tasks)
 }
@@ -117,6 +118,7 @@ fn missed_followups(app: &App, orders: &[Isolation], now: DateTime<Utc>) -> Vec<
                 path: order.unit_path.clone(),
                 title: format!("followup_missed · {}", order.name),
                 target: Target::isolation(order.id),
+                starts_above: false,
             }),
             _ => None,
         })
@@ -129,7 +131,9 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
     let caller = app.system_caller(UnitPath::root());
     let mut changed = app.store.expire_observations(&caller).await?;
     let orders = app.store.active_orders(now).await?;
-    changed += app.store.escalate(&missed_followups(app, &orders, now), now).await?;
+    let mut lapses = missed_followups(app, &orders, now);
+    lapses.extend(super::confirmations::lapses(app, now).await?);
+    changed += app.store.escalate(&lapses, now).await?;
     app.store.forget_login_attempts(now - chrono::Duration::hours(1)).await?;
     Ok(changed)
 }

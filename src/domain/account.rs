@@ -62,6 +62,7 @@ impl Role {
             Command => matches!(self, Admin | Hq),
             LogPassages | ReadTrajectories => matches!(self, Admin | Hq | GridLeader | Checkpoint),
             HoldHouseholds => matches!(self, GridMember | GridLeader),
+            ConfirmReports => matches!(self, Hq | GridLeader),
         }
     }
 
@@ -140,12 +141,15 @@ pub enum Permission {
     TraceContacts,
     /// Holding households (包联): grid members, and leaders who hold some themselves.
     HoldHouseholds,
+    /// Confirming the caller's own unit's day (日报告、零报告): the one answerable for it, its
+    /// leader or HQ; an administrator or inspector attests to nothing.
+    ConfirmReports,
     ManageAccounts,
     ReadAudit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ReadRoster,
         Permission::WriteRoster,
         Permission::Screen,
@@ -155,6 +159,7 @@ impl Permission {
         Permission::ReadTrajectories,
         Permission::TraceContacts,
         Permission::HoldHouseholds,
+        Permission::ConfirmReports,
         Permission::ManageAccounts,
         Permission::ReadAudit,
     ];
@@ -170,6 +175,7 @@ impl Permission {
             Permission::ReadTrajectories => "read_trajectories",
             Permission::TraceContacts => "trace_contacts",
             Permission::HoldHouseholds => "hold_households",
+            Permission::ConfirmReports => "confirm_reports",
             Permission::ManageAccounts => "manage_accounts",
             Permission::ReadAudit => "read_audit",
         }

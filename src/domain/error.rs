@@ -13,6 +13,10 @@ pub enum DomainError {
     /// Every problem of a form at once, so that it is fixed in one go (see `Problems`).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Several(Vec<DomainError>),
+    /// A day's report that cannot be confirmed yet: these units below (by name) have not
+    /// confirmed theirs.
+    #[error("not yet confirmed below: {}", .0.join(", "))]
+    Unconfirmed(Vec<String>),
 }
 
 /// Why a field was rejected; `message` renders it for a person.
@@ -73,6 +77,10 @@ pub enum Reason {
     NotStaff,
     /// An account given a household to hold that is no grid member of the household's grid.
     NotMemberHere,
+    /// A day's report confirmed by someone who is not the unit's own (its leader or HQ).
+    NotOwnUnit,
+    /// A unit of a level that does not sign off a day (above a county, below a village).
+    NoSignOff,
 }
 
 impl std::fmt::Display for Reason {
@@ -342,6 +350,20 @@ impl Reason {
                     "must be a grid member of this household's grid".into()
                 }
             }
+            NotOwnUnit => {
+                if zh {
+                    "只能由本单位的网格长或指挥部确认本单位的日报告".into()
+                } else {
+                    "a unit's day is confirmed by its own grid leader or HQ only".into()
+                }
+            }
+            NoSignOff => {
+                if zh {
+                    "只有村（社区）、乡镇（街道）和县（区）确认日报告".into()
+                } else {
+                    "only villages, townships and counties confirm a day's report".into()
+                }
+            }
         }
     }
 }
@@ -362,6 +384,10 @@ impl DomainError {
                 (Lang::En, _) => format!("Your account may not {what}."),
             },
             DomainError::Several(all) => all.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(if lang == Lang::Zh { "；" } else { "; " }),
+            DomainError::Unconfirmed(names) => match lang {
+                Lang::Zh => format!("下级尚未确认当日报告：{}", names.join("、")),
+                Lang::En => format!("not yet confirmed by the units below: {}", names.join(", ")),
+            },
         }
     }
 
@@ -450,6 +476,7 @@ fn refusal_zh(what: &str) -> Option<&'static str> {
         "screen people" => "排查人员",
         "set up checkpoints" => "设置卡点",
         "trace contacts" => "追踪密切接触者",
+        "confirm the day's report" => "确认日报告",
         "change an order that has ended" => "修改已结束的隔离",
         "follow up an order that has ended" => "为已结束的隔离登记随访",
         "pair a cadre who cannot see the household" => "指派看不到此户的干部",

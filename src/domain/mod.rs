@@ -6,6 +6,7 @@ pub mod alert;
 pub mod checkin;
 pub mod checkpoint;
 pub mod command;
+pub mod confirmations;
 pub mod contacts;
 pub mod divisions;
 pub mod error;

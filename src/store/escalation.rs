@@ -22,6 +22,9 @@ pub struct Lapse {
     /// What the escalation alerts say, and what they point at.
     pub title: String,
     pub target: Target,
+    /// Whether its first step is the level above its own unit: the unit's own leader already
+    /// has it in the inbox (a day's report not confirmed).
+    pub starts_above: bool,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]

@@ -14,6 +14,7 @@ mod checkins_sqlite;
 mod checkpoints;
 pub(crate) mod client_ids;
 mod command;
+mod confirmations;
 mod error;
 mod escalation;
 mod households;
@@ -45,6 +46,7 @@ pub use checkpoints::{
     Trajectory, TrajectoryItem,
 };
 pub use command::{CommandStore, Day, DayReport, PlacedTile};
+pub use confirmations::{Confirmation, ConfirmationStore, Owed};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold, ResidentLinks};
@@ -78,6 +80,7 @@ pub trait Store:
     + CheckinStore
     + OrganisationStore
     + CommandStore
+    + ConfirmationStore
     + Send
     + Sync
 {

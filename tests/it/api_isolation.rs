@@ -88,7 +88,7 @@ async fn follow_ups_fall_due_and_missed_ones_climb_the_grid(db: Db) {
     let (_, escalations) = t.get(&hq, "/api/v1/escalations").await;
     let steps: Vec<i64> = escalations["items"].as_array().unwrap().iter().map(|e| e["step"].as_i64().unwrap()).collect();
     assert_eq!(steps, [3, 2, 1]);
-    assert_eq!(escalations["rules"].as_array().unwrap().len(), 2, "rules are data");
+    assert_eq!(escalations["rules"].as_array().unwrap().len(), 3, "rules are data");
 
     // A late follow-up clears the lapse; a fever raises an alert at once.
     let member = t.client("member1").await;

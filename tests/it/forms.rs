@@ -114,6 +114,8 @@ fn cases() -> BTreeMap<&'static str, Case> {
         "/key-areas",
     );
     add("POST /units/{code}/checkins", &[], None, "/units/");
+    // The day's sign-off: a button (the day is the dashboard's own, hidden).
+    add("POST /units/{code}/confirm", &[], None, "/units/");
     add("POST /alerts/{id}/ack", &[], None, "/tasks");
     add("POST /screening-tasks/{id}/done", &[], None, "/tasks");
     add("POST /units/{code}/roster", &[("file", "FILE:roster")], Some((&[("file", "FILE:bad-roster")][..], "TEXT:身份证号|ID number")), "/units/");

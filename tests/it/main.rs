@@ -7,6 +7,7 @@ mod api_accounts;
 mod api_checkins;
 mod api_checkpoints;
 mod api_command;
+mod api_confirmations;
 mod api_isolation;
 mod api_roster;
 mod api_scoping;

@@ -183,6 +183,14 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/units/{code}/dashboard", format!("/api/v1/units/{unit}/dashboard"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/daily-report.xlsx", format!("/api/v1/units/{unit}/daily-report.xlsx"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/daily-report.csv", format!("/api/v1/units/{unit}/daily-report.csv"), P(ReadRoster), Value::Null),
+        // A village's own leader confirms its day; HQ, allowed the operation, is refused another unit's day (422).
+        (
+            "POST",
+            "/api/v1/units/{code}/reports/{date}/confirm",
+            format!("/api/v1/units/150502001001/reports/{}/confirm", wangge::domain::time::local_date(chrono::Utc::now())),
+            P(ConfirmReports),
+            Value::Null,
+        ),
         ("POST", "/api/v1/units/{code}/rounds", format!("/api/v1/units/{unit}/rounds"), P(Command), json!({"name": "第二轮"})),
         ("GET", "/api/v1/rounds/{id}/coverage", format!("/api/v1/rounds/{}/coverage?unit={unit}", f.round), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/rounds/{id}/unvisited", format!("/api/v1/rounds/{}/unvisited?unit={unit}", f.round), P(ReadRoster), Value::Null),

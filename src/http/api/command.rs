@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 
 use crate::app::App;
 use crate::app::command::{self as ops, Dashboard, SheetFormat};
+use crate::app::confirmations::{Confirmed, SignOff};
 use crate::domain::Level;
 use crate::domain::command::DayFigures;
 use crate::http::HttpError;
@@ -72,6 +73,21 @@ struct DashboardChild {
     name: String,
     level: Level,
     figures: DashboardFigures,
+    /// The child's confirmation of the day, when it has confirmed it.
+    confirmation: Option<Confirmed>,
+}
+
+/// Where the day stands in the sign-off (日报告).
+#[derive(Serialize, ToSchema)]
+struct SignOffAnswer {
+    /// Whether the unit confirms its days (villages, townships and counties do).
+    applies: bool,
+    /// The unit's confirmation, with the figures that changed since; absent until confirmed.
+    confirmed: Option<Confirmed>,
+    /// The children (names) that have not confirmed the day, which the unit waits for.
+    waiting: Vec<String>,
+    /// Whether the caller may confirm the day now.
+    may_confirm: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -80,15 +96,25 @@ struct DashboardAnswer {
     date: chrono::NaiveDate,
     figures: DashboardFigures,
     children: Vec<DashboardChild>,
+    confirmation: SignOffAnswer,
 }
 
-impl From<Dashboard> for DashboardAnswer {
-    fn from(d: Dashboard) -> DashboardAnswer {
+impl DashboardAnswer {
+    fn new(d: Dashboard, sign_off: SignOff) -> DashboardAnswer {
+        let mut confirmed: std::collections::HashMap<String, Option<Confirmed>> = sign_off.children.into_iter().collect();
         DashboardAnswer {
             unit: DashboardUnit { code: d.unit.code, name: d.unit.name, level: d.unit.level },
             date: d.date,
             figures: (&d.figures).into(),
-            children: d.children.into_iter().map(|(u, f)| DashboardChild { code: u.code, name: u.name, level: u.level, figures: (&f).into() }).collect(),
+            children: d
+                .children
+                .into_iter()
+                .map(|(u, f)| {
+                    let confirmation = confirmed.remove(&u.code).flatten();
+                    DashboardChild { code: u.code, name: u.name, level: u.level, figures: (&f).into(), confirmation }
+                })
+                .collect(),
+            confirmation: SignOffAnswer { applies: sign_off.applies, confirmed: sign_off.unit, waiting: sign_off.waiting, may_confirm: sign_off.may_confirm },
         }
     }
 }
@@ -102,7 +128,10 @@ impl From<Dashboard> for DashboardAnswer {
 #[utoipa::path(get, operation_id = "unit_dashboard", path = "/api/v1/units/{code}/dashboard", tag = "units", params(super::UnitCodeParam, DayQuery),
     responses((status = 200, body = DashboardAnswer), super::Errors))]
 async fn dashboard(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<DayQuery>) -> Result<Json<DashboardAnswer>, HttpError> {
-    Ok(Json(ops::dashboard(&app, &auth.caller(), &code, &query.date).await?.into()))
+    let caller = auth.caller();
+    let board = ops::dashboard(&app, &caller, &code, &query.date).await?;
+    let sign_off = crate::app::confirmations::sign_off(&app, &caller, &board).await?;
+    Ok(Json(DashboardAnswer::new(board, sign_off)))
 }
 
 async fn daily_report(app: &App, lang: crate::domain::Lang, auth: &Auth, code: &str, date: &str, format: SheetFormat) -> Result<Response, HttpError> {

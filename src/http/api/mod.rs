@@ -7,6 +7,7 @@ mod accounts;
 mod checkins;
 mod checkpoints;
 mod command;
+mod confirmations;
 mod households;
 mod isolation;
 mod organisations;
@@ -63,6 +64,7 @@ fn documented() -> OpenApiRouter<App> {
         .merge(checkins::routes())
         .merge(organisations::routes())
         .merge(command::routes())
+        .merge(confirmations::routes())
 }
 
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.

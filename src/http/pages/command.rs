@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::{Chrome, Fields, Refused, render};
 use crate::app::command::{self as ops, Unit};
+use crate::app::confirmations::{Confirmed, SignOff};
 use crate::app::{App, AppError};
 use crate::domain::Colour;
 use crate::domain::command::{ColourMap, DayFigures};
@@ -20,6 +21,7 @@ use crate::http::auth::{Auth, RequestLang};
 pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/units/{code}/dashboard", get(dashboard))
+        .route("/units/{code}/confirm", axum::routing::post(confirm))
         .route("/units/{code}/colour-map", get(colour_map))
         .route("/units/{code}/colour-map/print", get(colour_map_print))
 }
@@ -148,6 +150,8 @@ struct DashboardPage {
     ascending: bool,
     /// A date that could not be shown: said beside its field, as typed, with today shown.
     refused: Refused,
+    /// Who has confirmed the day, and who has not (日报告).
+    sign_off: SignOff,
 }
 
 impl DashboardPage {
@@ -180,6 +184,21 @@ impl DashboardPage {
     fn day_link(&self, days: i64) -> String {
         (self.date + chrono::Duration::days(days)).to_string()
     }
+
+    /// A child's confirmation of the day, when it has confirmed.
+    fn child_confirmed(&self, code: &str) -> Option<&Confirmed> {
+        self.sign_off.children.iter().find(|(c, _)| c == code).and_then(|(_, confirmed)| confirmed.as_ref())
+    }
+
+    /// When a confirmation was made, in region time.
+    fn local_time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&crate::domain::time::REGION_TZ).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// Whether the children confirm the day too (a township's villages, a county's townships).
+    fn children_sign_off(&self) -> bool {
+        crate::domain::confirmations::waits_for_children(self.unit.level)
+    }
 }
 
 #[derive(Deserialize)]
@@ -199,15 +218,50 @@ pub async fn dashboard(
     Path(code): Path<String>,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, HttpError> {
+    show(&app, lang, &auth, &code, query, Refused::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// Confirms the unit's day (日报告) from its dashboard; a refusal (children not yet confirmed,
+/// another unit's day) comes back on the dashboard beside the button.
+pub async fn confirm(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(code): Path<String>,
+    axum::Form(form): axum::Form<ConfirmForm>,
+) -> Result<Response, HttpError> {
+    auth.check_csrf(&form.csrf)?;
+    match crate::app::confirmations::confirm(&app, &auth.caller(), &code, &form.date).await {
+        Ok(done) => Ok(axum::response::Redirect::to(&format!("/units/{code}/dashboard?date={}#signoff", done.day)).into_response()),
+        Err(err) => {
+            let refused = Refused::new("signoff", super::problems(err, lang)?, Fields(vec![("date".into(), form.date.clone())]));
+            let query = DashboardQuery { date: form.date.trim().to_string(), sort: String::new(), dir: String::new() };
+            show(&app, lang, &auth, &code, query, refused).await
+        }
+    }
+}
+
+/// The dashboard of a unit for the query's day, with a refused form's problems when there is one.
+async fn show(app: &App, lang: crate::domain::Lang, auth: &Auth, code: &str, query: DashboardQuery, refused: Refused) -> Result<Response, HttpError> {
     let caller = auth.caller();
-    let (board, refused) = match ops::dashboard(&app, &caller, &code, &query.date).await {
+    let (board, refused) = match ops::dashboard(app, &caller, code, &query.date).await {
+        Ok(board) if !refused.errors.is_empty() => (board, refused),
         Ok(board) => (board, Refused::default()),
         Err(AppError::Domain(err)) => {
             let refused = Refused::new("day", vec![err.message(lang)], Fields(vec![("date".into(), query.date.trim().to_string())]));
-            (ops::dashboard(&app, &caller, &code, "").await?, refused)
+            (ops::dashboard(app, &caller, code, "").await?, refused)
         }
         Err(err) => return Err(err.into()),
     };
+    let sign_off = crate::app::confirmations::sign_off(app, &caller, &board).await?;
     let sort = Column::parse(&query.sort);
     let ascending = match query.dir.as_str() {
         "asc" => true,
@@ -228,10 +282,11 @@ pub async fn dashboard(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    let crumbs = super::crumbs(&app, &auth, &board.unit.path).await?;
+    let crumbs = super::crumbs(app, auth, &board.unit.path).await?;
     let today = board.date == crate::domain::time::local_date(caller.now);
     let status = refused.status();
-    let c = Chrome::load(&app, lang, &auth).await?;
-    let page = render(&DashboardPage { c, crumbs, unit: board.unit, date: board.date, today, figures: board.figures, children, sort, ascending, refused })?;
+    let c = Chrome::load(app, lang, auth).await?;
+    let page =
+        render(&DashboardPage { c, crumbs, unit: board.unit, date: board.date, today, figures: board.figures, children, sort, ascending, refused, sign_off })?;
     Ok((status, page).into_response())
 }

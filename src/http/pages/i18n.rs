@@ -226,9 +226,50 @@ impl Texts {
             ("fever_alert", false) => "fever alert",
             ("screen_contact", true) => "排查接触者",
             ("screen_contact", false) => "screen a contact",
+            ("report_unconfirmed", true) => "日报告未确认",
+            ("report_unconfirmed", false) => "day's report not confirmed",
             (_, true) => "待办",
             (_, false) => "task",
         }
+    }
+
+    /// A dashboard figure by the name its answer gives it (`totals.fevers` for a total), as the
+    /// sign-off's "changed since confirmation" names it.
+    pub fn figure<'a>(&self, key: &'a str) -> &'a str {
+        let (zh, en) = match key {
+            "returnees_arrived" => ("当日抵达返乡人员", "returnees arrived"),
+            "returnees_in_observation" => ("观察期内返乡人员", "returnees in observation"),
+            "returnees_from_key_areas" => ("来自重点地区（观察期内）", "from key areas (in observation)"),
+            "isolated_home" => ("居家隔离", "home isolation"),
+            "isolated_central" => ("集中隔离", "central isolation"),
+            "isolations_started" => ("当日开始隔离", "isolations started"),
+            "isolations_released" => ("当日解除隔离", "isolations released"),
+            "followups_done" => ("随访", "follow-ups"),
+            "checkins_reported" => ("已报平安", "checked in"),
+            "checkins_unwell" => ("报平安不适", "unwell"),
+            "passages_in" => ("卡点进", "passages in"),
+            "passages_out" => ("卡点出", "passages out"),
+            "turned_back" => ("劝返", "turned back"),
+            "referred" => ("送医", "referred"),
+            "fevers" => ("发热", "fevers"),
+            "alerts_open" => ("未处理预警", "open alerts"),
+            "alerts_acknowledged" => ("当日已处理预警", "alerts acknowledged"),
+            "alerts_escalated" => ("当日升级", "escalated"),
+            "totals.returnees" => ("返乡人员累计", "returnees to date"),
+            "totals.returnees_from_key_areas" => ("来自重点地区累计", "from key areas to date"),
+            "totals.returnees_from_key_areas_arrived" => ("来自重点地区当日新增", "from key areas that day"),
+            "totals.home_started" => ("居家隔离累计", "home isolation to date"),
+            "totals.home_started_that_day" => ("居家隔离当日新增", "home isolation that day"),
+            "totals.central_started" => ("集中隔离累计", "central isolation to date"),
+            "totals.central_started_that_day" => ("集中隔离当日新增", "central isolation that day"),
+            "totals.released" => ("解除隔离累计", "released to date"),
+            "totals.passages" => ("卡点通行累计", "passages to date"),
+            "totals.turned_back" => ("劝返累计", "turned back to date"),
+            "totals.fevers" => ("发热累计", "fevers to date"),
+            "totals.alerts_escalated" => ("升级累计", "escalated to date"),
+            other => return other,
+        };
+        if self.zh() { zh } else { en }
     }
 
     pub fn cause<'a>(&self, cause: &'a str) -> &'a str {
@@ -375,6 +416,14 @@ impl Texts {
                 "Figures are counted live: a record shows on the next load. Households, colours and residents are as they stand now; the rest are for the chosen day (Beijing time).",
             ),
             "daily_report" => ("日报表", "Daily report"),
+            "signoff" => ("日报告确认", "Sign-off"),
+            "confirmed_by" => ("已确认", "Confirmed by"),
+            "not_confirmed" => ("当日报告尚未确认。", "The day's report is not confirmed yet."),
+            "changed_since_confirmation" => ("确认后数据有变动（确认时 → 现在）：", "Changed since confirmation (confirmed → now):"),
+            "changed_since" => ("确认后有变动", "changed since confirmation"),
+            "waiting_for" => ("尚未确认的下级", "Not yet confirmed below"),
+            "confirm_day" => ("确认当日报告（无情况也须确认：零报告）", "Confirm the day's report (even with nothing to report)"),
+            "confirm_again" => ("按现在的数据重新确认", "Confirm again with the figures as they are now"),
             "colour_map" => ("四色图", "Four-colour map"),
             "print_a4" => ("打印 A4", "Print on A4"),
             "print_a3" => ("打印 A3", "Print on A3"),

@@ -284,9 +284,13 @@ pub fn error_page(lang: Lang, err: &HttpError) -> String {
     page.render().unwrap_or_else(|_| err.message(lang))
 }
 
-/// Each account lands on the page of its day's work: its checkpoint, or its unit.
+/// Each account lands on the page of its day's work: its unit's dashboard (HQ, leaders,
+/// inspectors), its checkpoint, or its unit.
 async fn home(State(app): State<App>, auth: Auth) -> Result<Redirect, HttpError> {
     let unit = &auth.session.account.unit_code;
+    if crate::app::command::lands_on_dashboard(&auth.caller()) {
+        return Ok(Redirect::to(&format!("/units/{unit}/dashboard")));
+    }
     Ok(match crate::app::checkpoints::landing(&app, &auth.caller(), unit).await? {
         Some(checkpoint) => Redirect::to(&format!("/checkpoints/{checkpoint}")),
         None => Redirect::to(&format!("/units/{unit}")),

@@ -13,8 +13,8 @@ use crate::store::{AlertStore, SqlStore, StoreError, StoreResult, Task};
 #[async_trait]
 impl AlertStore for SqlStore<Db> {
     async fn tasks(&self, caller: &Caller) -> StoreResult<Vec<Task>> {
-        let alerts: Vec<(String, uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)> = sqlx::query_as(
-            "SELECT l.kind, l.id, l.due, l.subject, l.target_kind, l.target_id FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id \
+        let alerts: Vec<AlertRow> = sqlx::query_as(
+            "SELECT l.kind, l.id, l.due, l.subject, l.target_kind, l.target_id, l.target_unit, l.target_day FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id \
              JOIN accounts a ON a.id = r.account_id WHERE a.login = $1 AND l.acknowledged_at IS NULL ORDER BY l.due LIMIT 500",
         )
         .bind(&caller.login)
@@ -22,9 +22,9 @@ impl AlertStore for SqlStore<Db> {
         .await?;
         let mut tasks: Vec<Task> = alerts
             .into_iter()
-            .map(|(kind, id, due, subject, target_kind, target_id)| {
+            .map(|(kind, id, due, subject, target_kind, target_id, target_unit, target_day)| {
                 let kind = TaskKind::of_alert(AlertKind::from_stored(&kind)?);
-                Ok::<_, StoreError>(Task { kind, id, due, subject, target: stored_target(&target_kind, target_id)? })
+                Ok::<_, StoreError>(Task { kind, id, due, subject, target: stored_target(&target_kind, target_id, target_unit, target_day)? })
             })
             .collect::<Result<_, _>>()?;
         if caller.role.screens() {
@@ -147,7 +147,8 @@ impl SqlStore<Db> {
     ) -> StoreResult<uuid::Uuid> {
         let id = uuid::Uuid::now_v7();
         sqlx::query(
-            "INSERT INTO alerts (id, kind, unit_path, county_code, subject, target_kind, target_id, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            "INSERT INTO alerts (id, kind, unit_path, county_code, subject, target_kind, target_id, due, created_at, target_unit, target_day) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)",
         )
         .bind(id)
         .bind(kind.as_str())
@@ -157,17 +158,27 @@ impl SqlStore<Db> {
         .bind(target.kind.as_str())
         .bind(target.id)
         .bind(now)
+        .bind(target.kind.eq(&TargetKind::Report).then_some(target.unit.as_deref()).flatten())
+        .bind(target.day)
             .execute(&mut **tx)
             .await?;
         Ok(id)
     }
 }
 
+/// An alert as the inbox reads it: kind, id, due, subject, and its target's kind, id, unit
+/// and day.
+type AlertRow = (String, uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid, Option<String>, Option<chrono::NaiveDate>);
+
 /// What a stored alert points at. Alerts never point at rounds (they need the unit they are
-/// seen from, which an alert does not keep).
-pub(crate) fn stored_target(kind: &str, id: uuid::Uuid) -> StoreResult<Target> {
+/// seen from, which an alert does not keep); a report is kept as its unit and day.
+pub(crate) fn stored_target(kind: &str, id: uuid::Uuid, unit: Option<String>, day: Option<chrono::NaiveDate>) -> StoreResult<Target> {
     match TargetKind::from_stored(kind)? {
         TargetKind::Round => Err(crate::domain::UnknownWord { kind: "alert target", word: kind.to_string() }.into()),
-        kind => Ok(Target { kind, id, unit: None }),
+        TargetKind::Report => match (unit, day) {
+            (Some(unit), Some(day)) => Ok(Target::report(&unit, day)),
+            _ => Err(crate::domain::UnknownWord { kind: "alert target", word: kind.to_string() }.into()),
+        },
+        kind => Ok(Target { kind, id, unit: None, day: None }),
     }
 }

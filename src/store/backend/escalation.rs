@@ -20,18 +20,22 @@ impl EscalationStore for SqlStore<Db> {
         let rules = self.escalation_rules().await?;
         let rule = |kind: LapseKind| rules.iter().find(|r| r.kind == kind).cloned();
         // Alerts nobody has acknowledged climb from the level above the alert's own.
-        let alerts: Vec<(uuid::Uuid, String, String, String, String, uuid::Uuid, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-            "SELECT id, kind, unit_path, subject, target_kind, target_id, created_at FROM alerts WHERE acknowledged_at IS NULL AND kind <> 'escalation'",
+        type Unacknowledged = (uuid::Uuid, String, String, String, String, uuid::Uuid, chrono::DateTime<chrono::Utc>, Option<String>, Option<chrono::NaiveDate>);
+        let alerts: Vec<Unacknowledged> = sqlx::query_as(
+            "SELECT id, kind, unit_path, subject, target_kind, target_id, created_at, target_unit, target_day FROM alerts \
+             WHERE acknowledged_at IS NULL AND kind <> 'escalation'",
         )
         .fetch_all(&self.reader)
         .await?;
-        let mut all: Vec<(Lapse, usize)> = lapses.iter().map(|l| (l.clone(), l.path.depth())).collect();
-        for (id, kind, path, subject, target_kind, target_id, at) in alerts {
+        // A lapse the unit's own leader already holds (a report not confirmed) climbs from the
+        // level above it.
+        let mut all: Vec<(Lapse, usize)> = lapses.iter().map(|l| (l.clone(), l.path.depth() - usize::from(l.starts_above))).collect();
+        for (id, kind, path, subject, target_kind, target_id, at, target_unit, target_day) in alerts {
             let path = UnitPath::from_stored(path);
             let top = path.depth().saturating_sub(1);
-            let target = super::alerts::stored_target(&target_kind, target_id)?;
+            let target = super::alerts::stored_target(&target_kind, target_id, target_unit, target_day)?;
             let title = format!("{} · {subject}", AlertKind::from_stored(&kind)?);
-            all.push((Lapse { kind: LapseKind::AlertUnacknowledged, subject: id.to_string(), since: at, path, title, target }, top));
+            all.push((Lapse { kind: LapseKind::AlertUnacknowledged, subject: id.to_string(), since: at, path, title, target, starts_above: false }, top));
         }
         // Every step taken so far, read once for the whole sweep.
         let done: std::collections::HashSet<(String, String, i64)> =

@@ -20,6 +20,8 @@ mod client_ids;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod command;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+mod confirmations;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod derived;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod escalation;
