@@ -166,8 +166,8 @@ pub async fn run(cli: Cli) -> Result<Next, String> {
     let mut app = App::open(&cli.database_url).await.map_err(describe)?;
     match cli.command {
         Command::Serve { addr, demo, fever_line, observation_days, followup_windows, public_url, secure_cookies, report_deadline } => {
-            app.settings.report_deadline = crate::domain::confirmations::ReportDeadline::parse(&report_deadline)
-                .map_err(|e| format!("--report-deadline: {}", e.message(Lang::En)))?;
+            app.settings.report_deadline =
+                crate::domain::confirmations::ReportDeadline::parse(&report_deadline).map_err(|e| format!("--report-deadline: {}", e.message(Lang::En)))?;
             app.settings.followup_windows = FollowupWindows::parse(&followup_windows).map_err(|e| format!("--followup-windows: {}", e.message(Lang::En)))?;
             app.settings.fever = Temperature::from_celsius(fever_line).map_err(|e| e.message(Lang::En))?;
             if observation_days == 0 || observation_days > 60 {

@@ -64,9 +64,8 @@ pub async fn sign_off(app: &App, caller: &Caller, board: &Dashboard) -> Result<S
     let mut codes: Vec<String> = board.children.iter().map(|(u, _)| u.code.clone()).collect();
     codes.push(board.unit.code.clone());
     let found = app.store.confirmations(&caller.scope, &codes, board.date).await?;
-    let state = |code: &str, figures| {
-        found.iter().find(|c| c.unit_code == code).map(|c| Confirmed { changes: changes(&c.figures, figures), confirmation: c.clone() })
-    };
+    let state =
+        |code: &str, figures| found.iter().find(|c| c.unit_code == code).map(|c| Confirmed { changes: changes(&c.figures, figures), confirmation: c.clone() });
     let applies = signs_off(board.unit.level);
     let children: Vec<(String, Option<Confirmed>)> = board.children.iter().map(|(u, f)| (u.code.clone(), state(&u.code, f))).collect();
     let waiting: Vec<String> = if waits_for_children(board.unit.level) {

@@ -45,11 +45,7 @@ impl ReportDeadline {
 
     /// The instant a day's report falls due.
     pub fn due(self, day: NaiveDate) -> DateTime<Utc> {
-        super::time::REGION_TZ
-            .from_local_datetime(&day.and_time(self.0))
-            .earliest()
-            .expect("China keeps no daylight saving")
-            .with_timezone(&Utc)
+        super::time::REGION_TZ.from_local_datetime(&day.and_time(self.0)).earliest().expect("China keeps no daylight saving").with_timezone(&Utc)
     }
 
     /// The days whose reports are due by `now` and still open for confirmation, newest first.
@@ -145,10 +141,7 @@ mod tests {
         figures.residents = 11;
         figures.households_by_colour.red = 1;
         let changed = changes(&kept, &figures);
-        assert_eq!(
-            changed,
-            [Change { figure: "fevers".into(), confirmed: 1, now: 2 }, Change { figure: "totals.fevers".into(), confirmed: 3, now: 4 }]
-        );
+        assert_eq!(changed, [Change { figure: "fevers".into(), confirmed: 1, now: 2 }, Change { figure: "totals.fevers".into(), confirmed: 3, now: 4 }]);
     }
 
     #[test]

@@ -59,10 +59,8 @@ pub fn href(target: &Target) -> String {
         TargetKind::Isolation => format!("/isolations/{id}"),
         TargetKind::Checkpoint => format!("/checkpoints/{id}"),
         TargetKind::Round => format!("/rounds/{id}?unit={}", target.unit.as_deref().unwrap_or_default()),
-        TargetKind::Report => format!(
-            "/units/{}/dashboard?date={}#signoff",
-            target.unit.as_deref().unwrap_or_default(),
-            target.day.map(|d| d.to_string()).unwrap_or_default()
-        ),
+        TargetKind::Report => {
+            format!("/units/{}/dashboard?date={}#signoff", target.unit.as_deref().unwrap_or_default(), target.day.map(|d| d.to_string()).unwrap_or_default())
+        }
     }
 }

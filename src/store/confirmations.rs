@@ -36,14 +36,7 @@ pub trait ConfirmationStore {
     /// confirmation (the audit log keeps it) and closing the escalations of the day's lapse.
     /// When `wait_for_children`, refuses (`DomainError::Unconfirmed`, naming them) while any
     /// child unit has not confirmed the day. `NotFound` outside the caller's scope.
-    async fn confirm_day(
-        &self,
-        caller: &Caller,
-        unit: &UnitCode,
-        day: NaiveDate,
-        figures: &Snapshot,
-        wait_for_children: bool,
-    ) -> StoreResult<Confirmation>;
+    async fn confirm_day(&self, caller: &Caller, unit: &UnitCode, day: NaiveDate, figures: &Snapshot, wait_for_children: bool) -> StoreResult<Confirmation>;
     /// The confirmations of these units (codes) for the day, within the scope.
     async fn confirmations(&self, scope: &UnitPath, units: &[String], day: NaiveDate) -> StoreResult<Vec<Confirmation>>;
     /// The villages, townships and counties in the scope (only `unit` when given) that owe one

@@ -160,8 +160,8 @@ impl SqlStore<Db> {
         .bind(now)
         .bind(target.kind.eq(&TargetKind::Report).then_some(target.unit.as_deref()).flatten())
         .bind(target.day)
-            .execute(&mut **tx)
-            .await?;
+        .execute(&mut **tx)
+        .await?;
         Ok(id)
     }
 }

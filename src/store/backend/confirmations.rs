@@ -19,14 +19,7 @@ fn confirmation((unit_code, day, confirmed_by, confirmed_at, figures): Row) -> S
 
 #[async_trait]
 impl ConfirmationStore for SqlStore<Db> {
-    async fn confirm_day(
-        &self,
-        caller: &Caller,
-        unit: &UnitCode,
-        day: NaiveDate,
-        figures: &Snapshot,
-        wait_for_children: bool,
-    ) -> StoreResult<Confirmation> {
+    async fn confirm_day(&self, caller: &Caller, unit: &UnitCode, day: NaiveDate, figures: &Snapshot, wait_for_children: bool) -> StoreResult<Confirmation> {
         let mut tx = self.writer.begin().await?;
         let mut query = QueryBuilder::new("SELECT path FROM units WHERE code = ");
         query.push_bind(unit.as_str()).push(" AND ");
@@ -45,13 +38,12 @@ impl ConfirmationStore for SqlStore<Db> {
                 return Err(DomainError::Unconfirmed(waiting).into());
             }
         }
-        let replaced: Option<Row> = sqlx::query_as(
-            "SELECT unit_code, day, confirmed_by, confirmed_at, figures FROM report_confirmations WHERE unit_code = $1 AND day = $2",
-        )
-        .bind(unit.as_str())
-        .bind(day)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let replaced: Option<Row> =
+            sqlx::query_as("SELECT unit_code, day, confirmed_by, confirmed_at, figures FROM report_confirmations WHERE unit_code = $1 AND day = $2")
+                .bind(unit.as_str())
+                .bind(day)
+                .fetch_optional(&mut *tx)
+                .await?;
         let kept = serde_json::to_string(figures).map_err(|e| StoreError::Engine(e.to_string()))?;
         sqlx::query(
             "INSERT INTO report_confirmations (unit_code, unit_path, day, confirmed_by, confirmed_at, figures) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -104,7 +96,8 @@ impl ConfirmationStore for SqlStore<Db> {
         let mut owed = Vec::new();
         for day in days {
             let (starts, _) = crate::domain::command::day_bounds(*day);
-            let mut query = QueryBuilder::new("SELECT u.code, u.name, u.path FROM units u WHERE u.level IN ('county', 'township', 'village') AND u.created_at < ");
+            let mut query =
+                QueryBuilder::new("SELECT u.code, u.name, u.path FROM units u WHERE u.level IN ('county', 'township', 'village') AND u.created_at < ");
             query.push_bind(starts);
             query.push(" AND NOT EXISTS (SELECT 1 FROM report_confirmations c WHERE c.unit_code = u.code AND c.day = ").push_bind(*day).push(")");
             if let Some(code) = unit {

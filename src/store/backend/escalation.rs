@@ -20,7 +20,8 @@ impl EscalationStore for SqlStore<Db> {
         let rules = self.escalation_rules().await?;
         let rule = |kind: LapseKind| rules.iter().find(|r| r.kind == kind).cloned();
         // Alerts nobody has acknowledged climb from the level above the alert's own.
-        type Unacknowledged = (uuid::Uuid, String, String, String, String, uuid::Uuid, chrono::DateTime<chrono::Utc>, Option<String>, Option<chrono::NaiveDate>);
+        type Unacknowledged =
+            (uuid::Uuid, String, String, String, String, uuid::Uuid, chrono::DateTime<chrono::Utc>, Option<String>, Option<chrono::NaiveDate>);
         let alerts: Vec<Unacknowledged> = sqlx::query_as(
             "SELECT id, kind, unit_path, subject, target_kind, target_id, created_at, target_unit, target_day FROM alerts \
              WHERE acknowledged_at IS NULL AND kind <> 'escalation'",
