@@ -27,7 +27,7 @@ async fn pages_drill_down_and_upload(db: Db) {
 
     let hq = log_in_through_the_form(&t, "zh", "hq").await;
     let home = hq.get(t.url("/")).send().await.unwrap();
-    assert_eq!(home.headers()["location"], "/units/150502");
+    assert_eq!(home.headers()["location"], "/units/150502/dashboard", "HQ lands on its dashboard");
     let page = hq.get(t.url("/units/150502001")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("科尔沁街道") && page.contains("户数"), "Chinese by default");
 

@@ -287,7 +287,7 @@ async fn a_print_view_names_its_ancestor_s_issuing_body_in_a_browser() {
         client.goto(&t.url("/login")).await.unwrap();
         let form = client.form(Locator::Css("form.stack")).await.unwrap();
         form.set_by_name("login", "leader1").await.unwrap().set_by_name("password", crate::support::PASSWORD).await.unwrap().submit().await.unwrap();
-        wait_for_path(&client, "/units/150502001001").await;
+        wait_for_path(&client, "/units/150502001001/dashboard").await;
         client.goto(&t.url("/units/150502001001/colour-map/print")).await.unwrap();
         assert_eq!(text(&client, "#issuer-name").await, BODY);
         assert_eq!(text(&client, "#issuer-phone").await, "0475-8888888");
