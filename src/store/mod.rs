@@ -16,6 +16,7 @@ pub(crate) mod client_ids;
 mod command;
 mod error;
 mod escalation;
+mod history;
 mod households;
 mod isolation;
 mod organisations;
@@ -47,6 +48,7 @@ pub use checkpoints::{
 pub use command::{CommandStore, Day, DayReport, PlacedTile};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
+pub use history::HistoryStore;
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold, ResidentLinks};
 pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore, StaffLink};
@@ -78,6 +80,7 @@ pub trait Store:
     + CheckinStore
     + OrganisationStore
     + CommandStore
+    + HistoryStore
     + Send
     + Sync
 {

@@ -13,6 +13,7 @@ mod organisations;
 mod people;
 mod residents;
 mod screening;
+mod trends;
 mod units;
 
 use axum::Router;
@@ -63,6 +64,7 @@ fn documented() -> OpenApiRouter<App> {
         .merge(checkins::routes())
         .merge(organisations::routes())
         .merge(command::routes())
+        .merge(trends::routes())
 }
 
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.

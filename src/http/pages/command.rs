@@ -148,6 +148,8 @@ struct DashboardPage {
     ascending: bool,
     /// A date that could not be shown: said beside its field, as typed, with today shown.
     refused: Refused,
+    /// The last 30 days of the main figures, drawn small.
+    sparks: Vec<super::trends::Spark>,
 }
 
 impl DashboardPage {
@@ -232,6 +234,8 @@ pub async fn dashboard(
     let today = board.date == crate::domain::time::local_date(caller.now);
     let status = refused.status();
     let c = Chrome::load(&app, lang, &auth).await?;
-    let page = render(&DashboardPage { c, crumbs, unit: board.unit, date: board.date, today, figures: board.figures, children, sort, ascending, refused })?;
+    let sparks = super::trends::sparks(&app, &caller, &board.unit, board.date, &board.figures, lang).await?;
+    let page =
+        render(&DashboardPage { c, crumbs, unit: board.unit, date: board.date, today, figures: board.figures, children, sort, ascending, refused, sparks })?;
     Ok((status, page).into_response())
 }
