@@ -37,6 +37,13 @@ pub struct Chart {
     pub values: Vec<i64>,
 }
 
+impl Chart {
+    /// The value of the i-th day.
+    pub fn value(&self, i: &usize) -> i64 {
+        self.values.get(*i).copied().unwrap_or(0)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "trends.html")]
 struct TrendsPage {
