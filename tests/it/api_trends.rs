@@ -27,9 +27,7 @@ async fn the_close_stores_what_the_dashboard_counted_and_late_facts_update_it(db
         t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
     assert_eq!(status, 201, "{cp}");
     let cp = cp["id"].as_str().unwrap().to_string();
-    let passage = |at: &str, direction: &str, temperature: f64| {
-        json!({"name": "过客", "direction": direction, "outcome": "passed", "temperature": temperature, "at": at})
-    };
+    let passage = |at: &str, direction: &str, temperature: f64| json!({"name": "过客", "direction": direction, "outcome": "passed", "temperature": temperature, "at": at});
     for (at, direction, temperature) in [("2020-02-10T09:00", "in", 36.5), ("2020-02-10T10:00", "out", 38.2), ("2020-02-10T15:00", "in", 36.6)] {
         let (status, body) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{cp}/passages"), passage(at, direction, temperature)).await;
         assert_eq!(status, 201, "{body}");
