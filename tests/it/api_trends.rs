@@ -59,7 +59,7 @@ async fn the_close_stores_what_the_dashboard_counted_and_late_facts_update_it(db
     assert_eq!(answer["series"]["passages_in"], json!([3, 1, 0, 0]), "00:01 is the 11th's");
     assert_eq!(answer["series"]["fevers"], json!([1, 0, 0, 0]));
     // The street's trend is the sum of its villages'.
-    let street = trend(&t, &leader, "150502001", "2020-02-10", "2020-02-12").await;
+    let street = trend(&t, &t.client("hq").await, "150502001", "2020-02-10", "2020-02-12").await;
     assert_eq!(street["series"]["passages_in"], json!([3, 1, 0]));
 
     // A returnee who arrived on the 10th, typed in on the 13th: the 10th's figures change.
