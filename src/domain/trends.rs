@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn a_range_defaults_to_the_last_thirty_days_and_is_checked() {
         let today = day("2020-03-01");
-        assert_eq!(DayRange::parse("", "", today).unwrap(), DayRange { first: day("2020-01-31"), last: today });
+        assert_eq!(DayRange::parse("", "", today).unwrap(), DayRange { first: day("2020-02-01"), last: today });
         assert_eq!(DayRange::parse("2020-02-20", "", today).unwrap().last, today);
         assert_eq!(DayRange::parse("", "2020-02-10", today).unwrap().first, day("2020-01-12"));
         assert_eq!(DayRange::parse("2020-02-10", "2020-02-10", today).unwrap().len(), 1);
