@@ -72,6 +72,16 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Store every unit's own figures of a day that ended (the daily close, which the server
+    /// also runs at local midnight); without --date, every day not yet closed up to yesterday.
+    CloseDay {
+        /// The day, YYYY-MM-DD (local); closed again if it was.
+        #[arg(long)]
+        date: Option<String>,
+        /// A temperature at or above this (°C) is a fever.
+        #[arg(long, env = "WANGGE_FEVER_LINE", default_value_t = 37.3)]
+        fever_line: f64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -237,6 +247,21 @@ pub async fn run(cli: Cli) -> Result<Next, String> {
             std::fs::write(&partial, &bytes).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
             std::fs::rename(&partial, &output).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
             println!("wrote {} ({} bytes)", output.display(), bytes.len());
+            Ok(Next::Done)
+        }
+        Command::CloseDay { date, fever_line } => {
+            app.settings.fever = Temperature::from_celsius(fever_line).map_err(|e| e.message(Lang::En))?;
+            match date {
+                Some(date) => {
+                    let day = crate::domain::time::parse_date("date", &date).map_err(|e| format!("--date: {}", e.message(Lang::En)))?;
+                    let units = crate::app::history::close_day(&app, day).await.map_err(describe)?;
+                    println!("closed {day}: {units} units");
+                }
+                None => {
+                    let days = crate::app::history::close_due_days(&app).await.map_err(describe)?;
+                    println!("closed {} days", days.len());
+                }
+            }
             Ok(Next::Done)
         }
         Command::User(UserCommand::Add { login, role, unit, password_stdin: _, name }) => {

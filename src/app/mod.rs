@@ -13,6 +13,7 @@ mod demo_field;
 pub mod divisions;
 mod error;
 pub mod files;
+pub mod history;
 pub mod households;
 pub mod isolation;
 pub mod organisations;
@@ -22,6 +23,7 @@ pub mod residents;
 pub mod roster;
 pub mod screening;
 pub mod tasks;
+pub mod trends;
 pub mod units;
 
 use std::sync::Arc;

@@ -83,6 +83,10 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "days" => ("天数", "Days"),
         "start" => ("开始时间", "Start"),
         "date" => ("日期", "Date"),
+        // A trend's range and figures.
+        "first_day" => ("起始日期", "From"),
+        "last_day" => ("截止日期", "To"),
+        "metrics" => ("指标", "Figures"),
         "window_minutes" => ("时间窗（分钟）", "Window (minutes)"),
         "where" => ("在哪里", "Where"),
         "status" => ("身体状况", "Health"),

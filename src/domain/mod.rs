@@ -23,6 +23,7 @@ pub mod table;
 pub mod text;
 pub mod throttle;
 pub mod time;
+pub mod trends;
 pub mod unit;
 pub mod words;
 

@@ -4,6 +4,7 @@
 pub mod api;
 mod auth;
 pub mod body;
+mod charts;
 mod common;
 mod drawing;
 mod error;
@@ -33,11 +34,14 @@ pub fn router(app: App) -> Router {
 }
 
 /// Serves until the process is stopped. Beside the requests, every minute it sweeps: windows
-/// that closed, isolation that began, lapses due to escalate.
+/// that closed, isolation that began, lapses due to escalate; and it closes each day that
+/// ended (at start, every day missed while it was down).
 pub async fn serve(listener: TcpListener, app: App) -> std::io::Result<()> {
     let sweeper = tokio::spawn(expire_observations_forever(app.clone()));
+    let closer = tokio::spawn(crate::app::history::close_days_forever(app.clone()));
     let served = axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
     sweeper.abort();
+    closer.abort();
     served
 }
 

@@ -17,6 +17,7 @@ mod command;
 mod confirmations;
 mod error;
 mod escalation;
+mod history;
 mod households;
 mod isolation;
 mod organisations;
@@ -49,6 +50,7 @@ pub use command::{CommandStore, Day, DayReport, PlacedTile};
 pub use confirmations::{Confirmation, ConfirmationStore, Owed};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};
+pub use history::HistoryStore;
 pub use households::{ColourChange, HouseholdListItem, HouseholdPatch, HouseholdRecord, HouseholdStore, NewHousehold, ResidentLinks};
 pub use isolation::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation};
 pub use organisations::{Member, NewMember, OrgDay, Organisation, OrganisationStore, StaffLink};
@@ -81,6 +83,7 @@ pub trait Store:
     + OrganisationStore
     + CommandStore
     + ConfirmationStore
+    + HistoryStore
     + Send
     + Sync
 {

@@ -107,6 +107,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
     add("GET /audit", &[("who", "admin")], None, "/audit");
     add("GET /search", &[("q", "张")], None, "/search");
     add("GET /units/{code}/dashboard", &[("date", "TODAY")], Some((&[("date", "2999-01-01")][..], "date")), "/units/");
+    add("GET /units/{code}/trends", &[("first_day", "TODAY")], Some((&[("first_day", "2999-01-01")][..], "first_day")), "/units/");
     add(
         "POST /key-areas",
         &[("area", "4201"), ("valid_from", "TODAY")],

@@ -12,6 +12,7 @@ mod api_isolation;
 mod api_roster;
 mod api_scoping;
 mod api_screening;
+mod api_trends;
 mod architecture;
 pub(crate) mod browser;
 mod cli;

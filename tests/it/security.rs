@@ -181,6 +181,7 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/units/{code}/rounds", format!("/api/v1/units/{unit}/rounds"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/colour-map.svg", format!("/api/v1/units/{unit}/colour-map.svg"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/dashboard", format!("/api/v1/units/{unit}/dashboard"), P(ReadRoster), Value::Null),
+        ("GET", "/api/v1/units/{code}/trends", format!("/api/v1/units/{unit}/trends"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/daily-report.xlsx", format!("/api/v1/units/{unit}/daily-report.xlsx"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/units/{code}/daily-report.csv", format!("/api/v1/units/{unit}/daily-report.csv"), P(ReadRoster), Value::Null),
         // A village's own leader confirms its day; HQ, allowed the operation, is refused another unit's day (422).

@@ -14,6 +14,7 @@ mod organisations;
 mod people;
 mod residents;
 mod screening;
+mod trends;
 mod units;
 
 use axum::Router;
@@ -65,6 +66,7 @@ fn documented() -> OpenApiRouter<App> {
         .merge(organisations::routes())
         .merge(command::routes())
         .merge(confirmations::routes())
+        .merge(trends::routes())
 }
 
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.

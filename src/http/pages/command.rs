@@ -152,6 +152,8 @@ struct DashboardPage {
     refused: Refused,
     /// Who has confirmed the day, and who has not (日报告).
     sign_off: SignOff,
+    /// The last 30 days of the main figures, drawn small.
+    sparks: Vec<super::trends::Spark>,
 }
 
 impl DashboardPage {
@@ -286,7 +288,20 @@ async fn show(app: &App, lang: crate::domain::Lang, auth: &Auth, code: &str, que
     let today = board.date == crate::domain::time::local_date(caller.now);
     let status = refused.status();
     let c = Chrome::load(app, lang, auth).await?;
-    let page =
-        render(&DashboardPage { c, crumbs, unit: board.unit, date: board.date, today, figures: board.figures, children, sort, ascending, refused, sign_off })?;
+    let sparks = super::trends::sparks(app, &caller, &board.unit, board.date, &board.figures, lang).await?;
+    let page = render(&DashboardPage {
+        c,
+        crumbs,
+        unit: board.unit,
+        date: board.date,
+        today,
+        figures: board.figures,
+        children,
+        sort,
+        ascending,
+        refused,
+        sign_off,
+        sparks,
+    })?;
     Ok((status, page).into_response())
 }

@@ -13,6 +13,7 @@ mod people;
 mod public;
 mod record_words;
 mod screening;
+mod trends;
 mod units;
 
 use askama::Template;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<App> {
         .merge(people::routes())
         .merge(screening::routes())
         .merge(command::routes())
+        .merge(trends::routes())
 }
 
 /// What every page shows around its content: the words, the user, the form token.

@@ -36,141 +36,8 @@ impl CommandStore for SqlStore<Db> {
         // Children of one unit are one level down, so their paths have one length: facts are
         // grouped by their path's prefix of that length (a fact on the unit itself keeps its own).
         let prefix = children.first().map_or(unit.path.as_str().len() + 1, |(child, _)| child.path.as_str().len());
-        let parts = Parts { reader: &self.reader, path: &unit.path, prefix };
-        let mut figures: HashMap<String, DayFigures> = HashMap::new();
-        // Flows count [from, to); stocks stand at `at` (the day's end, or now); totals run to `to`.
-        let (from, to, at) = (day.starts, day.ends, day.until);
-        let fever = fever.celsius();
-
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
-            .count("path", |q| {
-                q.push("CAST(SUM(households) AS BIGINT), CAST(SUM(red) AS BIGINT), CAST(SUM(yellow) AS BIGINT), ");
-                q.push("CAST(SUM(blue) AS BIGINT), CAST(SUM(white) AS BIGINT), CAST(SUM(residents) AS BIGINT) FROM unit_counts WHERE TRUE");
-            })
-            .await?;
-        for (part, households, red, yellow, blue, white, residents) in rows {
-            let f = figures.entry(part).or_default();
-            f.households = households;
-            f.households_by_colour = ColourFigures { red, yellow, blue, white };
-            f.residents = residents;
-            f.checkins_expected = residents;
-        }
-
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
-            .count("unit_path", |q| {
-                q.push("COUNT(*), CAST(SUM(CASE WHEN from_key_area THEN 1 ELSE 0 END) AS BIGINT), ");
-                when(q, "arrived_at >= ", from, " AND from_key_area");
-                when(q, "arrived_at >= ", from, "");
-                when(q, "observe_until > ", at, "");
-                q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" AND from_key_area THEN 1 ELSE 0 END) AS BIGINT) ");
-                q.push("FROM returnees WHERE arrived_at < ").push_bind(at);
-            })
-            .await?;
-        for (part, total, key_area_total, key_area_arrived, arrived, observed, key_area) in rows {
-            let f = figures.entry(part).or_default();
-            (f.returnees_arrived, f.returnees_in_observation, f.returnees_from_key_areas) = (arrived, observed, key_area);
-            (f.totals.returnees, f.totals.returnees_from_key_areas, f.totals.returnees_from_key_areas_arrived) = (total, key_area_total, key_area_arrived);
-        }
-
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = parts
-            .count("unit_path", |q| {
-                for kind in ["home", "central"] {
-                    q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at <= ").push_bind(at);
-                    q.push(" AND (ended_at IS NULL OR ended_at > ")
-                        .push_bind(at)
-                        .push(") AND planned_end > ")
-                        .push_bind(at)
-                        .push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                    q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                    q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at >= ").push_bind(from).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                }
-                when(q, "starts_at >= ", from, "");
-                q.push("CAST(SUM(CASE WHEN ended_at >= ").push_bind(from).push(" AND ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                q.push("CAST(SUM(CASE WHEN ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT) ");
-                q.push("FROM isolations WHERE starts_at < ").push_bind(to);
-            })
-            .await?;
-        for (part, home, home_total, home_day, central, central_total, central_day, started, released, released_total) in rows {
-            let f = figures.entry(part).or_default();
-            (f.isolated_home, f.isolated_central, f.isolations_started, f.isolations_released) = (home, central, started, released);
-            let t = &mut f.totals;
-            (t.home_started, t.home_started_that_day, t.central_started, t.central_started_that_day, t.released) =
-                (home_total, home_day, central_total, central_day, released_total);
-        }
-
-        let rows: Vec<(String, i64)> = parts
-            .count("unit_path", |q| {
-                q.push("COUNT(*) FROM followups WHERE at >= ").push_bind(from).push(" AND at < ").push_bind(to);
-            })
-            .await?;
-        for (part, done) in rows {
-            figures.entry(part).or_default().followups_done = done;
-        }
-
-        let rows: Vec<(String, i64, i64)> = parts
-            .count("unit_path", |q| {
-                q.push("COUNT(*), CAST(SUM(CASE WHEN status = 'unwell' THEN 1 ELSE 0 END) AS BIGINT) FROM checkins WHERE day = ").push_bind(day.date);
-            })
-            .await?;
-        for (part, reported, unwell) in rows {
-            let f = figures.entry(part).or_default();
-            (f.checkins_reported, f.checkins_unwell) = (reported, unwell);
-        }
-
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64)> = parts
-            .count("unit_path", |q| {
-                when(q, "at >= ", from, " AND direction = 'in'");
-                when(q, "at >= ", from, " AND direction = 'out'");
-                when(q, "at >= ", from, " AND outcome = 'turned_back'");
-                when(q, "at >= ", from, " AND outcome = 'referred'");
-                q.push("CAST(SUM(CASE WHEN at >= ").push_bind(from).push(" AND temperature >= ").push_bind(fever).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
-                q.push("COUNT(*), CAST(SUM(CASE WHEN outcome = 'turned_back' THEN 1 ELSE 0 END) AS BIGINT), ");
-                q.push("CAST(SUM(CASE WHEN temperature >= ").push_bind(fever).push(" THEN 1 ELSE 0 END) AS BIGINT) FROM passages WHERE at < ").push_bind(to);
-            })
-            .await?;
-        for (part, passages_in, passages_out, turned_back, referred, fevers, total, turned_back_total, fevers_total) in rows {
-            let f = figures.entry(part).or_default();
-            (f.passages_in, f.passages_out, f.turned_back, f.referred, f.fevers) = (passages_in, passages_out, turned_back, referred, fevers);
-            (f.totals.passages, f.totals.turned_back, f.totals.fevers) = (total, turned_back_total, fevers_total);
-        }
-
-        let rows: Vec<(String, i64)> = parts
-            .count("unit_path", |q| {
-                q.push("COUNT(*) FROM registrations WHERE passage_id IS NULL");
-            })
-            .await?;
-        for (part, pending) in rows {
-            figures.entry(part).or_default().registrations_pending = pending;
-        }
-
-        let rows: Vec<(String, i64, i64)> = parts
-            .count("unit_path", |q| {
-                q.push("CAST(SUM(CASE WHEN created_at <= ").push_bind(at).push(" AND (acknowledged_at IS NULL OR acknowledged_at > ").push_bind(at);
-                q.push(") THEN 1 ELSE 0 END) AS BIGINT), ");
-                q.push("CAST(SUM(CASE WHEN acknowledged_at >= ")
-                    .push_bind(from)
-                    .push(" AND acknowledged_at < ")
-                    .push_bind(to)
-                    .push(" THEN 1 ELSE 0 END) AS BIGINT) ");
-                q.push("FROM alerts WHERE kind <> 'escalation'");
-            })
-            .await?;
-        for (part, open, acknowledged) in rows {
-            let f = figures.entry(part).or_default();
-            (f.alerts_open, f.alerts_acknowledged) = (open, acknowledged);
-        }
-
-        let rows: Vec<(String, i64, i64)> = parts
-            .count("unit_path", |q| {
-                when(q, "at >= ", from, "");
-                q.push("COUNT(*) FROM escalations WHERE at < ").push_bind(to);
-            })
-            .await?;
-        for (part, escalated, total) in rows {
-            let f = figures.entry(part).or_default();
-            (f.alerts_escalated, f.totals.alerts_escalated) = (escalated, total);
-        }
-
+        let parts = Parts { path: &unit.path, by: PartBy::Prefix(prefix) };
+        let mut figures = count_figures(&mut *self.reader.acquire().await?, &parts, day, fever.celsius()).await?;
         let mut report = DayReport { unit, own: DayFigures::default(), children: Vec::new() };
         for (child, _) in children {
             let mine = figures.remove(child.path.as_str()).unwrap_or_default();
@@ -183,6 +50,153 @@ impl CommandStore for SqlStore<Db> {
     }
 }
 
+/// Counts a day's figures from the facts under `parts.path`, grouped as `parts` says: the
+/// dashboard's by child, the daily close's by each fact's own unit. A fever is a passage at or
+/// above `fever` °C.
+// Each query's row is a tuple of its counts, named where it is read just below.
+#[allow(clippy::type_complexity)]
+pub(super) async fn count_figures(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    parts: &Parts<'_>,
+    day: Day,
+    fever: f64,
+) -> StoreResult<HashMap<String, DayFigures>> {
+    let mut figures: HashMap<String, DayFigures> = HashMap::new();
+    // Flows count [from, to); stocks stand at `at` (the day's end, or now); totals run to `to`.
+    let (from, to, at) = (day.starts, day.ends, day.until);
+
+    let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
+        .count(&mut *conn, "path", |q| {
+            q.push("CAST(SUM(households) AS BIGINT), CAST(SUM(red) AS BIGINT), CAST(SUM(yellow) AS BIGINT), ");
+            q.push("CAST(SUM(blue) AS BIGINT), CAST(SUM(white) AS BIGINT), CAST(SUM(residents) AS BIGINT) FROM unit_counts WHERE TRUE");
+        })
+        .await?;
+    for (part, households, red, yellow, blue, white, residents) in rows {
+        let f = figures.entry(part).or_default();
+        f.households = households;
+        f.households_by_colour = ColourFigures { red, yellow, blue, white };
+        f.residents = residents;
+        f.checkins_expected = residents;
+    }
+
+    let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            q.push("COUNT(*), CAST(SUM(CASE WHEN from_key_area THEN 1 ELSE 0 END) AS BIGINT), ");
+            when(q, "arrived_at >= ", from, " AND from_key_area");
+            when(q, "arrived_at >= ", from, "");
+            when(q, "observe_until > ", at, "");
+            q.push("CAST(SUM(CASE WHEN observe_until > ").push_bind(at).push(" AND from_key_area THEN 1 ELSE 0 END) AS BIGINT) ");
+            q.push("FROM returnees WHERE arrived_at < ").push_bind(at);
+        })
+        .await?;
+    for (part, total, key_area_total, key_area_arrived, arrived, observed, key_area) in rows {
+        let f = figures.entry(part).or_default();
+        (f.returnees_arrived, f.returnees_in_observation, f.returnees_from_key_areas) = (arrived, observed, key_area);
+        (f.totals.returnees, f.totals.returnees_from_key_areas, f.totals.returnees_from_key_areas_arrived) = (total, key_area_total, key_area_arrived);
+    }
+
+    let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            for kind in ["home", "central"] {
+                q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at <= ").push_bind(at);
+                q.push(" AND (ended_at IS NULL OR ended_at > ")
+                    .push_bind(at)
+                    .push(") AND planned_end > ")
+                    .push_bind(at)
+                    .push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+                q.push("CAST(SUM(CASE WHEN kind = ").push_bind(kind).push(" AND starts_at >= ").push_bind(from).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+            }
+            when(q, "starts_at >= ", from, "");
+            q.push("CAST(SUM(CASE WHEN ended_at >= ").push_bind(from).push(" AND ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+            q.push("CAST(SUM(CASE WHEN ended_at < ").push_bind(to).push(" THEN 1 ELSE 0 END) AS BIGINT) ");
+            q.push("FROM isolations WHERE starts_at < ").push_bind(to);
+        })
+        .await?;
+    for (part, home, home_total, home_day, central, central_total, central_day, started, released, released_total) in rows {
+        let f = figures.entry(part).or_default();
+        (f.isolated_home, f.isolated_central, f.isolations_started, f.isolations_released) = (home, central, started, released);
+        let t = &mut f.totals;
+        (t.home_started, t.home_started_that_day, t.central_started, t.central_started_that_day, t.released) =
+            (home_total, home_day, central_total, central_day, released_total);
+    }
+
+    let rows: Vec<(String, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            q.push("COUNT(*) FROM followups WHERE at >= ").push_bind(from).push(" AND at < ").push_bind(to);
+        })
+        .await?;
+    for (part, done) in rows {
+        figures.entry(part).or_default().followups_done = done;
+    }
+
+    let rows: Vec<(String, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            q.push("COUNT(*), CAST(SUM(CASE WHEN status = 'unwell' THEN 1 ELSE 0 END) AS BIGINT) FROM checkins WHERE day = ").push_bind(day.date);
+        })
+        .await?;
+    for (part, reported, unwell) in rows {
+        let f = figures.entry(part).or_default();
+        (f.checkins_reported, f.checkins_unwell) = (reported, unwell);
+    }
+
+    let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            when(q, "at >= ", from, " AND direction = 'in'");
+            when(q, "at >= ", from, " AND direction = 'out'");
+            when(q, "at >= ", from, " AND outcome = 'turned_back'");
+            when(q, "at >= ", from, " AND outcome = 'referred'");
+            q.push("CAST(SUM(CASE WHEN at >= ").push_bind(from).push(" AND temperature >= ").push_bind(fever).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
+            q.push("COUNT(*), CAST(SUM(CASE WHEN outcome = 'turned_back' THEN 1 ELSE 0 END) AS BIGINT), ");
+            q.push("CAST(SUM(CASE WHEN temperature >= ").push_bind(fever).push(" THEN 1 ELSE 0 END) AS BIGINT) FROM passages WHERE at < ").push_bind(to);
+        })
+        .await?;
+    for (part, passages_in, passages_out, turned_back, referred, fevers, total, turned_back_total, fevers_total) in rows {
+        let f = figures.entry(part).or_default();
+        (f.passages_in, f.passages_out, f.turned_back, f.referred, f.fevers) = (passages_in, passages_out, turned_back, referred, fevers);
+        (f.totals.passages, f.totals.turned_back, f.totals.fevers) = (total, turned_back_total, fevers_total);
+    }
+
+    let rows: Vec<(String, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            q.push("COUNT(*) FROM registrations WHERE passage_id IS NULL");
+        })
+        .await?;
+    for (part, pending) in rows {
+        figures.entry(part).or_default().registrations_pending = pending;
+    }
+
+    let rows: Vec<(String, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            q.push("CAST(SUM(CASE WHEN created_at <= ").push_bind(at).push(" AND (acknowledged_at IS NULL OR acknowledged_at > ").push_bind(at);
+            q.push(") THEN 1 ELSE 0 END) AS BIGINT), ");
+            q.push("CAST(SUM(CASE WHEN acknowledged_at >= ")
+                .push_bind(from)
+                .push(" AND acknowledged_at < ")
+                .push_bind(to)
+                .push(" THEN 1 ELSE 0 END) AS BIGINT) ");
+            q.push("FROM alerts WHERE kind <> 'escalation'");
+        })
+        .await?;
+    for (part, open, acknowledged) in rows {
+        let f = figures.entry(part).or_default();
+        (f.alerts_open, f.alerts_acknowledged) = (open, acknowledged);
+    }
+
+    let rows: Vec<(String, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            when(q, "at >= ", from, "");
+            q.push("COUNT(*) FROM escalations WHERE at < ").push_bind(to);
+        })
+        .await?;
+    for (part, escalated, total) in rows {
+        let f = figures.entry(part).or_default();
+        (f.alerts_escalated, f.totals.alerts_escalated) = (escalated, total);
+    }
+
+    Ok(figures)
+}
+
 /// `CAST(SUM(CASE WHEN <column><op> <value><and> THEN 1 ELSE 0 END) AS BIGINT), `: a count of
 /// the rows that meet a condition on a bound time, among those the query reads (and a comma:
 /// the query's last figure is written plainly).
@@ -190,27 +204,42 @@ fn when(q: &mut QueryBuilder<Db>, column_op: &str, value: chrono::DateTime<chron
     q.push("CAST(SUM(CASE WHEN ").push(column_op).push_bind(value).push(and).push(" THEN 1 ELSE 0 END) AS BIGINT), ");
 }
 
-/// Counts over a unit's subtree, grouped by the child each fact lies under.
-struct Parts<'a> {
-    reader: &'a sqlx::Pool<Db>,
-    path: &'a UnitPath,
-    /// The length of a child's path.
-    prefix: usize,
+/// How counted facts are grouped.
+pub(super) enum PartBy {
+    /// By the child each lies under: the prefix of this length of its path.
+    Prefix(usize),
+    /// By the unit each is registered on (its whole path), over the subtree.
+    OwnUnit,
+    /// Only what is registered on the unit itself.
+    OnlyUnit,
+}
+
+/// Counts over a unit's subtree, grouped as `by` says.
+pub(super) struct Parts<'a> {
+    pub(super) path: &'a UnitPath,
+    pub(super) by: PartBy,
 }
 
 impl Parts<'_> {
-    /// `SELECT <child>, <query> AND <in the subtree> GROUP BY <child>`, where `query` writes the
+    /// `SELECT <part>, <query> AND <in the subtree> GROUP BY <part>`, where `query` writes the
     /// figures, `FROM` and the first condition. Sums are cast to 64-bit integers (PostgreSQL sums
     /// into wider types).
-    async fn count<T>(&self, path_column: &str, query: impl FnOnce(&mut QueryBuilder<Db>)) -> StoreResult<Vec<T>>
+    async fn count<T>(&self, conn: &mut <Db as sqlx::Database>::Connection, path_column: &str, query: impl FnOnce(&mut QueryBuilder<Db>)) -> StoreResult<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
     {
-        let mut builder = QueryBuilder::new(format!("SELECT substr({path_column}, 1, {}) AS part, ", self.prefix));
+        let part = match self.by {
+            PartBy::Prefix(prefix) => format!("substr({path_column}, 1, {prefix})"),
+            PartBy::OwnUnit | PartBy::OnlyUnit => path_column.to_owned(),
+        };
+        let mut builder = QueryBuilder::new(format!("SELECT {part} AS part, "));
         query(&mut builder);
         builder.push(" AND ");
-        Scope::of(self.path).push_within(&mut builder, path_column);
+        match self.by {
+            PartBy::OnlyUnit => builder.push(path_column).push(" = ").push_bind(self.path.as_str().to_owned()),
+            _ => Scope::of(self.path).push_within(&mut builder, path_column),
+        };
         builder.push(" GROUP BY part");
-        Ok(builder.build_query_as::<T>().fetch_all(self.reader).await?)
+        Ok(builder.build_query_as::<T>().fetch_all(&mut *conn).await?)
     }
 }

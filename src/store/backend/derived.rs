@@ -6,6 +6,9 @@
 //!
 //! Every write path that changes a fact behind colours or counts calls `refresh` (or, for
 //! key areas, `rederive_key_areas`) before it commits; nothing else writes these columns.
+//!
+//! The daily close's stored figures (`unit_day_figures`) are derived too: a write of a fact
+//! dated on a day already closed calls `dated_fact`, which recounts that unit's closed days.
 
 use sqlx::QueryBuilder;
 
@@ -153,6 +156,14 @@ pub(crate) async fn record_first_colours_of_run(tx: &mut Tx, caller: &Caller, ru
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// After a fact dated `at` was written on the unit at `path` (a returnee's arrival, an
+/// isolation order's start, typed for an earlier day): the daily close's stored figures of
+/// that unit, for every closed day from then on, counted again from the facts. A fact of today
+/// touches no closed day and costs no query.
+pub(crate) async fn dated_fact(tx: &mut Tx, now: chrono::DateTime<chrono::Utc>, path: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+    super::history::recount_closed_days(tx, now, path, at).await
 }
 
 /// Every key area, read inside the transaction that depends on them.

@@ -57,6 +57,7 @@ impl IsolationStore for SqlStore<Db> {
             let detail = serde_json::json!({"resident_id": order.resident_id, "kind": order.kind.as_str(), "reason": order.reason.as_str(), "planned_end": order.planned_end});
             audit(&mut tx, caller, "create", "isolation", order.id, path.as_str(), detail).await?;
             derived::refresh(&mut tx, caller, &[household], &[unit_code]).await?;
+            derived::dated_fact(&mut tx, caller.now, path.as_str(), order.starts_at).await?;
         }
         tx.commit().await?;
         self.isolation(&caller.scope, order.id).await?.ok_or(StoreError::NotFound)

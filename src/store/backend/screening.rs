@@ -142,6 +142,7 @@ impl ScreeningStore for SqlStore<Db> {
                     derived::refresh(&mut tx, caller, &[household_id], &[unit_code]).await?;
                 }
             }
+            derived::dated_fact(&mut tx, caller.now, path.as_str(), returnee.arrived_at).await?;
         }
         let sql = format!("{RETURNEE_SELECT} WHERE t.id = $1");
         let row: ReturneeRow = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(returnee.id).fetch_one(&mut *tx).await?;

@@ -1,0 +1,111 @@
+//! `HistoryStore` for this backend: the daily close and the stored days a trend sums.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{QueryBuilder, Row};
+
+use super::Db;
+use super::command::{PartBy, Parts, count_figures};
+use crate::domain::command::DayFigures;
+use crate::domain::{Temperature, UnitCode, UnitPath};
+use crate::store::command::Day;
+use crate::store::history::{COLUMNS, figures, values};
+use crate::store::scope::Scope;
+use crate::store::{HistoryStore, SqlStore, StoreResult, Unit, UnitStore};
+
+/// Rows written by one statement: well under both backends' limit of bound values.
+const ROWS_PER_INSERT: usize = 400;
+
+#[async_trait]
+impl HistoryStore for SqlStore<Db> {
+    async fn close_day(&self, day: Day, fever: Temperature, now: DateTime<Utc>) -> StoreResult<usize> {
+        let root = UnitPath::root();
+        // Counted inside the writing transaction, so that no late fact for the day falls
+        // between the count and the rows (its own recount waits for this transaction).
+        let mut tx = self.writer.begin().await?;
+        let mut counted = count_figures(&mut tx, &Parts { path: &root, by: PartBy::OwnUnit }, day, fever.celsius()).await?;
+        let units: Vec<(String, String)> = sqlx::query_as("SELECT code, path FROM units").fetch_all(&mut *tx).await?;
+        sqlx::query("DELETE FROM unit_day_figures WHERE day = $1").bind(day.date).execute(&mut *tx).await?;
+        for chunk in units.chunks(ROWS_PER_INSERT) {
+            let mut insert = QueryBuilder::new(format!("INSERT INTO unit_day_figures (unit_code, unit_path, day, {}) ", COLUMNS.join(", ")));
+            insert.push_values(chunk, |mut row, (code, path)| {
+                row.push_bind(code.clone()).push_bind(path.clone()).push_bind(day.date);
+                for value in values(&counted.remove(path).unwrap_or_default()) {
+                    row.push_bind(value);
+                }
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO day_closes (day, closed_at, fever) VALUES ($1, $2, $3) ON CONFLICT (day) DO UPDATE SET closed_at = excluded.closed_at, fever = excluded.fever")
+            .bind(day.date)
+            .bind(now)
+            .bind(fever.celsius())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(units.len())
+    }
+
+    async fn last_closed_day(&self) -> StoreResult<Option<NaiveDate>> {
+        Ok(sqlx::query_scalar("SELECT day FROM day_closes ORDER BY day DESC LIMIT 1").fetch_optional(&self.reader).await?)
+    }
+
+    async fn first_fact_day(&self) -> StoreResult<Option<NaiveDate>> {
+        let first: Option<DateTime<Utc>> = sqlx::query_scalar("SELECT at FROM audit_log ORDER BY id LIMIT 1").fetch_optional(&self.reader).await?;
+        Ok(first.map(crate::domain::time::local_date))
+    }
+
+    async fn closed_days(
+        &self,
+        scope: &UnitPath,
+        unit: &UnitCode,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Option<(Unit, Vec<(NaiveDate, DayFigures)>)>> {
+        let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+        let sums: Vec<String> = COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect();
+        let mut query = QueryBuilder::new(format!("SELECT day, {} FROM unit_day_figures WHERE day >= ", sums.join(", ")));
+        query.push_bind(first).push(" AND day <= ").push_bind(last).push(" AND ");
+        Scope::of(&unit.path).push_within(&mut query, "unit_path");
+        query.push(" GROUP BY day ORDER BY day");
+        let rows = query.build().fetch_all(&self.reader).await?;
+        let days = rows
+            .iter()
+            .map(|row| {
+                let day: NaiveDate = row.try_get(0)?;
+                let mut v = [0i64; 26];
+                for (i, value) in v.iter_mut().enumerate() {
+                    *value = row.try_get(i + 1)?;
+                }
+                Ok((day, figures(&v)))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(Some((unit, days)))
+    }
+}
+
+/// After a fact dated `at` was written on the unit at `path` (a returnee's arrival, the start
+/// of an isolation order): the unit's stored figures of each closed day from that day on,
+/// counted again from the facts. A fact of today changes no closed day and costs nothing here.
+pub(crate) async fn recount_closed_days(tx: &mut super::Tx, now: DateTime<Utc>, path: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    let day = crate::domain::time::local_date(at);
+    if day >= crate::domain::time::local_date(now) {
+        return Ok(());
+    }
+    let closes: Vec<(NaiveDate, f64)> = sqlx::query_as("SELECT day, fever FROM day_closes WHERE day >= $1 ORDER BY day").bind(day).fetch_all(&mut **tx).await?;
+    let path = UnitPath::from_stored(path.to_owned());
+    for (date, fever) in closes {
+        let (starts, ends) = crate::domain::command::day_bounds(date);
+        let day = Day { date, starts, ends, until: ends };
+        let counted = count_figures(tx, &Parts { path: &path, by: PartBy::OnlyUnit }, day, fever).await?.remove(path.as_str()).unwrap_or_default();
+        let counted_columns = &COLUMNS[crate::store::history::COUNTED_FROM..];
+        let mut update = QueryBuilder::new("UPDATE unit_day_figures SET ");
+        let mut list = update.separated(", ");
+        for (column, value) in counted_columns.iter().zip(&values(&counted)[crate::store::history::COUNTED_FROM..]) {
+            list.push(format!("{column} = ")).push_bind_unseparated(*value);
+        }
+        update.push(" WHERE unit_path = ").push_bind(path.as_str().to_owned()).push(" AND day = ").push_bind(date);
+        update.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}

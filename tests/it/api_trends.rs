@@ -1,0 +1,95 @@
+//! The daily close and trends through HTTP, with the test clock: stored days equal the live
+//! dashboard of that day taken before the close, the Asia/Shanghai midnight splits days, a
+//! missed close is caught up, a late returnee updates its closed day, and scope holds.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::support::{Db, TestApp, id_number, sample_roster};
+
+const FIGURES: [&str; 8] = ["passages_in", "passages_out", "turned_back", "fevers", "returnees_arrived", "returnees_in_observation", "households", "residents"];
+
+async fn trend(t: &TestApp, client: &reqwest::Client, unit: &str, from: &str, to: &str) -> Value {
+    let (status, body) = t.get(client, &format!("/api/v1/units/{unit}/trends?metrics={}&from={from}&to={to}", FIGURES.join(","))).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn the_close_stores_what_the_dashboard_counted_and_late_facts_update_it(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-10T16:00");
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let leader = t.client("leader1").await;
+    let staff = t.client("checkpoint").await;
+    let (status, cp) =
+        t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{cp}");
+    let cp = cp["id"].as_str().unwrap().to_string();
+    let passage = |at: &str, direction: &str, temperature: f64| json!({"name": "过客", "direction": direction, "outcome": "passed", "temperature": temperature, "at": at});
+    for (at, direction, temperature) in [("2020-02-10T09:00", "in", 36.5), ("2020-02-10T10:00", "out", 38.2), ("2020-02-10T15:00", "in", 36.6)] {
+        let (status, body) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{cp}/passages"), passage(at, direction, temperature)).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    // Just before and just after local midnight.
+    t.clock.set("2020-02-11T00:03");
+    for at in ["2020-02-10T23:59", "2020-02-11T00:01"] {
+        let (status, body) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{cp}/passages"), passage(at, "in", 36.5)).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (_, before) = t.get(&leader, "/api/v1/units/150502001001/dashboard?date=2020-02-10").await;
+    assert_eq!(before["figures"]["passages_in"], 3, "23:59 is the 10th's: {before}");
+    let closed = wangge::app::history::close_day(&t.app, chrono::NaiveDate::from_ymd_opt(2020, 2, 10).unwrap()).await.unwrap();
+    assert!(closed >= 5, "every unit has its row: {closed}");
+
+    // The server was down for two days: the start closes the 11th and the 12th.
+    t.clock.set("2020-02-13T08:00");
+    let (_, eleventh) = t.get(&leader, "/api/v1/units/150502001001/dashboard?date=2020-02-11").await;
+    let caught = wangge::app::history::close_due_days(&t.app).await.unwrap();
+    assert_eq!(caught.iter().map(ToString::to_string).collect::<Vec<_>>(), ["2020-02-11", "2020-02-12"]);
+    assert!(wangge::app::history::close_due_days(&t.app).await.unwrap().is_empty(), "nothing left to close");
+
+    let answer = trend(&t, &leader, "150502001001", "2020-02-10", "2020-02-13").await;
+    assert_eq!(answer["days"], json!(["2020-02-10", "2020-02-11", "2020-02-12", "2020-02-13"]));
+    for figure in FIGURES {
+        assert_eq!(answer["series"][figure][0], before["figures"][figure], "{figure} of the 10th, stored against counted");
+        assert_eq!(answer["series"][figure][1], eleventh["figures"][figure], "{figure} of the 11th");
+    }
+    assert_eq!(answer["series"]["passages_in"], json!([3, 1, 0, 0]), "00:01 is the 11th's");
+    assert_eq!(answer["series"]["fevers"], json!([1, 0, 0, 0]));
+    // The street's trend is the sum of its villages'.
+    let street = trend(&t, &t.client("hq").await, "150502001", "2020-02-10", "2020-02-12").await;
+    assert_eq!(street["series"]["passages_in"], json!([3, 1, 0]));
+
+    // A returnee who arrived on the 10th, typed in on the 13th: the 10th's figures change.
+    let (_, list) = t.get(&leader, "/api/v1/units/150502001001002/households").await;
+    let household = list["items"].as_array().unwrap().iter().find(|h| h["household_no"] == "003").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, body) = t
+        .send(
+            &leader,
+            Method::POST,
+            "/api/v1/returnees",
+            json!({"id_number": id_number("150502", 50), "name": "钱八", "household_id": household, "origin": "北京", "arrived_at": "2020-02-10T12:00", "transport": "train"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let after = trend(&t, &leader, "150502001001", "2020-02-10", "2020-02-13").await;
+    assert_eq!(after["series"]["returnees_arrived"], json!([1, 0, 0, 0]), "{after}");
+    assert_eq!(after["series"]["returnees_in_observation"], json!([1, 1, 1, 1]), "in observation at each day's end");
+    let (_, recount) = t.get(&leader, "/api/v1/units/150502001001/dashboard?date=2020-02-11").await;
+    assert_eq!(after["series"]["returnees_in_observation"][1], recount["figures"]["returnees_in_observation"]);
+
+    // Scope and checks: another village is not found; a bad range is refused naming its field.
+    assert_eq!(t.get(&t.client("leader2").await, "/api/v1/units/150502001001/trends").await.0, 404);
+    let (status, body) = t.get(&leader, "/api/v1/units/150502001001/trends?from=2019-01-01&to=2020-02-13").await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = t.get(&leader, "/api/v1/units/150502001001/trends?metrics=colds").await;
+    assert_eq!(status, 422, "{body}");
+    // The page draws a chart per figure and a table of values; the dashboard its sparklines.
+    let page = leader.get(t.url("/units/150502001001/trends?first_day=2020-02-10")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"chart-passages_in\"") && page.contains("id=\"trend-values\""), "{page}");
+    let board = leader.get(t.url("/units/150502001001/dashboard")).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains("id=\"spark-fevers\""));
+}
+both!(the_close_stores_what_the_dashboard_counted_and_late_facts_update_it);
