@@ -34,6 +34,7 @@ pub const ENTITIES: &[&str] = &[
     "units",
     "roster",
     "account",
+    "report",
 ];
 
 /// The filters as people type them: who (a login or a display name), what (a kind of

@@ -96,7 +96,7 @@ async fn a_day_is_signed_off_village_then_township_then_county(db: Db) {
     let (status, again) = confirm(&t, "leader1", "150502001001", &day).await;
     assert_eq!(status, 200, "{again}");
     let admin = t.client("admin").await;
-    let (_, audit) = t.get(&admin, "/api/v1/audit").await;
+    let (_, audit) = t.get(&admin, "/api/v1/audit?what=report").await;
     let confirms: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "confirm" && e["entity"] == "report").collect();
     assert_eq!(confirms.len(), 5, "every confirmation audited: {confirms:?}");
     let replaced = |e: &&Value| serde_json::from_str::<Value>(e["detail"].as_str().unwrap()).unwrap()["replaced"]["confirmed_by"] == "leader1";

@@ -125,3 +125,29 @@ fn every_refusal_reads_in_chinese() {
     }
     assert!(checked > 20, "found the refusals ({checked})");
 }
+
+/// Every kind of record the store writes to the audit log can be picked in the log's filter
+/// (`app::audit::ENTITIES`, which the audit page also offers): a new kind that is not there
+/// could be written but never found.
+#[test]
+fn every_audited_kind_of_record_can_be_filtered_for() {
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for (path, text) in sources("store") {
+        // `audit(&mut tx, caller, "action", "entity", …)`: the second string literal of the call.
+        for (at, _) in text.match_indices("audit(&mut ") {
+            let call = &text[at..text.len().min(at + 300)];
+            let literals: Vec<&str> = call.split('"').collect();
+            let before_first = literals[0];
+            if before_first.matches(',').count() != 2 || literals.len() < 4 || literals[2].trim() != "," {
+                continue; // the action or the kind is not written out here
+            }
+            seen += 1;
+            if !wangge::app::audit::ENTITIES.contains(&literals[3]) {
+                missing.push(format!("{}: {}", path.display(), literals[3]));
+            }
+        }
+    }
+    assert!(seen > 20, "the audit calls were found ({seen})");
+    assert!(missing.is_empty(), "add these to app::audit::ENTITIES (and their words to record_words.rs): {missing:?}");
+}

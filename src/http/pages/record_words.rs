@@ -16,6 +16,7 @@ impl Texts {
             "login" => ("登录", "logged in"),
             "login_failed" => ("登录失败", "failed to log in"),
             "acknowledge" => ("确认", "acknowledged"),
+            "confirm" => ("确认上报", "confirmed"),
             "finish" => ("完成", "finished"),
             "visit" => ("走访", "visited"),
             "rotate_token" => ("更换二维码", "renewed the QR code of"),
@@ -50,6 +51,7 @@ impl Texts {
             "units" => ("下级网格", "units"),
             "roster" => ("花名册", "roster"),
             "account" => ("账号", "account"),
+            "report" => ("日报告", "daily report"),
             _ => return entity,
         };
         if self.zh() { zh } else { en }
