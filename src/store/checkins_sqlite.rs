@@ -1,6 +1,6 @@
 //! SQLite's side of check-ins as a group write (`checkins::Checkins`): the statements a group
-//! runs, straight on the writer's connection (`sqlite_raw`), prepared once for a whole turn of
-//! groups (`sqlite_committer`, which also begins, commits and rolls back).
+//! runs, straight on the writer's connection (`sqlite_raw`), prepared once and kept from turn to
+//! turn (`sqlite_committer`, which also begins, commits and rolls back).
 
 use std::collections::HashMap;
 

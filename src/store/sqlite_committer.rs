@@ -27,7 +27,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc::Receiver;
 
 use super::sql::{GROUP_COMMIT, GroupWrite, Job, group_or_each_alone};
-use super::sqlite_raw::{Connection, Statement};
+use super::sqlite_raw::{Connection, KeptStatements, Statement};
 use super::{StoreError, StoreResult};
 
 /// The longest the writer keeps the connection while requests keep coming; other writers
@@ -67,10 +67,11 @@ impl<W: GroupWrite> Committer<W> {
         // Pool connections go back to their pool on a task of the runtime.
         let runtime = self.runtime.clone();
         let _context = runtime.enter();
+        let kept = KeptStatements::default();
         while let Some(job) = self.queue.blocking_recv() {
             self.jobs.push(job);
             self.take_waiting();
-            if let Err(err) = self.turn() {
+            if let Err(err) = self.turn(&kept) {
                 tracing::error!(%err, kind = W::NAME, "group writer could not write");
                 let message = err.to_string();
                 for job in self.jobs.drain(..) {
@@ -78,14 +79,35 @@ impl<W: GroupWrite> Committer<W> {
                 }
             }
         }
+        self.finalise(kept);
+    }
+
+    /// Finalises the statements kept from turn to turn, once the queue has closed (the store
+    /// was dropped): the writer's connection cannot close while they live. The runtime may be
+    /// going down too, so the connection is taken without a timer of the runtime. If it
+    /// cannot be had, the connection is kept open for good rather than closed with them.
+    fn finalise(self, kept: KeptStatements) {
+        for _ in 0..300 {
+            if let Some(mut connection) = self.writer.try_acquire() {
+                if let Ok(mut handle) = self.runtime.block_on(connection.lock_handle()) {
+                    kept.finalise(&Connection::new(&mut handle));
+                    return;
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        tracing::error!(kind = W::NAME, "could not finalise the group writer's statements; its connection stays open");
+        std::mem::forget(self.writer);
+        std::mem::forget(kept);
     }
 
     /// Takes the writer's connection and commits groups on it until the requests stop coming
     /// or the turn is over.
-    fn turn(&mut self) -> StoreResult<()> {
+    fn turn(&mut self, kept: &KeptStatements) -> StoreResult<()> {
         let mut connection = self.runtime.block_on(self.writer.acquire())?;
         let mut handle = self.runtime.block_on(connection.lock_handle())?;
-        let db = Connection::new(&mut handle);
+        let db = Connection::keeping(&mut handle, kept);
         let log = match &self.syncer {
             Some(_) => DeferredSync::begin(&db)?,
             None => None,
@@ -133,7 +155,8 @@ impl<W: GroupWrite> Committer<W> {
     }
 }
 
-/// The statements of a turn: the transaction's, and those of the group write `W`.
+/// The statements of a turn: the transaction's, and those of the group write `W` (kept
+/// prepared from turn to turn: see `KeptStatements`).
 struct Group<'c, W: GroupWrite> {
     begin: Statement<'c>,
     commit: Statement<'c>,
@@ -354,6 +377,44 @@ mod tests {
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         assert!(stream.await.unwrap() > 0);
+    }
+
+    /// The SQL of the statements prepared on the writer's connection now.
+    async fn statements_on_writer(store: &crate::store::sqlite::SqliteStore) -> Vec<String> {
+        let mut connection = store.writer.acquire().await.unwrap();
+        let mut handle = connection.lock_handle().await.unwrap();
+        Connection::new(&mut handle).statements()
+    }
+
+    /// The committer prepares its statements once, keeps them from turn to turn, and
+    /// finalises them when its queue closes, so that the writer's connection can close.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn statements_are_prepared_once_and_finalised_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, residents) = store_with_residents(&dir).await;
+        let sender = committer(&store);
+        let begins = |statements: &[String]| statements.iter().filter(|sql| sql.as_str() == "BEGIN IMMEDIATE").count();
+        for round in 0..3 {
+            // One request at a time, each answered before the next: a turn each, or nearly.
+            for resident in &residents[round * 10..round * 10 + 10] {
+                let (job, answer) = job(*resident);
+                sender.send(job).await.unwrap();
+                answer.await.unwrap().unwrap();
+            }
+            assert_eq!(begins(&statements_on_writer(&store).await), 1, "round {round}");
+        }
+        drop(sender);
+        let mut statements = statements_on_writer(&store).await;
+        for _ in 0..200 {
+            if begins(&statements) == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            statements = statements_on_writer(&store).await;
+        }
+        assert_eq!(begins(&statements), 0, "the committer's statements are finalised once its queue closes: {statements:?}");
+        // With them gone the connection closes cleanly.
+        store.writer.close().await;
     }
 
     /// A request is answered only once the log has been synced, and with an error if the sync

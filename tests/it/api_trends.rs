@@ -1,6 +1,6 @@
 //! The daily close and trends through HTTP, with the test clock: stored days equal the live
 //! dashboard of that day taken before the close, the Asia/Shanghai midnight splits days, a
-//! missed close is caught up, a late returnee updates its closed day, and scope holds.
+//! missed close is caught up, late returnees, check-ins and passages update their closed day, and scope holds.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -79,6 +79,25 @@ async fn the_close_stores_what_the_dashboard_counted_and_late_facts_update_it(db
     assert_eq!(after["series"]["returnees_in_observation"], json!([1, 1, 1, 1]), "in observation at each day's end");
     let (_, recount) = t.get(&leader, "/api/v1/units/150502001001/dashboard?date=2020-02-11").await;
     assert_eq!(after["series"]["returnees_in_observation"][1], recount["figures"]["returnees_in_observation"]);
+
+    // A check-in and a passage of the 10th, typed in on the 13th, go through the group
+    // committers: the 10th's stored figures change too, and only the 10th's.
+    let (_, summary) = t.get(&leader, "/api/v1/units/150502001001/checkins?date=2020-02-10").await;
+    let resident = summary["missing"][0]["resident_id"].as_str().unwrap().to_string();
+    let metrics = "/api/v1/units/150502001001/trends?metrics=checkins_reported,passages_in&from=2020-02-10&to=2020-02-12";
+    let before = t.get(&leader, metrics).await.1;
+    let (status, body) = t.send(&leader, Method::POST, "/api/v1/checkins", json!({"resident_id": resident, "date": "2020-02-10"})).await;
+    assert!((200..300).contains(&status), "{status} {body}");
+    let (status, body) = t.send(&staff, Method::POST, &format!("/api/v1/checkpoints/{cp}/passages"), passage("2020-02-10T20:00", "in", 36.4)).await;
+    assert_eq!(status, 201, "{body}");
+    let (_, tenth) = t.get(&leader, "/api/v1/units/150502001001/dashboard?date=2020-02-10").await;
+    let answer = t.get(&leader, metrics).await.1;
+    assert_eq!(before["series"]["passages_in"], json!([3, 1, 0]), "{before}");
+    assert_eq!(answer["series"]["passages_in"], json!([4, 1, 0]), "{answer}");
+    assert_eq!(answer["series"]["checkins_reported"][1], before["series"]["checkins_reported"][1], "the 11th unchanged");
+    assert_eq!(answer["series"]["passages_in"][0], tenth["figures"]["passages_in"]);
+    assert_eq!(answer["series"]["checkins_reported"][0], tenth["figures"]["checkins_reported"]);
+    assert_eq!(answer["series"]["checkins_reported"][0].as_i64().unwrap(), before["series"]["checkins_reported"][0].as_i64().unwrap() + 1);
 
     // Scope and checks: another village is not found; a bad range is refused naming its field.
     assert_eq!(t.get(&t.client("leader2").await, "/api/v1/units/150502001001/trends").await.0, 404);

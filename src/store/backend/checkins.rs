@@ -24,7 +24,20 @@ impl CheckinStore for SqlStore<Db> {
         let mut rows: Vec<(usize, NewCheckin)> = latest.into_values().map(|i| (i + 1, checkins[i].clone())).collect();
         rows.sort_by_key(|(row, _)| *row);
         let job = |reply| crate::store::checkins::CheckinJob { who: who.clone(), rows, reply };
-        crate::store::sql::submit!(self, checkins, committer: Self::start_committer::<crate::store::checkins::Checkins>, job)
+        let answered = crate::store::sql::submit!(self, checkins, committer: Self::start_committer::<crate::store::checkins::Checkins>, job)?;
+        // A check-in for a day already closed (a paper list typed in the next morning).
+        let today = crate::domain::time::local_date(who.now());
+        let late: Vec<&CheckedIn> = answered.iter().filter(|c| c.day < today).collect();
+        if !late.is_empty() {
+            let mut units = std::collections::BTreeSet::new();
+            for c in late {
+                let path: Option<String> =
+                    sqlx::query_scalar("SELECT unit_path FROM residents WHERE id = $1").bind(c.resident_id).fetch_optional(&self.reader).await?;
+                units.extend(path.map(|path| (path, c.day)));
+            }
+            super::history::recount_after_group(&self.writer, units).await?;
+        }
+        Ok(answered)
     }
 
     async fn checkin_token(&self, caller: &Caller, household: uuid::Uuid, new_token: &str, renew: bool) -> StoreResult<String> {

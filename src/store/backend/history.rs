@@ -84,6 +84,28 @@ impl HistoryStore for SqlStore<Db> {
     }
 }
 
+/// After check-ins or passages of closed days were written by a group committer: each named
+/// unit's stored figures of each named day (if closed) counted again, in one transaction.
+///
+/// Not in the write's own transaction, as other late facts are (`recount_closed_days`): on
+/// SQLite the committer writes on the raw connection, where the count does not run. So a crash
+/// between the two leaves such a day's stored figure short until that day is closed again
+/// (`wangge close-day --date`); the write itself is never lost.
+pub(crate) async fn recount_after_group(writer: &sqlx::Pool<Db>, late: std::collections::BTreeSet<(String, NaiveDate)>) -> StoreResult<()> {
+    if late.is_empty() {
+        return Ok(());
+    }
+    let mut tx = writer.begin().await?;
+    for (path, date) in late {
+        let fever: Option<f64> = sqlx::query_scalar("SELECT fever FROM day_closes WHERE day = $1").bind(date).fetch_optional(&mut *tx).await?;
+        if let Some(fever) = fever {
+            recount_day(&mut tx, &UnitPath::from_stored(path), date, fever).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// After a fact dated `at` was written on the unit at `path` (a returnee's arrival, the start
 /// of an isolation order): the unit's stored figures of each closed day from that day on,
 /// counted again from the facts. A fact of today changes no closed day and costs nothing here.
@@ -95,17 +117,24 @@ pub(crate) async fn recount_closed_days(tx: &mut super::Tx, now: DateTime<Utc>, 
     let closes: Vec<(NaiveDate, f64)> = sqlx::query_as("SELECT day, fever FROM day_closes WHERE day >= $1 ORDER BY day").bind(day).fetch_all(&mut **tx).await?;
     let path = UnitPath::from_stored(path.to_owned());
     for (date, fever) in closes {
-        let (starts, ends) = crate::domain::command::day_bounds(date);
-        let day = Day { date, starts, ends, until: ends };
-        let counted = count_figures(tx, &Parts { path: &path, by: PartBy::OnlyUnit }, day, fever).await?.remove(path.as_str()).unwrap_or_default();
-        let counted_columns = &COLUMNS[crate::store::history::COUNTED_FROM..];
-        let mut update = QueryBuilder::new("UPDATE unit_day_figures SET ");
-        let mut list = update.separated(", ");
-        for (column, value) in counted_columns.iter().zip(&values(&counted)[crate::store::history::COUNTED_FROM..]) {
-            list.push(format!("{column} = ")).push_bind_unseparated(*value);
-        }
-        update.push(" WHERE unit_path = ").push_bind(path.as_str().to_owned()).push(" AND day = ").push_bind(date);
-        update.build().execute(&mut **tx).await?;
+        recount_day(tx, &path, date, fever).await?;
     }
+    Ok(())
+}
+
+/// The stored figures of the unit at `path` (its own, not its subtree's) for the closed day
+/// `date`, counted again from the facts.
+async fn recount_day(tx: &mut super::Tx, path: &UnitPath, date: NaiveDate, fever: f64) -> StoreResult<()> {
+    let (starts, ends) = crate::domain::command::day_bounds(date);
+    let day = Day { date, starts, ends, until: ends };
+    let counted = count_figures(tx, &Parts { path, by: PartBy::OnlyUnit }, day, fever).await?.remove(path.as_str()).unwrap_or_default();
+    let counted_columns = &COLUMNS[crate::store::history::COUNTED_FROM..];
+    let mut update = QueryBuilder::new("UPDATE unit_day_figures SET ");
+    let mut list = update.separated(", ");
+    for (column, value) in counted_columns.iter().zip(&values(&counted)[crate::store::history::COUNTED_FROM..]) {
+        list.push(format!("{column} = ")).push_bind_unseparated(*value);
+    }
+    update.push(" WHERE unit_path = ").push_bind(path.as_str().to_owned()).push(" AND day = ").push_bind(date);
+    update.build().execute(&mut **tx).await?;
     Ok(())
 }
