@@ -27,16 +27,24 @@ impl CheckinStore for SqlStore<Db> {
         let answered = crate::store::sql::submit!(self, checkins, committer: Self::start_committer::<crate::store::checkins::Checkins>, job)?;
         // A check-in for a day already closed (a paper list typed in the next morning).
         let today = crate::domain::time::local_date(who.now());
-        let late: Vec<&CheckedIn> = answered.iter().filter(|c| c.day < today).collect();
-        if !late.is_empty() {
-            let mut units = std::collections::BTreeSet::new();
-            for c in late {
-                let path: Option<String> =
-                    sqlx::query_scalar("SELECT unit_path FROM residents WHERE id = $1").bind(c.resident_id).fetch_optional(&self.reader).await?;
-                units.extend(path.map(|path| (path, c.day)));
-            }
-            super::history::recount_after_group(&self.writer, units).await?;
+        let mut late: HashMap<chrono::NaiveDate, Vec<uuid::Uuid>> = HashMap::new();
+        for c in answered.iter().filter(|c| c.day < today) {
+            late.entry(c.day).or_default().push(c.resident_id);
         }
+        let mut units = std::collections::BTreeSet::new();
+        for (day, residents) in late {
+            for chunk in residents.chunks(crate::store::sql::CHUNK) {
+                let mut query = QueryBuilder::new("SELECT DISTINCT unit_path FROM residents WHERE id IN (");
+                let mut ids = query.separated(", ");
+                for id in chunk {
+                    ids.push_bind(*id);
+                }
+                query.push(")");
+                let paths: Vec<String> = query.build_query_scalar().fetch_all(&self.reader).await?;
+                units.extend(paths.into_iter().map(|path| (path, day)));
+            }
+        }
+        super::history::recount_after_group(&self.writer, units).await?;
         Ok(answered)
     }
 
