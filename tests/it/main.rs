@@ -15,6 +15,7 @@ mod api_screening;
 mod api_trends;
 mod architecture;
 pub(crate) mod browser;
+mod browser_command;
 mod cli;
 mod durability;
 mod first_week;

@@ -1,0 +1,88 @@
+//! The command view on a 360-px phone, in headless Chromium: HQ lands on the county's
+//! dashboard, sorts the children, drills down to a village, opens the trends, the four-colour
+//! map and its print view, and the evening sheet's link answers a workbook; in both languages,
+//! none of these pages scrolls sideways.
+
+use fantoccini::{Client, Locator};
+
+use crate::browser::{browser, no_sideways_scroll, screenshot, text, wait_for_path};
+use crate::support::{Db, PASSWORD, TestApp, sample_roster};
+
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hq_lands_on_the_dashboard_sorts_drills_down_and_opens_the_maps_on_a_phone() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(profile.path()).await;
+    let result = async {
+        client.goto(&t.url("/login")).await.unwrap();
+        let form = client.form(Locator::Css("form.stack")).await.unwrap();
+        form.set_by_name("login", "hq").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        wait_for_path(&client, "/units/150502/dashboard").await;
+        assert!(text(&client, "#dashboard-title").await.starts_with("科尔沁区"));
+        assert_eq!(text(&client, "#fig-households").await, "5");
+        no_sideways_scroll(&client, "the county's dashboard").await;
+        screenshot(&client, "dashboard-county").await;
+
+        // Sorting by another column marks that column as the one sorted by.
+        let columns = client.find_all(Locator::Css("a.sort:not(.sorted)")).await.unwrap();
+        let column = columns.first().expect("a column to sort by").text().await.unwrap();
+        columns[0].click().await.unwrap();
+        let sorted = text(&client, "a.sort.sorted").await;
+        assert!(sorted.starts_with(column.trim()), "sorted by {sorted}, not {column}");
+
+        for (name, path) in [("科尔沁街道", "/units/150502001/dashboard"), ("和平社区", "/units/150502001001/dashboard")] {
+            client.find(Locator::LinkText(name)).await.unwrap_or_else(|e| panic!("link {name}: {e}")).click().await.unwrap();
+            wait_for_path(&client, path).await;
+            assert!(text(&client, "#dashboard-title").await.starts_with(name));
+        }
+        let households: i64 = text(&client, "#fig-households").await.parse().unwrap();
+        assert!((1..=5).contains(&households), "the village's households: {households}");
+        no_sideways_scroll(&client, "the village's dashboard").await;
+        screenshot(&client, "dashboard-village").await;
+
+        // The evening sheet's link answers a workbook (a zip) to the same account.
+        let sheet = client.find(Locator::Css("#daily-report")).await.unwrap().attr("href").await.unwrap().expect("a link");
+        let hq = t.client("hq").await;
+        let answer = hq.get(t.url(&sheet)).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{sheet}");
+        assert!(answer.bytes().await.unwrap().starts_with(b"PK"), "an .xlsx is a zip");
+
+        click(&client, "a[href$='/colour-map']").await;
+        wait_for_path(&client, "/units/150502001001/colour-map").await;
+        no_sideways_scroll(&client, "the colour map").await;
+        screenshot(&client, "colour-map").await;
+        click(&client, "#print-a4").await;
+        wait_for_path(&client, "/units/150502001001/colour-map/print").await;
+        screenshot(&client, "colour-map-print").await;
+
+        client.goto(&t.url("/units/150502001001/trends")).await.unwrap();
+        assert!(client.find(Locator::Css("svg")).await.is_ok(), "the trends draw charts");
+        no_sideways_scroll(&client, "the trends").await;
+        screenshot(&client, "trends").await;
+
+        // In English too.
+        client.goto(&t.url("/units/150502/dashboard")).await.unwrap();
+        click(&client, "a.lang").await;
+        for _ in 0..100 {
+            if text(&client, "#dashboard-title").await.contains("Today") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(text(&client, "#dashboard-title").await.contains("Today"), "the page switched to English");
+        no_sideways_scroll(&client, "the county's dashboard in English").await;
+        screenshot(&client, "dashboard-county-en").await;
+        client.goto(&t.url("/units/150502001001/trends")).await.unwrap();
+        no_sideways_scroll(&client, "the trends in English").await;
+        screenshot(&client, "trends-en").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
