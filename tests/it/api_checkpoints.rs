@@ -378,3 +378,31 @@ async fn passages_at_once_are_each_written_once(db: Db) {
     assert_eq!(fevers.len(), 1, "one fever, one alert: {fevers:?}");
 }
 both!(passages_at_once_are_each_written_once);
+
+/// Issue 14, item 3: contacts are sought at every passage of a case, not only the newest 200.
+async fn contacts_are_sought_at_every_passage_of_a_case(db: Db) {
+    let t = TestApp::start(db).await;
+    let (a, _) = checkpoint(&t, "和平路卡点").await;
+    let staff = t.client("checkpoint").await;
+    let case_id = id_number("150502", 1);
+    let body = |who: Value, minutes: i64| {
+        let mut body = who;
+        body["direction"] = json!("in");
+        body["outcome"] = json!("passed");
+        body["at"] = json!(t.local(minutes));
+        body
+    };
+    // The oldest passage of the case, with a traveller five minutes behind; then 200 more,
+    // each far from anyone else.
+    let case = passage(&t, &staff, &a, body(json!({"id_number": case_id, "name": "张三"}), -5000)).await;
+    passage(&t, &staff, &a, body(json!({"name": "最早同行", "phone": "13600000009"}), -4995)).await;
+    for n in 0..200 {
+        passage(&t, &staff, &a, body(json!({"id_number": case_id, "name": "张三"}), -4000 + 10 * n)).await;
+    }
+    let person = case["person_id"].as_str().unwrap();
+    let (status, contacts) = t.get(&t.client("leader1").await, &format!("/api/v1/people/{person}/contacts")).await;
+    assert_eq!(status, 200, "{contacts}");
+    let names: Vec<&str> = contacts["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["最早同行"], "{contacts}");
+}
+both!(contacts_are_sought_at_every_passage_of_a_case);

@@ -287,7 +287,8 @@ impl PassageStore for SqlStore<Db> {
             "SELECT p.checkpoint_id, c.name, c.unit_path, p.plate, p.at FROM passages p JOIN checkpoints c ON c.id = p.checkpoint_id WHERE p.person_id = ",
         );
         query.push_bind(person).push(" AND ");
-        scope.push_within(&mut query, "p.unit_path").push(" ORDER BY p.at DESC LIMIT 200");
+        // Every passage of the case, however many: a contact at the oldest counts as much.
+        scope.push_within(&mut query, "p.unit_path").push(" ORDER BY p.at DESC");
         let passages: Vec<(uuid::Uuid, String, String, Option<String>, chrono::DateTime<chrono::Utc>)> = query.build_query_as().fetch_all(&self.reader).await?;
         if household.is_none() && passages.is_empty() {
             return Ok(None);
