@@ -176,15 +176,18 @@ pub async fn show(app: &App, caller: &Caller, id: Uuid, what: &'static str) -> R
     Ok(order)
 }
 
-/// A unit's isolation orders in full (names, addresses, notes, follow-ups): roster readers
-/// only, and the reading is audited like each order's.
-pub async fn of_unit(app: &App, caller: &Caller, unit: &str, active_only: bool) -> Result<Vec<Isolation>, AppError> {
+/// A unit's isolation orders in full (names, addresses, notes, follow-ups), newest first:
+/// `limit` from `offset`, and how many there are in all. Roster readers only, and the reading
+/// is audited like each order's.
+pub async fn of_unit(app: &App, caller: &Caller, unit: &str, active_only: bool, offset: u32, limit: u32) -> Result<(Vec<Isolation>, i64), AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    crate::domain::text::number_between("limit", limit, 1, i64::from(crate::store::MAX_PAGE))?;
     let unit = &UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     let found = app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
-    let orders = app.store.isolations(&caller.scope, unit, active_only, caller.now).await?.ok_or(AppError::NotFound)?;
-    app.store.record_read(caller, "isolations", unit.as_str(), &found.path, serde_json::json!({"what": "list", "count": orders.len()})).await?;
-    Ok(orders)
+    let (orders, total) = app.store.isolations(&caller.scope, unit, active_only, offset, limit).await?.ok_or(AppError::NotFound)?;
+    let detail = serde_json::json!({"what": "list", "offset": offset, "count": orders.len()});
+    app.store.record_read(caller, "isolations", unit.as_str(), &found.path, detail).await?;
+    Ok((orders, total))
 }
 
 /// Where an order stands against its twice-daily follow-up windows.

@@ -39,16 +39,27 @@ pub async fn screen_contacts(app: &App, caller: &Caller, person: Uuid, window_mi
     Ok(app.store.screen_contacts(caller, person, window).await?)
 }
 
-/// The most a search lists of each kind.
+/// The most a search lists of each kind at once.
 pub const MAX_SEARCH: u32 = 200;
 
+/// Which page of each of a search's two lists to answer: `limit` residents from
+/// `residents_from`, `limit` people seen from `people_from`.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchPages {
+    pub residents_from: u32,
+    pub people_from: u32,
+    pub limit: u32,
+}
+
 /// Everyone the caller's subtree knows by a name prefix, an ID number or a phone: its
-/// residents, and (for roles that read trajectories) the people seen at its checkpoints who
-/// are no residents of it; masked as lists are. A search by a full ID number or phone is a
-/// look-up of one person, so it is audited like reading their record (the number masked).
-pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Result<Found, AppError> {
-    caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
-    let limit = limit.clamp(1, MAX_SEARCH);
+/// residents (for roles that read the roster), and the people seen at its checkpoints who
+/// are no residents of it (for roles that read trajectories); a page of each with how many
+/// there are in all, masked as lists are. A search by a full ID number or phone is a look-up
+/// of one person, so it is audited like reading their record (the number masked).
+pub async fn search(app: &App, caller: &Caller, query: &str, pages: SearchPages) -> Result<Found, AppError> {
+    let (roster, trajectories) = (caller.role.may(Permission::ReadRoster), caller.role.may(Permission::ReadTrajectories));
+    caller.require(roster || trajectories, "search for people")?;
+    let limit = crate::domain::text::number_between("limit", pages.limit, 1, i64::from(MAX_SEARCH))?;
     // An ID number is searched as it is stored (full-width digits typed by an input method too).
     let id_number = IdNumber::parse(query);
     let phone = Phone::parse(query);
@@ -57,9 +68,10 @@ pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Resu
         (_, Ok(p)) => p.as_str(),
         _ => query.trim(),
     };
-    let residents = app.store.find_residents(&caller.scope, query, limit).await?;
-    let people = if caller.role.may(Permission::ReadTrajectories) { app.store.find_people(&caller.scope, query, limit).await? } else { Vec::new() };
-    let found = residents.len() + people.len();
+    let (residents, residents_total) =
+        if roster { app.store.find_residents(&caller.scope, query, pages.residents_from, limit).await? } else { (Vec::new(), 0) };
+    let (people, people_total) = if trajectories { app.store.find_people(&caller.scope, query, pages.people_from, limit).await? } else { (Vec::new(), 0) };
+    let found = residents_total + people_total;
     let exact = match (&id_number, &phone) {
         (Ok(id_number), _) => Some(serde_json::json!({"what": "search", "id_number": id_number.masked(), "found": found})),
         (_, Ok(phone)) => Some(serde_json::json!({"what": "search", "phone": phone.masked(), "found": found})),
@@ -67,11 +79,11 @@ pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Resu
     };
     if let Some(detail) = exact {
         let (entity, id) = match (residents.as_slice(), people.as_slice()) {
-            ([one], []) => ("resident", one.id.to_string()),
-            ([], [one]) => ("person", one.id.to_string()),
+            ([one], []) if found == 1 => ("resident", one.id.to_string()),
+            ([], [one]) if found == 1 => ("person", one.id.to_string()),
             _ => ("resident", "search".to_string()),
         };
         app.store.record_read(caller, entity, &id, &caller.scope, detail).await?;
     }
-    Ok(Found { residents, people })
+    Ok(Found { residents, residents_total, people, people_total })
 }

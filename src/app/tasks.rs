@@ -12,34 +12,45 @@ use crate::store::{Isolation, Lapse};
 
 use super::{App, AppError};
 
-/// Everything the caller must do now: alerts and contacts to screen (kept in storage),
-/// follow-ups due or overdue for the orders they are paired with, returnees from key areas
-/// awaiting a decision (for those who order isolation), and households not yet visited in the
-/// open rounds over their unit.
-pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
-    let mut tasks = app.store.tasks(caller).await?;
+/// A page of the inbox, and how many tasks wait in all.
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub tasks: Vec<Task>,
+    pub total: i64,
+}
+
+/// Everything the caller must do now, oldest first: alerts and contacts to screen (kept in
+/// storage), follow-ups due or overdue for the orders they are paired with, returnees from
+/// key areas awaiting a decision (for those who order isolation), households not yet visited
+/// in the open rounds over their unit, and days to confirm. `limit` of them from `from`.
+pub async fn inbox(app: &App, caller: &Caller, from: u32, limit: u32) -> Result<Inbox, AppError> {
+    crate::domain::text::number_between("limit", limit, 0, i64::from(crate::store::MAX_PAGE))?;
+    // The page is among the first `first` of each source, whatever the others hold.
+    let first = from.saturating_add(limit);
+    let (mut tasks, mut total) = app.store.tasks(caller, first).await?;
+    let mut computed = Vec::new();
     if caller.role.screens() {
         for order in app.store.orders_of_cadre(&caller.login, caller.now).await? {
-            tasks.extend(followup_task(app, &order, caller.now));
+            computed.extend(followup_task(app, &order, caller.now));
         }
     }
     if caller.role.writes_roster() {
-        for returnee in app.store.returnees_to_screen(&caller.scope, caller.now).await? {
-            tasks.push(Task {
-                kind: TaskKind::ReturneeToScreen,
-                id: returnee.id,
-                due: returnee.arrived_at,
-                subject: format!("{} · {}", returnee.name, returnee.origin),
-                target: Target::household(returnee.household_id),
-            });
-        }
+        let (returnees, waiting) = app.store.returnees_to_screen(&caller.scope, caller.now, first).await?;
+        total += waiting;
+        tasks.extend(returnees.into_iter().map(|returnee| Task {
+            kind: TaskKind::ReturneeToScreen,
+            id: returnee.id,
+            due: returnee.arrived_at,
+            subject: format!("{} · {}", returnee.name, returnee.origin),
+            target: Target::household(returnee.household_id),
+        }));
     }
     if caller.role.holds_households()
         && let Some(unit) = caller.scope.codes().last().and_then(|c| UnitCode::parse(c).ok())
     {
         for round in app.store.rounds(&caller.scope, &unit).await?.unwrap_or_default() {
             if round.households > round.visited {
-                tasks.push(Task {
+                computed.push(Task {
                     kind: TaskKind::HouseholdsToVisit,
                     id: round.id,
                     due: caller.now,
@@ -49,9 +60,16 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<Task>, AppError> {
             }
         }
     }
-    tasks.extend(super::confirmations::owed_tasks(app, caller).await?);
+    computed.extend(super::confirmations::owed_tasks(app, caller).await?);
+    total += computed.len() as i64;
+    tasks.extend(computed);
     tasks.sort_by_key(|t| t.due);
-    Ok(tasks)
+    Ok(Inbox { tasks: tasks.into_iter().skip(from as usize).take(limit as usize).collect(), total })
+}
+
+/// How many tasks wait in the caller's inbox (the header's badge).
+pub async fn inbox_count(app: &App, caller: &Caller) -> Result<usize, AppError> {
+    Ok(usize::try_from(inbox(app, caller, 0, 0).await?.total).unwrap_or(usize::MAX))
 }
 
 /// Acknowledges an alert sent to the caller (anyone may acknowledge their own).

@@ -474,6 +474,7 @@ fn refusal_zh(what: &str) -> Option<&'static str> {
         "set the issuing body of printouts" => "设置打印件的出具单位",
         "report check-ins" => "报平安",
         "screen people" => "排查人员",
+        "search for people" => "查找人员",
         "set up checkpoints" => "设置卡点",
         "trace contacts" => "追踪密切接触者",
         "confirm the day's report" => "确认日报告",

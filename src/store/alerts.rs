@@ -22,9 +22,10 @@ pub struct Task {
 
 #[async_trait]
 pub trait AlertStore {
-    /// The caller's inbox: alerts sent to them not yet acknowledged, and screening tasks
-    /// in their subtree not yet done; oldest first.
-    async fn tasks(&self, caller: &Caller) -> StoreResult<Vec<Task>>;
+    /// The caller's inbox as storage keeps it: alerts sent to them not yet acknowledged, and
+    /// screening tasks in their subtree not yet done. Answers the oldest `first` of each kind
+    /// (so the oldest `first` of both are among them), oldest first, and how many there are in all.
+    async fn tasks(&self, caller: &Caller, first: u32) -> StoreResult<(Vec<Task>, i64)>;
     /// Acknowledges an alert sent to the caller.
     async fn acknowledge(&self, caller: &Caller, alert: Uuid) -> StoreResult<()>;
     /// Marks a screening task done (the person has been seen).

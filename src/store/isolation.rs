@@ -116,8 +116,9 @@ pub trait IsolationStore {
     async fn order_isolation(&self, caller: &Caller, order: &NewIsolation, max_households: usize) -> StoreResult<Isolation>;
     /// The order with its follow-ups; `None` outside the scope.
     async fn isolation(&self, scope: &UnitPath, id: Uuid) -> StoreResult<Option<Isolation>>;
-    /// Orders in a unit's subtree (active ones only, or all), newest first.
-    async fn isolations(&self, scope: &UnitPath, unit: &UnitCode, active_only: bool, now: DateTime<Utc>) -> StoreResult<Option<Vec<Isolation>>>;
+    /// Orders in a unit's subtree (active ones only, or all) with their follow-ups, newest
+    /// first: `limit` of them from `offset`, and how many there are in all.
+    async fn isolations(&self, scope: &UnitPath, unit: &UnitCode, active_only: bool, offset: u32, limit: u32) -> StoreResult<Option<(Vec<Isolation>, i64)>>;
     /// Records a follow-up; a fever, a symptom or "not reached" raises an alert at once.
     async fn record_followup(&self, caller: &Caller, id: Uuid, followup: &NewFollowup, fever: Temperature) -> StoreResult<Followup>;
     /// Moves the planned end (extending, or shortening to end early on that day).

@@ -143,8 +143,9 @@ pub trait ScreeningStore {
         limit: u32,
     ) -> StoreResult<Option<(ScreeningFigures, Vec<ReturneeItem>)>>;
     /// Returnees from key areas, in their observation window, with no isolation order under
-    /// way: each needs a grid leader's decision (the inbox's "returnee to screen").
-    async fn returnees_to_screen(&self, scope: &UnitPath, now: DateTime<Utc>) -> StoreResult<Vec<ReturneeItem>>;
+    /// way: each needs a grid leader's decision (the inbox's "returnee to screen"). The
+    /// `first` who arrived earliest, and how many there are in all.
+    async fn returnees_to_screen(&self, scope: &UnitPath, now: DateTime<Utc>, first: u32) -> StoreResult<(Vec<ReturneeItem>, i64)>;
     /// Re-derives the colours of households whose returnees' windows have ended by `caller.now`.
     async fn expire_observations(&self, caller: &Caller) -> StoreResult<usize>;
     async fn open_round(&self, caller: &Caller, unit: &UnitCode, name: &str) -> StoreResult<Round>;

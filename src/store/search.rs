@@ -41,19 +41,28 @@ pub struct PersonHit {
     pub unit_name: String,
 }
 
-/// What a search found, each list cut at the limit it was given.
+/// What a search found: a page of each list, and how many each holds in all.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Found {
     pub residents: Vec<ResidentHit>,
+    /// Every resident the search matches (`residents` is a page of them).
+    pub residents_total: i64,
     pub people: Vec<PersonHit>,
+    /// Every person seen the search matches (`people` is a page of them).
+    pub people_total: i64,
 }
+
+/// A page of a longer list, and how many the list holds in all.
+pub type Hits<T> = (Vec<T>, i64);
 
 #[async_trait]
 pub trait SearchStore {
-    /// Residents under `scope` by name prefix, ID number or phone (given as stored), masked.
-    async fn find_residents(&self, scope: &UnitPath, query: &str, limit: u32) -> StoreResult<Vec<ResidentHit>>;
+    /// Residents under `scope` by name prefix, ID number or phone (given as stored), masked:
+    /// `limit` of them from `offset` in the order of their units and names, and how many match.
+    async fn find_residents(&self, scope: &UnitPath, query: &str, offset: u32, limit: u32) -> StoreResult<Hits<ResidentHit>>;
     /// People seen at the checkpoints under `scope` (passages and self-registrations) by the
     /// name typed there (prefix), the phone typed there or their ID number, who are no
-    /// residents under `scope`; the latest sighting of each, masked.
-    async fn find_people(&self, scope: &UnitPath, query: &str, limit: u32) -> StoreResult<Vec<PersonHit>>;
+    /// residents under `scope`; the latest matching sighting of each, masked: `limit` of them
+    /// from `offset` by name, and how many people match.
+    async fn find_people(&self, scope: &UnitPath, query: &str, offset: u32, limit: u32) -> StoreResult<Hits<PersonHit>>;
 }

@@ -23,6 +23,7 @@ mod forms;
 mod import_concurrency;
 mod input_rules;
 mod login_security;
+mod long_lists;
 mod migrations;
 mod pages;
 mod printouts;

@@ -190,7 +190,7 @@ async fn the_demo_shows_every_part_at_work_and_loads_once(db: Db) {
     assert!(colours.red >= 1 && colours.yellow >= 2, "{colours:?}");
     // The demo's grid leader finds the fever in their inbox.
     let leader = app.store.credentials(&wangge::domain::Login::parse("leader").unwrap()).await.unwrap().unwrap().0;
-    let tasks = app.store.tasks(&leader.caller(root.now)).await.unwrap();
+    let tasks = app.store.tasks(&leader.caller(root.now), 100).await.unwrap().0;
     assert_eq!(tasks.iter().filter(|t| t.kind.as_str() == "fever_alert").count(), 1, "{tasks:?}");
 }
 both!(the_demo_shows_every_part_at_work_and_loads_once);

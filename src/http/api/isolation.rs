@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Items;
+use super::Counted;
 use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, Escalation, Followup, FollowupInput, Isolation, IsolationInput, Rule, Standing};
 use crate::domain::Caller;
@@ -69,17 +69,21 @@ async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Res
 struct ListQuery {
     /// `false` for every order; active ones by default.
     active: Option<bool>,
+    /// How many (200 by default, at most 1000).
+    limit: Option<u32>,
+    /// Skip this many (0 by default): `total` says how many there are in all.
+    offset: Option<u32>,
 }
 
-/// Orders in a unit's subtree (active ones by default).
+/// Orders in a unit's subtree (active ones by default), newest first.
 ///
 /// The reading is audited.
 #[utoipa::path(get, operation_id = "unit_isolations", path = "/api/v1/units/{code}/isolations", tag = "isolation", params(super::UnitCodeParam, ListQuery),
-    responses((status = 200, body = Items<Order>), super::Errors))]
-async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<ListQuery>) -> Result<Json<Items<Order>>, HttpError> {
+    responses((status = 200, body = Counted<Order>), super::Errors))]
+async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>, Query(query): Query<ListQuery>) -> Result<Json<Counted<Order>>, HttpError> {
     let caller = auth.caller();
-    let orders = ops::of_unit(&app, &caller, &code, query.active.unwrap_or(true)).await?;
-    Ok(Json(Items { items: orders.into_iter().map(|o| Order::new(&app, &caller, o)).collect() }))
+    let (orders, total) = ops::of_unit(&app, &caller, &code, query.active.unwrap_or(true), query.offset.unwrap_or(0), query.limit.unwrap_or(200)).await?;
+    Ok(Json(Counted { items: orders.into_iter().map(|o| Order::new(&app, &caller, o)).collect(), total }))
 }
 
 /// Record a follow-up.

@@ -9,11 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Counted;
 use super::Done;
-use super::Items;
 use crate::app::App;
 use crate::app::files::csv_cell;
-use crate::app::people::{self as ops, Contact, Contacts, Trajectory};
+use crate::app::people::{self as ops, Contact, Contacts, Found, SearchPages, Trajectory};
 use crate::app::tasks::{self, Task};
 use crate::http::HttpError;
 use crate::http::auth::Auth;
@@ -26,6 +26,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(contacts))
         .routes(routes!(screen_contacts))
         .routes(routes!(inbox))
+        .routes(routes!(search))
         .routes(routes!(acknowledge))
         .routes(routes!(finish_screening))
 }
@@ -116,16 +117,52 @@ struct InboxItem {
     link: String,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SearchQuery {
+    /// A name's beginning, a full ID number or a phone number (a search by a full ID number or
+    /// phone is audited).
+    q: String,
+    /// How many of each kind (50 by default, at most 200).
+    limit: Option<u32>,
+    /// Skip this many residents (0 by default): `residents_total` says how many there are.
+    residents_offset: Option<u32>,
+    /// Skip this many people seen (0 by default): `people_total` says how many there are.
+    people_offset: Option<u32>,
+}
+
+/// Find people by name prefix, ID number or phone, masked.
+///
+/// Residents of the caller's area (roles that read the roster) and people seen at its
+/// checkpoints who are no residents of it (roles that read trajectories), a page of each.
+#[utoipa::path(get, operation_id = "search_people", path = "/api/v1/search", tag = "people", params(SearchQuery),
+    responses((status = 200, body = Found), super::Errors))]
+async fn search(State(app): State<App>, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Json<Found>, HttpError> {
+    let pages =
+        SearchPages { residents_from: query.residents_offset.unwrap_or(0), people_from: query.people_offset.unwrap_or(0), limit: query.limit.unwrap_or(50) };
+    Ok(Json(ops::search(&app, &auth.caller(), &query.q, pages).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct InboxQuery {
+    /// How many (100 by default, at most 1000).
+    limit: Option<u32>,
+    /// Skip this many (0 by default): `total` says how many there are in all.
+    offset: Option<u32>,
+}
+
 /// The caller's inbox, oldest first.
 ///
 /// Unacknowledged alerts and contacts to screen, follow-ups due or overdue for the orders
-/// the caller is paired with, returnees from key areas awaiting a decision, and households
-/// not yet visited in open rounds.
-#[utoipa::path(get, operation_id = "tasks", path = "/api/v1/tasks", tag = "tasks",
-    responses((status = 200, body = Items<InboxItem>), super::Errors))]
-async fn inbox(State(app): State<App>, auth: Auth) -> Result<Json<Items<InboxItem>>, HttpError> {
-    let tasks = tasks::inbox(&app, &auth.caller()).await?;
-    Ok(Json(Items { items: tasks.into_iter().map(|task| InboxItem { link: crate::http::common::href(&task.target), task }).collect() }))
+/// the caller is paired with, returnees from key areas awaiting a decision, households
+/// not yet visited in open rounds, and days to confirm.
+#[utoipa::path(get, operation_id = "tasks", path = "/api/v1/tasks", tag = "tasks", params(InboxQuery),
+    responses((status = 200, body = Counted<InboxItem>), super::Errors))]
+async fn inbox(State(app): State<App>, auth: Auth, Query(query): Query<InboxQuery>) -> Result<Json<Counted<InboxItem>>, HttpError> {
+    let inbox = tasks::inbox(&app, &auth.caller(), query.offset.unwrap_or(0), query.limit.unwrap_or(100)).await?;
+    let items = inbox.tasks.into_iter().map(|task| InboxItem { link: crate::http::common::href(&task.target), task }).collect();
+    Ok(Json(Counted { items, total: inbox.total }))
 }
 
 /// Acknowledge an alert sent to the caller.

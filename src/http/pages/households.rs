@@ -160,8 +160,8 @@ pub async fn member(State(app): State<App>, RequestLang(lang): RequestLang, auth
     })
 }
 
-/// The search lists this many of each kind; a longer list is narrowed by typing more.
-const SEARCH_LIMIT: u32 = 100;
+/// The search lists this many of each kind at once; the rest are a page away.
+const SEARCH_PER_PAGE: u32 = 100;
 
 #[derive(Template)]
 #[template(path = "search.html")]
@@ -169,17 +169,35 @@ struct SearchPage {
     c: Chrome,
     q: String,
     found: Found,
-    /// How many of each kind the page lists at most: a list that long says there may be more.
-    limit: usize,
+    residents_pager: super::Pager,
+    people_pager: super::Pager,
 }
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// The residents from this one on.
+    from: Option<u32>,
+    /// The people seen from this one on.
+    people_from: Option<u32>,
 }
 
 pub async fn search(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<SearchQuery>) -> Result<Html<String>, HttpError> {
-    let found = people::search(&app, &auth.caller(), &query.q, SEARCH_LIMIT).await?;
-    render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, found, limit: SEARCH_LIMIT as usize })
+    let (residents_from, people_from) = (query.from.unwrap_or(0), query.people_from.unwrap_or(0));
+    let pages = people::SearchPages { residents_from, people_from, limit: SEARCH_PER_PAGE };
+    let found = people::search(&app, &auth.caller(), &query.q, pages).await?;
+    let q = super::pager::query_value(&query.q);
+    let residents_pager = super::Pager::new(
+        "residents",
+        format!("/search?q={q}&people_from={people_from}"),
+        residents_from,
+        SEARCH_PER_PAGE,
+        found.residents.len(),
+        found.residents_total,
+    );
+    let people_pager =
+        super::Pager::new("people", format!("/search?q={q}&from={residents_from}"), people_from, SEARCH_PER_PAGE, found.people.len(), found.people_total)
+            .with_param("people_from");
+    render(&SearchPage { c: Chrome::load(&app, lang, &auth).await?, q: query.q, found, residents_pager, people_pager })
 }

@@ -298,7 +298,7 @@ impl Texts {
                 "At least 10 characters, mixing at least two of letters, digits and other signs; not a common password",
             ),
             "home" => ("首页", "Home"),
-            "search" => ("查找居民", "Find a resident"),
+            "search" => ("查找人员", "Find a person"),
             "search_hint" => ("姓名、身份证号或手机号", "name, ID number or phone"),
             "my_households" => ("我的包联户", "My households"),
             "audit" => ("审计日志", "Audit log"),
@@ -598,9 +598,6 @@ impl Texts {
             ),
             // The header's search (issue 14, item 12).
             "seen_at_checkpoints" => ("卡点登记人员", "Seen at checkpoints"),
-            "search_more" => {
-                ("可能还有更多：请输入更完整的姓名、身份证号或手机号。", "There may be more: type more of the name, or the full ID number or phone.")
-            }
             // The issuing body of printouts (issue 14, item 11).
             "issuer" => ("打印件出具单位", "Issuing body of printouts"),
             "issuer_hint" => (

@@ -71,6 +71,8 @@ pub struct UserView {
     pub is_admin: bool,
     pub holds_households: bool,
     pub reads_roster: bool,
+    /// Whether the header links to the search (residents, or people seen at checkpoints).
+    pub searches: bool,
 }
 
 impl Chrome {
@@ -90,6 +92,7 @@ impl Chrome {
                 is_admin: account.role.reads_audit(),
                 holds_households: account.role.holds_households(),
                 reads_roster: account.role.reads_roster(),
+                searches: account.role.reads_roster() || account.role.reads_trajectories(),
             }
         });
         Chrome { t, user, csrf: auth.map(|a| a.session.csrf.clone()).unwrap_or_default(), tasks: 0, failed_logins: None }
@@ -99,7 +102,7 @@ impl Chrome {
     /// followed failed attempts, how many there were.
     pub async fn load(app: &App, lang: Lang, auth: &Auth) -> Result<Chrome, HttpError> {
         let mut chrome = Chrome::new(lang, Some(auth));
-        chrome.tasks = crate::app::tasks::inbox(app, &auth.caller()).await?.len();
+        chrome.tasks = crate::app::tasks::inbox_count(app, &auth.caller()).await?;
         if auth.session.failed_logins > 0 {
             crate::app::accounts::told_failed_logins(app, &auth.token).await?;
             chrome.failed_logins = Some(chrome.t.failed_logins(auth.session.failed_logins));

@@ -14,16 +14,23 @@ pub struct Pager {
     pub per_page: u32,
     /// The page's address without `from`, e.g. `/units/150502/checkins?date=2020-02-01`.
     pub href: String,
+    /// The query parameter that carries `from` (`from`, unless a page has two lists).
+    pub param: &'static str,
 }
 
 impl Pager {
     pub fn new(id: &'static str, href: impl Into<String>, from: u32, per_page: u32, shown: usize, total: i64) -> Pager {
-        Pager { id, from, shown, total, per_page, href: href.into() }
+        Pager { id, from, shown, total, per_page, href: href.into(), param: "from" }
+    }
+
+    /// The same pager, carrying its place in `param` instead of `from`.
+    pub fn with_param(self, param: &'static str) -> Pager {
+        Pager { param, ..self }
     }
 
     fn at(&self, from: u32) -> String {
         let separator = if self.href.contains('?') { '&' } else { '?' };
-        if from == 0 { self.href.clone() } else { format!("{}{separator}from={from}", self.href) }
+        if from == 0 { self.href.clone() } else { format!("{}{separator}{}={from}", self.href, self.param) }
     }
 
     pub fn prev(&self) -> Option<String> {
@@ -61,6 +68,20 @@ impl Texts {
     }
 }
 
+/// A value as it goes into a page's address (`?q=…`): everything but unreserved characters
+/// percent-encoded as UTF-8.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
@@ -93,5 +114,13 @@ mod tests {
         let all = Pager::new("missing", "/x", 0, 500, 3, 3);
         assert_eq!(all.words(&zh), "共 3 条");
         assert_eq!(all.words(&en), "3 in all");
+    }
+
+    #[test]
+    fn a_second_list_pages_by_its_own_parameter() {
+        let q = query_value("张 三&x=1");
+        assert_eq!(q, "%E5%BC%A0%20%E4%B8%89%26x%3D1");
+        let people = Pager::new("people", format!("/search?q={q}&from=100"), 0, 100, 100, 250).with_param("people_from");
+        assert_eq!(people.next().as_deref(), Some("/search?q=%E5%BC%A0%20%E4%B8%89%26x%3D1&from=100&people_from=100"));
     }
 }

@@ -108,20 +108,33 @@ struct TasksPage {
     c: Chrome,
     /// Each task with the page that clears it.
     tasks: Vec<(Task, String)>,
+    pager: super::Pager,
 }
 
-pub async fn tasks(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth) -> Result<Html<String>, HttpError> {
-    let tasks = tasks::inbox(&app, &auth.caller()).await?;
+/// How many tasks the inbox page shows at once.
+const TASKS_PER_PAGE: u32 = 100;
+
+#[derive(Deserialize)]
+pub struct TasksQuery {
+    /// The list from this one on.
+    from: Option<u32>,
+}
+
+pub async fn tasks(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<TasksQuery>) -> Result<Html<String>, HttpError> {
+    let from = query.from.unwrap_or(0);
+    let inbox = tasks::inbox(&app, &auth.caller(), from, TASKS_PER_PAGE).await?;
     let mut c = Chrome::new(lang, Some(&auth));
-    c.tasks = tasks.len();
-    let tasks = tasks
+    c.tasks = usize::try_from(inbox.total).unwrap_or(usize::MAX);
+    let pager = super::Pager::new("tasks", "/tasks", from, TASKS_PER_PAGE, inbox.tasks.len(), inbox.total);
+    let tasks = inbox
+        .tasks
         .into_iter()
         .map(|task| {
             let link = crate::http::common::href(&task.target);
             (task, link)
         })
         .collect();
-    render(&TasksPage { c, tasks })
+    render(&TasksPage { c, tasks, pager })
 }
 
 #[derive(Deserialize)]

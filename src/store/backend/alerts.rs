@@ -12,12 +12,21 @@ use crate::store::{AlertStore, SqlStore, StoreError, StoreResult, Task};
 
 #[async_trait]
 impl AlertStore for SqlStore<Db> {
-    async fn tasks(&self, caller: &Caller) -> StoreResult<Vec<Task>> {
-        let alerts: Vec<AlertRow> = sqlx::query_as(
-            "SELECT l.kind, l.id, l.due, l.subject, l.target_kind, l.target_id, l.target_unit, l.target_day FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id \
-             JOIN accounts a ON a.id = r.account_id WHERE a.login = $1 AND l.acknowledged_at IS NULL ORDER BY l.due LIMIT 500",
+    async fn tasks(&self, caller: &Caller, first: u32) -> StoreResult<(Vec<Task>, i64)> {
+        let first = i64::from(first);
+        let mut total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id JOIN accounts a ON a.id = r.account_id \
+             WHERE a.login = $1 AND l.acknowledged_at IS NULL",
         )
         .bind(&caller.login)
+        .fetch_one(&self.reader)
+        .await?;
+        let alerts: Vec<AlertRow> = sqlx::query_as(
+            "SELECT l.kind, l.id, l.due, l.subject, l.target_kind, l.target_id, l.target_unit, l.target_day FROM alerts l JOIN alert_recipients r ON r.alert_id = l.id \
+             JOIN accounts a ON a.id = r.account_id WHERE a.login = $1 AND l.acknowledged_at IS NULL ORDER BY l.due, l.id LIMIT $2",
+        )
+        .bind(&caller.login)
+        .bind(first)
         .fetch_all(&self.reader)
         .await?;
         let mut tasks: Vec<Task> = alerts
@@ -28,6 +37,9 @@ impl AlertStore for SqlStore<Db> {
             })
             .collect::<Result<_, _>>()?;
         if caller.role.screens() {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM screening_tasks t WHERE ");
+            Scope::of(&caller.scope).push_within(&mut count, "t.unit_path").push(" AND t.done_at IS NULL");
+            total += count.build_query_scalar::<i64>().fetch_one(&self.reader).await?;
             let mut query = QueryBuilder::new(
                 // The person as the task's place knows them: its roster, else its checkpoints.
                 "SELECT t.id, t.created_at, COALESCE((SELECT r.name FROM residents r WHERE r.id_number = n.id_number AND r.unit_path = t.unit_path LIMIT 1), \
@@ -35,7 +47,7 @@ impl AlertStore for SqlStore<Db> {
                  t.reason, t.person_id FROM screening_tasks t JOIN people n ON n.id = t.person_id \
                  WHERE ",
             );
-            Scope::of(&caller.scope).push_within(&mut query, "t.unit_path").push(" AND t.done_at IS NULL ORDER BY t.created_at LIMIT 500");
+            Scope::of(&caller.scope).push_within(&mut query, "t.unit_path").push(" AND t.done_at IS NULL ORDER BY t.created_at, t.id LIMIT ").push_bind(first);
             let screenings = query.build_query_as::<(uuid::Uuid, chrono::DateTime<chrono::Utc>, String, String, uuid::Uuid)>().fetch_all(&self.reader).await?;
             tasks.extend(screenings.into_iter().map(|(id, due, name, reason, person)| Task {
                 kind: TaskKind::ScreenContact,
@@ -46,7 +58,7 @@ impl AlertStore for SqlStore<Db> {
             }));
         }
         tasks.sort_by_key(|t| t.due);
-        Ok(tasks)
+        Ok((tasks, total))
     }
 
     async fn acknowledge(&self, caller: &Caller, alert: uuid::Uuid) -> StoreResult<()> {

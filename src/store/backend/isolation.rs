@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use super::{Db, Tx, audit, derived};
 use crate::domain::{AlertKind, Caller, DomainError, Login, Role, Target, Temperature, UnitCode, UnitPath};
 use crate::store::scope::Scope;
-use crate::store::{Followup, Isolation, IsolationStore, NewFollowup, NewIsolation, SqlStore, StoreError, StoreResult, UnitStore};
+use crate::store::{Followup, Isolation, IsolationStore, MAX_PAGE, NewFollowup, NewIsolation, SqlStore, StoreError, StoreResult, UnitStore};
 
 #[async_trait]
 impl IsolationStore for SqlStore<Db> {
@@ -73,21 +73,19 @@ impl IsolationStore for SqlStore<Db> {
         Ok(Some(row.with(followups.remove(&id).unwrap_or_default())))
     }
 
-    async fn isolations(
-        &self,
-        scope: &UnitPath,
-        unit: &UnitCode,
-        active_only: bool,
-        _now: chrono::DateTime<chrono::Utc>,
-    ) -> StoreResult<Option<Vec<Isolation>>> {
+    async fn isolations(&self, scope: &UnitPath, unit: &UnitCode, active_only: bool, offset: u32, limit: u32) -> StoreResult<Option<(Vec<Isolation>, i64)>> {
         use crate::store::isolation::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let filter = if active_only { "AND i.ended_at IS NULL" } else { "" };
+        let filter = if active_only { " AND i.ended_at IS NULL" } else { "" };
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM isolations i WHERE ");
+        Scope::of(&unit.path).push_within(&mut count, "i.unit_path").push(filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.reader).await?;
         let mut query = QueryBuilder::new(format!("{ISOLATION_SELECT} WHERE "));
-        Scope::of(&unit.path).push_within(&mut query, "i.unit_path");
-        query.push(format_args!(" {filter} ORDER BY i.starts_at DESC, i.id DESC LIMIT 500"));
+        Scope::of(&unit.path).push_within(&mut query, "i.unit_path").push(filter);
+        query.push(" ORDER BY i.starts_at DESC, i.id DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE))).push(" OFFSET ").push_bind(i64::from(offset));
         let rows = query.build_query_as::<IsolationRow>().fetch_all(&self.reader).await?;
-        Ok(Some(rows.into_iter().map(|r| r.with(Vec::new())).collect()))
+        // Each order with its follow-ups, so that where it stands is told right.
+        Ok(Some((self.with_followups(rows).await?, total)))
     }
 
     async fn record_followup(&self, caller: &Caller, id: uuid::Uuid, followup: &NewFollowup, fever: Temperature) -> StoreResult<Followup> {

@@ -180,13 +180,20 @@ impl ScreeningStore for SqlStore<Db> {
         Ok(Some((figures, rows.into_iter().map(|r| r.item(now)).collect::<StoreResult<_>>()?)))
     }
 
-    async fn returnees_to_screen(&self, scope: &UnitPath, now: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<ReturneeItem>> {
+    async fn returnees_to_screen(&self, scope: &UnitPath, now: chrono::DateTime<chrono::Utc>, first: u32) -> StoreResult<(Vec<ReturneeItem>, i64)> {
         use crate::store::screening::*;
+        let awaiting = |query: &mut QueryBuilder<Db>| {
+            Scope::of(scope).push_within(query, "t.unit_path").push(" AND t.from_key_area AND t.observe_until > ").push_bind(now);
+            query.push(" AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.resident_id = t.resident_id AND i.ended_at IS NULL)");
+        };
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM returnees t WHERE ");
+        awaiting(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.reader).await?;
         let mut query = QueryBuilder::new(format!("{RETURNEE_SELECT} WHERE "));
-        Scope::of(scope).push_within(&mut query, "t.unit_path").push(" AND t.from_key_area AND t.observe_until > ").push_bind(now);
-        query.push(" AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.resident_id = t.resident_id AND i.ended_at IS NULL) ORDER BY t.arrived_at LIMIT 200");
+        awaiting(&mut query);
+        query.push(" ORDER BY t.arrived_at, t.id LIMIT ").push_bind(i64::from(first));
         let rows = query.build_query_as::<ReturneeRow>().fetch_all(&self.reader).await?;
-        rows.into_iter().map(|r| r.item(now)).collect()
+        Ok((rows.into_iter().map(|r| r.item(now)).collect::<StoreResult<_>>()?, total))
     }
 
     async fn expire_observations(&self, caller: &Caller) -> StoreResult<usize> {

@@ -1,5 +1,5 @@
 //! `SearchStore` for this backend: the header's search over residents and people seen at
-//! checkpoints, both through `Scope`.
+//! checkpoints, both through `Scope`, each a page of the whole list with its count.
 
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
@@ -11,29 +11,32 @@ use crate::domain::id_number::mask as mask_id;
 use crate::domain::phone::mask as mask_phone;
 use crate::store::residents::like_prefix;
 use crate::store::scope::Scope;
-use crate::store::search::{PersonHit, ResidentHit, SearchStore};
+use crate::store::search::{Hits, PersonHit, ResidentHit, SearchStore};
 use crate::store::{SqlStore, StoreResult};
-
-/// How many sightings a people search reads before it keeps the latest of each person.
-const SIGHTINGS_READ: i64 = 2000;
 
 #[async_trait]
 impl SearchStore for SqlStore<Db> {
-    async fn find_residents(&self, scope: &UnitPath, query: &str, limit: u32) -> StoreResult<Vec<ResidentHit>> {
+    async fn find_residents(&self, scope: &UnitPath, query: &str, offset: u32, limit: u32) -> StoreResult<Hits<ResidentHit>> {
         let query = query.trim();
         if query.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
+        let matching = |select: &mut QueryBuilder<Db>| {
+            Scope::of(scope).push_within(select, "r.unit_path");
+            select.push(" AND (r.name LIKE ").push_bind(like_prefix(query)).push(" ESCAPE '\\'");
+            select.push(" OR r.id_number = ").push_bind(query.to_ascii_uppercase()).push(" OR r.phone = ").push_bind(query.to_string()).push(")");
+        };
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM residents r WHERE ");
+        matching(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.reader).await?;
         let mut select = QueryBuilder::new(
             "SELECT r.id, r.household_id, r.name, r.relation, r.id_number, r.phone, h.unit_code, u.name \
              FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.code = h.unit_code WHERE ",
         );
-        Scope::of(scope).push_within(&mut select, "r.unit_path");
-        select.push(" AND (r.name LIKE ").push_bind(like_prefix(query)).push(" ESCAPE '\\'");
-        select.push(" OR r.id_number = ").push_bind(query.to_ascii_uppercase()).push(" OR r.phone = ").push_bind(query.to_string()).push(")");
-        select.push(" ORDER BY r.unit_path, r.name LIMIT ").push_bind(i64::from(limit));
+        matching(&mut select);
+        select.push(" ORDER BY r.unit_path, r.name, r.id LIMIT ").push_bind(i64::from(limit)).push(" OFFSET ").push_bind(i64::from(offset));
         let rows: Vec<(Uuid, Uuid, String, String, String, Option<String>, String, String)> = select.build_query_as().fetch_all(&self.reader).await?;
-        Ok(rows
+        let hits = rows
             .into_iter()
             .map(|(id, household_id, name, relation, id_number, phone, unit_code, unit_name)| ResidentHit {
                 id,
@@ -45,36 +48,47 @@ impl SearchStore for SqlStore<Db> {
                 unit_code,
                 unit_name,
             })
-            .collect())
+            .collect();
+        Ok((hits, total))
     }
 
-    async fn find_people(&self, scope: &UnitPath, query: &str, limit: u32) -> StoreResult<Vec<PersonHit>> {
+    async fn find_people(&self, scope: &UnitPath, query: &str, offset: u32, limit: u32) -> StoreResult<Hits<PersonHit>> {
         let query = query.trim();
         if query.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
-        // Sightings at the subtree's checkpoints: each checkpoint's passages and registrations
-        // are read through their (checkpoint, time) indexes.
-        let mut select = QueryBuilder::new(
-            "SELECT p.id, p.id_number, COALESCE(x.name, p.name), COALESCE(x.phone, p.phone), x.at, c.name, c.unit_code, u.name \
-             FROM (SELECT person_id, checkpoint_id, name, phone, at FROM passages WHERE person_id IS NOT NULL \
+        // Sightings at the subtree's checkpoints that match: each checkpoint's passages and
+        // registrations are read through their (checkpoint, time) indexes. Residents of the
+        // subtree are found as residents.
+        let sightings = |select: &mut QueryBuilder<Db>| {
+            select.push(
+                " FROM (SELECT person_id, checkpoint_id, name, phone, at FROM passages WHERE person_id IS NOT NULL \
                    UNION ALL SELECT person_id, checkpoint_id, name, phone, at FROM registrations) x \
-             JOIN checkpoints c ON c.id = x.checkpoint_id JOIN units u ON u.code = c.unit_code JOIN people p ON p.id = x.person_id WHERE ",
+                 JOIN checkpoints c ON c.id = x.checkpoint_id JOIN people p ON p.id = x.person_id WHERE ",
+            );
+            Scope::of(scope).push_within(select, "c.unit_path");
+            select.push(" AND (x.name LIKE ").push_bind(like_prefix(query)).push(" ESCAPE '\\'");
+            select.push(" OR x.phone = ").push_bind(query.to_string()).push(" OR p.id_number = ").push_bind(query.to_ascii_uppercase()).push(")");
+            select.push(" AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.id_number = p.id_number AND ");
+            Scope::of(scope).push_within(select, "r.unit_path");
+            select.push(")");
+        };
+        let mut count = QueryBuilder::new("SELECT COUNT(DISTINCT x.person_id)");
+        sightings(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.reader).await?;
+        // The latest matching sighting of each person, a page of them by the name seen.
+        let mut select = QueryBuilder::new(
+            "SELECT s.id, s.id_number, s.name, s.phone, s.at, s.checkpoint_name, s.unit_code, u.name FROM (\
+             SELECT p.id, p.id_number, COALESCE(x.name, p.name) AS name, COALESCE(x.phone, p.phone) AS phone, x.at, \
+             c.name AS checkpoint_name, c.unit_code, ROW_NUMBER() OVER (PARTITION BY x.person_id ORDER BY x.at DESC) AS latest",
         );
-        Scope::of(scope).push_within(&mut select, "c.unit_path");
-        select.push(" AND (x.name LIKE ").push_bind(like_prefix(query)).push(" ESCAPE '\\'");
-        select.push(" OR x.phone = ").push_bind(query.to_string()).push(" OR p.id_number = ").push_bind(query.to_ascii_uppercase()).push(")");
-        // Residents of the subtree are found as residents.
-        select.push(" AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.id_number = p.id_number AND ");
-        Scope::of(scope).push_within(&mut select, "r.unit_path");
-        select.push(") ORDER BY x.at DESC LIMIT ").push_bind(SIGHTINGS_READ);
+        sightings(&mut select);
+        select.push(") s JOIN units u ON u.code = s.unit_code WHERE s.latest = 1 ORDER BY s.name, s.at DESC, s.id LIMIT ");
+        select.push_bind(i64::from(limit)).push(" OFFSET ").push_bind(i64::from(offset));
         type Row = (Uuid, Option<String>, String, Option<String>, chrono::DateTime<chrono::Utc>, String, String, String);
         let rows: Vec<Row> = select.build_query_as().fetch_all(&self.reader).await?;
-        let mut seen = std::collections::HashSet::new();
-        let mut hits: Vec<PersonHit> = rows
+        let hits = rows
             .into_iter()
-            .filter(|row| seen.insert(row.0))
-            .take(limit as usize)
             .map(|(id, id_number, name, phone, last_seen, checkpoint_name, unit_code, unit_name)| PersonHit {
                 id,
                 name,
@@ -86,7 +100,6 @@ impl SearchStore for SqlStore<Db> {
                 unit_name,
             })
             .collect();
-        hits.sort_by(|a, b| a.name.cmp(&b.name).then(b.last_seen.cmp(&a.last_seen)));
-        Ok(hits)
+        Ok((hits, total))
     }
 }
