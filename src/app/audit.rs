@@ -16,6 +16,8 @@ pub const ENTITIES: &[&str] = &[
     "resident",
     "person",
     "isolation",
+    "isolations",
+    "figure",
     "followup",
     "checkin_link",
     "checkpoint",

@@ -12,6 +12,7 @@ pub mod demo;
 mod demo_field;
 pub mod divisions;
 mod error;
+pub mod figures;
 pub mod files;
 pub mod history;
 pub mod households;

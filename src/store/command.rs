@@ -29,8 +29,36 @@ pub struct Day {
     pub until: chrono::DateTime<chrono::Utc>,
 }
 
+/// A record behind a dashboard figure: who or what, where, when, and the page it is on.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct FigureRecord {
+    /// A person's name, a household's number and head, an alert's subject.
+    pub title: String,
+    /// What the list adds: an origin, an address, the checkpoint.
+    pub detail: Option<String>,
+    /// When it happened (arrived, started, reported, passed, raised), or was registered.
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub unit_code: String,
+    pub unit_name: String,
+    /// The page it is on, where there is one.
+    pub target: Option<crate::domain::Target>,
+}
+
 #[async_trait]
 pub trait CommandStore {
+    /// The records that make up one of a unit's day figures, counted as `day_report` counts
+    /// it: `limit` from `offset` and how many there are in all; `None` outside the scope.
+    #[allow(clippy::too_many_arguments)]
+    async fn figure_records(
+        &self,
+        scope: &UnitPath,
+        unit: &UnitCode,
+        metric: crate::domain::trends::Metric,
+        day: Day,
+        fever: Temperature,
+        offset: u32,
+        limit: u32,
+    ) -> StoreResult<Option<(Vec<FigureRecord>, i64)>>;
     /// The unit's figures for a day, by child, counted from the facts over the scope; `None`
     /// if the unit is outside it. A fever is a passage at or above `fever`.
     async fn day_report(&self, scope: &UnitPath, unit: &UnitCode, day: Day, fever: Temperature) -> StoreResult<Option<DayReport>>;

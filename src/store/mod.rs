@@ -46,7 +46,7 @@ pub use checkpoints::{
     Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift,
     Trajectory, TrajectoryItem,
 };
-pub use command::{CommandStore, Day, DayReport, PlacedTile};
+pub use command::{CommandStore, Day, DayReport, FigureRecord, PlacedTile};
 pub use confirmations::{Confirmation, ConfirmationStore, Owed};
 pub use error::StoreError;
 pub use escalation::{Escalation, EscalationStore, Lapse, Rule};

@@ -1,6 +1,6 @@
 //! The command view on a 360-px phone, in headless Chromium: HQ lands on the county's
 //! dashboard, sorts the children, drills down to a village, opens the trends, the four-colour
-//! map and its print view, and the evening sheet's link answers a workbook; in both languages,
+//! map and its print view, a figure's records, and the evening sheet's link answers a workbook; in both languages,
 //! none of these pages scrolls sideways.
 
 use fantoccini::{Client, Locator};
@@ -45,6 +45,16 @@ async fn hq_lands_on_the_dashboard_sorts_drills_down_and_opens_the_maps_on_a_pho
         assert!((1..=5).contains(&households), "the village's households: {households}");
         no_sideways_scroll(&client, "the village's dashboard").await;
         screenshot(&client, "dashboard-village").await;
+
+        // A figure opens the records behind it: as many as it said, each a link.
+        click(&client, "a[data-figure='households']").await;
+        wait_for_path(&client, "/units/150502001001/figures/households").await;
+        assert_eq!(text(&client, "#figure-total").await, households.to_string());
+        assert_eq!(client.find_all(Locator::Css("#figure-records li.record a")).await.unwrap().len() as i64, households);
+        no_sideways_scroll(&client, "a figure's records").await;
+        screenshot(&client, "figure-households").await;
+        click(&client, "#back-to-dashboard").await;
+        wait_for_path(&client, "/units/150502001001/dashboard").await;
 
         // The evening sheet's link answers a workbook (a zip) to the same account.
         let sheet = client.find(Locator::Css("#daily-report")).await.unwrap().attr("href").await.unwrap().expect("a link");

@@ -18,6 +18,7 @@ pub(crate) mod browser;
 mod browser_command;
 mod cli;
 mod durability;
+mod figure_links;
 mod first_week;
 mod forms;
 mod import_concurrency;

@@ -168,6 +168,7 @@ fn route_table(f: &Fixture) -> Vec<(Method, String, String, Need, Value)> {
         ("GET", "/api/v1/members/{login}/households", "/api/v1/members/member1/households".into(), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/residents", "/api/v1/residents?q=张".into(), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/search", "/api/v1/search?q=张".into(), Either(ReadRoster, ReadTrajectories), Value::Null),
+        ("GET", "/api/v1/units/{code}/figures/{metric}", format!("/api/v1/units/{unit}/figures/fevers"), P(ReadRoster), Value::Null),
         ("GET", "/api/v1/residents/{id}", format!("/api/v1/residents/{}", f.resident), P(ReadRoster), Value::Null),
         ("PATCH", "/api/v1/residents/{id}", format!("/api/v1/residents/{}", f.resident), P(WriteRoster), json!({"relation": "户主"})),
         ("GET", "/api/v1/key-areas", "/api/v1/key-areas".into(), Anyone, Value::Null),

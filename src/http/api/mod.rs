@@ -8,6 +8,7 @@ mod checkins;
 mod checkpoints;
 mod command;
 mod confirmations;
+mod figures;
 mod households;
 mod isolation;
 mod organisations;
@@ -67,6 +68,7 @@ fn documented() -> OpenApiRouter<App> {
         .merge(command::routes())
         .merge(confirmations::routes())
         .merge(trends::routes())
+        .merge(figures::routes())
 }
 
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.

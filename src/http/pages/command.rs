@@ -167,6 +167,25 @@ impl DashboardPage {
         format!("?date={}&sort={}&dir={}", self.date, column.key(), if ascending { "asc" } else { "desc" })
     }
 
+    /// The list of records behind one of the day's figures.
+    fn figure_link(&self, metric: &str) -> String {
+        format!("/units/{}/figures/{metric}?date={}", self.unit.code, self.date)
+    }
+
+    /// The list behind a child's cell, where the column is one figure.
+    fn cell_link(&self, column: &Column, child: &str) -> Option<String> {
+        let metric = match column {
+            Column::Missing => return Some(format!("/units/{child}/checkins?date={}", self.date)),
+            Column::Rate | Column::Isolated => return None,
+            Column::Unwell => "checkins_unwell",
+            Column::Fevers => "fevers",
+            Column::TurnedBack => "turned_back",
+            Column::Observed => "returnees_in_observation",
+            Column::Alerts => "alerts_open",
+        };
+        Some(format!("/units/{child}/figures/{metric}?date={}", self.date))
+    }
+
     fn cell(&self, column: &Column, f: &DayFigures) -> String {
         match (column, column.value(f)) {
             (_, None) => "—".into(),

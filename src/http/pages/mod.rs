@@ -4,6 +4,7 @@ mod accounts;
 mod checkins;
 mod checkpoints;
 mod command;
+mod figures;
 mod households;
 mod i18n;
 mod isolation;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<App> {
         .merge(screening::routes())
         .merge(command::routes())
         .merge(trends::routes())
+        .merge(figures::routes())
 }
 
 /// What every page shows around its content: the words, the user, the form token.

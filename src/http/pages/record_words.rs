@@ -33,6 +33,7 @@ impl Texts {
             "person" => ("人员轨迹", "person's trajectory"),
             "isolation" => ("隔离单", "isolation order"),
             "isolations" => ("隔离名单", "isolation list"),
+            "figure" => ("统计数字明细", "records behind a figure"),
             "followup" => ("随访", "follow-up"),
             "checkin_link" => ("报平安链接", "check-in link"),
             "checkpoint" => ("卡点", "checkpoint"),

@@ -30,6 +30,20 @@ impl CommandStore for SqlStore<Db> {
         Ok(Some((unit, tiles)))
     }
 
+    async fn figure_records(
+        &self,
+        scope: &UnitPath,
+        unit: &UnitCode,
+        metric: crate::domain::trends::Metric,
+        day: Day,
+        fever: Temperature,
+        offset: u32,
+        limit: u32,
+    ) -> StoreResult<Option<(Vec<crate::store::command::FigureRecord>, i64)>> {
+        let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+        Ok(Some(self.figure_rows(&unit.path, metric, day, fever.celsius(), offset, limit).await?))
+    }
+
     async fn day_report(&self, scope: &UnitPath, unit: &UnitCode, day: Day, fever: Temperature) -> StoreResult<Option<DayReport>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
         let children = self.children(scope, &UnitCode::parse(&unit.code)?).await?;

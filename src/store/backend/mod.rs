@@ -26,6 +26,8 @@ mod derived;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod escalation;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+mod figures;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod history;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod households;
