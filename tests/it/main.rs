@@ -28,6 +28,7 @@ mod long_lists;
 mod migrations;
 mod pages;
 mod printouts;
+mod recount;
 pub(crate) mod security;
 mod store_contract;
 mod stored_words;
