@@ -96,7 +96,8 @@ async fn recount(raw: &Raw, unit_path: &str, day: NaiveDate, now: DateTime<Utc>)
     count("checkins_reported", checkins.len());
     count("checkins_unwell", checkins.iter().filter(|c| c.2 == "unwell").count());
 
-    let passages: Vec<(String, DateTime<Utc>, String, String, Option<f64>)> = rows!(raw, "SELECT unit_path, at, direction, outcome, temperature FROM passages");
+    type Passage = (String, DateTime<Utc>, String, String, Option<f64>);
+    let passages: Vec<Passage> = rows!(raw, "SELECT unit_path, at, direction, outcome, temperature FROM passages");
     let passages: Vec<_> = passages.into_iter().filter(|p| under(&p.0) && within(p.1)).collect();
     count("passages_in", passages.iter().filter(|p| p.2 == "in").count());
     count("passages_out", passages.iter().filter(|p| p.2 == "out").count());
@@ -107,7 +108,8 @@ async fn recount(raw: &Raw, unit_path: &str, day: NaiveDate, now: DateTime<Utc>)
     let pending: Vec<(String,)> = rows!(raw, "SELECT unit_path FROM registrations WHERE passage_id IS NULL");
     count("registrations_pending", pending.iter().filter(|(p,)| under(p)).count());
 
-    let alerts: Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)> = rows!(raw, "SELECT unit_path, kind, created_at, acknowledged_at FROM alerts");
+    type Alert = (String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+    let alerts: Vec<Alert> = rows!(raw, "SELECT unit_path, kind, created_at, acknowledged_at FROM alerts");
     let alerts: Vec<_> = alerts.into_iter().filter(|a| under(&a.0) && a.1 != "escalation").collect();
     count("alerts_open", alerts.iter().filter(|a| a.2 <= until && a.3.is_none_or(|ack| ack > until)).count());
     count("alerts_acknowledged", alerts.iter().filter(|a| a.3.is_some_and(within)).count());
