@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{Db, PASSWORD, TestApp, sample_roster};
 
@@ -22,21 +22,34 @@ impl Drop for Driver {
 }
 
 pub(crate) async fn browser(profile: &std::path::Path) -> (Driver, Client) {
+    chromium(profile, json!({"mobileEmulation": {"deviceMetrics": {"width": 360, "height": 740, "pixelRatio": 2.0}}})).await
+}
+
+/// The same browser on an office's 1366-px screen.
+pub(crate) async fn desktop_browser(profile: &std::path::Path) -> (Driver, Client) {
+    chromium(profile, json!({"args": ["--window-size=1366,900"]})).await
+}
+
+/// Chromium with the options every test shares, and `more` (extra `args` are appended).
+async fn chromium(profile: &std::path::Path, more: Value) -> (Driver, Client) {
     assert!(std::path::Path::new(CHROMEDRIVER).exists(), "install Debian's chromium and chromium-driver (bash .ci/run does)");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let driver =
         Driver(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
+    let mut options = json!({
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display())],
+        "prefs": {"intl.accept_languages": "zh-CN,zh"},
+    });
+    for (key, value) in more.as_object().unwrap() {
+        match (key.as_str(), value.as_array()) {
+            ("args", Some(args)) => options["args"].as_array_mut().unwrap().extend(args.iter().cloned()),
+            _ => options[key] = value.clone(),
+        }
+    }
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "zh-CN,zh"},
-            "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 740, "pixelRatio": 2.0}},
-        }),
-    );
+    capabilities.insert("goog:chromeOptions".into(), options);
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
@@ -76,10 +89,15 @@ pub(crate) async fn eventually(client: &Client, css: &str, expected: &str) {
 }
 
 pub(crate) async fn no_sideways_scroll(client: &Client, page: &str) {
-    let widths = client.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
-    let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    let (scroll, inner) = widths(client).await;
     assert_eq!(inner, 360, "the phone viewport");
     assert!(scroll <= inner, "{page} scrolls sideways on a 360-px phone: {scroll} > {inner}");
+}
+
+/// (the page's width, the window's width).
+pub(crate) async fn widths(client: &Client) -> (i64, i64) {
+    let widths = client.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
+    (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap())
 }
 
 pub(crate) async fn screenshot(client: &Client, name: &str) {

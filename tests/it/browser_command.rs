@@ -96,3 +96,44 @@ async fn hq_lands_on_the_dashboard_sorts_drills_down_and_opens_the_maps_on_a_pho
     client.close().await.unwrap();
     result
 }
+
+/// The same walk on an office's 1366-px screen: the dashboard, a figure's records, a village,
+/// the colour map and the trends use the width and never scroll sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hq_reads_the_command_view_on_an_office_screen() {
+    use crate::browser::{desktop_browser, widths};
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = desktop_browser(profile.path()).await;
+    let result = async {
+        client.goto(&t.url("/login")).await.unwrap();
+        let form = client.form(Locator::Css("form.stack")).await.unwrap();
+        form.set_by_name("login", "hq").await.unwrap().set_by_name("password", PASSWORD).await.unwrap().submit().await.unwrap();
+        wait_for_path(&client, "/units/150502/dashboard").await;
+        let fits = |page: &'static str| {
+            let client = client.clone();
+            async move {
+                let (scroll, inner) = widths(&client).await;
+                assert!(inner >= 1300, "an office screen: {inner}");
+                assert!(scroll <= inner, "{page} scrolls sideways at {inner} px: {scroll}");
+                screenshot(&client, &format!("{page}-1366")).await;
+            }
+        };
+        fits("dashboard-county").await;
+        click(&client, "a[data-figure='residents']").await;
+        wait_for_path(&client, "/units/150502/figures/residents").await;
+        assert_eq!(text(&client, "#figure-total").await, "7");
+        fits("figure-residents").await;
+        client.goto(&t.url("/units/150502001001/dashboard")).await.unwrap();
+        fits("dashboard-village").await;
+        client.goto(&t.url("/units/150502001001/colour-map")).await.unwrap();
+        fits("colour-map").await;
+        client.goto(&t.url("/units/150502001001/trends")).await.unwrap();
+        fits("trends").await;
+    }
+    .await;
+    client.close().await.unwrap();
+    result
+}
