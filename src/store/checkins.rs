@@ -243,6 +243,8 @@ pub(crate) struct GroupPlan<'a> {
     /// group, the later one's.
     pub rows: Vec<PlannedRow<'a>>,
     pub audits: Vec<PlannedAudit>,
+    /// The (unit, day) of rows for a day before today, noted in `late_facts`.
+    pub late: std::collections::BTreeSet<(String, NaiveDate)>,
     answers: Vec<StoreResult<Vec<CheckedIn>>>,
 }
 
@@ -301,7 +303,14 @@ impl<'a> GroupPlan<'a> {
             i += 1;
             last[&(row.checkin.resident_id, row.checkin.day)] == i - 1
         });
-        GroupPlan { callers, rows, audits, answers }
+        let late = rows
+            .iter()
+            .filter_map(|row| {
+                let now = callers[row.job].as_ref().expect("only requests that write have rows").now;
+                super::history::late(row.path, row.checkin.day, now)
+            })
+            .collect();
+        GroupPlan { callers, rows, audits, late, answers }
     }
 
     /// The caller of a request: given, or the account of its session if that session is

@@ -47,6 +47,9 @@ pub(crate) async fn write_group(tx: &mut Tx, plan: &GroupPlan<'_>) -> StoreResul
         query.push(super::checkins::UPSERT);
         query.build().execute(&mut **tx).await?;
     }
+    for (path, day) in &plan.late {
+        sqlx::query(super::history::LATE_FACT_INSERT).bind(path).bind(day).execute(&mut **tx).await?;
+    }
     for chunk in plan.audits.chunks(CHUNK) {
         let mut audit = QueryBuilder::<Postgres>::new("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) ");
         audit.push_values(chunk, |mut row, entry| {

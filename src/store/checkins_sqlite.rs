@@ -22,6 +22,7 @@ pub(crate) struct GroupWriter<'c> {
     report: Statement<'c>,
     insert: Statement<'c>,
     audit: Statement<'c>,
+    late: Statement<'c>,
 }
 
 impl<'c> GroupWriter<'c> {
@@ -35,6 +36,7 @@ impl<'c> GroupWriter<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13){UPSERT}"
             ))?,
             audit: db.prepare("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) VALUES (?1, ?2, 'create', 'checkins', ?3, ?4, ?5, ?6)")?,
+            late: db.prepare(super::history::LATE_FACT_INSERT)?,
         })
     }
 
@@ -76,6 +78,9 @@ impl<'c> GroupWriter<'c> {
                 Value::opt_text(entry.unit_path.county_code()),
                 Value::Text(&entry.detail),
             ])?;
+        }
+        for (path, day) in &plan.late {
+            self.late.run(&[Value::Text(path), Value::Text(&date_text(*day))])?;
         }
         Ok(())
     }

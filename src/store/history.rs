@@ -30,6 +30,19 @@ pub trait HistoryStore {
         first: NaiveDate,
         last: NaiveDate,
     ) -> StoreResult<Option<(Unit, Vec<(NaiveDate, DayFigures)>)>>;
+    /// Counts again the stored figures of each closed day a late check-in or passage was
+    /// noted for (`late_facts`), and removes those notes, in one transaction; notes of days
+    /// not yet closed stay for after their close. Answers how many notes were taken.
+    async fn recount_late_facts(&self) -> StoreResult<usize>;
+}
+
+/// Notes a check-in or passage written for a day before today, in the group's transaction
+/// (SQLite reads `$n` as the n-th parameter).
+pub(crate) const LATE_FACT_INSERT: &str = "INSERT INTO late_facts (unit_path, day) VALUES ($1, $2)";
+
+/// The (unit, day) a fact of `day` must be noted for, written at `now`: days before today only.
+pub(crate) fn late(path: &UnitPath, day: NaiveDate, now: DateTime<Utc>) -> Option<(String, NaiveDate)> {
+    (day < crate::domain::time::local_date(now)).then(|| (path.as_str().to_owned(), day))
 }
 
 /// The stored figures, by column, in the order `values` gives them.

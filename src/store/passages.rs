@@ -133,6 +133,8 @@ pub(crate) struct PlannedAlert {
 /// What a group of passages writes and answers, worked out once for both backends.
 pub(crate) struct PassagePlan<'a> {
     pub rows: Vec<PlannedPassage<'a>>,
+    /// The (unit, day) of passages on a day before today, noted in `late_facts`.
+    pub late: std::collections::BTreeSet<(String, chrono::NaiveDate)>,
     answers: Vec<StoreResult<Passage>>,
 }
 
@@ -157,7 +159,11 @@ impl<'a> PassagePlan<'a> {
             };
             answers.push(answer);
         }
-        PassagePlan { rows, answers }
+        let late = rows
+            .iter()
+            .filter_map(|row| super::history::late(&row.job.checkpoint.unit_path, crate::domain::time::local_date(row.passage.at), row.job.caller.now))
+            .collect();
+        PassagePlan { rows, late, answers }
     }
 
     fn row(job: &'a PassageJob, found: &NewFound, earlier: &[PlannedPassage<'a>]) -> PlannedPassage<'a> {

@@ -94,5 +94,8 @@ pub(crate) async fn write_group(tx: &mut Tx, plan: &PassagePlan<'_>) -> StoreRes
             PgStore::raise_alert(tx, AlertKind::Fever, &checkpoint.unit_path, &checkpoint.unit_code, &alert.subject, &alert.target, caller.now).await?;
         }
     }
+    for (path, day) in &plan.late {
+        sqlx::query(super::history::LATE_FACT_INSERT).bind(path).bind(day).execute(&mut **tx).await?;
+    }
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::passages::{
     looks_up_roster, looks_up_typed_name,
 };
 use super::scope::Scope;
-use super::sqlite_raw::{Connection, Row, Statement, Value, time_text};
+use super::sqlite_raw::{Connection, Row, Statement, Value, date_text, time_text};
 use super::{Checkpoint, PersonKey, StoreResult};
 use crate::domain::{AlertKind, Direction, Outcome, Temperature, UnitPath};
 
@@ -51,6 +51,7 @@ pub(crate) struct GroupWriter<'c> {
     insert: Lazy<'c>,
     audit: Lazy<'c>,
     alert: Lazy<'c>,
+    late: Lazy<'c>,
 }
 
 impl<'c> GroupWriter<'c> {
@@ -77,6 +78,7 @@ impl<'c> GroupWriter<'c> {
             alert: Lazy::new(
                 "INSERT INTO alerts (id, kind, unit_path, county_code, subject, target_kind, target_id, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             ),
+            late: Lazy::new(super::history::LATE_FACT_INSERT),
         }
     }
 
@@ -152,6 +154,9 @@ impl<'c> GroupWriter<'c> {
             if let Some(alert) = &row.alert {
                 self.raise_alert(checkpoint, alert, caller.now)?;
             }
+        }
+        for (path, day) in &plan.late {
+            self.late.on(self.db)?.run(&[Value::Text(path), Value::Text(&date_text(*day))])?;
         }
         Ok(())
     }

@@ -112,3 +112,61 @@ async fn the_close_stores_what_the_dashboard_counted_and_late_facts_update_it(db
     assert!(board.contains("id=\"spark-fevers\""));
 }
 both!(the_close_stores_what_the_dashboard_counted_and_late_facts_update_it);
+
+/// Runs one statement beside the server (what a crash leaves, read or written by hand).
+async fn beside(t: &TestApp, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    if t.database_url().starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(t.database_url()).await.unwrap();
+        sqlx::query_scalar::<_, i64>(sql).fetch_optional(&pool).await.unwrap().unwrap_or(0)
+    } else {
+        let pool = sqlx::PgPool::connect(t.database_url()).await.unwrap();
+        sqlx::query_scalar::<_, i64>(sql).fetch_optional(&pool).await.unwrap().unwrap_or(0)
+    }
+}
+
+/// A late passage is noted in its own transaction: when the recount after it never ran (the
+/// server killed between the two), or its day was not closed yet, the closer's next turn
+/// (every minute, and at start) counts the day again; nothing is left noted.
+async fn a_late_fact_whose_recount_was_lost_is_counted_by_the_closer(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-10T16:00");
+    let leader = t.client("leader1").await;
+    let staff = t.client("checkpoint").await;
+    let (status, cp) =
+        t.send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{cp}");
+    let passages = format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap());
+    let passage = |at: &str| json!({"name": "过客", "direction": "in", "outcome": "passed", "temperature": 36.5, "at": at});
+    assert_eq!(t.send(&staff, Method::POST, &passages, passage("2020-02-10T09:00")).await.0, 201);
+    t.clock.set("2020-02-11T00:05");
+    wangge::app::history::close_day(&t.app, chrono::NaiveDate::from_ymd_opt(2020, 2, 10).unwrap()).await.unwrap();
+    let stored = "SELECT CAST(SUM(passages_in) AS BIGINT) FROM unit_day_figures WHERE day = '2020-02-10'";
+    let stored_11 = "SELECT CAST(SUM(passages_in) AS BIGINT) FROM unit_day_figures WHERE day = '2020-02-11'";
+    assert_eq!(beside(&t, stored).await, 1);
+
+    // The next morning, the evening's paper log: counted at once, nothing left noted.
+    t.clock.set("2020-02-11T08:00");
+    assert_eq!(t.send(&staff, Method::POST, &passages, passage("2020-02-10T20:00")).await.0, 201);
+    assert_eq!(beside(&t, stored).await, 2);
+    assert_eq!(beside(&t, "SELECT COUNT(*) FROM late_facts").await, 0);
+
+    // What a kill between the group's commit and its recount leaves: the fact and its note,
+    // the stored figure short. The closer's turn counts it again.
+    beside(&t, "UPDATE unit_day_figures SET passages_in = 0 WHERE day = '2020-02-10'").await;
+    beside(&t, "INSERT INTO late_facts (unit_path, day) VALUES ('/15/1505/150502/150502001/150502001001/', '2020-02-10')").await;
+    assert_eq!(beside(&t, stored).await, 0);
+    wangge::app::history::close_due_days(&t.app).await.unwrap();
+    assert_eq!(beside(&t, stored).await, 2, "the closer counted the noted day again");
+    assert_eq!(beside(&t, "SELECT COUNT(*) FROM late_facts").await, 0);
+
+    // A late passage of a day not yet closed stays noted until its close, then is counted.
+    t.clock.set("2020-02-12T00:30");
+    assert_eq!(t.send(&staff, Method::POST, &passages, passage("2020-02-11T23:50")).await.0, 201);
+    assert_eq!(beside(&t, "SELECT COUNT(*) FROM late_facts").await, 1, "its day is not closed yet");
+    wangge::app::history::close_day(&t.app, chrono::NaiveDate::from_ymd_opt(2020, 2, 11).unwrap()).await.unwrap();
+    wangge::app::history::close_due_days(&t.app).await.unwrap();
+    assert_eq!(beside(&t, stored_11).await, 1);
+    assert_eq!(beside(&t, "SELECT COUNT(*) FROM late_facts").await, 0);
+}
+both!(a_late_fact_whose_recount_was_lost_is_counted_by_the_closer);

@@ -25,26 +25,11 @@ impl CheckinStore for SqlStore<Db> {
         rows.sort_by_key(|(row, _)| *row);
         let job = |reply| crate::store::checkins::CheckinJob { who: who.clone(), rows, reply };
         let answered = crate::store::sql::submit!(self, checkins, committer: Self::start_committer::<crate::store::checkins::Checkins>, job)?;
-        // A check-in for a day already closed (a paper list typed in the next morning).
-        let today = crate::domain::time::local_date(who.now());
-        let mut late: HashMap<chrono::NaiveDate, Vec<uuid::Uuid>> = HashMap::new();
-        for c in answered.iter().filter(|c| c.day < today) {
-            late.entry(c.day).or_default().push(c.resident_id);
+        // A check-in for a day before today (a paper list typed in the next morning): its
+        // day's stored figures, if it is closed, are counted again (`late_facts`).
+        if answered.iter().any(|c| c.day < crate::domain::time::local_date(who.now())) {
+            crate::store::HistoryStore::recount_late_facts(self).await?;
         }
-        let mut units = std::collections::BTreeSet::new();
-        for (day, residents) in late {
-            for chunk in residents.chunks(crate::store::sql::CHUNK) {
-                let mut query = QueryBuilder::new("SELECT DISTINCT unit_path FROM residents WHERE id IN (");
-                let mut ids = query.separated(", ");
-                for id in chunk {
-                    ids.push_bind(*id);
-                }
-                query.push(")");
-                let paths: Vec<String> = query.build_query_scalar().fetch_all(&self.reader).await?;
-                units.extend(paths.into_iter().map(|path| (path, day)));
-            }
-        }
-        super::history::recount_after_group(&self.writer, units).await?;
         Ok(answered)
     }
 

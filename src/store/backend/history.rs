@@ -82,28 +82,41 @@ impl HistoryStore for SqlStore<Db> {
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         Ok(Some((unit, days)))
     }
-}
 
-/// After check-ins or passages of closed days were written by a group committer: each named
-/// unit's stored figures of each named day (if closed) counted again, in one transaction.
-///
-/// Not in the write's own transaction, as other late facts are (`recount_closed_days`): on
-/// SQLite the committer writes on the raw connection, where the count does not run. So a crash
-/// between the two leaves such a day's stored figure short until that day is closed again
-/// (`wangge close-day --date`); the write itself is never lost.
-pub(crate) async fn recount_after_group(writer: &sqlx::Pool<Db>, late: std::collections::BTreeSet<(String, NaiveDate)>) -> StoreResult<()> {
-    if late.is_empty() {
-        return Ok(());
-    }
-    let mut tx = writer.begin().await?;
-    for (path, date) in late {
-        let fever: Option<f64> = sqlx::query_scalar("SELECT fever FROM day_closes WHERE day = $1").bind(date).fetch_optional(&mut *tx).await?;
-        if let Some(fever) = fever {
-            recount_day(&mut tx, &UnitPath::from_stored(path), date, fever).await?;
+    async fn recount_late_facts(&self) -> StoreResult<usize> {
+        // Notes are taken by id: one written after this transaction's read (a fact committed
+        // beside it) stays for the next turn, and a note of a day whose close has not
+        // committed waits for it.
+        let mut tx = self.writer.begin().await?;
+        let notes: Vec<(i64, String, NaiveDate)> =
+            sqlx::query_as("SELECT id, unit_path, day FROM late_facts ORDER BY id LIMIT 1000").fetch_all(&mut *tx).await?;
+        if notes.is_empty() {
+            return Ok(0);
         }
+        let mut days: std::collections::BTreeMap<(String, NaiveDate), Vec<i64>> = std::collections::BTreeMap::new();
+        for (id, path, day) in notes {
+            days.entry((path, day)).or_default().push(id);
+        }
+        let mut taken = Vec::new();
+        for ((path, day), ids) in days {
+            let fever: Option<f64> = sqlx::query_scalar("SELECT fever FROM day_closes WHERE day = $1").bind(day).fetch_optional(&mut *tx).await?;
+            if let Some(fever) = fever {
+                recount_day(&mut tx, &UnitPath::from_stored(path), day, fever).await?;
+                taken.extend(ids);
+            }
+        }
+        for chunk in taken.chunks(crate::store::sql::CHUNK) {
+            let mut delete = QueryBuilder::new("DELETE FROM late_facts WHERE id IN (");
+            let mut list = delete.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            delete.push(")");
+            delete.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(taken.len())
     }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// After a fact dated `at` was written on the unit at `path` (a returnee's arrival, the start

@@ -17,13 +17,12 @@ use crate::store::{
 impl PassageStore for SqlStore<Db> {
     async fn log_passage(&self, caller: &Caller, passage: &NewPassage, fever: Temperature) -> StoreResult<Passage> {
         let checkpoint = self.checkpoint(&caller.scope, passage.checkpoint_id).await?.ok_or(StoreError::NotFound)?;
-        let path = checkpoint.unit_path.as_str().to_owned();
         let job = |reply| crate::store::passages::PassageJob { caller: caller.clone(), checkpoint, passage: passage.clone(), fever, reply };
         let logged = crate::store::sql::submit!(self, passages, committer: Self::start_committer::<crate::store::passages::Passages>, job)?;
-        // A passage of a day already closed (a paper log typed in the next morning).
-        let day = crate::domain::time::local_date(logged.at);
-        if day < crate::domain::time::local_date(caller.now) {
-            super::history::recount_after_group(&self.writer, [(path, day)].into()).await?;
+        // A passage of a day before today (a paper log typed in the next morning): its day's
+        // stored figures, if it is closed, are counted again (`late_facts`).
+        if crate::domain::time::local_date(logged.at) < crate::domain::time::local_date(caller.now) {
+            crate::store::HistoryStore::recount_late_facts(self).await?;
         }
         Ok(logged)
     }
