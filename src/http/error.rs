@@ -239,7 +239,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             error: err.code(),
             message: err.message(lang),
             detail: match &err {
-                HttpError::Rejected { detail, .. } => Some(detail.clone()),
+                HttpError::Rejected { detail, .. } => Some(plain_detail(detail, lang)),
                 _ => None,
             },
             errors: match &err {
@@ -271,4 +271,114 @@ async fn rejected(response: Response) -> Result<HttpError, Response> {
     }
     let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
     Ok(HttpError::Rejected { status, detail: String::from_utf8_lossy(&body).into_owned() })
+}
+
+/// What a request that could not be read got wrong, in the user's words: which field, and
+/// what it should be. axum's and serde's own wording (Rust types, "deserialize", positions in
+/// the text) never reaches the answer.
+fn plain_detail(raw: &str, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let (source, rest) = if let Some(rest) = raw.strip_prefix("Failed to deserialize the JSON body into the target type: ") {
+        ("body", rest)
+    } else if let Some(rest) = raw.strip_prefix("Failed to deserialize query string: ") {
+        ("query", rest)
+    } else if let Some(rest) = raw.strip_prefix("Failed to deserialize form body: ") {
+        ("body", rest)
+    } else if raw.starts_with("Failed to parse the request body as JSON") || raw.starts_with("Failed to deserialize the JSON body") {
+        return (if zh { "请求内容不是有效的 JSON" } else { "the body is not valid JSON" }).into();
+    } else if raw.contains("Content-Type") {
+        return (if zh { "请求内容应为 JSON（Content-Type: application/json）" } else { "the body must be JSON (Content-Type: application/json)" }).into();
+    } else if raw.starts_with("Failed to buffer the request body") || raw.contains("length limit") {
+        return (if zh { "请求内容过大" } else { "the body is too large" }).into();
+    } else if raw.starts_with("Invalid URL") || raw.starts_with("Wrong number of path arguments") {
+        return (if zh { "地址有误" } else { "the address is not valid" }).into();
+    } else {
+        return (if zh { "请求无法读取" } else { "the request could not be read" }).into();
+    };
+    // "field: problem at line 1 column 5", or just "problem" for the whole.
+    let rest = rest.split(" at line ").next().unwrap_or(rest);
+    let (field, problem) = match rest.split_once(": ") {
+        Some((field, problem)) if !field.contains(' ') => (Some(field), problem),
+        _ => (None, rest),
+    };
+    if let Some(missing) = problem.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        return if zh { format!("缺少字段 `{missing}`") } else { format!("`{missing}` is missing") };
+    }
+    if problem.starts_with("unknown variant") {
+        let choices = problem.split_once("expected ").map_or("", |(_, c)| c);
+        return match (field, zh) {
+            (Some(f), true) => format!("`{f}` 应为其中之一：{choices}"),
+            (Some(f), false) => format!("`{f}` must be one of {choices}"),
+            (None, true) => format!("应为其中之一：{choices}"),
+            (None, false) => format!("must be one of {choices}"),
+        };
+    }
+    let wanted = if let Some((_, expected)) = problem.split_once(", expected ") {
+        Some(match expected {
+            e if e.starts_with('u') || e.starts_with('i') && e[1..].chars().all(|c| c.is_ascii_digit()) => {
+                if zh { "整数" } else { "a whole number" }
+            }
+            e if e.starts_with('f') => {
+                if zh { "数字" } else { "a number" }
+            }
+            e if e.contains("bool") => {
+                if zh { "true 或 false" } else { "true or false" }
+            }
+            e if e.contains("string") || e.contains("UUID") || e.contains("uuid") => {
+                if zh { "文本" } else { "text" }
+            }
+            e if e.contains("sequence") => {
+                if zh { "列表" } else { "a list" }
+            }
+            _ => {
+                if zh { "另一种值" } else { "another kind of value" }
+            }
+        })
+    } else if problem.contains("number too large") || problem.contains("invalid digit") || problem.contains("cannot parse integer") {
+        Some(if zh { "0 到 4294967295 之间的整数" } else { "a whole number from 0 to 4294967295" })
+    } else {
+        None
+    };
+    let place = if source == "query" { if zh { "地址参数" } else { "the address's parameter" } } else if zh { "字段" } else { "field" };
+    match (field, wanted, zh) {
+        (Some(f), Some(w), true) => format!("{place} `{f}` 应为{w}"),
+        (Some(f), Some(w), false) => format!("{place} `{f}` must be {w}"),
+        (Some(f), None, true) => format!("{place} `{f}` 无法读取"),
+        (Some(f), None, false) => format!("{place} `{f}` could not be read"),
+        (None, Some(w), true) => format!("应为{w}"),
+        (None, Some(w), false) => format!("must be {w}"),
+        (None, None, true) => "请求无法读取".into(),
+        (None, None, false) => "the request could not be read".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What axum and serde say, and what the answer says instead.
+    #[test]
+    fn a_request_that_cannot_be_read_is_told_in_plain_words() {
+        let cases = [
+            ("Failed to deserialize the JSON body into the target type: temperature: invalid type: string \"hot\", expected f64 at line 1 column 20", "field `temperature` must be a number"),
+            ("Failed to deserialize the JSON body into the target type: missing field `login` at line 1 column 2", "`login` is missing"),
+            ("Failed to deserialize query string: offset: number too large to fit in target type", "the address's parameter `offset` must be a whole number from 0 to 4294967295"),
+            ("Failed to deserialize query string: limit: invalid digit found in string", "the address's parameter `limit` must be a whole number from 0 to 4294967295"),
+            ("Failed to deserialize the JSON body into the target type: direction: unknown variant `sideways`, expected `in` or `out` at line 1 column 9", "`direction` must be one of `in` or `out`"),
+            ("Failed to parse the request body as JSON: key must be a string at line 1 column 2", "the body is not valid JSON"),
+            ("Failed to buffer the request body: length limit exceeded", "the body is too large"),
+            ("Failed to deserialize the JSON body into the target type: days: invalid type: string \"14\", expected u32 at line 1 column 9", "field `days` must be a whole number"),
+            ("something else entirely", "the request could not be read"),
+        ];
+        for (raw, plain) in cases {
+            assert_eq!(plain_detail(raw, Lang::En), plain, "{raw}");
+        }
+        assert_eq!(plain_detail(cases[0].0, Lang::Zh), "字段 `temperature` 应为数字");
+        for (raw, _) in cases {
+            let told = plain_detail(raw, Lang::En);
+            for internal in ["deserialize", "target type", "buffer", "invalid type", "f64", "u32", "line 1"] {
+                assert!(!told.contains(internal), "{told}");
+            }
+        }
+    }
 }

@@ -449,3 +449,34 @@ fn the_command_line_imports_the_official_files_and_refuses_a_squat() {
     let (ok, said) = wangge(&["import", "divisions", sheet.to_str().unwrap()]);
     assert!(ok && said.contains("units: 1 created"), "{said}");
 }
+
+/// A request the server cannot read is told which field and what it should be, in plain
+/// words: nothing of axum's or serde's wording (probe finding 3).
+#[tokio::test]
+async fn unreadable_requests_are_told_in_plain_words() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let admin = t.client("admin").await;
+    let (status, cp) = t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001", "name": "东卡点", "kind": "checkpoint"})).await;
+    assert_eq!(status, 201, "{cp}");
+    let passages = format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap());
+    let cases: [(Method, String, Option<&str>, &str); 4] = [
+        (Method::POST, passages.clone(), Some(r#"{"name": "过客", "direction": "in", "outcome": "passed", "temperature": true}"#), "`temperature`"),
+        (Method::POST, "/api/v1/login".into(), Some(r#"{"password": "x"}"#), "`login` is missing"),
+        (Method::GET, format!("{passages}?offset=99999999999"), None, "`offset` must be a whole number"),
+        (Method::POST, "/api/v1/login".into(), Some("{not json"), "not valid JSON"),
+    ];
+    for (method, path, body, says) in cases {
+        let mut request = admin.request(method, t.url(&path)).header("accept-language", "en");
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body);
+        }
+        let response = request.send().await.unwrap();
+        assert!(response.status().is_client_error(), "{path}: {}", response.status());
+        let answer: Value = response.json().await.unwrap();
+        let detail = answer["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(says), "{path}: {detail:?} should say {says:?}");
+        for internal in ["deserialize", "target type", "invalid type", "line 1", "f64", "u32", "Failed"] {
+            assert!(!detail.contains(internal), "{path}: {detail:?} shows {internal:?}");
+        }
+    }
+}
