@@ -214,12 +214,16 @@ pub async fn register_returnee(app: &App, caller: &Caller, input: &ReturneeInput
     Ok(app.store.register_returnee(caller, &returnee).await?)
 }
 
-/// A returnee as the page's form sends one: the household's id as typed (a UUID, or empty),
-/// checked with every other field, so that a malformed one is said with the form's other
-/// problems.
-pub async fn register_returnee_typed(app: &App, caller: &Caller, input: ReturneeInput, household_id: &str) -> Result<ReturneeItem, AppError> {
+/// A returnee as the page's form of `unit` sends one: the household they stay with as typed —
+/// its number (户号) under the unit, with its group's name before it where several groups use
+/// the number (`一组 001`) — checked with every other field, so that a household not found is
+/// said with the form's other problems.
+pub async fn register_returnee_typed(app: &App, caller: &Caller, unit: &str, input: ReturneeInput, household: &str) -> Result<ReturneeItem, AppError> {
     caller.require(caller.role.may(Permission::Screen), "register returnees")?;
-    let household = optional(household_id.trim(), |raw| Uuid::parse_str(raw).map_err(|_| DomainError::invalid("household_id", Reason::Unknown)));
+    let household = match household.trim() {
+        "" => Ok(None),
+        typed => household_numbered(app, caller, unit, typed).await?.map(Some),
+    };
     let input = ReturneeInput { household_id: household.clone().ok().flatten(), ..input };
     let returnee = match (household, input.parse(caller, app.settings.observation_days)) {
         (Ok(_), parsed) => parsed?,
@@ -231,6 +235,25 @@ pub async fn register_returnee_typed(app: &App, caller: &Caller, input: Returnee
         }
     };
     Ok(app.store.register_returnee(caller, &returnee).await?)
+}
+
+/// The household numbered as typed (`001`, `一组 001`, `和平社区 一组 001`) under `unit`: one,
+/// or a problem of the form's `household` field.
+async fn household_numbered(app: &App, caller: &Caller, unit: &str, typed: &str) -> Result<Result<Uuid, DomainError>, AppError> {
+    let unknown = || DomainError::invalid("household", Reason::Unknown);
+    let (group, number) = match typed.rsplit_once(char::is_whitespace) {
+        Some((group, number)) => (group.trim(), number.trim()),
+        None => ("", typed),
+    };
+    let Ok(code) = UnitCode::parse(unit) else { return Ok(Err(unknown())) };
+    let found = app.store.numbered(&caller.scope, &code, number).await?.unwrap_or_default();
+    // Every word before the number names the group or its village (`一组`, `和平社区 一组`).
+    let found: Vec<(Uuid, String)> = found.into_iter().filter(|(_, names)| group.split_whitespace().all(|word| names.contains(word))).collect();
+    Ok(match found.as_slice() {
+        [] => Err(unknown()),
+        [(id, _)] => Ok(*id),
+        several => Err(DomainError::invalid("household", Reason::SeveralHouseholds(several.len()))),
+    })
 }
 
 /// Returns households to their colour once their returnees' observation windows end.

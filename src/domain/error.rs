@@ -81,6 +81,8 @@ pub enum Reason {
     NotOwnUnit,
     /// A unit of a level that does not sign off a day (above a county, below a village).
     NoSignOff,
+    /// A household number (户号) that this many groups use.
+    SeveralHouseholds(usize),
 }
 
 impl std::fmt::Display for Reason {
@@ -362,6 +364,15 @@ impl Reason {
                     "只有村（社区）、乡镇（街道）和县（区）确认日报告".into()
                 } else {
                     "only villages, townships and counties confirm a day's report".into()
+                }
+            }
+            SeveralHouseholds(groups) => {
+                if zh {
+                    format!("有 {groups} 个小组都有这个户号：请在户号前写上小组名（必要时连同村名），如“一组 001”")
+                } else {
+                    format!(
+                        "{groups} groups have a household of this number: write the group's name (and its village's, if need be) before it, e.g. “一组 001”"
+                    )
                 }
             }
         }

@@ -71,6 +71,8 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "contacts" => ("接触人员", "Contacts"),
         "expected_departure" => ("预计返程", "Expected departure"),
         "household_id" => ("落脚户编号", "Household id"),
+        // The returnee form's household, typed as its number (户号).
+        "household" => ("落脚户户号", "Household no. staying with"),
         "round" => ("排查轮次", "Screening round"),
         "note" => ("备注", "Note"),
         "starts_at" => ("开始时间", "Starts"),

@@ -316,22 +316,46 @@ fn plain_detail(raw: &str, lang: Lang) -> String {
     let wanted = if let Some((_, expected)) = problem.split_once(", expected ") {
         Some(match expected {
             e if e.starts_with('u') || e.starts_with('i') && e[1..].chars().all(|c| c.is_ascii_digit()) => {
-                if zh { "整数" } else { "a whole number" }
+                if zh {
+                    "整数"
+                } else {
+                    "a whole number"
+                }
             }
             e if e.starts_with('f') => {
-                if zh { "数字" } else { "a number" }
+                if zh {
+                    "数字"
+                } else {
+                    "a number"
+                }
             }
             e if e.contains("bool") => {
-                if zh { "true 或 false" } else { "true or false" }
+                if zh {
+                    "true 或 false"
+                } else {
+                    "true or false"
+                }
             }
             e if e.contains("string") || e.contains("UUID") || e.contains("uuid") => {
-                if zh { "文本" } else { "text" }
+                if zh {
+                    "文本"
+                } else {
+                    "text"
+                }
             }
             e if e.contains("sequence") => {
-                if zh { "列表" } else { "a list" }
+                if zh {
+                    "列表"
+                } else {
+                    "a list"
+                }
             }
             _ => {
-                if zh { "另一种值" } else { "another kind of value" }
+                if zh {
+                    "另一种值"
+                } else {
+                    "another kind of value"
+                }
             }
         })
     } else if problem.contains("number too large") || problem.contains("invalid digit") || problem.contains("cannot parse integer") {
@@ -339,7 +363,13 @@ fn plain_detail(raw: &str, lang: Lang) -> String {
     } else {
         None
     };
-    let place = if source == "query" { if zh { "地址参数" } else { "the address's parameter" } } else if zh { "字段" } else { "field" };
+    let place = if source == "query" {
+        if zh { "地址参数" } else { "the address's parameter" }
+    } else if zh {
+        "字段"
+    } else {
+        "field"
+    };
     match (field, wanted, zh) {
         (Some(f), Some(w), true) => format!("{place} `{f}` 应为{w}"),
         (Some(f), Some(w), false) => format!("{place} `{f}` must be {w}"),
@@ -360,14 +390,29 @@ mod tests {
     #[test]
     fn a_request_that_cannot_be_read_is_told_in_plain_words() {
         let cases = [
-            ("Failed to deserialize the JSON body into the target type: temperature: invalid type: string \"hot\", expected f64 at line 1 column 20", "field `temperature` must be a number"),
+            (
+                "Failed to deserialize the JSON body into the target type: temperature: invalid type: string \"hot\", expected f64 at line 1 column 20",
+                "field `temperature` must be a number",
+            ),
             ("Failed to deserialize the JSON body into the target type: missing field `login` at line 1 column 2", "`login` is missing"),
-            ("Failed to deserialize query string: offset: number too large to fit in target type", "the address's parameter `offset` must be a whole number from 0 to 4294967295"),
-            ("Failed to deserialize query string: limit: invalid digit found in string", "the address's parameter `limit` must be a whole number from 0 to 4294967295"),
-            ("Failed to deserialize the JSON body into the target type: direction: unknown variant `sideways`, expected `in` or `out` at line 1 column 9", "`direction` must be one of `in` or `out`"),
+            (
+                "Failed to deserialize query string: offset: number too large to fit in target type",
+                "the address's parameter `offset` must be a whole number from 0 to 4294967295",
+            ),
+            (
+                "Failed to deserialize query string: limit: invalid digit found in string",
+                "the address's parameter `limit` must be a whole number from 0 to 4294967295",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: direction: unknown variant `sideways`, expected `in` or `out` at line 1 column 9",
+                "`direction` must be one of `in` or `out`",
+            ),
             ("Failed to parse the request body as JSON: key must be a string at line 1 column 2", "the body is not valid JSON"),
             ("Failed to buffer the request body: length limit exceeded", "the body is too large"),
-            ("Failed to deserialize the JSON body into the target type: days: invalid type: string \"14\", expected u32 at line 1 column 9", "field `days` must be a whole number"),
+            (
+                "Failed to deserialize the JSON body into the target type: days: invalid type: string \"14\", expected u32 at line 1 column 9",
+                "field `days` must be a whole number",
+            ),
             ("something else entirely", "the request could not be read"),
         ];
         for (raw, plain) in cases {

@@ -85,6 +85,10 @@ pub trait HouseholdStore {
     /// Households of a unit's whole subtree in (path, number) order; `None` if the unit
     /// is outside the scope.
     async fn households(&self, scope: &UnitPath, unit: &UnitCode, after: Option<&str>, limit: u32) -> StoreResult<Option<Page<HouseholdListItem>>>;
+    /// The households of a unit's subtree with this household number (户号), each with the
+    /// names of its unit's parent and its unit (`和平社区 一组`), in path order; `None` if the
+    /// unit is outside the scope.
+    async fn numbered(&self, scope: &UnitPath, unit: &UnitCode, household_no: &str) -> StoreResult<Option<Vec<(Uuid, String)>>>;
     /// The households a member holds (包联), within the scope.
     async fn member_households(&self, scope: &UnitPath, member: &Login) -> StoreResult<Vec<HouseholdListItem>>;
     /// The full record, unmasked; the reading is written to the audit log.

@@ -673,7 +673,8 @@ async fn the_remaining_forms_say_every_problem_at_once_by_label() {
     }
 }
 
-/// Issue 14, item 9: the returnee's household is named 落脚户编号 as its form labels it.
+/// Issue 14, item 9: the returnee's household is named 落脚户户号 as its form labels it, and is
+/// found by its number under the form's unit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_returnees_household_is_named_as_labelled() {
     let t = TestApp::start(Db::Sqlite).await;
@@ -688,15 +689,44 @@ async fn the_returnees_household_is_named_as_labelled() {
         ("_csrf", csrf.as_str()),
         ("id_number", number.as_str()),
         ("name", "新来"),
-        ("household_id", typed.as_str()),
+        ("household", typed.as_str()),
         ("origin", "北京"),
         ("transport", "train"),
         ("arrived_at", &t.local(-60)),
     ];
     let (status, _, page) = post(&leader, &t, returnees, &form).await;
     assert_eq!(status, 422, "{page}");
-    assert!(lists(&page, "落脚户编号"), "{page}");
+    assert!(lists(&page, "落脚户户号"), "{page}");
     assert!(page.contains(&format!("value=\"{typed}\"")), "what was typed is kept");
+
+    // The walk's finding: the household is named by its number (户号), not an id nobody sees.
+    let hq = log_in(&t, "zh", "hq").await;
+    let street = "/units/150502001/returnees";
+    let csrf = csrf_of(&hq.get(t.url(street)).send().await.unwrap().text().await.unwrap());
+    let with = |household: &'static str| {
+        let mut form = form.map(|(k, v)| (k, v.to_string()));
+        form[0].1 = csrf.clone();
+        form[3].1 = household.to_string();
+        form
+    };
+    let (status, _, page) = post(&hq, &t, street, &with("009").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("<li>落脚户户号: 找不到，或不在您的管辖范围内</li>"), "{page}");
+    let (status, _, page) = post(&hq, &t, street, &with("001").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, 422, "two groups of the street have a 001");
+    assert!(page.contains("<li>落脚户户号: 有 2 个小组都有这个户号"), "{page}");
+    // Both villages call their group 一组: the village's name tells them apart.
+    let (_, village) = t.get(&t.client("hq").await, "/api/v1/units/150502001001").await;
+    let village = village["unit"]["name"].as_str().or(village["name"].as_str()).unwrap().to_string();
+    let named: &'static str = Box::leak(format!("{village} 001").into_boxed_str());
+    let (status, _, page) = post(&hq, &t, street, &with(named).iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, 303, "{named}: {page}");
+    // In a village with one 003, the number alone.
+    let mut own = form.map(|(k, v)| (k, v.to_string()));
+    own[1].1 = id_number("110105", 78);
+    own[3].1 = "003".into();
+    let (status, _, page) = post(&leader, &t, returnees, &own.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, 303, "{page}");
 }
 
 /// Issue 14, item 2: a temperature typed as something that is no number is said to be one, with

@@ -527,7 +527,7 @@ impl Texts {
                 "已在花名册的居民只需身份证号；新来的人员需填写姓名和落脚户编号。",
                 "A resident on the roster needs only the ID number; someone new needs a name and the household they stay with.",
             ),
-            "household_id_hint" => ("落脚户编号（新人员）", "Household id (for someone new)"),
+            "household_id_hint" => ("落脚户户号（新人员，如 001，或 一组 001）", "Household no. staying with (someone new: 001, or 一组 001)"),
             "travel" => ("旅居地（途经地点）", "Travelled through"),
             "transport_detail" => ("车次/航班/车牌", "Train, flight or plate"),
             "contacts" => ("接触人员", "Contacts"),

@@ -86,8 +86,8 @@ pub async fn register_returnee(
 ) -> Result<Response, HttpError> {
     let f = Fields(fields);
     auth.check_csrf(&f.get("_csrf"))?;
-    // A household is named by its id (a UUID), as its page's address shows it; `app` checks it
-    // with the other fields.
+    // A household is named by its number (or its id); `app` finds it under the page's unit and
+    // checks it with the other fields.
     let input = ReturneeInput {
         id_number: f.get("id_number"),
         name: f.get("name"),
@@ -101,7 +101,7 @@ pub async fn register_returnee(
         contacts: f.get("contacts"),
         ..Default::default()
     };
-    match ops::register_returnee_typed(&app, &auth.caller(), input, &f.get("household_id")).await {
+    match ops::register_returnee_typed(&app, &auth.caller(), &code, input, &f.get("household")).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{code}/returnees?registered=1")).into_response()),
         Err(err) => returnees_page(&app, lang, &auth, &code, Refused::new("returnee", problems(err, lang)?, f), false, 0).await,
     }

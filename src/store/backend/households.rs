@@ -36,6 +36,18 @@ impl HouseholdStore for SqlStore<Db> {
         Ok(Some(Page { items: list_items(rows, residents), next }))
     }
 
+    async fn numbered(&self, scope: &UnitPath, unit: &UnitCode, household_no: &str) -> StoreResult<Option<Vec<(uuid::Uuid, String)>>> {
+        let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
+        let mut query = QueryBuilder::new(
+            "SELECT h.id, COALESCE(p.name, '') || ' ' || u.name FROM households h JOIN units u ON u.code = h.unit_code \
+             LEFT JOIN units p ON p.code = u.parent_code WHERE h.household_no = ",
+        );
+        query.push_bind(household_no.to_owned()).push(" AND ");
+        Scope::of(&unit.path).push_within(&mut query, "h.unit_path");
+        query.push(" ORDER BY h.unit_path LIMIT 50");
+        Ok(Some(query.build_query_as().fetch_all(&self.reader).await?))
+    }
+
     async fn member_households(&self, scope: &UnitPath, member: &Login) -> StoreResult<Vec<HouseholdListItem>> {
         use crate::store::households::*;
         let mut query = QueryBuilder::new(format!("{HOUSEHOLD_SELECT} WHERE a.login = "));
