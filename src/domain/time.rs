@@ -16,6 +16,10 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 /// for the space) in the region's zone; years outside `YEARS` are refused.
 pub fn parse_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, DomainError> {
     let raw = raw.trim();
+    // Nothing typed is said as such, not with the format nobody asked for.
+    if raw.is_empty() {
+        return Err(DomainError::invalid(field, Reason::Empty));
+    }
     let at = match DateTime::parse_from_rfc3339(raw) {
         Ok(at) => at.with_timezone(&Utc),
         Err(_) => {
@@ -36,6 +40,9 @@ pub fn parse_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, Domai
 
 /// A day, `YYYY-MM-DD`; years outside `YEARS` are refused.
 pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, DomainError> {
+    if raw.trim().is_empty() {
+        return Err(DomainError::invalid(field, Reason::Empty));
+    }
     let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| DomainError::invalid(field, Reason::DateFormat))?;
     if !YEARS.contains(&day.year()) {
         return Err(DomainError::invalid(field, Reason::YearRange));

@@ -119,7 +119,8 @@ impl DayRange {
             return Err(DomainError::invalid("last_day", Reason::DateOrder));
         }
         if (last - first).num_days() + 1 > MAX_TREND_DAYS {
-            return Err(DomainError::invalid("first_day", Reason::Between(1, MAX_TREND_DAYS)));
+            // At most a year: the first day a range up to `last` may begin on.
+            return Err(DomainError::invalid("first_day", Reason::DateWindow(last - chrono::Duration::days(MAX_TREND_DAYS - 1), last)));
         }
         Ok(DayRange { first, last })
     }

@@ -10,12 +10,14 @@ use chrono::NaiveDate;
 
 use super::drawing::escape;
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 240.0;
-const LEFT: f64 = 48.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 36.0;
+// Drawn about as wide as a phone shows it, so that its 13-unit type stays readable there
+// (about 10 px on a 360-px phone); the page keeps it from growing past 480 px.
+const WIDTH: f64 = 400.0;
+const HEIGHT: f64 = 180.0;
+const LEFT: f64 = 40.0;
+const RIGHT: f64 = 10.0;
+const TOP: f64 = 10.0;
+const BOTTOM: f64 = 28.0;
 const LINE: &str = "#1a73e8";
 const AXIS: &str = "#57606a";
 const GRID: &str = "#d0d7de";
@@ -44,7 +46,7 @@ pub fn line_chart(id: &str, title: &str, days: &[NaiveDate], values: &[i64]) -> 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg id="{id}" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12"><title id="{id}-title">{}</title>"#,
+        r#"<svg id="{id}" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="13"><title id="{id}-title">{}</title>"#,
         escape(title)
     );
     for step in 0..=2 {

@@ -246,7 +246,7 @@ async fn small_gaps_are_closed(db: Db) {
             ("_csrf", csrf_of(&returnees).as_str()),
             ("id_number", "123"),
             ("name", "返乡人"),
-            ("household_id", "not-a-uuid"),
+            ("household", "999"),
             ("origin", "北京"),
             ("arrived_at", &t.local(-60)),
         ])
@@ -255,7 +255,7 @@ async fn small_gaps_are_closed(db: Db) {
         .unwrap();
     assert_eq!(refused.status(), 422);
     let refused = refused.text().await.unwrap();
-    assert!(refused.contains("落脚户编号: ") && refused.contains("身份证号: "), "both problems at once: {refused}");
+    assert!(refused.contains("落脚户户号: ") && refused.contains("身份证号: "), "both problems at once: {refused}");
 
     let (_, checkpoints) = t.get(&admin, "/api/v1/units/150502001001/checkpoints").await;
     let checkpoint = checkpoints["items"][0]["id"].as_str().unwrap().to_string();

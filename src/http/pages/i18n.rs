@@ -598,6 +598,7 @@ impl Texts {
             ),
             // The header's search (issue 14, item 12).
             "seen_at_checkpoints" => ("卡点登记人员", "Seen at checkpoints"),
+            "residents_found" => ("本辖区居民", "Residents"),
             // The issuing body of printouts (issue 14, item 11).
             "issuer" => ("打印件出具单位", "Issuing body of printouts"),
             "issuer_hint" => (

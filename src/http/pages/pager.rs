@@ -44,7 +44,8 @@ impl Pager {
     /// "第 1–500 条，共 3,245 条" / "1–500 of 3,245"; "共 3 条" / "3 in all" when all are shown.
     pub fn words(&self, t: &Texts) -> String {
         let total = thousands(self.total);
-        if self.shown as i64 >= self.total && self.from == 0 {
+        // All shown, or nothing left this far on (an address past the end).
+        if (self.shown as i64 >= self.total && self.from == 0) || self.shown == 0 {
             return if t.zh() { format!("共 {total} 条") } else { format!("{total} in all") };
         }
         let (first, last) = (thousands(i64::from(self.from) + 1), thousands(i64::from(self.from) + self.shown as i64));
@@ -114,6 +115,9 @@ mod tests {
         let all = Pager::new("missing", "/x", 0, 500, 3, 3);
         assert_eq!(all.words(&zh), "共 3 条");
         assert_eq!(all.words(&en), "3 in all");
+        let beyond = Pager::new("missing", "/x", 99_999, 500, 0, 1103);
+        assert_eq!(beyond.words(&zh), "共 1,103 条");
+        assert_eq!(beyond.prev().as_deref(), Some("/x?from=99499"));
     }
 
     #[test]
