@@ -30,8 +30,8 @@ pub async fn records(app: &App, caller: &Caller, unit: &str, metric: &str, date:
     let date = report_date(date, crate::domain::time::local_date(caller.now))?;
     let (starts, ends) = day_bounds(date);
     let day = Day { date, starts, ends, until: ends.min(caller.now) };
-    let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
-    let (records, total) = app.store.figure_records(&caller.scope, &code, metric, day, app.settings.fever, offset, limit).await?.ok_or(AppError::NotFound)?;
+    let (unit, records, total) =
+        app.store.figure_records(&caller.scope, &code, metric, day, app.settings.fever, offset, limit).await?.ok_or(AppError::NotFound)?;
     let detail = serde_json::json!({"what": "figure", "figure": metric.as_str(), "date": date, "offset": offset, "count": records.len()});
     app.store.record_read(caller, "figure", code.as_str(), &unit.path, detail).await?;
     Ok(FigureList { unit, date, metric, records, total })

@@ -46,8 +46,8 @@ pub struct FigureRecord {
 
 #[async_trait]
 pub trait CommandStore {
-    /// The records that make up one of a unit's day figures, counted as `day_report` counts
-    /// it: `limit` from `offset` and how many there are in all; `None` outside the scope.
+    /// The unit and the records that make up one of its day figures, counted as `day_report`
+    /// counts it: `limit` from `offset` and how many there are in all; `None` outside the scope.
     #[allow(clippy::too_many_arguments)]
     async fn figure_records(
         &self,
@@ -58,7 +58,7 @@ pub trait CommandStore {
         fever: Temperature,
         offset: u32,
         limit: u32,
-    ) -> StoreResult<Option<(Vec<FigureRecord>, i64)>>;
+    ) -> StoreResult<Option<(Unit, Vec<FigureRecord>, i64)>>;
     /// The unit's figures for a day, by child, counted from the facts over the scope; `None`
     /// if the unit is outside it. A fever is a passage at or above `fever`.
     async fn day_report(&self, scope: &UnitPath, unit: &UnitCode, day: Day, fever: Temperature) -> StoreResult<Option<DayReport>>;

@@ -121,10 +121,11 @@ async fn a_leader_reads_the_colour_map_on_a_phone_and_prints_it() {
 }
 
 /// A small deterministic generator, so that a failing sequence can be replayed.
-struct Lcg(u64);
+/// A small random sequence for tests (a seed printed to replay it).
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }

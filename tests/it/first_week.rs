@@ -213,7 +213,7 @@ pub(crate) fn big_roster() -> String {
     crate::support::roster_csv(&rows)
 }
 
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+pub(crate) fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     html.split(start).nth(1).unwrap_or_else(|| panic!("{start} in {html}")).split(end).next().unwrap()
 }
 

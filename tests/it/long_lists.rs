@@ -6,17 +6,13 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::first_week::{big_roster, html, page_client};
+use crate::first_week::{between, big_roster, html, page_client};
 use crate::support::{Db, TestApp, sample_roster};
 
 /// Names hold no digits: `n` in Chinese numerals.
 fn numbered(prefix: &str, n: usize) -> String {
     let digits: String = n.to_string().chars().map(|c| "零一二三四五六七八九".chars().nth(c.to_digit(10).unwrap() as usize).unwrap()).collect();
     format!("{prefix}{digits}")
-}
-
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    html.split(start).nth(1).unwrap_or_else(|| panic!("{start} in {html}")).split(end).next().unwrap()
 }
 
 fn next_link(pager: &str) -> String {

@@ -12,6 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use wangge::app::Clock;
 
+use crate::api_command::Lcg;
 use crate::both;
 use crate::support::{Db, TestApp, id_number, sample_roster};
 
@@ -28,15 +29,6 @@ macro_rules! rows {
             Raw::Postgres(pool) => sqlx::query_as($sql).fetch_all(pool).await.unwrap(),
         }
     };
-}
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 /// A local day's bounds in UTC, and the moment its stocks stand at (its end, or now).

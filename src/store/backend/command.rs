@@ -39,9 +39,10 @@ impl CommandStore for SqlStore<Db> {
         fever: Temperature,
         offset: u32,
         limit: u32,
-    ) -> StoreResult<Option<(Vec<crate::store::command::FigureRecord>, i64)>> {
+    ) -> StoreResult<Option<(Unit, Vec<crate::store::command::FigureRecord>, i64)>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        Ok(Some(self.figure_rows(&unit.path, metric, day, fever.celsius(), offset, limit).await?))
+        let (records, total) = self.figure_rows(&unit.path, metric, day, fever.celsius(), offset, limit).await?;
+        Ok(Some((unit, records, total)))
     }
 
     async fn day_report(&self, scope: &UnitPath, unit: &UnitCode, day: Day, fever: Temperature) -> StoreResult<Option<DayReport>> {
