@@ -6,6 +6,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
+use sha2::{Digest, Sha256};
 
 use crate::domain::error::{Problems, Reason};
 use crate::domain::password::check_password;
@@ -19,6 +20,8 @@ use super::{App, AppError};
 
 /// How long a login lasts: a grid member's phone should not ask every morning.
 pub const SESSION_DAYS: i64 = 14;
+/// How long a browser stays trusted by a login after logging in to it.
+pub const DEVICE_TRUST_DAYS: i64 = 90;
 
 pub struct NewUser<'a> {
     pub login: &'a str,
@@ -137,17 +140,28 @@ fn verify_password(password: &str, stored: &str) -> bool {
 /// were since the account's last login (its holder is told).
 pub struct LoggedIn {
     pub token: String,
+    /// The browser's device cookie (the one it sent, or a new one).
+    pub device: String,
     pub session: Session,
     pub failed_attempts: u32,
 }
 
 /// Checks a login from a client and opens a session. Failures are throttled per login and
 /// per client address, in the database (so across servers): an attempt that must wait is
-/// refused without its password being checked. Each failure is audited.
-pub async fn log_in(app: &App, login: &str, password: &str, client: Option<IpAddr>) -> Result<LoggedIn, AppError> {
+/// refused without its password being checked. Each failure is audited. A browser that has
+/// logged in to this login in the last `DEVICE_TRUST_DAYS` (its `device` cookie) is throttled
+/// by itself instead, so that nobody else's failures lock the login's holder out.
+pub async fn log_in(app: &App, login: &str, password: &str, client: Option<IpAddr>, device: Option<&str>) -> Result<LoggedIn, AppError> {
     // A login no account could have is still an attempt: counted, audited and answered alike.
     let login = Login::parse(login).unwrap_or_else(|_| Login::unusable(login));
-    let attempt = LoginAttempt { login, address: client.map(client_key), at: app.clock.now() };
+    let now = app.clock.now();
+    let device = match device.filter(|d| plausible_token(d)) {
+        Some(token) => token.to_string(),
+        None => random_token()?,
+    };
+    let device_hash = hex::encode(Sha256::digest(device.as_bytes()));
+    let trusted = app.store.trusted_device(&device_hash, &login, now - Duration::days(DEVICE_TRUST_DAYS)).await?;
+    let attempt = LoginAttempt { login, address: client.map(client_key), trusted_device: trusted.then(|| device_hash.clone()), at: now };
     if let Some(wait) = app.store.begin_login(&attempt).await? {
         return Err(AppError::TooManyAttempts { retry_after: wait_seconds(wait) });
     }
@@ -171,8 +185,8 @@ pub async fn log_in(app: &App, login: &str, password: &str, client: Option<IpAdd
     let token = random_token()?;
     let csrf = random_token()?;
     let caller = account.caller(attempt.at);
-    let failed_attempts = app.store.create_session(&caller, &token, &csrf, caller.now + Duration::days(SESSION_DAYS), attempt.address.as_deref()).await?;
-    Ok(LoggedIn { token, session: Session { account, csrf, failed_logins: failed_attempts }, failed_attempts })
+    let failed_attempts = app.store.create_session(&caller, &token, &csrf, caller.now + Duration::days(SESSION_DAYS), &attempt, &device_hash).await?;
+    Ok(LoggedIn { token, device, session: Session { account, csrf, failed_logins: failed_attempts }, failed_attempts })
 }
 
 pub async fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {

@@ -65,6 +65,7 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
 /// The entries about records in the caller's subtree, newest first, as the query narrows them.
 pub async fn log(app: &App, caller: &Caller, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, AppError> {
     caller.require(caller.role.may(Permission::ReadAudit), "read the audit log")?;
+    super::page_limit(limit)?;
     let day = |field, raw: &str| match raw.trim() {
         "" => Ok(None),
         raw => parse_date(field, raw).map(Some),
@@ -77,8 +78,9 @@ pub async fn log(app: &App, caller: &Caller, query: &AuditQuery, limit: u32) -> 
         before: query.before,
         actor: Some(query.who.trim().to_string()).filter(|w| !w.is_empty()),
         entity: Some(what.to_string()).filter(|w| !w.is_empty()),
-        since: day("from", &query.from)?.map(start_of),
-        until: day("to", &query.to)?.and_then(|d| d.succ_opt()).map(start_of),
+        // Named as the log's form labels them (a checkpoint's `from` is where someone came from).
+        since: day("first_day", &query.from)?.map(start_of),
+        until: day("last_day", &query.to)?.and_then(|d| d.succ_opt()).map(start_of),
     };
     Ok(app.store.audit_log(&caller.scope, &filter, limit).await?)
 }

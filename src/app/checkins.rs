@@ -139,9 +139,15 @@ pub async fn household_check_in(app: &App, token: &str, inputs: &[CheckinInput],
     let caller = Caller::public(home.unit_path.clone(), app.clock.now());
     let mut checkins = Vec::new();
     let mut errors = Vec::new();
+    // The form names each member it was made for: one naming nobody, or someone not of this
+    // household (another household's form, an old one), is refused whole, writing nothing.
+    let stale = || AppError::from(DomainError::invalid("checkin", Reason::StaleForm));
+    if inputs.is_empty() {
+        return Err(stale());
+    }
     for (i, input) in inputs.iter().enumerate() {
         if !input.resident_id.is_some_and(|id| home.members.iter().any(|(m, ..)| *m == id)) {
-            return Err(AppError::NotFound);
+            return Err(stale());
         }
         match input.parse(caller.now, Via::Household, seconds_to_fill) {
             Ok(checkin) => checkins.push(checkin),
@@ -172,6 +178,7 @@ pub fn by_session(app: &App, token: String) -> Principal {
 /// not reported (`limit` of them from the `from`th, and how many in all).
 pub async fn summary(app: &App, caller: &Caller, unit: &str, date: Option<&str>, from: u32, limit: u32) -> Result<CheckinSummary, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    super::page_limit(limit)?;
     let day = day(app, date)?;
     let unit = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     app.store.checkin_summary(caller, &unit, day, from, limit).await?.ok_or(AppError::NotFound)

@@ -124,7 +124,7 @@ pub async fn passages(
     limit: Option<u32>,
 ) -> Result<(Vec<Passage>, i64), AppError> {
     let (from, to) = span(from, to, (caller.now - Duration::days(1), caller.now + Duration::minutes(5)))?;
-    let limit = limit.unwrap_or(200);
+    let limit = super::page_limit(limit.unwrap_or(200))?;
     app.store.passages(&caller.scope, checkpoint, from, to, offset, limit, app.settings.fever).await?.ok_or(AppError::NotFound)
 }
 

@@ -25,6 +25,9 @@ pub async fn confirm(app: &App, caller: &Caller, unit: &str, date: &str) -> Resu
     caller.require(caller.role.may(Permission::ConfirmReports), "confirm the day's report")?;
     let code = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     if own_unit(caller) != Some(code.as_str()) {
+        // A unit outside the caller's area is not found, as everywhere; one inside it is theirs
+        // to read but another's to confirm.
+        app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;
         return Err(DomainError::invalid("unit", Reason::NotOwnUnit).into());
     }
     let day = confirmable_day(date, crate::domain::time::local_date(caller.now))?;

@@ -6,7 +6,7 @@ use crate::domain::command::{day_bounds, report_date};
 use crate::domain::trends::Metric;
 use crate::domain::{Caller, Permission, UnitCode};
 pub use crate::store::FigureRecord;
-use crate::store::{Day, MAX_PAGE, Unit};
+use crate::store::{Day, Unit};
 
 /// A page of the records behind one figure of a unit's day.
 pub struct FigureList {
@@ -26,7 +26,7 @@ pub async fn records(app: &App, caller: &Caller, unit: &str, metric: &str, date:
     let code = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     // A figure's name is part of the address: one that names none is a page that does not exist.
     let metric = Metric::parse(metric).map_err(|_| AppError::NotFound)?;
-    crate::domain::text::number_between("limit", limit, 1, i64::from(MAX_PAGE))?;
+    super::page_limit(limit)?;
     let date = report_date(date, crate::domain::time::local_date(caller.now))?;
     let (starts, ends) = day_bounds(date);
     let day = Day { date, starts, ends, until: ends.min(caller.now) };

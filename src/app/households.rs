@@ -34,6 +34,7 @@ pub struct HouseholdChange {
 /// Households of a unit's whole subtree, masked, in pages of `limit` after the cursor `after`.
 pub async fn of_unit(app: &App, caller: &Caller, unit: &str, after: Option<&str>, limit: u32) -> Result<Page<HouseholdListItem>, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    super::page_limit(limit)?;
     let code = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     app.store.households(&caller.scope, &code, after, limit).await?.ok_or(AppError::NotFound)
 }

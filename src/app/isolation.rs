@@ -181,7 +181,7 @@ pub async fn show(app: &App, caller: &Caller, id: Uuid, what: &'static str) -> R
 /// is audited like each order's.
 pub async fn of_unit(app: &App, caller: &Caller, unit: &str, active_only: bool, offset: u32, limit: u32) -> Result<(Vec<Isolation>, i64), AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
-    crate::domain::text::number_between("limit", limit, 1, i64::from(crate::store::MAX_PAGE))?;
+    super::page_limit(limit)?;
     let unit = &UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     let found = app.store.unit(&caller.scope, unit).await?.ok_or(AppError::NotFound)?;
     let (orders, total) = app.store.isolations(&caller.scope, unit, active_only, offset, limit).await?.ok_or(AppError::NotFound)?;

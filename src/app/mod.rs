@@ -33,6 +33,12 @@ use chrono::{DateTime, Utc};
 
 pub use error::AppError;
 
+/// A list's page size as asked for: 1 to `store::MAX_PAGE`, said so otherwise (never cut
+/// to fit without a word).
+pub(crate) fn page_limit(limit: u32) -> Result<u32, crate::domain::DomainError> {
+    crate::domain::text::number_between("limit", limit, 1, i64::from(crate::store::MAX_PAGE))
+}
+
 use crate::domain::isolation::FollowupWindows;
 use crate::domain::screening::DEFAULT_OBSERVATION_DAYS;
 use crate::domain::{Caller, Role, Temperature, UnitPath};

@@ -129,8 +129,13 @@ pub async fn staff_check_in(app: &App, token: &str, inputs: &[CheckinInput]) -> 
     let caller = Caller::public(link.unit_path.clone(), app.clock.now());
     let mut reports = Vec::new();
     let mut errors = Vec::new();
+    // As a household's form: one naming nobody, or someone not on this link, is refused whole.
+    let stale = || AppError::from(DomainError::invalid("checkin", Reason::StaleForm));
+    if inputs.is_empty() {
+        return Err(stale());
+    }
     for (i, input) in inputs.iter().enumerate() {
-        let member = input.resident_id.filter(|id| link.people.iter().any(|(p, ..)| p == id)).ok_or(AppError::NotFound)?;
+        let member = input.resident_id.filter(|id| link.people.iter().any(|(p, ..)| p == id)).ok_or_else(stale)?;
         match input.report(caller.now, &input.date) {
             Ok((_, report)) => reports.push((member, report)),
             Err(err) => errors.push(RowError::field(i + 1, err)),
@@ -148,7 +153,7 @@ pub async fn add_relative(app: &App, token: &str, name: &str, relation: &str) ->
     // Every field is checked and every problem reported at once.
     let mut problems = Problems::default();
     if link.people.len() > 20 {
-        problems.push(DomainError::invalid("name", Reason::TooMany(20)));
+        problems.push(DomainError::invalid("relatives", Reason::TooMany(20)));
     }
     let name = problems.check(crate::domain::text::person_name("name", name));
     let relation = problems.check(crate::domain::text::public_text("relation_to_staff", relation, 20));

@@ -14,6 +14,7 @@ use super::{App, AppError};
 /// Residents of the caller's subtree by name prefix, ID number or phone, masked.
 pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Result<Vec<ResidentListItem>, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    super::page_limit(limit)?;
     // An ID number is searched as it is stored (full-width digits typed by an input method too).
     let id_number = IdNumber::parse(query);
     let query = id_number.as_ref().map_or(query, |n| n.as_str());

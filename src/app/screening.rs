@@ -296,6 +296,7 @@ pub async fn coverage(app: &App, caller: &Caller, round: Uuid, unit: &str) -> Re
 /// The households below a unit not yet visited in a round.
 pub async fn unvisited(app: &App, caller: &Caller, round: Uuid, unit: &str, limit: u32) -> Result<Vec<Unvisited>, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    super::page_limit(limit)?;
     Ok(app.store.unvisited(&caller.scope, round, &unit_code(unit)?, 0, limit).await?.ok_or(AppError::NotFound)?.0)
 }
 
@@ -352,6 +353,7 @@ pub struct Returnees {
 /// only, and the reading is audited, since the list names people and their health.
 pub async fn returnees(app: &App, caller: &Caller, unit: &str, from: u32, limit: u32) -> Result<Returnees, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
+    super::page_limit(limit)?;
     let unit = unit_code(unit)?;
     let found = app.store.unit(&caller.scope, &unit).await?.ok_or(AppError::NotFound)?;
     let (figures, items) = app.store.returnees(&caller.scope, &unit, caller.now, from, limit).await?.ok_or(AppError::NotFound)?;

@@ -152,6 +152,6 @@ pub async fn sweep(app: &App) -> Result<usize, AppError> {
     let mut lapses = missed_followups(app, &orders, now);
     lapses.extend(super::confirmations::lapses(app, now).await?);
     changed += app.store.escalate(&lapses, now).await?;
-    app.store.forget_login_attempts(now - chrono::Duration::hours(1)).await?;
+    app.store.forget_login_attempts(now - chrono::Duration::hours(1), now - chrono::Duration::days(super::accounts::DEVICE_TRUST_DAYS)).await?;
     Ok(changed)
 }

@@ -56,11 +56,16 @@ impl ReportDeadline {
 }
 
 /// The day a confirmation is for: `YYYY-MM-DD`, never after today (today may be confirmed before
-/// its deadline: the deadline is when it is due, not when it opens).
+/// its deadline: the deadline is when it is due, not when it opens), and no further back than a
+/// day stays open (`OPEN_DAYS`): a report of last spring is not signed off today.
 pub fn confirmable_day(raw: &str, today: NaiveDate) -> Result<NaiveDate, DomainError> {
     let day = super::time::parse_date("date", raw)?;
     if day > today {
         return Err(DomainError::invalid("date", Reason::InFuture));
+    }
+    let first = today - chrono::Duration::days(OPEN_DAYS - 1);
+    if day < first {
+        return Err(DomainError::invalid("date", Reason::DateWindow(first, today)));
     }
     Ok(day)
 }

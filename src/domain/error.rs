@@ -83,6 +83,10 @@ pub enum Reason {
     NoSignOff,
     /// A household number (户号) that this many groups use.
     SeveralHouseholds(usize),
+    /// A form that names people it was not made for (an old page, or one made by hand).
+    StaleForm,
+    /// A page's cursor that no answer gave.
+    NotACursor,
 }
 
 impl std::fmt::Display for Reason {
@@ -364,6 +368,20 @@ impl Reason {
                     "只有村（社区）、乡镇（街道）和县（区）确认日报告".into()
                 } else {
                     "only villages, townships and counties confirm a day's report".into()
+                }
+            }
+            NotACursor => {
+                if zh {
+                    "不是上一页答复中给出的 next 值".into()
+                } else {
+                    "is not a `next` that a previous page gave".into()
+                }
+            }
+            StaleForm => {
+                if zh {
+                    "这张表已过期或不是本户的，请刷新页面后重新填写".into()
+                } else {
+                    "this form is out of date or not this household's: reload the page and fill it in again".into()
                 }
             }
             SeveralHouseholds(groups) => {

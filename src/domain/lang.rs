@@ -102,6 +102,10 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "needs" => ("需求", "Needs"),
         "location" => ("所在位置", "Whereabouts"),
         "via" => ("报告方式", "Reported via"),
+        // A household's check-in form as a whole.
+        "checkin" => ("报平安", "Check-in"),
+        // A staff member's relatives on their own link (三个制度).
+        "relatives" => ("亲属", "Relatives"),
         "unit" => ("单位", "Unit"),
         "followup_windows" => ("随访时段", "Follow-up windows"),
         // A unit's issuing body (出具单位), printed on its notices and posters.

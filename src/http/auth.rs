@@ -15,6 +15,7 @@ use crate::domain::{Caller, Lang};
 
 pub const SESSION_COOKIE: &str = "wangge_session";
 pub const LANG_COOKIE: &str = "lang";
+pub const DEVICE_COOKIE: &str = "wangge_device";
 
 /// A logged-in account, from its session cookie.
 pub struct Auth {
@@ -101,6 +102,12 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 pub fn session_cookie(token: &str) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", accounts::SESSION_DAYS * 86_400)
+}
+
+/// The browser's device cookie: once it has logged in to a login, its attempts at that login
+/// are throttled by themselves (`app::accounts::log_in`).
+pub fn device_cookie(token: &str) -> String {
+    format!("{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", accounts::DEVICE_TRUST_DAYS * 86_400)
 }
 
 pub fn expired_session_cookie() -> String {

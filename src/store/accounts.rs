@@ -47,6 +47,9 @@ pub struct LoginAttempt {
     pub login: Login,
     /// The client's address as throttles count it (`domain::throttle::client_key`).
     pub address: Option<String>,
+    /// The hash of the browser's device cookie when the browser is trusted by this login
+    /// (`AccountStore::trusted_device`): its attempts are throttled by themselves.
+    pub trusted_device: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -54,6 +57,9 @@ impl LoginAttempt {
     /// The attempt's throttle keys, each with its throttle, in ascending order: every
     /// transaction takes the rows of `login_throttle` in key order, so none waits in a circle.
     pub(crate) fn keys(&self) -> Vec<(String, Throttle)> {
+        if let Some(device) = &self.trusted_device {
+            return vec![(device_key(device), Throttle::LOGIN)];
+        }
         let mut keys: Vec<(String, Throttle)> = self.address.iter().map(|a| (address_key(a), Throttle::ADDRESS)).collect();
         keys.push((login_key(self.login.as_str()), Throttle::LOGIN));
         keys
@@ -66,6 +72,10 @@ pub(crate) fn login_key(login: &str) -> String {
 
 pub(crate) fn address_key(address: &str) -> String {
     format!("address:{address}")
+}
+
+pub(crate) fn device_key(device: &str) -> String {
+    format!("device:{device}")
 }
 
 #[derive(Debug, Clone)]
@@ -91,12 +101,24 @@ pub trait AccountStore {
     /// An attempt failed: its throttles' last failure, the account's count of failures (when
     /// the login exists) and the audit entry (at `unit_path`: the account's unit, else the root).
     async fn login_failed(&self, attempt: &LoginAttempt, unit_path: &UnitPath) -> StoreResult<()>;
-    /// Opens a session for the caller's account, ending the attempt that succeeded from
-    /// `address`: the login's throttle is cleared and the address's no longer counts it.
-    /// Answers the failed attempts since the account's last login (and starts them over).
-    async fn create_session(&self, caller: &Caller, token: &str, csrf: &str, expires_at: DateTime<Utc>, address: Option<&str>) -> StoreResult<u32>;
-    /// Deletes the throttles no attempt has touched since `before`.
-    async fn forget_login_attempts(&self, before: DateTime<Utc>) -> StoreResult<()>;
+    /// Opens a session for the caller's account, ending the attempt that succeeded: the
+    /// login's (or the trusted device's) throttle is cleared and the address's no longer
+    /// counts it. The browser's device (the hash of its cookie) is trusted by the login from
+    /// now on. Answers the failed attempts since the account's last login (and starts them over).
+    async fn create_session(
+        &self,
+        caller: &Caller,
+        token: &str,
+        csrf: &str,
+        expires_at: DateTime<Utc>,
+        attempt: &LoginAttempt,
+        device: &str,
+    ) -> StoreResult<u32>;
+    /// Whether the browser with this device hash has logged in to `login` since `since`.
+    async fn trusted_device(&self, device: &str, login: &Login, since: DateTime<Utc>) -> StoreResult<bool>;
+    /// Deletes the throttles no attempt has touched since `before`, and the devices that have
+    /// not logged in since `trusted_before`.
+    async fn forget_login_attempts(&self, before: DateTime<Utc>, trusted_before: DateTime<Utc>) -> StoreResult<()>;
     async fn session(&self, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>>;
     /// The session's failed logins have been told.
     async fn told_failed_logins(&self, token: &str) -> StoreResult<()>;

@@ -234,8 +234,17 @@ async fn a_household_checks_in_through_its_link(db: Db) {
     let zhang = find_household(&t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
     let (_, zhang_record) = t.get(&leader, &format!("/api/v1/households/{zhang}")).await;
     let outsider = vec![zhang_record["residents"][0]["id"].as_str().unwrap().to_string()];
-    let (status, _) = household_form(&t, &token, &outsider, 40).await;
-    assert_eq!(status, 404);
+    let (status, page) = household_form(&t, &token, &outsider, 40).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("这张表已过期或不是本户的") && page.contains("巴特尔"), "told to reload, on this household's form: {page}");
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 2);
+    // A form naming nobody, or a member as no id reads: refused the same way, not "done" (probe finding 4).
+    for form in [vec![("opened_at", "1")], vec![("resident_0", "zzz"), ("status_0", "well"), ("location_0", "home")], vec![("resident_0", "zzz")]] {
+        let response = client("zh").post(t.url(&format!("/c/{token}"))).form(&form).send().await.unwrap();
+        assert_eq!(response.status(), 422, "{form:?}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("请刷新页面后重新填写") && !page.contains("id=\"checked-in\""), "{form:?}: {page}");
+    }
     assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 2);
     assert_eq!(client("zh").get(t.url("/c/0000000000000000000000ff")).send().await.unwrap().status(), 404);
 
@@ -327,7 +336,24 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
     let (_, day) = t.get(&hq, &format!("/api/v1/organisations/{org}/checkins")).await;
     assert_eq!((day["expected"].as_i64(), day["reported"].as_i64()), (Some(4), Some(3)), "{day}");
     let foreign = vec![("resident_0".to_string(), ids[2].clone())];
-    assert_eq!(public.post(t.url(&format!("/o/{token}"))).form(&foreign).send().await.unwrap().status(), 404, "韩主任 is not theirs to report");
+    let refused = public.post(t.url(&format!("/o/{token}"))).form(&foreign).send().await.unwrap();
+    assert_eq!(refused.status(), 422, "韩主任 is not theirs to report");
+    assert!(refused.text().await.unwrap().contains("请刷新页面后重新填写"), "told to reload, not that the link is bad");
+    // At most 21 people on one link: the staff member and 20 relatives (probe finding 5).
+    for (n, mark) in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥".chars().enumerate() {
+        let added =
+            public.post(t.url(&format!("/o/{token}/relatives"))).form(&[("name", format!("包{mark}").as_str()), ("relation", "亲属")]).send().await.unwrap();
+        let status = added.status().as_u16();
+        if n < 18 {
+            assert_eq!(status, 303, "relative {n}");
+        } else {
+            assert_eq!(status, 422, "relative {n}");
+            let page = added.text().await.unwrap();
+            assert!(page.contains("亲属: 最多 20 项"), "says the limit: {page}");
+        }
+    }
+    let page = public.get(t.url(&format!("/o/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert_eq!(page.matches("name=\"resident_").count(), 21, "the staff member and 20 relatives");
 
     let leader = t.client("leader1").await;
     assert_eq!(t.get(&leader, &format!("/api/v1/organisations/{org}/checkins")).await.0, 404, "registered above the leader's village");

@@ -81,8 +81,16 @@ async fn a_day_is_signed_off_village_then_township_then_county(db: Db) {
     assert!(refused["message"].as_str().unwrap().to_lowercase().contains("date"), "{refused}");
     let (status, refused) = confirm(&t, "hq", "150502001001", &day).await;
     assert_eq!(status, 422, "HQ does not confirm a village's day for it: {refused}");
-    assert_eq!(confirm(&t, "leader1", "150521100200", &day).await.0, 422, "another county's village");
-    assert_eq!(confirm(&t, "other-county", "150502", &day).await.0, 422, "another county");
+    assert_eq!(confirm(&t, "leader1", "150521100200", &day).await.0, 404, "another county's village");
+    assert_eq!(confirm(&t, "other-county", "150502", &day).await.0, 404, "another county");
+    assert_eq!(confirm(&t, "leader1", "150502001009", &day).await.0, 404, "no such village");
+    // A day stays open for a week: no further back than that (probe finding 1).
+    let back = |days: i64| (chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap() - chrono::Duration::days(days)).to_string();
+    let (status, refused) = confirm(&t, "leader1", "150502001001", &back(7)).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains(&back(6)), "names the first day open: {refused}");
+    assert_eq!(confirm(&t, "leader1", "150502001001", "2020-01-01").await.0, 422, "last year's report");
+    assert_eq!(confirm(&t, "leader2", "150502001002", &back(6)).await.0, 200, "six days back is still open");
     for login in ["admin", "inspector", "member1", "checkpoint"] {
         assert_eq!(confirm(&t, login, "150502", &day).await.0, 403, "{login}");
     }
@@ -98,7 +106,7 @@ async fn a_day_is_signed_off_village_then_township_then_county(db: Db) {
     let admin = t.client("admin").await;
     let (_, audit) = t.get(&admin, "/api/v1/audit?what=report").await;
     let confirms: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "confirm" && e["entity"] == "report").collect();
-    assert_eq!(confirms.len(), 5, "every confirmation audited: {confirms:?}");
+    assert_eq!(confirms.len(), 6, "every confirmation audited: {confirms:?}");
     let replaced = |e: &&Value| serde_json::from_str::<Value>(e["detail"].as_str().unwrap()).unwrap()["replaced"]["confirmed_by"] == "leader1";
     assert!(confirms.iter().any(replaced), "the replaced confirmation is kept: {confirms:?}");
 }

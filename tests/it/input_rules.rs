@@ -423,6 +423,27 @@ async fn numbers_out_of_range_say_their_range(db: Db) {
     assert_eq!(status, 422);
     assert_eq!(answer["message"], "Window (minutes): must be between 0 and 1440");
     assert_eq!(t.get(&leader, &format!("{contacts}?window_minutes=1440")).await.0, 200);
+
+    // A list's page size and cursor are checked, not cut to fit or read as "from the start"
+    // (probe finding 7); the audit log's days are named as its form labels them.
+    let admin = t.client("admin").await;
+    for path in ["/api/v1/audit?limit=0", "/api/v1/audit?limit=1001", "/api/v1/units/150502001/households?limit=0", "/api/v1/search?q=wang&limit=0"] {
+        let (status, answer) = t.get(&admin, path).await;
+        assert_eq!(status, 422, "{path}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains("between 1 and"), "{path}: {answer}");
+    }
+    assert_eq!(t.get(&admin, "/api/v1/audit?limit=1000").await.0, 200);
+    let (status, answer) = t.get(&admin, "/api/v1/units/150502001/households?after=zz").await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("next"), "{answer}");
+    let (_, first) = t.get(&admin, "/api/v1/units/150502001/households?limit=1").await;
+    let next = first["next"].as_str().unwrap().to_string();
+    assert_eq!(t.get(&admin, &format!("/api/v1/units/150502001/households?limit=1&after={next}")).await.0, 200);
+    let zh_admin = client("zh");
+    assert_eq!(zh_admin.post(t.url("/api/v1/login")).json(&json!({"login": "admin", "password": PASSWORD})).send().await.unwrap().status(), 200);
+    let (status, answer) = t.get(&zh_admin, "/api/v1/audit?from=2020-13-01").await;
+    assert_eq!(status, 422);
+    assert!(answer["message"].as_str().unwrap().starts_with("起始日期"), "not 从哪里来: {answer}");
 }
 both!(numbers_out_of_range_say_their_range);
 

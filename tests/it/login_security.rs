@@ -201,3 +201,35 @@ async fn weak_passwords_are_refused(db: Db) {
     t.client_with("wang", "grid 2020 wang").await;
 }
 both!(weak_passwords_are_refused);
+
+/// Probe finding 2: a township office behind one address, where colleagues' typos (or someone
+/// guessing) throttle the address and a login, must not lock out a holder whose browser has
+/// logged in to their login before: that browser is throttled by itself.
+async fn a_browser_that_logged_in_before_is_not_locked_out_by_others_failures(db: Db) {
+    let t = TestApp::start(db).await;
+    let own = client("zh");
+    assert_eq!(log_in_on_the_page(&t, &own, "hq", PASSWORD, "/").await.status(), 303);
+    let set = own.get(t.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(set.status(), 200);
+    // Others: twenty failures from the same address, five of them at hq itself.
+    let logins = ["hq", "leader2", "nobody", "member1"];
+    for n in 0..20 {
+        assert_eq!(api_login(&t, logins[n % logins.len()], "wrong password").await.status(), 401);
+    }
+    assert_eq!(api_login(&t, "hq", PASSWORD).await.status(), 429, "a browser hq never used waits");
+    assert_eq!(api_login(&t, "admin", PASSWORD).await.status(), 429, "the address waits");
+    // hq's own browser is let in with the right password, on the page and over the API.
+    assert_eq!(log_in_on_the_page(&t, &own, "hq", PASSWORD, "/").await.status(), 303);
+    let api = own.post(t.url("/api/v1/login")).json(&json!({"login": "hq", "password": PASSWORD})).send().await.unwrap();
+    assert_eq!(api.status(), 200);
+    // Trusted by hq only: the same browser trying admin waits with the address.
+    assert_eq!(log_in_on_the_page(&t, &own, "admin", PASSWORD, "/").await.status(), 429);
+    // And it is throttled by itself: five failures of its own, and it waits too.
+    for _ in 0..5 {
+        assert_eq!(log_in_on_the_page(&t, &own, "hq", "not it", "/").await.status(), 401);
+    }
+    assert_eq!(log_in_on_the_page(&t, &own, "hq", PASSWORD, "/").await.status(), 429);
+    t.clock.advance(chrono::Duration::seconds(1));
+    assert_eq!(log_in_on_the_page(&t, &own, "hq", PASSWORD, "/").await.status(), 303);
+}
+both!(a_browser_that_logged_in_before_is_not_locked_out_by_others_failures);

@@ -150,7 +150,15 @@ async fn sessions_expire(db: Db) {
     let (account, _) = app.store.credentials(&wangge::domain::Login::parse("hq").unwrap()).await.unwrap().unwrap();
     let now = chrono::Utc::now();
     let caller = account.caller(now);
-    app.store.create_session(&caller, "token-1", "csrf-1", now + chrono::Duration::hours(1), None).await.unwrap();
+    let attempt = wangge::store::LoginAttempt { login: wangge::domain::Login::parse(&account.login).unwrap(), address: None, trusted_device: None, at: now };
+    assert!(!app.store.trusted_device("device-1", &attempt.login, now - chrono::Duration::days(1)).await.unwrap());
+    app.store.create_session(&caller, "token-1", "csrf-1", now + chrono::Duration::hours(1), &attempt, "device-1").await.unwrap();
+    // The browser that logged in is trusted by that login (and no other) from then on.
+    assert!(app.store.trusted_device("device-1", &attempt.login, now - chrono::Duration::days(1)).await.unwrap());
+    assert!(!app.store.trusted_device("device-1", &wangge::domain::Login::parse("admin").unwrap(), now - chrono::Duration::days(1)).await.unwrap());
+    assert!(!app.store.trusted_device("device-1", &attempt.login, now + chrono::Duration::seconds(1)).await.unwrap(), "not after its last login");
+    app.store.forget_login_attempts(now, now + chrono::Duration::seconds(1)).await.unwrap();
+    assert!(!app.store.trusted_device("device-1", &attempt.login, now - chrono::Duration::days(1)).await.unwrap(), "forgotten");
     let session = app.store.session("token-1", now).await.unwrap().unwrap();
     assert_eq!((session.account.login.as_str(), session.csrf.as_str()), ("hq", "csrf-1"));
     assert_eq!(session.account.scope.as_str(), "/15/1505/150502/");

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -15,7 +15,7 @@ use crate::app::accounts::{self as ops, Account, NewUser};
 use crate::app::audit::{self, AuditEntry, AuditQuery};
 use crate::domain::Role;
 use crate::http::HttpError;
-use crate::http::auth::{Auth, ClientAddr, expired_session_cookie, session_cookie};
+use crate::http::auth::{Auth, ClientAddr, DEVICE_COOKIE, cookie, device_cookie, expired_session_cookie, session_cookie};
 use crate::http::error::ErrorBody;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -57,11 +57,14 @@ enum Throttled {
 /// an address) in a run, each further attempt must wait 1 s, 2 s, 4 s, … (at most 15 minutes)
 /// after the one before, and is answered 429 with Retry-After without the password being
 /// checked. A run ends 15 minutes after the wait that follows its last failure. Each failure is
-/// audited (login_failed). An unknown login is answered exactly as a wrong password.
+/// audited (login_failed). An unknown login is answered exactly as a wrong password. A client
+/// that logged in to a login in the last 90 days (its `wangge_device` cookie, set by every
+/// login) is throttled by itself at that login instead, so others' failures do not lock it out.
 #[utoipa::path(post, operation_id = "log_in", path = "/api/v1/login", tag = "accounts", security(()), request_body = Credentials,
     responses((status = 200, body = LoggedIn), super::Errors, Throttled))]
-async fn log_in(State(app): State<App>, ClientAddr(client): ClientAddr, Json(body): Json<Credentials>) -> Result<Response, HttpError> {
-    let done = ops::log_in(&app, &body.login, &body.password, client).await?;
+async fn log_in(State(app): State<App>, ClientAddr(client): ClientAddr, headers: HeaderMap, Json(body): Json<Credentials>) -> Result<Response, HttpError> {
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let done = ops::log_in(&app, &body.login, &body.password, client, device.as_deref()).await?;
     let account = &done.session.account;
     let body = LoggedIn {
         login: account.login.clone(),
@@ -70,7 +73,8 @@ async fn log_in(State(app): State<App>, ClientAddr(client): ClientAddr, Json(bod
         csrf: done.session.csrf.clone(),
         failed_attempts: done.failed_attempts,
     };
-    Ok(([(header::SET_COOKIE, session_cookie(&done.token))], Json(body)).into_response())
+    let cookies = AppendHeaders([(header::SET_COOKIE, session_cookie(&done.token)), (header::SET_COOKIE, device_cookie(&done.device))]);
+    Ok((cookies, Json(body)).into_response())
 }
 
 /// Log out.

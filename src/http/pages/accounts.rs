@@ -2,11 +2,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use axum::extract::Query;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::Html;
 
 use super::{Chrome, local_path, problems, render};
@@ -15,7 +15,7 @@ use crate::app::{App, AppError};
 use crate::domain::{Lang, Role};
 use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, RequestLang};
-use crate::http::auth::{expired_session_cookie, session_cookie};
+use crate::http::auth::{DEVICE_COOKIE, cookie, device_cookie, expired_session_cookie, session_cookie};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -152,12 +152,17 @@ pub async fn log_in(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, HttpError> {
     let next = local_path(Some(&form.next));
+    let device = cookie(&headers, DEVICE_COOKIE);
     // Failed attempts before this login are told by the first page after it (`Chrome::load`).
-    match ops::log_in(&app, &form.login, &form.password, client).await {
-        Ok(done) => Ok(([(header::SET_COOKIE, session_cookie(&done.token))], Redirect::to(&next)).into_response()),
+    match ops::log_in(&app, &form.login, &form.password, client, device.as_deref()).await {
+        Ok(done) => {
+            let cookies = AppendHeaders([(header::SET_COOKIE, session_cookie(&done.token)), (header::SET_COOKIE, device_cookie(&done.device))]);
+            Ok((cookies, Redirect::to(&next)).into_response())
+        }
         Err(err @ (AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
             let err = HttpError::App(err);
             let login = form.login.chars().take(64).collect();

@@ -81,6 +81,9 @@ fn unknown_link(lang: Lang) -> Response {
 /// `resident_0`, … one set per member, and `opened_at`.
 fn inputs(fields: &[(String, String)]) -> (Vec<CheckinInput>, Option<i64>) {
     let mut members: Vec<CheckinInput> = Vec::new();
+    // The members the form sent anything for: one whose resident does not read as an id stays,
+    // without one, for the check-in to refuse.
+    let mut sent: Vec<bool> = Vec::new();
     let mut opened_at = None;
     for (key, value) in fields {
         if key == "opened_at" {
@@ -94,7 +97,9 @@ fn inputs(fields: &[(String, String)]) -> (Vec<CheckinInput>, Option<i64>) {
         }
         if members.len() <= index {
             members.resize_with(index + 1, CheckinInput::default);
+            sent.resize(index + 1, false);
         }
+        sent[index] = true;
         let member = &mut members[index];
         match name {
             "resident" => member.resident_id = value.parse().ok(),
@@ -105,7 +110,7 @@ fn inputs(fields: &[(String, String)]) -> (Vec<CheckinInput>, Option<i64>) {
             _ => {}
         }
     }
-    (members.into_iter().filter(|m| m.resident_id.is_some()).collect(), opened_at)
+    (members.into_iter().zip(sent).filter_map(|(m, sent)| sent.then_some(m)).collect(), opened_at)
 }
 
 pub async fn submit(
@@ -128,6 +133,11 @@ pub async fn submit(
         Err(AppError::Rows(rows)) => {
             let names: Vec<&str> = home.members.iter().map(|(_, name, ..)| name.as_str()).collect();
             let refused = Refused::new("checkin", by_person(&rows, &names, lang), Fields(fields));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, refused, done: false })?)
+                .into_response())
+        }
+        Err(AppError::Domain(err)) => {
+            let refused = Refused::new("checkin", vec![err.message(lang)], Fields(Vec::new()));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&CheckinPage { c: Chrome::new(lang, None), token, home, opened_at, refused, done: false })?)
                 .into_response())
         }
@@ -290,6 +300,7 @@ pub async fn staff_submit(
             let errors = by_person(&rows, &names, lang);
             staff_page(&app, lang, token, Refused::new("checkin", errors, Fields(fields)), false).await
         }
+        Err(AppError::Domain(err)) => staff_page(&app, lang, token, Refused::new("checkin", vec![err.message(lang)], Fields(Vec::new())), false).await,
         Err(AppError::NotFound) => Ok(unknown_link(lang)),
         Err(err) => Err(err.into()),
     }

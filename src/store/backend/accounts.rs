@@ -121,17 +121,27 @@ impl AccountStore for SqlStore<Db> {
         token: &str,
         csrf: &str,
         expires_at: chrono::DateTime<chrono::Utc>,
-        address: Option<&str>,
+        attempt: &crate::store::accounts::LoginAttempt,
+        device: &str,
     ) -> StoreResult<u32> {
         let mut tx = self.writer.begin().await?;
-        // The throttle's rows first, in key order (address before login), as everywhere.
-        if let Some(address) = address {
-            sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
-                .bind(crate::store::accounts::address_key(address))
-                .execute(&mut *tx)
-                .await?;
+        // The throttle's rows first, in key order (address before device and login), as everywhere.
+        for (key, throttle) in attempt.keys() {
+            if throttle == crate::domain::throttle::Throttle::ADDRESS {
+                sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0").bind(&key).execute(&mut *tx).await?;
+            } else {
+                sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(&key).execute(&mut *tx).await?;
+            }
         }
-        sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(crate::store::accounts::login_key(&caller.login)).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO trusted_devices (token_hash, login, last_login) VALUES ($1, $2, $3) \
+             ON CONFLICT (token_hash, login) DO UPDATE SET last_login = excluded.last_login",
+        )
+        .bind(device)
+        .bind(caller.login.as_str())
+        .bind(caller.now)
+        .execute(&mut *tx)
+        .await?;
         let failed: i32 = sqlx::query_scalar("SELECT failed_logins FROM accounts WHERE login = $1").bind(caller.login.as_str()).fetch_one(&mut *tx).await?;
         if failed != 0 {
             // Less what was read, not to zero: failures counted meanwhile are told next time.
@@ -156,7 +166,18 @@ impl AccountStore for SqlStore<Db> {
         Ok(u32::try_from(failed).unwrap_or(0))
     }
 
-    async fn forget_login_attempts(&self, before: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+    async fn trusted_device(&self, device: &str, login: &Login, since: chrono::DateTime<chrono::Utc>) -> StoreResult<bool> {
+        let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM trusted_devices WHERE token_hash = $1 AND login = $2 AND last_login >= $3")
+            .bind(device)
+            .bind(login.as_str())
+            .bind(since)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn forget_login_attempts(&self, before: chrono::DateTime<chrono::Utc>, trusted_before: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        sqlx::query("DELETE FROM trusted_devices WHERE last_login < $1").bind(trusted_before).execute(&self.writer).await?;
         // One row at a time in key order, so that this never waits in a circle with an
         // attempt holding its rows (PostgreSQL locks rows; SQLite has one writer).
         let mut tx = self.writer.begin().await?;

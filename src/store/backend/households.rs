@@ -18,7 +18,10 @@ impl HouseholdStore for SqlStore<Db> {
         use crate::store::households::*;
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
         let limit = limit.clamp(1, MAX_PAGE);
-        let (after_path, after_no) = after.and_then(decode_cursor).unwrap_or_else(|| (String::new(), String::new()));
+        let (after_path, after_no) = match after {
+            None => (String::new(), String::new()),
+            Some(cursor) => decode_cursor(cursor).ok_or(crate::domain::DomainError::invalid("after", crate::domain::error::Reason::NotACursor))?,
+        };
         let mut query = QueryBuilder::new(format!("{HOUSEHOLD_SELECT} WHERE "));
         Scope::of(&unit.path).push_within(&mut query, "h.unit_path");
         query.push(" AND (h.unit_path, h.household_no) > (").push_bind(after_path).push(", ").push_bind(after_no).push(")");
