@@ -37,6 +37,14 @@ pub async fn list(app: &App, caller: &Caller) -> Result<Vec<Account>, AppError> 
     Ok(app.store.accounts(&caller.scope).await?)
 }
 
+/// The name of each listed account's unit, by code.
+pub async fn unit_names(app: &App, accounts: &[Account]) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let mut codes: Vec<&str> = accounts.iter().map(|a| a.unit_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    Ok(app.store.unit_names(&codes).await?.into_iter().collect())
+}
+
 /// The most units the new-account form's picker lists: a county's few hundred fit; a larger
 /// area lists its upper levels and takes a code typed for a unit below them.
 pub const MAX_UNIT_CHOICES: i64 = 800;

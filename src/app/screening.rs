@@ -312,9 +312,11 @@ pub struct RoundSheet {
     pub unvisited_total: i64,
 }
 
+/// A round's sheet for `unit` (blank: the caller's own unit, as a link from the inbox gives none).
 pub async fn round_sheet(app: &App, caller: &Caller, round: Uuid, unit: &str, from: u32, limit: u32) -> Result<RoundSheet, AppError> {
     caller.require(caller.role.may(Permission::ReadRoster), "read the roster")?;
-    let code = unit_code(unit)?;
+    let own = caller.scope.codes().last().unwrap_or_default();
+    let code = unit_code(if unit.trim().is_empty() { own } else { unit })?;
     let rows = app.store.coverage(&caller.scope, round, &code).await?.ok_or(AppError::NotFound)?;
     let found = app.store.rounds(&caller.scope, &code).await?.unwrap_or_default().into_iter().find(|r| r.id == round).ok_or(AppError::NotFound)?;
     let unit = app.store.unit(&caller.scope, &code).await?.ok_or(AppError::NotFound)?;

@@ -151,6 +151,28 @@ pub fn is_head(relation: &str) -> bool {
     ["户主", "本人", "head", "self"].iter().any(|w| relation.eq_ignore_ascii_case(w))
 }
 
+/// The English of the relations to the head rosters write most; `None` for any other, which
+/// is shown as written.
+pub fn relation_in_english(relation: &str) -> Option<&'static str> {
+    Some(match relation.trim() {
+        "户主" | "本人" => "head",
+        "配偶" | "妻" | "妻子" | "夫" | "丈夫" => "spouse",
+        "子" | "儿子" | "长子" | "次子" => "son",
+        "女" | "女儿" | "长女" | "次女" => "daughter",
+        "父亲" | "父" => "father",
+        "母亲" | "母" => "mother",
+        "孙子" | "孙女" | "外孙" | "外孙女" => "grandchild",
+        "儿媳" => "daughter-in-law",
+        "女婿" => "son-in-law",
+        "兄弟" | "哥哥" | "弟弟" | "兄" | "弟" => "brother",
+        "姐妹" | "姐姐" | "妹妹" | "姐" | "妹" => "sister",
+        "祖父" | "祖母" | "外祖父" | "外祖母" => "grandparent",
+        "租户" | "租客" => "tenant",
+        "其他" => "other",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,8 @@ pub trait UnitStore {
     async fn unit(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Option<Unit>>;
     /// Code and name of each unit on a path (for breadcrumbs; names are not personal data).
     async fn names_on_path(&self, path: &UnitPath) -> StoreResult<Vec<(String, String)>>;
+    /// Code and name of each of these units that exists (names are not personal data).
+    async fn unit_names(&self, codes: &[&str]) -> StoreResult<Vec<(String, String)>>;
     async fn children(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Vec<(Unit, Figures)>>;
     async fn figures(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Option<Figures>>;
     /// Makes an account the unit's leader or a member, or (with `None`) removes it.

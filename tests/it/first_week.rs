@@ -416,3 +416,45 @@ async fn the_audit_log_reads_and_filters_on_a_phone() {
     client.close().await.unwrap();
     result
 }
+
+/// Walk findings: a round's page opened without a unit (as a task's link gives it) shows the
+/// caller's own unit; a role that may not read the audit log is refused (403), not shown its
+/// form; relations read in English on English pages; the accounts list names units the
+/// picker does not list (an area too large to list every unit).
+async fn pages_opened_as_links_give_them(db: Db) {
+    let t = TestApp::start(db).await;
+    t.clock.set("2020-02-01T08:00");
+    let (household, ..) = household_fixture(&t).await;
+    let hq = t.client("hq").await;
+    let (status, round) = t.send(&hq, Method::POST, "/api/v1/units/150502001/rounds", json!({"name": "春节返乡排查"})).await;
+    assert_eq!(status, 201, "{round}");
+    let leader = page_client(&t, "zh", "leader1").await;
+    let sheet = html(&t, &leader, &format!("/rounds/{}", round["id"].as_str().unwrap())).await;
+    assert!(sheet.contains("和平社区") && sheet.contains("春节返乡排查"), "the leader's own village: {sheet}");
+
+    let refused = leader.get(t.url("/audit")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(!refused.text().await.unwrap().contains("id=\"audit-filter\""), "no form to fill in");
+
+    let en = page_client(&t, "en", "leader1").await;
+    let page = html(&t, &en, &format!("/households/{household}")).await;
+    assert!(page.contains("<td>head</td>") && !page.contains("<td>户主</td>"), "{page}");
+    let zh = html(&t, &leader, &format!("/households/{household}")).await;
+    assert!(zh.contains("<td>户主</td>"), "{zh}");
+
+    // 900 villager groups under 和平社区: more than the picker lists, so the groups are typed.
+    let mut units = String::from("code,name,parent_code\n");
+    for n in 0..900 {
+        units.push_str(&format!("150502001001{:03},第{n}组,150502001001\n", 100 + n));
+    }
+    let root = t.app.system_caller(wangge::domain::UnitPath::root());
+    wangge::app::divisions::import(&t.app, &root, &[("units".into(), units.into_bytes())]).await.unwrap();
+    let deep = wangge::app::accounts::NewUser { login: "deep", password: PASSWORD, role: "grid_member", unit_code: "150502001001999", display_name: "" };
+    wangge::app::accounts::add_user(&t.app, &root, deep).await.unwrap();
+    let admin = page_client(&t, "zh", "admin").await;
+    let list = html(&t, &admin, "/accounts").await;
+    assert!(list.contains("name=\"unit_code_typed\""), "the picker does not list every unit: {list}");
+    assert!(list.contains("<a href=\"/units/150502001001999\">第899组</a>"), "{list}");
+    assert!(!list.contains(">150502001001999<"), "no code for a name");
+}
+both!(pages_opened_as_links_give_them);

@@ -266,9 +266,9 @@ async fn every_error_is_a_page_or_json(db: Db) {
     assert_eq!(missing.status(), 404);
     let page = missing.text().await.unwrap();
     assert!(page.contains("没有这个页面") && page.contains("name=\"viewport\"") && page.contains("href=\"/\""), "{page}");
-    let no_unit = leader.get(t.url(&format!("/rounds/{}", uuid::Uuid::now_v7()))).send().await.unwrap();
-    assert_eq!(no_unit.status(), 400);
-    let page = no_unit.text().await.unwrap();
+    let unreadable = leader.get(t.url(&format!("/rounds/{}?from=zz", uuid::Uuid::now_v7()))).send().await.unwrap();
+    assert_eq!(unreadable.status(), 400);
+    let page = unreadable.text().await.unwrap();
     assert!(page.contains("请求无法读取") && !page.contains("deserialize"), "{page}");
     let api = client("en");
     let response = api.post(t.url("/api/v1/login")).header("content-type", "application/json").body("{not json").send().await.unwrap();

@@ -32,6 +32,8 @@ struct AccountsPage {
     roles: [Role; 6],
     /// The units a new account may act over, for the form's picker.
     choices: UnitChoices,
+    /// The name of each account's unit, by code.
+    unit_names: std::collections::HashMap<String, String>,
     /// Every problem of a refused form, each naming its field.
     errors: Vec<String>,
     /// What was typed into the form (never the password), kept when it is refused.
@@ -39,9 +41,9 @@ struct AccountsPage {
 }
 
 impl AccountsPage {
-    /// A unit's name where the picker lists it, else its code.
+    /// A unit's name (its code only if it has none).
     fn unit_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.choices.units.iter().find(|u| u.code == code).map_or(code, |u| u.name.as_str())
+        self.unit_names.get(code).map_or(code, String::as_str)
     }
 
     /// A picker's option is indented by its depth (a select's options take no padding).
@@ -63,8 +65,9 @@ async fn page(app: &App, lang: Lang, auth: &Auth, errors: Vec<String>, typed: Ty
     let caller = auth.caller();
     let accounts = ops::list(app, &caller).await?;
     let choices = ops::unit_choices(app, &caller).await?;
+    let unit_names = ops::unit_names(app, &accounts).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, choices, errors, typed };
+    let page = AccountsPage { c: Chrome::load(app, lang, auth).await?, accounts, roles: Role::ALL, choices, unit_names, errors, typed };
     Ok((status, render(&page)?).into_response())
 }
 

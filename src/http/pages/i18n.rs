@@ -64,6 +64,11 @@ impl Texts {
         }
     }
 
+    /// A relation to the head as typed on the roster, in English where it is a common one.
+    pub fn relation<'a>(&self, relation: &'a str) -> &'a str {
+        if self.zh() { relation } else { crate::domain::household::relation_in_english(relation).unwrap_or(relation) }
+    }
+
     pub fn residence(&self, residence: &str) -> &'static str {
         match (residence, self.zh()) {
             ("renter", true) => "租住",

@@ -147,6 +147,8 @@ impl RoundPage {
 
 #[derive(Deserialize)]
 pub struct RoundQuery {
+    /// The unit whose part of the round is shown: the caller's own unit when left out.
+    #[serde(default)]
     unit: String,
     /// The unvisited list from this one on.
     from: Option<u32>,

@@ -143,6 +143,20 @@ impl UnitStore for SqlStore<Db> {
         Ok(names)
     }
 
+    async fn unit_names(&self, codes: &[&str]) -> StoreResult<Vec<(String, String)>> {
+        let mut names = Vec::with_capacity(codes.len());
+        for chunk in codes.chunks(500) {
+            let mut query = QueryBuilder::new("SELECT code, name FROM units WHERE code IN (");
+            let mut each = query.separated(", ");
+            for code in chunk {
+                each.push_bind(*code);
+            }
+            query.push(")");
+            names.extend(query.build_query_as::<(String, String)>().fetch_all(&self.reader).await?);
+        }
+        Ok(names)
+    }
+
     async fn children(&self, scope: &UnitPath, code: &UnitCode) -> StoreResult<Vec<(Unit, Figures)>> {
         // Each child's subtree is the range [path, path with its last '/' made '0'). CROSS
         // JOIN keeps SQLite's planner from scanning unit_counts in the outer loop.
