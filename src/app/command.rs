@@ -26,7 +26,7 @@ pub async fn dashboard(app: &App, caller: &Caller, unit: &str, date: &str) -> Re
     let code = UnitCode::parse(unit).map_err(|_| AppError::NotFound)?;
     let date = report_date(date, crate::domain::time::local_date(caller.now))?;
     let (starts, ends) = day_bounds(date);
-    let day = Day { date, starts, ends, until: ends.min(caller.now) };
+    let day = Day { date, starts, ends, until: ends.min(caller.now), followup_windows: app.settings.followup_windows };
     let report = app.store.day_report(&caller.scope, &code, day, app.settings.fever).await?.ok_or(AppError::NotFound)?;
     let mut figures = report.own;
     for (_, child) in &report.children {

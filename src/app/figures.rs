@@ -29,7 +29,7 @@ pub async fn records(app: &App, caller: &Caller, unit: &str, metric: &str, date:
     super::page_limit(limit)?;
     let date = report_date(date, crate::domain::time::local_date(caller.now))?;
     let (starts, ends) = day_bounds(date);
-    let day = Day { date, starts, ends, until: ends.min(caller.now) };
+    let day = Day { date, starts, ends, until: ends.min(caller.now), followup_windows: app.settings.followup_windows };
     let (unit, records, total) =
         app.store.figure_records(&caller.scope, &code, metric, day, app.settings.fever, offset, limit).await?.ok_or(AppError::NotFound)?;
     let detail = serde_json::json!({"what": "figure", "figure": metric.as_str(), "date": date, "offset": offset, "count": records.len()});

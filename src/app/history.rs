@@ -18,7 +18,7 @@ pub async fn close_day(app: &App, date: NaiveDate) -> Result<usize, AppError> {
         return Err(crate::domain::DomainError::invalid("date", crate::domain::error::Reason::InFuture).into());
     }
     let (starts, ends) = day_bounds(date);
-    Ok(app.store.close_day(Day { date, starts, ends, until: ends }, app.settings.fever, now).await?)
+    Ok(app.store.close_day(Day { date, starts, ends, until: ends, followup_windows: app.settings.followup_windows }, app.settings.fever, now).await?)
 }
 
 /// Closes every day not yet closed up to yesterday (since the last close, or the first fact;

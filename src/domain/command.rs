@@ -151,6 +151,11 @@ pub struct DayFigures {
     pub isolations_started: i64,
     pub isolations_released: i64,
     pub followups_done: i64,
+    /// Isolation orders with a follow-up window on the day.
+    pub followups_due: i64,
+    /// Of those, the orders with a window closed (by the day's end, or now) and nobody
+    /// following up since it opened.
+    pub followups_overdue: i64,
     pub checkins_expected: i64,
     pub checkins_reported: i64,
     pub checkins_unwell: i64,
@@ -220,6 +225,8 @@ impl DayFigures {
             isolations_started,
             isolations_released,
             followups_done,
+            followups_due,
+            followups_overdue,
             checkins_expected,
             checkins_reported,
             checkins_unwell,

@@ -67,6 +67,11 @@ impl FollowupWindows {
         }
     }
 
+    /// The windows of a local day, opening and closing, in UTC.
+    pub fn on(&self, day: NaiveDate) -> [(DateTime<Utc>, DateTime<Utc>); 2] {
+        self.0.map(|(from, to)| (local(day, from), local(day, to)))
+    }
+
     /// The follow-up slots of an order running over `[start, end)`, in time order: each
     /// window of each local day that overlaps the order.
     pub fn slots(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Slot> {
@@ -84,6 +89,14 @@ impl FollowupWindows {
             day = day.succ_opt().expect("a date after this one");
         }
         slots
+    }
+}
+
+/// As `parse` reads them: `07:00-12:00,14:00-19:00`.
+impl std::fmt::Display for FollowupWindows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [(a, b), (c, d)] = self.0;
+        write!(f, "{}-{},{}-{}", a.format("%H:%M"), b.format("%H:%M"), c.format("%H:%M"), d.format("%H:%M"))
     }
 }
 
@@ -138,6 +151,11 @@ mod tests {
     #[test]
     fn windows_are_configurable() {
         let windows = FollowupWindows::parse("08:00-11:30, 15:00-18:00").unwrap();
+        assert_eq!(windows.to_string(), "08:00-11:30,15:00-18:00", "kept as read back");
+        assert_eq!(FollowupWindows::parse(&FollowupWindows::default().to_string()), Ok(FollowupWindows::default()));
+        let day = NaiveDate::from_ymd_opt(2020, 2, 1).unwrap();
+        assert_eq!(windows.on(day)[0].0, parse_time("at", "2020-02-01T08:00").unwrap());
+        assert_eq!(windows.on(day)[1].1, parse_time("at", "2020-02-01T18:00").unwrap());
         assert_eq!(windows.0[0].1, NaiveTime::from_hms_opt(11, 30, 0).unwrap());
         for bad in ["08:00-11:30", "12:00-08:00,14:00-15:00", "14:00-18:00,08:00-11:00", "morning"] {
             assert!(FollowupWindows::parse(bad).is_err(), "{bad}");

@@ -27,6 +27,8 @@ pub struct Day {
     pub starts: chrono::DateTime<chrono::Utc>,
     pub ends: chrono::DateTime<chrono::Utc>,
     pub until: chrono::DateTime<chrono::Utc>,
+    /// The windows in which follow-ups fall due (a server setting; a close keeps its own).
+    pub followup_windows: crate::domain::isolation::FollowupWindows,
 }
 
 /// A record behind a dashboard figure: who or what, where, when, and the page it is on.

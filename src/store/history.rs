@@ -64,6 +64,8 @@ pub(crate) const COLUMNS: &[&str] = &[
     "isolations_started",
     "isolations_released",
     "followups_done",
+    "followups_due",
+    "followups_overdue",
     "checkins_reported",
     "checkins_unwell",
     "passages_in",
@@ -81,7 +83,7 @@ pub(crate) const COLUMNS: &[&str] = &[
 pub(crate) const COUNTED_FROM: usize = 8;
 
 /// A unit's figures as stored, in `COLUMNS` order.
-pub(crate) fn values(f: &DayFigures) -> [i64; 26] {
+pub(crate) fn values(f: &DayFigures) -> [i64; 28] {
     let c = &f.households_by_colour;
     [
         f.households,
@@ -100,6 +102,8 @@ pub(crate) fn values(f: &DayFigures) -> [i64; 26] {
         f.isolations_started,
         f.isolations_released,
         f.followups_done,
+        f.followups_due,
+        f.followups_overdue,
         f.checkins_reported,
         f.checkins_unwell,
         f.passages_in,
@@ -114,16 +118,17 @@ pub(crate) fn values(f: &DayFigures) -> [i64; 26] {
 }
 
 /// Figures read back from values in `COLUMNS` order (cumulative totals are not stored).
-pub(crate) fn figures(v: &[i64; 26]) -> DayFigures {
+pub(crate) fn figures(v: &[i64; 28]) -> DayFigures {
     let mut f = DayFigures::default();
     let c = &mut f.households_by_colour;
     (f.households, c.red, c.yellow, c.blue, c.white, f.residents, f.checkins_expected, f.registrations_pending) =
         (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     (f.returnees_arrived, f.returnees_in_observation, f.returnees_from_key_areas) = (v[8], v[9], v[10]);
     (f.isolated_home, f.isolated_central, f.isolations_started, f.isolations_released, f.followups_done) = (v[11], v[12], v[13], v[14], v[15]);
-    (f.checkins_reported, f.checkins_unwell) = (v[16], v[17]);
-    (f.passages_in, f.passages_out, f.turned_back, f.referred, f.fevers) = (v[18], v[19], v[20], v[21], v[22]);
-    (f.alerts_open, f.alerts_acknowledged, f.alerts_escalated) = (v[23], v[24], v[25]);
+    (f.followups_due, f.followups_overdue) = (v[16], v[17]);
+    (f.checkins_reported, f.checkins_unwell) = (v[18], v[19]);
+    (f.passages_in, f.passages_out, f.turned_back, f.referred, f.fevers) = (v[20], v[21], v[22], v[23], v[24]);
+    (f.alerts_open, f.alerts_acknowledged, f.alerts_escalated) = (v[25], v[26], v[27]);
     f
 }
 
@@ -133,11 +138,11 @@ mod tests {
 
     #[test]
     fn every_figure_is_stored_and_read_back_in_its_column() {
-        assert_eq!(COLUMNS.len(), 26);
-        let v: [i64; 26] = std::array::from_fn(|i| i as i64 + 1);
+        assert_eq!(COLUMNS.len(), 28);
+        let v: [i64; 28] = std::array::from_fn(|i| i as i64 + 1);
         assert_eq!(values(&figures(&v)), v);
         assert_eq!(COLUMNS[COUNTED_FROM], "returnees_arrived");
         let f = figures(&v);
-        assert_eq!((f.households_by_colour.white, f.fevers, f.alerts_escalated), (5, 23, 26));
+        assert_eq!((f.households_by_colour.white, f.fevers, f.alerts_escalated), (5, 25, 28));
     }
 }

@@ -156,6 +156,8 @@ async fn every_figure_opens_the_records_that_make_it_up(db: Db) {
         "checkins_unwell",
         "fevers",
         "followups_done",
+        "followups_due",
+        "followups_overdue",
         "households",
         "households_blue",
         "households_red",

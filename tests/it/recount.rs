@@ -82,6 +82,21 @@ async fn recount(raw: &Raw, unit_path: &str, day: NaiveDate, now: DateTime<Utc>)
 
     let followups: Vec<(String, DateTime<Utc>)> = rows!(raw, "SELECT unit_path, at FROM followups");
     count("followups_done", followups.iter().filter(|(p, at)| under(p) && within(*at)).count());
+    // Due: orders with a follow-up slot that day (as the escalation engine makes them); overdue:
+    // those with a slot closed by `until`, not released before it closed, nobody since it opened.
+    type Run = (String, uuid::Uuid, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
+    let runs: Vec<Run> = rows!(raw, "SELECT unit_path, id, starts_at, planned_end, ended_at FROM isolations");
+    let followed: Vec<(uuid::Uuid, DateTime<Utc>)> = rows!(raw, "SELECT isolation_id, at FROM followups");
+    let windows = wangge::domain::isolation::FollowupWindows::default();
+    for (_, id, starts, planned, ended) in runs.iter().filter(|r| under(&r.0)) {
+        let end = ended.map_or(*planned, |e| e.min(*planned));
+        let slots: Vec<_> = windows.slots(*starts, end).into_iter().filter(|s| s.day == day).collect();
+        count("followups_due", usize::from(!slots.is_empty()));
+        let missed = |s: &&wangge::domain::isolation::Slot| {
+            s.closes <= until && ended.is_none_or(|e| e >= s.closes) && !followed.iter().any(|(o, at)| o == id && *at >= s.opens && *at < until)
+        };
+        count("followups_overdue", usize::from(slots.iter().any(|s| missed(&s))));
+    }
 
     let checkins: Vec<(String, NaiveDate, String)> = rows!(raw, "SELECT unit_path, day, status FROM checkins");
     let checkins: Vec<_> = checkins.into_iter().filter(|c| under(&c.0) && c.1 == day).collect();

@@ -65,6 +65,30 @@ impl CommandStore for SqlStore<Db> {
     }
 }
 
+/// The condition on an order (`order` names the isolations row) that it runs during one of
+/// the day's follow-up windows (`due`, as `FollowupWindows::slots` has it), or (not `due`)
+/// that it ran through a window that has closed by `day.until` (not released before the
+/// window closed) with no follow-up of the order from the window's opening until then. One
+/// order counts once, whatever the number of its windows that day.
+pub(super) fn push_followup_condition(q: &mut QueryBuilder<Db>, order: &str, day: Day, due: bool) {
+    q.push("(FALSE");
+    for (opens, closes) in day.followup_windows.on(day.date) {
+        if !due && closes > day.until {
+            continue;
+        }
+        q.push(format!(" OR ({order}.starts_at < ")).push_bind(closes);
+        q.push(format!(" AND {order}.planned_end > ")).push_bind(opens);
+        q.push(format!(" AND ({order}.ended_at IS NULL OR {order}.ended_at > ")).push_bind(opens).push(")");
+        if !due {
+            q.push(format!(" AND ({order}.ended_at IS NULL OR {order}.ended_at >= ")).push_bind(closes).push(")");
+            q.push(format!(" AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.isolation_id = {order}.id AND f.at >= ")).push_bind(opens);
+            q.push(" AND f.at < ").push_bind(day.until).push(")");
+        }
+        q.push(")");
+    }
+    q.push(")");
+}
+
 /// Counts a day's figures from the facts under `parts.path`, grouped as `parts` says: the
 /// dashboard's by child, the daily close's by each fact's own unit. A fever is a passage at or
 /// above `fever` °C.
@@ -143,6 +167,21 @@ pub(super) async fn count_figures(
         .await?;
     for (part, done) in rows {
         figures.entry(part).or_default().followups_done = done;
+    }
+
+    let rows: Vec<(String, i64, i64)> = parts
+        .count(&mut *conn, "unit_path", |q| {
+            for due in [true, false] {
+                q.push("CAST(SUM(CASE WHEN ");
+                push_followup_condition(q, "isolations", day, due);
+                q.push(" THEN 1 ELSE 0 END) AS BIGINT)").push(if due { ", " } else { "" });
+            }
+            q.push(" FROM isolations WHERE TRUE");
+        })
+        .await?;
+    for (part, due, overdue) in rows {
+        let f = figures.entry(part).or_default();
+        (f.followups_due, f.followups_overdue) = (due, overdue);
     }
 
     let rows: Vec<(String, i64, i64)> = parts

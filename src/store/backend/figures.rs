@@ -115,7 +115,7 @@ fn push_from(q: &mut QueryBuilder<Db>, metric: Metric, day: Day, fever: f64, pat
         Households | Red | Yellow | Blue | White => &HOUSEHOLDS,
         Residents | CheckinsExpected => &RESIDENTS,
         ReturneesArrived | ReturneesInObservation | ReturneesFromKeyAreas => &RETURNEES,
-        IsolatedHome | IsolatedCentral | IsolationsStarted | IsolationsReleased => &ISOLATIONS,
+        IsolatedHome | IsolatedCentral | IsolationsStarted | IsolationsReleased | FollowupsDue | FollowupsOverdue => &ISOLATIONS,
         FollowupsDone => &FOLLOWUPS,
         CheckinsReported | CheckinsUnwell => &CHECKINS,
         PassagesIn | PassagesOut | TurnedBack | Referred | Fevers => &PASSAGES,
@@ -133,7 +133,7 @@ fn push_from(q: &mut QueryBuilder<Db>, metric: Metric, day: Day, fever: f64, pat
         ReturneesArrived | ReturneesInObservation | ReturneesFromKeyAreas => {
             q.push_bind(at);
         }
-        IsolatedHome | IsolatedCentral | IsolationsStarted | IsolationsReleased => {
+        IsolatedHome | IsolatedCentral | IsolationsStarted | IsolationsReleased | FollowupsDue | FollowupsOverdue => {
             q.push_bind(to);
         }
         FollowupsDone | PassagesIn | PassagesOut | TurnedBack | Referred | Fevers | AlertsEscalated => {
@@ -173,6 +173,10 @@ fn push_from(q: &mut QueryBuilder<Db>, metric: Metric, day: Day, fever: f64, pat
         }
         IsolationsReleased => {
             q.push(" AND i.ended_at >= ").push_bind(from).push(" AND i.ended_at < ").push_bind(to);
+        }
+        FollowupsDue | FollowupsOverdue => {
+            q.push(" AND ");
+            super::command::push_followup_condition(q, "i", day, metric == FollowupsDue);
         }
         CheckinsUnwell => {
             q.push(" AND c.status = 'unwell'");

@@ -36,12 +36,16 @@ impl HistoryStore for SqlStore<Db> {
             });
             insert.build().execute(&mut *tx).await?;
         }
-        sqlx::query("INSERT INTO day_closes (day, closed_at, fever) VALUES ($1, $2, $3) ON CONFLICT (day) DO UPDATE SET closed_at = excluded.closed_at, fever = excluded.fever")
-            .bind(day.date)
-            .bind(now)
-            .bind(fever.celsius())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO day_closes (day, closed_at, fever, followup_windows) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (day) DO UPDATE SET closed_at = excluded.closed_at, fever = excluded.fever, followup_windows = excluded.followup_windows",
+        )
+        .bind(day.date)
+        .bind(now)
+        .bind(fever.celsius())
+        .bind(day.followup_windows.to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(units.len())
     }
@@ -73,7 +77,7 @@ impl HistoryStore for SqlStore<Db> {
             .iter()
             .map(|row| {
                 let day: NaiveDate = row.try_get(0)?;
-                let mut v = [0i64; 26];
+                let mut v = [0i64; COLUMNS.len()];
                 for (i, value) in v.iter_mut().enumerate() {
                     *value = row.try_get(i + 1)?;
                 }
@@ -99,9 +103,10 @@ impl HistoryStore for SqlStore<Db> {
         }
         let mut taken = Vec::new();
         for ((path, day), ids) in days {
-            let fever: Option<f64> = sqlx::query_scalar("SELECT fever FROM day_closes WHERE day = $1").bind(day).fetch_optional(&mut *tx).await?;
-            if let Some(fever) = fever {
-                recount_day(&mut tx, &UnitPath::from_stored(path), day, fever).await?;
+            let close: Option<(f64, String)> =
+                sqlx::query_as("SELECT fever, followup_windows FROM day_closes WHERE day = $1").bind(day).fetch_optional(&mut *tx).await?;
+            if let Some((fever, windows)) = close {
+                recount_day(&mut tx, &UnitPath::from_stored(path), day, fever, &windows).await?;
                 taken.extend(ids);
             }
         }
@@ -127,19 +132,21 @@ pub(crate) async fn recount_closed_days(tx: &mut super::Tx, now: DateTime<Utc>, 
     if day >= crate::domain::time::local_date(now) {
         return Ok(());
     }
-    let closes: Vec<(NaiveDate, f64)> = sqlx::query_as("SELECT day, fever FROM day_closes WHERE day >= $1 ORDER BY day").bind(day).fetch_all(&mut **tx).await?;
+    let closes: Vec<(NaiveDate, f64, String)> =
+        sqlx::query_as("SELECT day, fever, followup_windows FROM day_closes WHERE day >= $1 ORDER BY day").bind(day).fetch_all(&mut **tx).await?;
     let path = UnitPath::from_stored(path.to_owned());
-    for (date, fever) in closes {
-        recount_day(tx, &path, date, fever).await?;
+    for (date, fever, windows) in closes {
+        recount_day(tx, &path, date, fever, &windows).await?;
     }
     Ok(())
 }
 
 /// The stored figures of the unit at `path` (its own, not its subtree's) for the closed day
-/// `date`, counted again from the facts.
-async fn recount_day(tx: &mut super::Tx, path: &UnitPath, date: NaiveDate, fever: f64) -> StoreResult<()> {
+/// `date`, counted again from the facts, with the fever line and follow-up windows of its close.
+async fn recount_day(tx: &mut super::Tx, path: &UnitPath, date: NaiveDate, fever: f64, windows: &str) -> StoreResult<()> {
     let (starts, ends) = crate::domain::command::day_bounds(date);
-    let day = Day { date, starts, ends, until: ends };
+    let followup_windows = crate::domain::isolation::FollowupWindows::parse(windows)?;
+    let day = Day { date, starts, ends, until: ends, followup_windows };
     let counted = count_figures(tx, &Parts { path, by: PartBy::OnlyUnit }, day, fever).await?.remove(path.as_str()).unwrap_or_default();
     let counted_columns = &COLUMNS[crate::store::history::COUNTED_FROM..];
     let mut update = QueryBuilder::new("UPDATE unit_day_figures SET ");
