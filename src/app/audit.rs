@@ -62,8 +62,22 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
     REGION_TZ.from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
 }
 
-/// The entries about records in the caller's subtree, newest first, as the query narrows them.
-pub async fn log(app: &App, caller: &Caller, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, AppError> {
+/// How far the log's total is counted: past it, "more than 10,000".
+pub const COUNT_CAP: u32 = 10_000;
+
+/// A page of the log, and how many entries the filter finds in all.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Entries the filter finds on every page, counted up to 10,000.
+    pub total: i64,
+    /// There are more than `total` (the count stopped at 10,000).
+    pub more: bool,
+}
+
+/// The entries about records in the caller's subtree, newest first, as the query narrows them,
+/// `limit` of them, with how many there are in all.
+pub async fn log(app: &App, caller: &Caller, query: &AuditQuery, limit: u32) -> Result<AuditPage, AppError> {
     caller.require(caller.role.may(Permission::ReadAudit), "read the audit log")?;
     super::page_limit(limit)?;
     let day = |field, raw: &str| match raw.trim() {
@@ -82,5 +96,7 @@ pub async fn log(app: &App, caller: &Caller, query: &AuditQuery, limit: u32) -> 
         since: day("first_day", &query.from)?.map(start_of),
         until: day("last_day", &query.to)?.and_then(|d| d.succ_opt()).map(start_of),
     };
-    Ok(app.store.audit_log(&caller.scope, &filter, limit).await?)
+    let items = app.store.audit_log(&caller.scope, &filter, limit).await?;
+    let counted = app.store.audit_count(&caller.scope, &filter, COUNT_CAP).await?;
+    Ok(AuditPage { items, total: counted.min(i64::from(COUNT_CAP)), more: counted > i64::from(COUNT_CAP) })
 }

@@ -46,6 +46,9 @@ pub trait AuditStore {
     /// Entries about records in the scope, newest first, as the filter narrows them, with the
     /// names of who acted and of the record.
     async fn audit_log(&self, scope: &UnitPath, filter: &AuditFilter, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// How many entries the filter finds in the scope (all pages, `before` aside), counted up
+    /// to `cap` + 1: a log of millions is not counted to the last entry for each page.
+    async fn audit_count(&self, scope: &UnitPath, filter: &AuditFilter, cap: u32) -> StoreResult<i64>;
     /// Records that `caller` read a full record (or a list of people) of `entity` at `path`:
     /// for reads that are not one store call of their own.
     async fn record_read(&self, caller: &Caller, entity: &'static str, id: &str, path: &UnitPath, detail: serde_json::Value) -> StoreResult<()>;

@@ -374,6 +374,13 @@ async fn records_show_names_not_codes(db: Db) {
     let bad = zh.get(t.url("/audit?from=2020-13-45")).send().await.unwrap();
     assert_eq!(bad.status(), 422);
     let (_, api) = t.get(&admin, "/api/v1/audit?who=wangzr&what=household").await;
+    assert_eq!(api["total"].as_u64(), Some(api["items"].as_array().unwrap().len() as u64), "{api}");
+    assert_eq!(api["more"], false);
+    // The log says how many entries it holds in all, past the page it shows.
+    let (_, everything) = t.get(&admin, "/api/v1/audit?limit=1").await;
+    let total = everything["total"].as_i64().unwrap();
+    assert!(total > 10 && everything["items"].as_array().unwrap().len() == 1, "{everything}");
+    assert!(html(&t, &zh, "/audit").await.contains(&format!("<p class=\"count\" id=\"audit-total\">共 {total} 条</p>")));
     assert_eq!(api["items"][0]["actor_name"], "王主任");
     assert_eq!(api["items"][0]["label"], "001 张三");
 

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::{Done, Items};
 use crate::app::App;
 use crate::app::accounts::{self as ops, Account, NewUser};
-use crate::app::audit::{self, AuditEntry, AuditQuery};
+use crate::app::audit::{self, AuditPage, AuditQuery};
 use crate::domain::Role;
 use crate::http::HttpError;
 use crate::http::auth::{Auth, ClientAddr, DEVICE_COOKIE, cookie, device_cookie, expired_session_cookie, session_cookie};
@@ -141,12 +141,7 @@ struct AuditLimit {
 ///
 /// Who read or wrote what, when: every write and every reading of a full record.
 #[utoipa::path(get, operation_id = "audit_log", path = "/api/v1/audit", tag = "accounts", params(AuditQuery, AuditLimit),
-    responses((status = 200, body = Items<AuditEntry>), super::Errors))]
-async fn audit_log(
-    State(app): State<App>,
-    auth: Auth,
-    Query(query): Query<AuditQuery>,
-    Query(limit): Query<AuditLimit>,
-) -> Result<Json<Items<AuditEntry>>, HttpError> {
-    Ok(Json(Items { items: audit::log(&app, &auth.caller(), &query, limit.limit.unwrap_or(100)).await? }))
+    responses((status = 200, body = AuditPage), super::Errors))]
+async fn audit_log(State(app): State<App>, auth: Auth, Query(query): Query<AuditQuery>, Query(limit): Query<AuditLimit>) -> Result<Json<AuditPage>, HttpError> {
+    Ok(Json(audit::log(&app, &auth.caller(), &query, limit.limit.unwrap_or(100)).await?))
 }

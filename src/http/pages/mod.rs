@@ -339,6 +339,9 @@ async fn static_file(Path(file): Path<String>) -> Response {
 struct AuditPage {
     c: Chrome,
     entries: Vec<AuditEntry>,
+    /// How many entries the filter finds on every page (counted up to a cap; `more` past it).
+    total: i64,
+    more: bool,
     query: audit::AuditQuery,
     /// The next page's address, with the filters.
     older: Option<String>,
@@ -353,12 +356,15 @@ impl AuditPage {
 
 async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Query(query): Query<audit::AuditQuery>) -> Result<Response, HttpError> {
     let c = Chrome::load(&app, lang, &auth).await?;
-    let (entries, error) = match audit::log(&app, &auth.caller(), &query, 100).await {
-        Ok(entries) => (entries, None),
+    let (page, error) = match audit::log(&app, &auth.caller(), &query, 100).await {
+        Ok(page) => (page, None),
         // A role that may not read the log is refused as everywhere (403), not shown the form.
-        Err(AppError::Domain(err)) if !matches!(err, crate::domain::DomainError::NotAllowed(_)) => (Vec::new(), Some(err.message(lang))),
+        Err(AppError::Domain(err)) if !matches!(err, crate::domain::DomainError::NotAllowed(_)) => {
+            (audit::AuditPage { items: Vec::new(), total: 0, more: false }, Some(err.message(lang)))
+        }
         Err(err) => return Err(err.into()),
     };
+    let audit::AuditPage { items: entries, total, more } = page;
     let older = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten().map(|before| {
         format!(
             "/audit?who={}&what={}&from={}&to={}&before={before}",
@@ -369,7 +375,7 @@ async fn audit(State(app): State<App>, RequestLang(lang): RequestLang, auth: Aut
         )
     });
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&AuditPage { c, entries, query, older, error })?).into_response())
+    Ok((status, render(&AuditPage { c, entries, total, more, query, older, error })?).into_response())
 }
 
 #[cfg(test)]

@@ -67,6 +67,17 @@ impl Texts {
         let (shown, total) = (thousands(shown as i64), thousands(total));
         if self.zh() { format!("显示最新 {shown} 条，共 {total} 条") } else { format!("the newest {shown} of {total}") }
     }
+
+    /// A count that stops at a cap: "共 1,204 条" / "1,204 in all", or "超过 10,000 条" / "more than 10,000".
+    pub fn count_of(&self, total: &i64, more: &bool) -> String {
+        let total = thousands(*total);
+        match (self.zh(), *more) {
+            (true, false) => format!("共 {total} 条"),
+            (true, true) => format!("超过 {total} 条"),
+            (false, false) => format!("{total} in all"),
+            (false, true) => format!("more than {total}"),
+        }
+    }
 }
 
 /// A value as it goes into a page's address (`?q=…`): everything but unreserved characters
@@ -114,6 +125,7 @@ mod tests {
         assert_eq!(last.prev().as_deref(), Some("/units/15/checkins?date=2020-02-01&from=2500"));
         let all = Pager::new("missing", "/x", 0, 500, 3, 3);
         assert_eq!(all.words(&zh), "共 3 条");
+        assert_eq!((zh.count_of(&10_000, &true), zh.count_of(&1_204, &false)), ("超过 10,000 条".to_string(), "共 1,204 条".to_string()));
         assert_eq!(all.words(&en), "3 in all");
         let beyond = Pager::new("missing", "/x", 99_999, 500, 0, 1103);
         assert_eq!(beyond.words(&zh), "共 1,103 条");

@@ -13,45 +13,19 @@ use crate::store::{AuditEntry, AuditFilter, AuditStore, MAX_PAGE, SqlStore, Stor
 #[async_trait]
 impl AuditStore for SqlStore<Db> {
     async fn audit_log(&self, scope: &UnitPath, filter: &AuditFilter, limit: u32) -> StoreResult<Vec<AuditEntry>> {
-        // Inside a county, its entries newest first (the county index); above one, all
-        // entries newest first: nearly all of them lie in such a scope.
-        // A region's accounts also see what belongs to no place: failed logins of logins
-        // that do not exist (the root path is theirs, a path no entry has otherwise).
-        let before = filter.before.unwrap_or(i64::MAX);
         let mut query = QueryBuilder::new("SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log WHERE ");
-        match scope.county_code() {
-            Some(county) => {
-                Scope::of(scope).push_within(&mut query, "unit_path");
-                query.push(" AND id < ").push_bind(before).push(" AND county_code = ").push_bind(county.to_string());
-            }
-            None => {
-                let no_place = if scope.depth() <= 1 { UnitPath::root().as_str().to_string() } else { String::from("-") };
-                query.push("((");
-                Scope::of(scope).push_within(&mut query, "unit_path");
-                query.push(") OR unit_path = ").push_bind(no_place).push(") AND id < ").push_bind(before);
-            }
-        }
-        if let Some(actor) = &filter.actor {
-            query
-                .push(" AND (actor = ")
-                .push_bind(actor.clone())
-                .push(" OR actor IN (SELECT login FROM accounts WHERE display_name = ")
-                .push_bind(actor.clone())
-                .push("))");
-        }
-        if let Some(entity) = &filter.entity {
-            query.push(" AND entity = ").push_bind(entity.clone());
-        }
-        if let Some(since) = filter.since {
-            query.push(" AND at >= ").push_bind(since);
-        }
-        if let Some(until) = filter.until {
-            query.push(" AND at < ").push_bind(until);
-        }
+        push_filter(&mut query, scope, filter, filter.before.unwrap_or(i64::MAX));
         query.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit.clamp(1, MAX_PAGE)));
         let mut entries = query.build_query_as::<AuditEntry>().fetch_all(&self.reader).await?;
         self.name_entries(&mut entries).await?;
         Ok(entries)
+    }
+
+    async fn audit_count(&self, scope: &UnitPath, filter: &AuditFilter, cap: u32) -> StoreResult<i64> {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM audit_log WHERE ");
+        push_filter(&mut query, scope, filter, i64::MAX);
+        query.push(" LIMIT ").push_bind(i64::from(cap) + 1).push(") AS found");
+        Ok(query.build_query_scalar().fetch_one(&self.reader).await?)
     }
 
     async fn record_read(&self, caller: &Caller, entity: &'static str, id: &str, path: &UnitPath, detail: serde_json::Value) -> StoreResult<()> {
@@ -138,5 +112,43 @@ impl SqlStore<Db> {
             };
         }
         Ok(())
+    }
+}
+
+/// The log's conditions: the caller's scope, entries before `before`, and the filter's who,
+/// what and when.
+fn push_filter(query: &mut QueryBuilder<Db>, scope: &UnitPath, filter: &AuditFilter, before: i64) {
+    // Inside a county, its entries newest first (the county index); above one, all
+    // entries newest first: nearly all of them lie in such a scope.
+    // A region's accounts also see what belongs to no place: failed logins of logins
+    // that do not exist (the root path is theirs, a path no entry has otherwise).
+    match scope.county_code() {
+        Some(county) => {
+            Scope::of(scope).push_within(query, "unit_path");
+            query.push(" AND id < ").push_bind(before).push(" AND county_code = ").push_bind(county.to_string());
+        }
+        None => {
+            let no_place = if scope.depth() <= 1 { UnitPath::root().as_str().to_string() } else { String::from("-") };
+            query.push("((");
+            Scope::of(scope).push_within(query, "unit_path");
+            query.push(") OR unit_path = ").push_bind(no_place).push(") AND id < ").push_bind(before);
+        }
+    }
+    if let Some(actor) = &filter.actor {
+        query
+            .push(" AND (actor = ")
+            .push_bind(actor.clone())
+            .push(" OR actor IN (SELECT login FROM accounts WHERE display_name = ")
+            .push_bind(actor.clone())
+            .push("))");
+    }
+    if let Some(entity) = &filter.entity {
+        query.push(" AND entity = ").push_bind(entity.clone());
+    }
+    if let Some(since) = filter.since {
+        query.push(" AND at >= ").push_bind(since);
+    }
+    if let Some(until) = filter.until {
+        query.push(" AND at < ").push_bind(until);
     }
 }
