@@ -33,7 +33,8 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Load the small demo (Tongliao divisions, a few villages of households, demo logins) first.
+        /// Load the small demo first (Tongliao's divisions, one county of households with 30 days
+        /// of history, demo logins); a database that has it already is left as it is.
         #[arg(long)]
         demo: bool,
         /// A temperature at or above this (°C) is a fever and raises an alert.
@@ -58,7 +59,8 @@ enum Command {
         #[arg(long, env = "WANGGE_REPORT_DEADLINE", default_value = "18:00")]
         report_deadline: String,
     },
-    /// Load demo data: Tongliao's real divisions and generated households below them.
+    /// Load demo data: Tongliao's real divisions and generated households below them (the small
+    /// scale with 30 days of history).
     Demo {
         #[arg(long, value_enum, default_value = "small")]
         scale: Scale,
@@ -290,6 +292,21 @@ async fn load_demo(app: &App, scale: Scale) -> Result<(), String> {
         "demo loaded: {} units created, {} households and {} residents created ({} households already there)",
         summary.units_created, summary.roster.households_created, summary.roster.residents_created, summary.roster.households_unchanged
     );
+    // The small demo's county gets its 30 days behind today (a large one is for measuring).
+    if scale == Scale::Small {
+        let county = demo::plan(scale).first().map(|(county, _)| county.clone()).unwrap_or_default();
+        let bar = progress_bar("days of history");
+        let days = crate::app::demo_history::load(app, &county, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await;
+        bar.finish_and_clear();
+        match days.map_err(describe)? {
+            0 => println!("history already there"),
+            days => println!("{days} days of history written and closed"),
+        }
+    }
     Ok(())
 }
 

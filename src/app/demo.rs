@@ -1,6 +1,8 @@
 //! Demo data: the real divisions of Tongliao (通辽市, embedded) and generated villager
 //! groups, households and residents below them. Generation is deterministic, so loading
-//! twice changes nothing, and the small scale is exactly the first part of the full one.
+//! twice changes nothing. The small scale is one whole county: its first three villages as
+//! the full scale has them, and a sample (the first households of one group) of the first
+//! villages of each of its other townships, so that every township has figures to show.
 
 use std::collections::HashMap;
 
@@ -26,14 +28,18 @@ pub const TONGLIAO_DIVISIONS: [(&str, &str); 5] = [
 /// The seeds' Tongliao: 9,192 villager groups holding 640,000 households.
 pub const TONGLIAO_GROUPS: usize = 9_192;
 pub const TONGLIAO_HOUSEHOLDS: usize = 640_000;
-/// The small scale: the first villages of the first county.
+/// The small scale: the first villages of the first county in full, and of each of its other
+/// townships this many villages, each one group of `SAMPLE_HOUSEHOLDS`.
 const SMALL_VILLAGES: usize = 3;
+const SAMPLE_VILLAGES: usize = 2;
+const SAMPLE_HOUSEHOLDS: usize = 12;
 
 pub const DEMO_PASSWORD: &str = "wangge-demo";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scale {
-    /// A few villages of 科尔沁区: about 800 households.
+    /// 科尔沁区: three villages in full and two villages of each other township, sampled:
+    /// about 1,450 households.
     Small,
     /// All of Tongliao as the seeds count it: 9,192 groups, 640,000 households, ~2.5 M residents.
     Tongliao,
@@ -54,10 +60,10 @@ pub fn plan(scale: Scale) -> Vec<(String, Vec<GroupPlan>)> {
     let extra_groups = TONGLIAO_GROUPS - 3 * villages.len();
     let mut group_index = 0;
     let mut counties: Vec<(String, Vec<GroupPlan>)> = Vec::new();
+    if scale == Scale::Small {
+        return small_plan(&villages);
+    }
     for (i, (code, county)) in villages.iter().enumerate() {
-        if scale == Scale::Small && i >= SMALL_VILLAGES {
-            break;
-        }
         let groups = if i < extra_groups { 4 } else { 3 };
         for (g, numeral) in CHINESE_NUMERALS.iter().enumerate().take(groups + 1).skip(1) {
             let households = TONGLIAO_HOUSEHOLDS / TONGLIAO_GROUPS + usize::from(group_index < TONGLIAO_HOUSEHOLDS % TONGLIAO_GROUPS);
@@ -70,6 +76,32 @@ pub fn plan(scale: Scale) -> Vec<(String, Vec<GroupPlan>)> {
         }
     }
     counties
+}
+
+/// The small scale's groups: the full scale's first three villages, then the first group of the
+/// first `SAMPLE_VILLAGES` villages of each other township of the same county, sampled.
+fn small_plan(villages: &[(String, String)]) -> Vec<(String, Vec<GroupPlan>)> {
+    let full = plan(Scale::Tongliao);
+    let (county, all_groups) = &full[0];
+    let first: Vec<&String> = villages.iter().take(SMALL_VILLAGES).map(|(code, _)| code).collect();
+    let mut groups: Vec<GroupPlan> = all_groups.iter().filter(|g| first.contains(&&g.village_code)).cloned().collect();
+    let first_townships: Vec<&str> = first.iter().map(|v| &v[..9]).collect();
+    let mut sampled: HashMap<&str, usize> = HashMap::new();
+    for (village, of_county) in villages {
+        let township = &village[..9];
+        if of_county != county || first_townships.contains(&township) {
+            continue;
+        }
+        let taken = sampled.entry(township).or_default();
+        if *taken == SAMPLE_VILLAGES {
+            continue;
+        }
+        *taken += 1;
+        if let Some(group) = all_groups.iter().find(|g| &g.village_code == village) {
+            groups.push(GroupPlan { households: SAMPLE_HOUSEHOLDS, ..group.clone() });
+        }
+    }
+    vec![(county.clone(), groups)]
 }
 
 /// (village code, county code) of every embedded village, in file order.
@@ -370,12 +402,20 @@ mod tests {
     }
 
     #[test]
-    fn small_scale_is_the_start_of_the_full_one() {
+    fn small_scale_is_one_county_begun_as_the_full_one() {
         let small = plan(Scale::Small);
         let full = plan(Scale::Tongliao);
-        let small_households = households(&small[0].0, &small[0].1);
-        let full_households = households(&full[0].0, &full[0].1[..small[0].1.len()]);
-        assert_eq!(small_households, full_households);
+        assert_eq!(small.len(), 1, "one county");
+        let townships: std::collections::BTreeSet<&str> = small[0].1.iter().map(|g| &g.village_code[..9]).collect();
+        assert_eq!(townships.len(), 27, "every township of 科尔沁区");
+        let in_full = small[0].1.iter().take_while(|g| g.households != SAMPLE_HOUSEHOLDS).count();
+        let small_households = households(&small[0].0, &small[0].1[..in_full]);
+        let full_households = households(&full[0].0, &full[0].1[..in_full]);
+        assert_eq!(small_households, full_households, "the first villages as the full scale has them");
+        let sampled: std::collections::HashSet<_> =
+            households(&small[0].0, &small[0].1).iter().flat_map(|h| h.residents.iter().map(|r| r.id_number.clone())).collect();
+        let sampled_people: usize = households(&small[0].0, &small[0].1).iter().map(|h| h.residents.len()).sum();
+        assert_eq!(sampled.len(), sampled_people, "ID numbers are unique in the small scale too");
         let ids: std::collections::HashSet<_> =
             households(&full[0].0, &full[0].1).iter().flat_map(|h| h.residents.iter().map(|r| r.id_number.clone())).collect();
         let people: usize = households(&full[0].0, &full[0].1).iter().map(|h| h.residents.len()).sum();

@@ -10,6 +10,7 @@ pub mod command;
 pub mod confirmations;
 pub mod demo;
 mod demo_field;
+pub mod demo_history;
 pub mod divisions;
 mod error;
 pub mod figures;

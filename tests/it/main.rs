@@ -17,6 +17,7 @@ mod architecture;
 pub(crate) mod browser;
 mod browser_command;
 mod cli;
+mod demo;
 mod durability;
 mod figure_links;
 mod first_week;
