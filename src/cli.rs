@@ -117,6 +117,14 @@ enum ImportCommand {
         #[arg(long)]
         unit: String,
     },
+    /// Units' boundaries for the maps: a GeoJSON file of features (Polygon or MultiPolygon, WGS 84),
+    /// each naming its unit by a property. All or nothing: every bad feature is listed.
+    Boundaries {
+        file: PathBuf,
+        /// The property of each feature that holds its unit's code.
+        #[arg(long, default_value = "code")]
+        code_property: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +237,14 @@ pub async fn run(cli: Cli) -> Result<Next, String> {
                 "households: {} created, {} updated, {} unchanged; residents: {} created, {} updated, {} unchanged",
                 s.households_created, s.households_updated, s.households_unchanged, s.residents_created, s.residents_updated, s.residents_unchanged
             );
+            Ok(Next::Done)
+        }
+        Command::Import(ImportCommand::Boundaries { file, code_property }) => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text (GeoJSON is UTF-8)", file.display()))?;
+            let caller = app.system_caller(UnitPath::root());
+            let drawn = crate::app::maps::import(&app, &caller, &text, &code_property, false).await.map_err(describe)?;
+            println!("boundaries: {drawn} units");
             Ok(Next::Done)
         }
         Command::Report(ReportCommand::Daily { unit, date, output, lang }) => {
@@ -346,6 +362,12 @@ fn describe(err: AppError) -> String {
         AppError::Rows(rows) => {
             let mut lines = vec![format!("nothing was imported; {} problems:", rows.len())];
             lines.extend(roster::describe(&rows, Lang::En, 100).into_iter().map(|l| format!("  {l}")));
+            lines.join("\n")
+        }
+        AppError::Domain(err @ crate::domain::DomainError::Several(_)) => {
+            let each = err.each();
+            let mut lines = vec![format!("nothing was imported; {} problems:", each.len())];
+            lines.extend(each.iter().map(|e| format!("  {}", e.message(Lang::En))));
             lines.join("\n")
         }
         AppError::Domain(err) => err.message(Lang::En),

@@ -222,6 +222,7 @@ pub async fn load(app: &App, scale: Scale, progress: &(dyn Fn(usize, usize) + Se
     demo_accounts(app, &root, &counties).await?;
     let first = &counties[0].1[0];
     super::demo_field::load(app, &first.village_code, &first.code).await?;
+    super::demo_maps::load(app, &counties[0].0).await?;
     Ok(summary)
 }
 

@@ -64,8 +64,9 @@ pub async fn load(app: &App, village: &str, group: &str) -> Result<(), AppError>
             unit_code: village.into(),
             name: "村口卡点".into(),
             kind: "checkpoint".into(),
-            lat: Some(43.652.into()),
-            lon: Some(122.243.into()),
+            // In the first village's cell of the demo's schematic map (`demo_maps`).
+            lat: Some(43.32.into()),
+            lon: Some(121.97.into()),
         },
     )
     .await?;

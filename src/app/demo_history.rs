@@ -162,7 +162,7 @@ async fn villages_of(app: &App, root: &Caller, county: &UnitCode) -> Result<(Vil
 async fn township_checkpoints(app: &App, root: &Caller, villages: &[(String, UnitPath)]) -> Result<Vec<Uuid>, AppError> {
     let mut ids = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
-    for (i, (code, _)) in villages.iter().enumerate() {
+    for (code, _) in villages {
         if seen.contains(&&code[..9]) {
             continue;
         }
@@ -171,7 +171,7 @@ async fn township_checkpoints(app: &App, root: &Caller, villages: &[(String, Uni
         let id = match existing.first() {
             Some(checkpoint) => checkpoint.id,
             None => {
-                let (lat, lon) = (43.45 + (i % 7) as f64 * 0.06, 122.05 + (i / 7) as f64 * 0.08);
+                let (lon, lat) = super::demo_maps::township_point(seen.len() - 1);
                 let input = CheckpointInput {
                     id: None,
                     unit_code: code.clone(),

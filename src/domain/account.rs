@@ -129,7 +129,8 @@ pub enum Permission {
     WriteRoster,
     /// Registering returnees, visiting households, follow-ups, check-ins, staff lists and links.
     Screen,
-    /// Declaring key areas and opening screening rounds: command HQ's work.
+    /// Declaring key areas, opening screening rounds and drawing units' boundaries: command
+    /// HQ's work.
     Command,
     /// Setting up checkpoints, their shifts and posters.
     ManageCheckpoints,

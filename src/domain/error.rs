@@ -17,6 +17,9 @@ pub enum DomainError {
     /// confirmed theirs.
     #[error("not yet confirmed below: {}", .0.join(", "))]
     Unconfirmed(Vec<String>),
+    /// A feature of a boundaries file that cannot be read (a file's are `Several` of these).
+    #[error("{}", .0.message(Lang::En))]
+    Feature(super::boundaries::FeatureError),
 }
 
 /// Why a field was rejected; `message` renders it for a person.
@@ -87,6 +90,8 @@ pub enum Reason {
     StaleForm,
     /// A page's cursor that no answer gave.
     NotACursor,
+    /// Not a GeoJSON Polygon or MultiPolygon of WGS 84 positions with closed rings.
+    NotABoundary,
 }
 
 impl std::fmt::Display for Reason {
@@ -370,6 +375,19 @@ impl Reason {
                     "only villages, townships and counties confirm a day's report".into()
                 }
             }
+            NotABoundary => {
+                if zh {
+                    format!(
+                        "须为 GeoJSON 的 Polygon 或 MultiPolygon：WGS 84 经纬度，每个环至少 4 个点且首尾相接，共不超过 {} 个点",
+                        super::boundaries::MAX_POINTS
+                    )
+                } else {
+                    format!(
+                        "must be a GeoJSON Polygon or MultiPolygon: WGS 84 longitude and latitude, each ring of at least 4 positions and closed, {} points at most",
+                        super::boundaries::MAX_POINTS
+                    )
+                }
+            }
             NotACursor => {
                 if zh {
                     "不是上一页答复中给出的 next 值".into()
@@ -413,6 +431,7 @@ impl DomainError {
                 (Lang::En, _) => format!("Your account may not {what}."),
             },
             DomainError::Several(all) => all.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(if lang == Lang::Zh { "；" } else { "; " }),
+            DomainError::Feature(feature) => feature.message(lang),
             DomainError::Unconfirmed(names) => match lang {
                 Lang::Zh => format!("下级尚未确认当日报告：{}", names.join("、")),
                 Lang::En => format!("not yet confirmed by the units below: {}", names.join(", ")),
@@ -475,6 +494,7 @@ impl Problems {
 fn refusal_zh(what: &str) -> Option<&'static str> {
     Some(match what {
         "add residents" => "添加居民",
+        "draw units' boundaries" => "绘制单位边界",
         "assign households" => "分配包联户",
         "assign staff" => "指派网格长和网格员",
         "change households" => "修改户信息",

@@ -104,6 +104,11 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "via" => ("报告方式", "Reported via"),
         // A household's check-in form as a whole.
         "checkin" => ("报平安", "Check-in"),
+        // A unit's boundary, as GeoJSON.
+        "boundary" => ("边界", "Boundary"),
+        // A map's figure, and the property of a boundaries file holding the unit's code.
+        "metric" => ("按指标着色", "Colour by"),
+        "code_property" => ("单位编码所在属性", "Property holding the unit code"),
         // A staff member's relatives on their own link (三个制度).
         "relatives" => ("亲属", "Relatives"),
         "unit" => ("单位", "Unit"),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod alert;
+pub mod boundaries;
 pub mod checkin;
 pub mod checkpoint;
 pub mod command;

@@ -106,7 +106,7 @@ impl RowError {
     pub fn field(row: usize, err: DomainError) -> RowError {
         let column = match &err {
             DomainError::Invalid { field, .. } => Some(*field),
-            DomainError::NotAllowed(_) | DomainError::Several(_) | DomainError::Unconfirmed(_) => None,
+            DomainError::NotAllowed(_) | DomainError::Several(_) | DomainError::Unconfirmed(_) | DomainError::Feature(_) => None,
         };
         RowError { row, column, problem: RowProblem::Field(err) }
     }

@@ -10,6 +10,7 @@ mod drawing;
 mod error;
 pub mod headers;
 mod limit;
+mod maps;
 pub mod pages;
 
 use axum::Router;

@@ -8,6 +8,7 @@
 mod accounts;
 mod alerts;
 mod audit;
+pub(crate) mod boundaries;
 mod checkins;
 mod checkins_postgres;
 mod checkins_sqlite;
@@ -41,6 +42,7 @@ use std::sync::Arc;
 pub use accounts::{Account, AccountStore, LoginAttempt, NewAccount, Session};
 pub use alerts::{AlertStore, Task};
 pub use audit::{AuditEntry, AuditFilter, AuditStore};
+pub use boundaries::{BoundaryStore, NewBoundary, StoredBoundary};
 pub use checkins::{CheckedIn, CheckinHousehold, CheckinStore, CheckinSummary, Missing, NewCheckin, Principal};
 pub use checkpoints::{
     Checkpoint, CheckpointStore, Contact, NewCheckpoint, NewPassage, NewRegistration, OnDuty, Passage, PassageStore, Person, PersonKey, Registration, Shift,
@@ -84,6 +86,7 @@ pub trait Store:
     + CommandStore
     + ConfirmationStore
     + HistoryStore
+    + BoundaryStore
     + Send
     + Sync
 {

@@ -100,3 +100,39 @@ fn bad_database_urls_are_explained() {
     assert!(!out.status.success());
     assert!(text(&out).contains("use sqlite:PATH or postgres://"), "{}", text(&out));
 }
+
+/// `wangge import boundaries`: a GeoJSON file of units' boundaries, all or nothing, every bad
+/// feature listed with its place.
+#[test]
+fn boundaries_are_imported_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let divisions = concat!(env!("CARGO_MANIFEST_DIR"), "/data/divisions-tongliao");
+    assert!(wangge(dir.path(), &["import", "divisions", divisions], "").status.success());
+    let square = |code: &str, west: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"dm":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[[{west},43.5],[{e},43.5],[{e},43.6],[{west},43.6],[{west},43.5]]]}}}}"#,
+            e = west + 0.1
+        )
+    };
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(
+        &bad,
+        format!(r#"{{"type":"FeatureCollection","features":[{},{},{}]}}"#, square("150502001", 122.0), square("999999999", 122.1), square("150502001", 122.2)),
+    )
+    .unwrap();
+    let out = wangge(dir.path(), &["import", "boundaries", bad.to_str().unwrap(), "--code-property", "dm"], "");
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("nothing was imported; 2 problems"), "{said}");
+    assert!(said.contains("feature 2: no unit 999999999") && said.contains("feature 3: unit 150502001 is named by a feature before"), "{said}");
+    std::fs::write(&bad, format!(r#"{{"type":"FeatureCollection","features":[{},{}]}}"#, square("150502001", 122.0), square("999999999", 122.1))).unwrap();
+    let out = wangge(dir.path(), &["import", "boundaries", bad.to_str().unwrap(), "--code-property", "dm"], "");
+    assert!(!out.status.success() && text(&out).contains("feature 2: no unit 999999999"), "{}", text(&out));
+    let good = dir.path().join("good.geojson");
+    std::fs::write(&good, format!(r#"{{"type":"FeatureCollection","features":[{},{}]}}"#, square("150502001", 122.0), square("150502002", 122.1))).unwrap();
+    let out = wangge(dir.path(), &["import", "boundaries", good.to_str().unwrap(), "--code-property", "dm"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("boundaries: 2 units"), "{}", text(&out));
+    let out = wangge(dir.path(), &["import", "boundaries", "--help"], "");
+    assert!(text(&out).contains("--code-property"), "{}", text(&out));
+}

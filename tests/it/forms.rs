@@ -121,6 +121,13 @@ fn cases() -> BTreeMap<&'static str, Case> {
     add("POST /screening-tasks/{id}/done", &[], None, "/tasks");
     add("POST /units/{code}/roster", &[("file", "FILE:roster")], Some((&[("file", "FILE:bad-roster")][..], "TEXT:身份证号|ID number")), "/units/");
     add("POST /units/{code}/units", &[("file", "FILE:units")], Some((&[("file", "FILE:bad-units")][..], "TEXT:编码|Code")), "/units/");
+    add("GET /units/{code}/map", &[("metric", "fevers"), ("date", "TODAY")], Some((&[("date", "2999-01-01")][..], "date")), "/units/");
+    add(
+        "POST /units/{code}/boundaries",
+        &[("file", "FILE:boundaries")],
+        Some((&[("file", "FILE:bad-boundaries")][..], "TEXT:第 1 个要素|feature 1")),
+        "/units/",
+    );
     add("POST /logout", &[], None, "/login");
     add("POST /login", &[("login", "admin"), ("password", "PASSWORD")], Some((&[("login", "admin"), ("password", "not the password")][..], "password")), "/");
     add(
@@ -459,6 +466,10 @@ async fn every_form_of_every_page_takes_good_input_and_explains_bad_input_in_bot
     std::fs::write(files.path().join("bad-roster.csv"), bad).unwrap();
     std::fs::write(files.path().join("units.csv"), "code,name,parent_code\n150502001001009,九组,150502001001\n").unwrap();
     std::fs::write(files.path().join("bad-units.csv"), "code,name,parent_code\n999,九组,150502001001\n").unwrap();
+    // GeoJSON, in files named as the walker names its files.
+    let square = r#"{"type":"Polygon","coordinates":[[[122.0,43.5],[122.1,43.5],[122.1,43.6],[122.0,43.6],[122.0,43.5]]]}"#;
+    std::fs::write(files.path().join("boundaries.csv"), format!(r#"{{"type":"Feature","properties":{{"code":"150502001"}},"geometry":{square}}}"#)).unwrap();
+    std::fs::write(files.path().join("bad-boundaries.csv"), format!(r#"{{"type":"Feature","properties":{{}},"geometry":{square}}}"#)).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser(profile.path()).await;
     let mut problems = Vec::new();

@@ -9,6 +9,7 @@ mod api_checkpoints;
 mod api_command;
 mod api_confirmations;
 mod api_isolation;
+mod api_maps;
 mod api_roster;
 mod api_scoping;
 mod api_screening;

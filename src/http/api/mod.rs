@@ -11,6 +11,7 @@ mod confirmations;
 mod figures;
 mod households;
 mod isolation;
+mod maps;
 mod organisations;
 mod people;
 mod residents;
@@ -69,6 +70,7 @@ fn documented() -> OpenApiRouter<App> {
         .merge(confirmations::routes())
         .merge(trends::routes())
         .merge(figures::routes())
+        .merge(maps::routes())
 }
 
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.

@@ -8,6 +8,7 @@ mod figures;
 mod households;
 mod i18n;
 mod isolation;
+mod maps;
 mod organisations;
 mod pager;
 mod people;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<App> {
         .merge(command::routes())
         .merge(trends::routes())
         .merge(figures::routes())
+        .merge(maps::routes())
 }
 
 /// What every page shows around its content: the words, the user, the form token.

@@ -12,6 +12,8 @@ mod alerts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
+mod boundaries;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod checkins;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend, on purpose")]
 mod checkpoints;

@@ -295,6 +295,11 @@ impl Texts {
         }
     }
 
+    /// A map's figure, as the trends name theirs.
+    pub fn metric_words(&self, metric: crate::domain::boundaries::MapMetric) -> &'static str {
+        self.t(&format!("metric_{}", metric.as_str()))
+    }
+
     pub fn t(&self, key: &str) -> &'static str {
         let (zh, en) = words::words(key);
         if self.zh() { zh } else { en }

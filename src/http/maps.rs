@@ -1,0 +1,123 @@
+//! A map of units drawn on the server as SVG, with no base map and no tile server: each child
+//! with a boundary coloured by its class of the figure (five classes, a legend beneath), named
+//! at its middle with its value, linking to its own map; the area's checkpoints as points by
+//! kind. Children without a boundary are listed by the page beside the map.
+
+use std::fmt::Write;
+
+use crate::app::maps::UnitMap;
+use crate::domain::Lang;
+use crate::domain::boundaries::{Projection, classes};
+
+use super::drawing::escape;
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 520.0;
+const LEGEND: f64 = 70.0;
+/// Light to dark: more of the figure is darker.
+const CLASS_FILLS: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+const NO_VALUE: &str = "#e5e7eb";
+
+/// A value as the map writes it: whole numbers as such, rates with one decimal.
+fn shown(value: f64) -> String {
+    if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") }
+}
+
+pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let metric_words = super::pages::Texts { lang }.metric_words(map.metric);
+    let drawn: Vec<_> = map.children.iter().filter_map(|c| c.boundary.as_ref().map(|b| (c, b))).collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg id="unit-map" class="unit-map" viewBox="0 0 {WIDTH} {}" width="100%" role="img" aria-labelledby="unit-map-title" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="13"><title id="unit-map-title">{} · {} · {}</title>"#,
+        HEIGHT + LEGEND,
+        escape(&map.unit.name),
+        escape(metric_words),
+        map.date
+    );
+    if drawn.is_empty() {
+        let words = if zh {
+            "尚无下级单位的边界：请在下方上传 GeoJSON 文件。"
+        } else {
+            "No boundaries of the units below yet: upload a GeoJSON file below."
+        };
+        let _ = write!(svg, r##"<text x="{}" y="{}" text-anchor="middle" fill="#57606a">{}</text></svg>"##, WIDTH / 2.0, HEIGHT / 2.0, escape(words));
+        return svg;
+    }
+    let bounds =
+        drawn.iter().map(|(_, b)| b.bounds()).fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
+    let projection = Projection::fit(bounds, WIDTH, HEIGHT, 12.0);
+    let values: Vec<f64> = drawn.iter().filter_map(|(c, _)| c.value).collect();
+    let (class_of, lower) = classes(&values);
+    let mut next_class = class_of.into_iter();
+    for (child, boundary) in &drawn {
+        let fill = match child.value {
+            Some(_) => CLASS_FILLS[next_class.next().unwrap_or(0)],
+            None => NO_VALUE,
+        };
+        let mut d = String::new();
+        for ring in boundary.polygons.iter().flatten() {
+            for (i, (lon, lat)) in ring.iter().enumerate() {
+                let (x, y) = projection.point(*lon, *lat);
+                let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+            }
+            d.push('Z');
+        }
+        let value = child.value.map_or_else(|| "—".to_string(), shown);
+        let _ = write!(
+            svg,
+            r##"<a href="/units/{code}/map?metric={metric}&amp;date={date}"><path class="unit" data-unit="{code}" d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#57606a" stroke-width="1"><title>{name}: {value}</title></path></a>"##,
+            code = child.code,
+            metric = map.metric.as_str(),
+            date = map.date,
+            name = escape(&child.name),
+        );
+    }
+    for (child, boundary) in &drawn {
+        let (lon, lat) = boundary.label_point();
+        let (x, y) = projection.point(lon, lat);
+        let value = child.value.map_or_else(|| "—".to_string(), shown);
+        let _ = write!(
+            svg,
+            r##"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="11" fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}<tspan x="{x:.1}" dy="13">{value}</tspan></text>"##,
+            escape(&child.name)
+        );
+    }
+    for checkpoint in &map.checkpoints {
+        let (Some(lat), Some(lon)) = (checkpoint.lat, checkpoint.lon) else { continue };
+        if lon < bounds.0 || lon > bounds.2 || lat < bounds.1 || lat > bounds.3 {
+            continue;
+        }
+        let (x, y) = projection.point(lon, lat);
+        let kind = checkpoint.kind.as_str();
+        let shape = if kind == "checkpoint" {
+            format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="#cf222e" stroke="#ffffff" stroke-width="1.5"/>"##)
+        } else {
+            format!(r##"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="#9a6700" stroke="#ffffff" stroke-width="1.5"/>"##, x - 4.5, y - 4.5)
+        };
+        let _ = write!(svg, r#"<g class="checkpoint" data-kind="{kind}">{shape}<title>{}</title></g>"#, escape(&checkpoint.name));
+    }
+    // The legend: the figure, its five classes from their lower bounds, the points, and
+    // whether the shapes are schematic.
+    let top = HEIGHT + 8.0;
+    let _ = write!(svg, r##"<text x="12" y="{:.1}" font-weight="600">{} · {}</text>"##, top + 12.0, escape(metric_words), map.date);
+    for (i, fill) in CLASS_FILLS.iter().enumerate() {
+        let x = 12.0 + i as f64 * 86.0;
+        let _ = write!(
+            svg,
+            r##"<rect class="legend" x="{x:.1}" y="{:.1}" width="16" height="12" fill="{fill}" stroke="#57606a"/><text x="{:.1}" y="{:.1}">≥ {}</text>"##,
+            top + 22.0,
+            x + 20.0,
+            top + 32.0,
+            shown((lower[i] * 10.0).round() / 10.0)
+        );
+    }
+    let points = if zh { "● 卡点　■ 其他检查点" } else { "● checkpoint  ■ other check point" };
+    let _ = write!(svg, r##"<text x="12" y="{:.1}" fill="#57606a">{points}"##, top + 52.0);
+    if map.schematic {
+        let _ = write!(svg, "{}", if zh { "　示意图：边界为演示生成，非实测" } else { "  schematic: the demo's generated shapes, not surveyed" });
+    }
+    svg.push_str("</text></svg>");
+    svg
+}
