@@ -3,7 +3,7 @@
 //! isolation orders followed up twice a day and released when they end, check-ins at 85–99 % of
 //! the county a day, passages at a checkpoint in each township with a few fevers (most alerts
 //! acknowledged, the others climbing), villages confirming their day's report (a few of them
-//! late), and the daily close at each midnight.
+//! late, over the last week), and the daily close at each midnight.
 //!
 //! Everything is written through the app's own operations, as of a clock moved through the days
 //! (`Replay`), so the facts are real facts and the stored days are real closes. Written once: a
@@ -81,15 +81,16 @@ pub async fn load(app: &App, county: &str, progress: &(dyn Fn(usize, usize) + Se
     let checkpoints = township_checkpoints(&past, &root, &villages).await?;
     let mut orders: Vec<(Uuid, DateTime<Utc>)> = Vec::new();
     let first = today - Duration::days(HISTORY_DAYS);
+    // Everyone on the roster, read once: nobody checks in before the evening of a history day.
+    let people = missing_residents(&past, &root, &county_code, first).await?;
     for (n, day) in first.iter_days().take_while(|d| *d < today).enumerate() {
         let mut dice = Dice::of(day);
         let at = |hour: i64, minute: i64| day_bounds(day).0 + Duration::hours(hour) + Duration::minutes(minute);
         let set = |time: DateTime<Utc>| *replay.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = time;
         let caller_at = |time: DateTime<Utc>| Caller { now: time, ..root.clone() };
 
-        set(at(8, 0));
-        let missing = missing_residents(&past, &caller_at(at(8, 0)), &county_code, day).await?;
-        arrivals(&past, &caller_at(at(8, 30)), &mut dice, &missing, at(7, 0), &mut orders).await?;
+        set(at(8, 30));
+        arrivals(&past, &caller_at(at(8, 30)), &mut dice, &people, at(7, 0), &mut orders).await?;
         set(at(9, 30));
         follow_ups(&past, &caller_at(at(9, 30)), &mut dice, &orders, 95).await?;
         set(at(10, 0));
@@ -101,10 +102,13 @@ pub async fn load(app: &App, county: &str, progress: &(dyn Fn(usize, usize) + Se
         super::tasks::sweep(&past).await?;
         set(at(15, 30));
         follow_ups(&past, &caller_at(at(15, 30)), &mut dice, &orders, 85).await?;
-        set(at(17, 0));
-        confirmations(&past, &mut dice, &reporting, &county_unit.path, at(17, 0), day).await?;
+        // The days still open to confirm (a week): what the dashboards' sign-off shows.
+        if today - day <= Duration::days(crate::domain::confirmations::OPEN_DAYS) {
+            set(at(17, 0));
+            confirmations(&past, &mut dice, &reporting, &county_unit.path, at(17, 0), day).await?;
+        }
         set(at(20, 0));
-        check_ins(&past, &caller_at(at(20, 0)), &mut dice, &missing).await?;
+        check_ins(&past, &caller_at(at(20, 0)), &mut dice, &people).await?;
         set(at(23, 50));
         super::tasks::sweep(&past).await?;
         set(at(24, 5));
