@@ -156,6 +156,12 @@ pub fn parse() -> Cli {
 }
 
 /// Runs `work` on a multi-threaded runtime; an error is told on the terminal.
+/// After a command that is done (its store dropped): its group writers finalise their
+/// statements while the runtime they need still runs.
+pub fn settle() {
+    crate::store::settle(std::time::Duration::from_secs(5));
+}
+
 pub fn block_on(work: impl Future<Output = Result<(), String>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

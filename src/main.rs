@@ -11,7 +11,10 @@ fn main() -> std::process::ExitCode {
                 served = wangge::http::serve(listener, app) => served.map_err(|e| e.to_string()),
                 _ = tokio::signal::ctrl_c() => Ok(()),
             },
-            Next::Done => Ok(()),
+            Next::Done => {
+                cli::settle();
+                Ok(())
+            }
         }
     })
 }

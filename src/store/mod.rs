@@ -61,6 +61,7 @@ pub use roster::{ImportSummary, RosterStore};
 pub use screening::{Arrival, CoverageRow, KeyAreaRecord, NewReturnee, ReturneeItem, Round, ScreeningFigures, ScreeningStore, Unvisited};
 pub use search::{Found, PersonHit, ResidentHit, SearchStore};
 pub use sql::SqlStore;
+pub use sqlite_committer::settle;
 pub use units::{Duty, Figures, Issuer, StaffMember, Unit, UnitStore, UpsertSummary};
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -41,13 +41,28 @@ const LINGER: Duration = Duration::from_millis(1);
 /// A request's answer, before the sync that makes it true.
 type Answer<J> = StoreResult<<J as Job>::Answer>;
 
+/// Committers whose statements are not finalised yet (see `settle`).
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Waits (at most `limit`) for the committers of stores already dropped to finalise their
+/// statements: a command that ends must not take the runtime down under them, or SQLite's
+/// connection is closed with statements open (sqlx then panics on its worker thread).
+pub fn settle(limit: Duration) {
+    let until = std::time::Instant::now() + limit;
+    while RUNNING.load(std::sync::atomic::Ordering::Acquire) > 0 && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Starts the committer's threads for the group write `W` on the requests of `queue`.
 pub(crate) fn start<W: GroupWrite>(writer: SqlitePool, queue: Receiver<W::Job>) {
     let runtime = Handle::current();
     let syncer = Syncer::start(W::NAME);
     let committer = Committer::<W> { runtime, writer, queue, syncer, jobs: Vec::with_capacity(GROUP_COMMIT) };
+    RUNNING.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     // Without its thread the queue is dropped, and each request is told the writer stopped.
     if let Err(err) = std::thread::Builder::new().name(format!("{}-writer", W::NAME)).spawn(move || committer.run()) {
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
         tracing::error!(%err, kind = W::NAME, "could not start the group writer");
     }
 }
@@ -80,6 +95,7 @@ impl<W: GroupWrite> Committer<W> {
             }
         }
         self.finalise(kept);
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Finalises the statements kept from turn to turn, once the queue has closed (the store
