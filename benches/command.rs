@@ -146,15 +146,7 @@ async fn setup(url: &str, scale: Scale, county: &str) -> Vec<String> {
 }
 
 async fn login(base: &str, login: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(256).build().unwrap();
-    let started = Instant::now();
-    while client.get(format!("{base}/api/v1/health")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60));
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let response = client.post(format!("{base}/api/v1/login")).json(&json!({"login": login, "password": PASSWORD})).send().await.unwrap();
-    assert!(response.status().is_success());
-    client
+    support::log_in(base, login, PASSWORD).await
 }
 
 /// A GET that must succeed; answers the body's length.

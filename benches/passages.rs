@@ -114,16 +114,7 @@ async fn setup(url: &str) -> (String, Vec<String>) {
 }
 
 async fn login(base: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(256).build().unwrap();
-    for _ in 0..100 {
-        if client.get(format!("{base}/api/v1/openapi.json")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let response = client.post(format!("{base}/api/v1/login")).json(&json!({"login": "bench", "password": PASSWORD})).send().await.unwrap();
-    assert!(response.status().is_success());
-    client
+    support::log_in(base, "bench", PASSWORD).await
 }
 
 fn passage(n: usize) -> serde_json::Value {

@@ -25,6 +25,19 @@ impl Server {
     }
 }
 
+/// A client logged in as `login` once the server at `base` answers (within a minute).
+pub async fn log_in(base: &str, login: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(256).build().unwrap();
+    let started = std::time::Instant::now();
+    while client.get(format!("{base}/api/v1/health")).send().await.is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let response = client.post(format!("{base}/api/v1/login")).json(&serde_json::json!({"login": login, "password": password})).send().await.unwrap();
+    assert!(response.status().is_success());
+    client
+}
+
 /// The size of SQLite's log (its write-ahead log file) for a `sqlite:` URL; `None` for
 /// another database.
 pub fn log_size(url: &str) -> Option<u64> {

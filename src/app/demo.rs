@@ -276,10 +276,10 @@ async fn demo_accounts(app: &App, root: &Caller, counties: &[(String, Vec<GroupP
 }
 
 /// SplitMix64: small, fast and the same on every machine.
-struct Rng(u64);
+pub(super) struct Rng(u64);
 
 impl Rng {
-    fn seeded(text: &str) -> Rng {
+    pub(super) fn seeded(text: &str) -> Rng {
         Rng(text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)))
     }
 
@@ -291,11 +291,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 }

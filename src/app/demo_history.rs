@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::checkins::{self, CheckinInput};
 use super::checkpoints::{self, CheckpointInput, PassageInput};
+use super::demo::Rng;
 use super::isolation::{self, EndInput, FollowupInput, IsolationInput};
 use super::screening::{self, ReturneeInput, StayInput};
 use super::{App, AppError, Clock};
@@ -36,27 +37,6 @@ struct Replay(Mutex<DateTime<Utc>>);
 impl Clock for Replay {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// The history's own small random numbers (SplitMix64), seeded by the day: the same every load.
-struct Dice(u64);
-
-impl Dice {
-    fn of(day: NaiveDate) -> Dice {
-        Dice(day.to_string().bytes().fold(17, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))))
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
     }
 }
 
@@ -84,7 +64,7 @@ pub async fn load(app: &App, county: &str, progress: &(dyn Fn(usize, usize) + Se
     // Everyone on the roster, read once: nobody checks in before the evening of a history day.
     let people = missing_residents(&past, &root, &county_code, first).await?;
     for (n, day) in first.iter_days().take_while(|d| *d < today).enumerate() {
-        let mut dice = Dice::of(day);
+        let mut dice = Rng::seeded(&day.to_string());
         let at = |hour: i64, minute: i64| day_bounds(day).0 + Duration::hours(hour) + Duration::minutes(minute);
         let set = |time: DateTime<Utc>| *replay.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = time;
         let caller_at = |time: DateTime<Utc>| Caller { now: time, ..root.clone() };
@@ -108,7 +88,9 @@ pub async fn load(app: &App, county: &str, progress: &(dyn Fn(usize, usize) + Se
             confirmations(&past, &mut dice, &reporting, &county_unit.path, at(17, 0), day).await?;
         }
         set(at(20, 0));
-        check_ins(&past, &caller_at(at(20, 0)), &mut dice, &people).await?;
+        // 85 to 99 % of the county a day.
+        let rate = 85 + dice.below(15);
+        check_ins(&past, &caller_at(at(20, 0)), &mut dice, &people, rate).await?;
         set(at(23, 50));
         super::tasks::sweep(&past).await?;
         set(at(24, 5));
@@ -123,7 +105,7 @@ pub async fn load(app: &App, county: &str, progress: &(dyn Fn(usize, usize) + Se
 /// hours gone by (most people report in the morning).
 async fn today_so_far(app: &App, root: &Caller, county: &UnitCode, orders: &[(Uuid, DateTime<Utc>)], today: NaiveDate) -> Result<(), AppError> {
     let now = app.clock.now();
-    let mut dice = Dice::of(today);
+    let mut dice = Rng::seeded(&today.to_string());
     let at = |hour: i64, minute: i64| day_bounds(today).0 + Duration::hours(hour) + Duration::minutes(minute);
     for (time, percent) in [(at(9, 30), 95), (at(15, 30), 85)] {
         if time <= now {
@@ -134,12 +116,7 @@ async fn today_so_far(app: &App, root: &Caller, county: &UnitCode, orders: &[(Uu
     let share = ((hours / 6.0).min(1.0) * 90.0) as u64;
     let caller = Caller { now, ..root.clone() };
     let missing = missing_residents(app, &caller, county, today).await?;
-    let reports: Vec<CheckinInput> =
-        missing.iter().filter(|_| dice.chance(share)).map(|(resident, _)| CheckinInput { resident_id: Some(*resident), ..Default::default() }).collect();
-    for batch in reports.chunks(crate::store::MAX_PAGE as usize) {
-        checkins::check_in(app, &Principal::Caller(caller.clone()), batch, Via::Member).await?;
-    }
-    Ok(())
+    check_ins(app, &caller, &mut dice, &missing, share).await
 }
 
 /// The county's villages with households, and the villages that confirm their days: those,
@@ -208,7 +185,7 @@ async fn missing_residents(app: &App, caller: &Caller, county: &UnitCode, day: N
 async fn arrivals(
     app: &App,
     caller: &Caller,
-    dice: &mut Dice,
+    dice: &mut Rng,
     people: &[(Uuid, Uuid)],
     arrived: DateTime<Utc>,
     orders: &mut Vec<(Uuid, DateTime<Utc>)>,
@@ -251,7 +228,7 @@ async fn arrivals(
     Ok(())
 }
 
-async fn follow_ups(app: &App, caller: &Caller, dice: &mut Dice, orders: &[(Uuid, DateTime<Utc>)], percent: u64) -> Result<(), AppError> {
+async fn follow_ups(app: &App, caller: &Caller, dice: &mut Rng, orders: &[(Uuid, DateTime<Utc>)], percent: u64) -> Result<(), AppError> {
     for (order, _) in orders {
         if dice.chance(percent) {
             let temperature = if dice.chance(3) { 37.6 } else { 36.5 };
@@ -279,7 +256,7 @@ async fn releases(app: &App, caller: &Caller, orders: &mut Vec<(Uuid, DateTime<U
 }
 
 /// Four to eight passages a checkpoint; one in forty a fever.
-async fn passages(app: &App, caller: &Caller, dice: &mut Dice, checkpoints: &[Uuid], day: NaiveDate) -> Result<(), AppError> {
+async fn passages(app: &App, caller: &Caller, dice: &mut Rng, checkpoints: &[Uuid], day: NaiveDate) -> Result<(), AppError> {
     let names = ["刘建国", "乌云", "陈志强", "宝音", "赵丽", "孟和", "王芳", "苏和", "李明", "萨仁"];
     let mut writes = tokio::task::JoinSet::new();
     for (c, checkpoint) in checkpoints.iter().enumerate() {
@@ -314,7 +291,7 @@ async fn passages(app: &App, caller: &Caller, dice: &mut Dice, checkpoints: &[Uu
 }
 
 /// HQ acknowledges four in five of the fever alerts waiting; the others climb.
-async fn acknowledge_most(app: &App, hq: &Caller, dice: &mut Dice) -> Result<(), AppError> {
+async fn acknowledge_most(app: &App, hq: &Caller, dice: &mut Rng) -> Result<(), AppError> {
     let inbox = super::tasks::inbox(app, hq, 0, crate::store::MAX_PAGE).await?;
     for task in inbox.tasks.iter().filter(|t| t.kind == TaskKind::FeverAlert) {
         if dice.chance(80) {
@@ -328,7 +305,7 @@ async fn acknowledge_most(app: &App, hq: &Caller, dice: &mut Dice) -> Result<(),
 /// townships whose villages all confirmed confirm, and the county after them.
 async fn confirmations(
     app: &App,
-    dice: &mut Dice,
+    dice: &mut Rng,
     villages: &[(String, UnitPath)],
     county: &UnitPath,
     at: DateTime<Utc>,
@@ -367,9 +344,8 @@ fn refused_is_fine<T>(result: Result<T, AppError>) -> Result<Option<T>, AppError
     }
 }
 
-/// 85 to 99 % of the county checks in; one in three hundred unwell.
-async fn check_ins(app: &App, caller: &Caller, dice: &mut Dice, people: &[(Uuid, Uuid)]) -> Result<(), AppError> {
-    let rate = 85 + dice.below(15);
+/// `rate` % of `people` check in; one in three hundred unwell.
+async fn check_ins(app: &App, caller: &Caller, dice: &mut Rng, people: &[(Uuid, Uuid)], rate: u64) -> Result<(), AppError> {
     let mut reports: Vec<CheckinInput> = Vec::with_capacity(people.len());
     for (resident, _) in people {
         if !dice.chance(rate) {

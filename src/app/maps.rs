@@ -18,25 +18,28 @@ pub async fn import(app: &App, caller: &Caller, text: &str, code_property: &str,
     caller.require(caller.role.may(Permission::Command), "draw units' boundaries")?;
     let several = |errors: Vec<FeatureError>| AppError::from(DomainError::Several(errors.into_iter().map(DomainError::Feature).collect()));
     let (features, mut errors) = read_features(text, code_property.trim());
-    // Units unknown or outside the caller's area are said beside the file's other problems.
-    let mut boundaries = Vec::with_capacity(features.len());
-    for (place, code, boundary) in &features {
-        let unit = UnitCode::parse(code)?;
-        if app.store.unit(&caller.scope, &unit).await?.is_none() {
-            errors.push(FeatureError { feature: *place, problem: FeatureProblem::UnknownUnit(code.clone()) });
+    let boundaries: Vec<NewBoundary> = features
+        .iter()
+        .map(|(_, code, boundary)| Ok(NewBoundary { unit: UnitCode::parse(code)?, geometry: boundary.to_geojson(), schematic }))
+        .collect::<Result<_, DomainError>>()?;
+    let place = |code: &str| features.iter().find(|(_, c, _)| c == code).map_or(0, |(place, ..)| *place);
+    if errors.is_empty() {
+        // The store checks every unit and writes all or none: one pass for a good file.
+        let unknown = app.store.set_boundaries(caller, &boundaries).await?;
+        if unknown.is_empty() {
+            return Ok(boundaries.len());
         }
-        boundaries.push(NewBoundary { unit, geometry: boundary.to_geojson(), schematic });
+        errors.extend(unknown.iter().map(|code| FeatureError { feature: place(code), problem: FeatureProblem::UnknownUnit(code.clone()) }));
+    } else {
+        // A refused file still says which of its readable features name no unit of the area.
+        for b in &boundaries {
+            if app.store.unit(&caller.scope, &b.unit).await?.is_none() {
+                errors.push(FeatureError { feature: place(b.unit.as_str()), problem: FeatureProblem::UnknownUnit(b.unit.as_str().to_string()) });
+            }
+        }
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.feature);
-        return Err(several(errors));
-    }
-    let unknown = app.store.set_boundaries(caller, &boundaries).await?;
-    if !unknown.is_empty() {
-        // A unit removed meanwhile: nothing was written.
-        return Err(several(unknown.into_iter().map(|code| FeatureError { feature: 0, problem: FeatureProblem::UnknownUnit(code) }).collect()));
-    }
-    Ok(boundaries.len())
+    errors.sort_by_key(|e| e.feature);
+    Err(several(errors))
 }
 
 /// Sets one unit's boundary from a GeoJSON Feature or geometry.

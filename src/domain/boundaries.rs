@@ -155,28 +155,15 @@ fn position(value: &Value) -> Result<(f64, f64), FeatureProblem> {
 /// boundary, in file order, and every problem of the others. A FeatureCollection, or a single
 /// Feature; a file that is neither is one problem of "feature 0".
 pub fn read_features(text: &str, code_property: &str) -> (Vec<(usize, String, Boundary)>, Vec<FeatureError>) {
-    match parse_features(text, code_property) {
-        Ok(found) => (found.into_iter().enumerate().map(|(i, (code, b))| (i + 1, code, b)).collect(), Vec::new()),
-        Err((found, errors)) => (found, errors),
-    }
-}
-
-/// As `read_features`, all or nothing: the codes and boundaries, or every problem.
-pub fn parse_features_whole(text: &str, code_property: &str) -> Result<Vec<(String, Boundary)>, Vec<FeatureError>> {
-    parse_features(text, code_property).map_err(|(_, errors)| errors)
-}
-
-#[allow(clippy::type_complexity)]
-fn parse_features(text: &str, code_property: &str) -> Result<Vec<(String, Boundary)>, (Vec<(usize, String, Boundary)>, Vec<FeatureError>)> {
     let whole = |problem| (Vec::new(), vec![FeatureError { feature: 0, problem }]);
-    let value: Value = serde_json::from_str(text).map_err(|_| whole(FeatureProblem::NotAPolygon))?;
+    let Ok(value) = serde_json::from_str::<Value>(text) else { return whole(FeatureProblem::NotAPolygon) };
     let features: Vec<&Value> = match value.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => value.get("features").and_then(Value::as_array).map(|f| f.iter().collect()).unwrap_or_default(),
         Some("Feature") => vec![&value],
-        _ => return Err(whole(FeatureProblem::NotAPolygon)),
+        _ => return whole(FeatureProblem::NotAPolygon),
     };
     if features.len() > MAX_FEATURES {
-        return Err(whole(FeatureProblem::TooManyPoints));
+        return whole(FeatureProblem::TooManyPoints);
     }
     let mut found: Vec<(usize, String, Boundary)> = Vec::new();
     let mut errors = Vec::new();
@@ -203,7 +190,7 @@ fn parse_features(text: &str, code_property: &str) -> Result<Vec<(String, Bounda
             Err(problem) => errors.push(error(problem)),
         }
     }
-    if errors.is_empty() { Ok(found.into_iter().map(|(_, code, b)| (code, b)).collect()) } else { Err((found, errors)) }
+    (found, errors)
 }
 
 /// What a map of units colours its children by: the check-in rate (the default), red
@@ -318,14 +305,15 @@ mod tests {
             {"type":"Feature","properties":{"code":150502004},"geometry":{"type":"Polygon","coordinates":[[[222,43],[123,43],[123,44],[122,44],[222,43]]]}},
             {"type":"Feature","properties":{"code":"150502001"},"geometry":{"type":"Polygon","coordinates":[[[122,43],[123,43],[123,44],[122,44],[122,43]]]}}
         ]}"#;
-        let errors = parse_features_whole(file, "code").unwrap_err();
-        assert_eq!(read_features(file, "code").0.len(), 1, "the readable feature is kept beside the problems");
+        let (readable, errors) = read_features(file, "code");
+        assert_eq!(readable.len(), 1, "the readable feature is kept beside the problems");
         let places: Vec<usize> = errors.iter().map(|e| e.feature).collect();
         assert_eq!(places, [2, 3, 4, 5, 6]);
         assert_eq!(errors[0].message(Lang::Zh), "第 2 个要素：没有属性 code（单位编码），或它不是编码");
         assert!(errors[4].message(Lang::En).contains("150502001 is named by a feature before"));
         let good = r#"{"type":"Feature","properties":{"dm":"150502001"},"geometry":{"type":"MultiPolygon","coordinates":[[[[122,43],[123,43],[123,44],[122,44],[122,43]]]]}}"#;
-        assert_eq!(parse_features_whole(good, "dm").unwrap()[0].0, "150502001", "another property names the code");
+        let (found, errors) = read_features(good, "dm");
+        assert!(errors.is_empty() && found[0].1 == "150502001", "another property names the code");
     }
 
     #[test]
