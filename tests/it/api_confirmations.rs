@@ -114,6 +114,9 @@ both!(a_day_is_signed_off_village_then_township_then_county);
 
 async fn a_later_fact_shows_as_changed_since_confirmation(db: Db) {
     let t = TestApp::start(db).await;
+    // Mid-morning: the returnee's arrival an hour ago falls on the same day (run just after
+    // local midnight, the real clock put it on the day before).
+    t.clock.set(&format!("{}T10:00", &t.local(0)[..10]));
     let admin = t.client("admin").await;
     assert_eq!(t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await.0, 200);
     let day = today(&t);
