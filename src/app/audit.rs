@@ -42,7 +42,7 @@ pub const ENTITIES: &[&str] = &[
 /// The filters as people type them: who (a login or a display name), what (a kind of
 /// record), and the local days from and to (both included); each blank one is no filter.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entries before this one (the `id` of the last entry of the previous page).
@@ -55,6 +55,8 @@ pub struct AuditQuery {
     pub from: String,
     /// To this local day, included.
     pub to: String,
+    /// How many entries (100 by default; the pages show 100).
+    pub limit: Option<u32>,
 }
 
 fn start_of(day: NaiveDate) -> DateTime<Utc> {

@@ -18,7 +18,7 @@ pub use crate::store::{CheckedIn, CheckinHousehold, CheckinSummary, Missing, Pri
 use super::{App, AppError};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CheckinInput {
     /// The resident reporting (required through the API and a household's link).
     pub resident_id: Option<Uuid>,

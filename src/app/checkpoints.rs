@@ -16,7 +16,7 @@ use crate::store::{NewCheckpoint, NewPassage, NewRegistration, PersonKey};
 use super::{App, AppError, accounts::random_token};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CheckpointInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again
     /// answers the stored record; the id with another body, another kind of record or from
@@ -135,7 +135,7 @@ pub async fn registrations(app: &App, caller: &Caller, checkpoint: Uuid) -> Resu
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ShiftInput {
     /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`; from 31 days back to 92 days ahead.
     pub starts_at: String,
@@ -177,7 +177,7 @@ pub async fn add_shift(app: &App, caller: &Caller, checkpoint: Uuid, input: &Shi
 /// A passage as staff log it: a direction, an outcome, and an ID number, a name or a plate;
 /// the rest may be left out.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PassageInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again
     /// answers the stored record; the id with another body, another kind of record or from
@@ -321,7 +321,7 @@ pub async fn register_self(app: &App, token: &str, input: &RegistrationInput) ->
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConfirmInput {
     /// °C, taken at the checkpoint: a number, or its text as typed (`36.5`, `36.5℃`).
     #[schema(value_type = f64)]

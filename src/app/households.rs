@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{App, AppError};
-use crate::domain::text::{label, optional_text, text};
+use crate::domain::DomainError;
+use crate::domain::error::Reason;
+use crate::domain::text::{check_address, label};
 use crate::domain::{Caller, Login, Permission, UnitCode};
 pub use crate::store::{ColourChange, HouseholdListItem, HouseholdRecord, Page, ResidentLinks};
 use crate::store::{HouseholdPatch, NewHousehold};
@@ -13,6 +15,7 @@ use crate::store::{HouseholdPatch, NewHousehold};
 /// A new household as people type it. Its serialised form is the request's fingerprint
 /// (`app::fingerprint`): keep the fields and their order.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HouseholdInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again answers
     /// the stored record; the id with another body, another kind of record or from outside the
@@ -26,6 +29,7 @@ pub struct HouseholdInput {
 
 /// What a change of a household says: each field given is changed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HouseholdChange {
     pub household_no: Option<String>,
     pub address: Option<String>,
@@ -53,7 +57,7 @@ pub async fn create(app: &App, caller: &Caller, input: &HouseholdInput) -> Resul
         fingerprint: super::fingerprint(input.id, input),
         unit_code: UnitCode::parse(&input.unit_code)?,
         household_no: label("household_no", &input.household_no, 32)?,
-        address: optional_text("address", &input.address, 200)?,
+        address: Some(check_address("address", &input.address, 200)?).filter(|a| !a.is_empty()).map(str::to_string),
     };
     Ok(app.store.create_household(caller, &household).await?)
 }
@@ -62,7 +66,14 @@ pub async fn update(app: &App, caller: &Caller, id: Uuid, change: &HouseholdChan
     caller.require(caller.role.may(Permission::WriteRoster), "change households")?;
     let patch = HouseholdPatch {
         household_no: change.household_no.as_deref().map(|n| label("household_no", n, 32)).transpose()?,
-        address: change.address.as_deref().map(|a| text("address", a, 200)).transpose()?,
+        address: change
+            .address
+            .as_deref()
+            .map(|a| match check_address("address", a, 200)? {
+                "" => Err(DomainError::invalid("address", Reason::Empty)),
+                a => Ok(a.to_string()),
+            })
+            .transpose()?,
     };
     Ok(app.store.update_household(caller, id, &patch).await?)
 }

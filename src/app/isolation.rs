@@ -17,7 +17,7 @@ use super::tasks::{FollowupState, followup_state};
 use super::{App, AppError};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IsolationInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again
     /// answers the stored record; the id with another body, another kind of record or from
@@ -88,7 +88,7 @@ pub async fn order(app: &App, caller: &Caller, input: &IsolationInput) -> Result
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FollowupInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again
     /// answers the stored record; the id with another body, another kind of record or from
@@ -140,7 +140,7 @@ pub async fn follow_up(app: &App, caller: &Caller, id: Uuid, input: &FollowupInp
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EndInput {
     pub reason: String,
     /// With `days`: the order's new length from its start, instead of ending it now; a

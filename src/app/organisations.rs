@@ -15,7 +15,7 @@ use crate::domain::{Caller, Permission};
 pub use crate::store::{Member, OrgDay, Organisation, StaffLink};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrganisationInput {
     pub id: Option<Uuid>,
     pub unit_code: String,
@@ -34,7 +34,7 @@ pub async fn create_organisation(app: &App, caller: &Caller, input: &Organisatio
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MemberInput {
     pub id: Option<Uuid>,
     pub name: String,
@@ -82,12 +82,34 @@ pub async fn add_members(app: &App, caller: &Caller, org: Uuid, inputs: &[Member
     Ok(app.store.add_members(caller, org, &members).await?)
 }
 
+/// One staff member's (or relative's) report in an organisation's daily report: the fields of
+/// a check-in but the resident, named by `member_id` instead. Spelt out rather than
+/// flattened, so that a misspelt field is refused (serde cannot refuse them through a flatten).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrgCheckinInput {
     pub member_id: Option<Uuid>,
-    #[serde(flatten)]
-    pub report: CheckinInput,
+    /// `well` (the default) or `unwell`.
+    pub status: String,
+    /// As for a check-in.
+    pub symptoms: Vec<String>,
+    /// `home` (the default) or `elsewhere`.
+    pub location: String,
+    /// Where they are: required when `elsewhere`.
+    #[serde(rename = "where")]
+    pub place: String,
+}
+
+impl OrgCheckinInput {
+    fn report(&self) -> CheckinInput {
+        CheckinInput {
+            status: self.status.clone(),
+            symptoms: self.symptoms.clone(),
+            location: self.location.clone(),
+            place: self.place.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 /// An organisation's daily report for its staff and their relatives: all rows, or none.
@@ -97,7 +119,7 @@ pub async fn org_check_in(app: &App, caller: &Caller, org: Uuid, date: Option<&s
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         // Whether the member is the organisation's is for storage to say.
-        match (input.member_id, input.report.report(caller.now, date.unwrap_or_default())) {
+        match (input.member_id, input.report().report(caller.now, date.unwrap_or_default())) {
             (Some(member), Ok((_, report))) => reports.push((member, report)),
             (None, _) => errors.push(RowError::field(i + 1, DomainError::invalid("member_id", Reason::Empty))),
             (_, Err(err)) => errors.push(RowError::field(i + 1, err)),

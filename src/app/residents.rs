@@ -37,6 +37,7 @@ pub async fn search(app: &App, caller: &Caller, query: &str, limit: u32) -> Resu
 /// A new resident as people type it. Its serialised form (with the household's id) is the
 /// request's fingerprint (`app::fingerprint`): keep the fields and their order.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResidentInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again answers
     /// the stored record; the id with another body, another kind of record or from outside the
@@ -56,6 +57,7 @@ pub struct ResidentInput {
 
 /// What a change of a resident says: each field given is changed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResidentChange {
     pub name: Option<String>,
     pub relation: Option<String>,

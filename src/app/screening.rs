@@ -20,7 +20,7 @@ use super::{App, AppError};
 const MAX_STAYS: usize = 30;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct KeyAreaInput {
     /// A division code (42, 4201, 420102) or a name (湖北省, 武汉市).
     pub area: String,
@@ -69,7 +69,7 @@ pub async fn remove_key_area(app: &App, caller: &Caller, id: Uuid) -> Result<(),
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StayInput {
     pub place: String,
     #[schema(format = Date)]
@@ -81,7 +81,7 @@ pub struct StayInput {
 /// A returnee as the API and the form give one: either `resident_id`, or an ID number and
 /// name (with `household_id` for someone not yet on the roster).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReturneeInput {
     /// Your own id for the new record (UUID), e.g. made offline. The same request again
     /// answers the stored record; the id with another body, another kind of record or from
@@ -325,7 +325,7 @@ pub async fn round_sheet(app: &App, caller: &Caller, round: Uuid, unit: &str, fr
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct VisitInput {
     pub household_id: Uuid,
     /// visited, nobody_home or refused.

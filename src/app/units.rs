@@ -108,6 +108,7 @@ pub async fn checkpoints_and_rounds(app: &App, caller: &Caller, unit: &str) -> R
 
 /// What a unit's HQ types as its issuing body, as the form and the API send it.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IssuingBodyInput {
     pub name: String,
     pub phone: String,

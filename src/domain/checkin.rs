@@ -26,6 +26,13 @@ pub struct Report {
 /// tools submit unchanged forms in a blink (a known failure of such systems).
 pub const SAME_AS_YESTERDAY_SECONDS: i64 = 10;
 
+/// The time a form took to fill, from the `opened_at` the page carried: the browser sends it
+/// back, so a time before the page was made or over a day is not believed (no time at all).
+pub fn time_to_fill(opened_at: i64, now: i64) -> Option<i64> {
+    let seconds = now.checked_sub(opened_at)?;
+    (0..=86_400).contains(&seconds).then_some(seconds)
+}
+
 /// Whether a check-in deserves a second look: identical to the day before and sent faster
 /// than a person reads the form. Without a time to fill (an API call), identical alone is no flag.
 pub fn same_as_yesterday(today: &Report, yesterday: Option<&Report>, seconds_to_fill: Option<i64>) -> bool {
@@ -41,6 +48,15 @@ pub fn may_report(caller: &Caller) -> Result<(), DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_to_fill_from_the_browser_is_believed_only_when_plausible() {
+        assert_eq!(time_to_fill(1_000, 1_004), Some(4));
+        assert_eq!(time_to_fill(1_000, 1_000), Some(0));
+        assert_eq!(time_to_fill(2_000, 1_000), None, "opened after it was sent");
+        assert_eq!(time_to_fill(0, 1_000_000), None, "over a day");
+        assert_eq!(time_to_fill(i64::MIN, 1), None, "no overflow");
+    }
 
     fn well() -> Report {
         Report { status: Health::Well, symptoms: vec![], location: Whereabouts::Home, place: None }

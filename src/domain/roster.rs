@@ -85,7 +85,7 @@ pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHouseho
             "" => Some(None),
             raw => Phone::parse(raw).map_err(&mut fail).ok().map(Some),
         };
-        let address = check_text("address", cells.cell(address_at), 200).map_err(&mut fail).ok();
+        let address = super::text::check_address("address", cells.cell(address_at), 200).map_err(&mut fail).ok();
         // Rows of one household usually follow each other: most rows reuse the last unit code.
         let unit_code = match cells.cell(unit_code_at) {
             "" => Some(default_unit.clone()),
@@ -125,11 +125,6 @@ pub fn parse(table: &Table, default_unit: &UnitCode) -> Result<Vec<RosterHouseho
         household.residents.push(RosterResident { row, name, id_number, relation, phone, residence });
     }
     if errors.is_empty() { Ok(households) } else { Err(errors) }
-}
-
-/// Checks an optional text without copying it (most rows repeat their household's address).
-fn check_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, super::DomainError> {
-    super::text::check_optional_text(field, raw, max_chars)
 }
 
 fn reword(err: super::DomainError, field: &'static str) -> super::DomainError {

@@ -67,6 +67,7 @@ fn strip_suffix(name: &str) -> &str {
 
 /// A place someone stayed, with the days if known (旅居史).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Stay {
     pub place: String,
     #[serde(default)]

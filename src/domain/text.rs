@@ -100,6 +100,17 @@ pub fn optional_label(field: &'static str, raw: &str, max_chars: usize) -> Resul
     Ok((!value.is_empty()).then(|| value.to_string()))
 }
 
+/// An address as people type it (一组 3 栋 2 单元): free in its words, but like a label it
+/// holds no markup, line breaks or invisible characters, since lists and printouts show it.
+/// Empty is allowed; returned trimmed, without copying it (a roster's rows repeat it).
+pub fn check_address<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
+    let value = bounded(field, raw, max_chars)?;
+    if !value.chars().all(shown) {
+        return Err(DomainError::invalid(field, Reason::LabelCharacters));
+    }
+    Ok(value)
+}
+
 /// A free text a member of the public typed: like `optional_text`, and no markup or
 /// invisible characters either, so that nothing that looks like HTML is ever stored from a
 /// public form.

@@ -304,6 +304,22 @@ fn plain_detail(raw: &str, lang: Lang) -> String {
     if let Some(missing) = problem.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
         return if zh { format!("缺少字段 `{missing}`") } else { format!("`{missing}` is missing") };
     }
+    if let Some(rest) = problem.strip_prefix("unknown field `") {
+        let (unknown, rest) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = rest.split_once("expected one of ").or_else(|| rest.split_once("expected ")).map(|(_, known)| known);
+        let what = match (source, zh) {
+            ("query", true) => format!("地址中不认识的参数 `{unknown}`"),
+            ("query", false) => format!("unknown parameter `{unknown}` in the address"),
+            (_, true) => format!("不认识的字段 `{unknown}`"),
+            (_, false) => format!("unknown field `{unknown}`"),
+        };
+        return match (known, zh) {
+            (Some(known), true) => format!("{what}（可用：{known}）"),
+            (Some(known), false) => format!("{what} (known: {known})"),
+            (None, true) => format!("{what}（这里不接受任何参数）"),
+            (None, false) => format!("{what} (none are taken here)"),
+        };
+    }
     if problem.starts_with("unknown variant") {
         let choices = problem.split_once("expected ").map_or("", |(_, c)| c);
         return match (field, zh) {
@@ -413,6 +429,15 @@ mod tests {
                 "Failed to deserialize the JSON body into the target type: days: invalid type: string \"14\", expected u32 at line 1 column 9",
                 "field `days` must be a whole number",
             ),
+            (
+                "Failed to deserialize the JSON body into the target type: unknown field `temprature`, expected one of `resident_id`, `temperature` at line 1 column 14",
+                "unknown field `temprature` (known: `resident_id`, `temperature`)",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: items[0]: unknown field `x`, there are no fields at line 1 column 14",
+                "unknown field `x` (none are taken here)",
+            ),
+            ("Failed to deserialize query string: unknown field `unit_code`, expected `unit`", "unknown parameter `unit_code` in the address (known: `unit`)"),
             ("something else entirely", "the request could not be read"),
         ];
         for (raw, plain) in cases {

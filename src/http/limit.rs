@@ -1,7 +1,8 @@
 //! Rate limits for the public pages (no account): a fixed window of requests per key. The
 //! poster's page (`/r/…`) is counted per IP address; the household and staff links
-//! (`/c/…`, `/o/…`) per link, since a village behind one mobile carrier's address checks in
-//! at the same hour. Kept in the server's memory, so each server behind a load balancer
+//! (`/c/…`, `/o/…`) per link and address together, since a village behind one mobile
+//! carrier's address checks in at the same hour, and a stranger who floods a household's link
+//! must not lock the household out of it. Kept in the server's memory, so each server behind a load balancer
 //! counts on its own; that bounds a flood, which is all it is for.
 
 use std::collections::HashMap;
@@ -23,14 +24,21 @@ pub struct PublicLimits {
     /// Submitting it, per client: a family at a checkpoint registers a few people, not dozens
     /// a minute.
     pub submissions: RateLimiter,
-    /// Opening or submitting a household's or staff member's link, per link.
-    pub links: RateLimiter<String>,
+    /// Opening or submitting a household's or staff member's link, per link and address.
+    pub links: RateLimiter<(IpAddr, String)>,
 }
 
 impl Default for PublicLimits {
     fn default() -> PublicLimits {
         let minute = Duration::from_secs(60);
         PublicLimits { views: RateLimiter::new(60, minute), submissions: RateLimiter::new(10, minute), links: RateLimiter::new(30, minute) }
+    }
+}
+
+impl PublicLimits {
+    /// Counts a use of a household's or staff member's link from `client`.
+    pub fn link(&self, client: IpAddr, token: &str) -> bool {
+        self.links.allow((client, token.to_string()))
     }
 }
 

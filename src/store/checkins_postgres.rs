@@ -24,7 +24,11 @@ pub(crate) async fn read_group(tx: &mut Tx, jobs: &[CheckinJob]) -> StoreResult<
 
 /// Writes a group's planned rows and audit entries.
 pub(crate) async fn write_group(tx: &mut Tx, plan: &GroupPlan<'_>) -> StoreResult<()> {
-    for chunk in plan.rows.chunks(CHUNK) {
+    // In (unit, day) order: the counts beside the check-ins (`checkin_counts`, kept by a
+    // trigger) are then locked in one order by every group, so two groups never wait on each other.
+    let mut rows: Vec<_> = plan.rows.iter().collect();
+    rows.sort_by(|a, b| (a.path.as_str(), a.checkin.day).cmp(&(b.path.as_str(), b.checkin.day)));
+    for chunk in rows.chunks(CHUNK) {
         let mut query = QueryBuilder::<Postgres>::new(
             "INSERT INTO checkins (resident_id, day, household_id, unit_path, county_code, status, symptoms, location, place, at, via, actor, same_as_yesterday) ",
         );

@@ -38,6 +38,7 @@ pub struct NewCheckpoint {
 
 /// One person on a shift: a medic, a police officer, a cadre (医务人员、公安干警、机关干部).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OnDuty {
     pub name: String,
     pub duty: String,

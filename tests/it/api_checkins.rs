@@ -362,7 +362,7 @@ async fn an_organisation_reports_for_its_staff_and_their_relatives(db: Db) {
 }
 both!(an_organisation_reports_for_its_staff_and_their_relatives);
 
-async fn links_are_limited_per_link_not_per_address(db: Db) {
+async fn links_are_limited_per_link_and_address(db: Db) {
     let t = TestApp::start(db).await;
     let admin = t.client("admin").await;
     t.upload_roster(&admin, "150502001", "text/csv", sample_roster().into_bytes()).await;
@@ -382,5 +382,10 @@ async fn links_are_limited_per_link_not_per_address(db: Db) {
     assert!(statuses.iter().all(|s| *s == 200 || *s == 429));
     // ...while the next household behind the same address (a village on one mobile carrier) is not.
     assert_eq!(client("zh").get(t.url(&format!("/c/{}", tokens[1]))).send().await.unwrap().status(), 200);
+    // A stranger who floods a household's link does not lock the household out of it: the
+    // household's own phone (another address) still opens and sends the form.
+    let household = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    let page = household.get(t.url(&format!("/c/{}", tokens[0]))).header("accept-language", "zh").send().await.unwrap();
+    assert_eq!(page.status(), 200);
 }
-both!(links_are_limited_per_link_not_per_address);
+both!(links_are_limited_per_link_and_address);

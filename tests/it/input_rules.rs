@@ -306,6 +306,7 @@ fn label_rule(field: &str) -> String {
     let field = match field {
         "household_no" => "Household no.",
         "name" => "Name",
+        "address" => "Address",
         other => other,
     };
     format!("{field}: must not contain < >, line breaks or invisible characters")
@@ -324,6 +325,16 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
         refused(&t, &leader, Method::POST, "/api/v1/households", json!({"unit_code": "150502001001001", "household_no": label}), &label_rule("household_no"))
             .await;
         refused(&t, &leader, Method::PATCH, &format!("/api/v1/households/{household}"), json!({"household_no": label}), &label_rule("household_no")).await;
+        refused(
+            &t,
+            &leader,
+            Method::POST,
+            "/api/v1/households",
+            json!({"unit_code": "150502001001001", "household_no": "9", "address": label}),
+            &label_rule("address"),
+        )
+        .await;
+        refused(&t, &leader, Method::PATCH, &format!("/api/v1/households/{household}"), json!({"address": label}), &label_rule("address")).await;
         refused(&t, &leader, Method::POST, "/api/v1/units", json!({"name": label, "parent_code": "150502001001"}), &label_rule("name")).await;
         refused(&t, &leader, Method::PATCH, "/api/v1/units/150502001001001", json!({"name": label}), &label_rule("name")).await;
         refused(
@@ -340,7 +351,14 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
     let bad = roster_csv(&[("<b>9</b>", "赵九", &id_number("150502", 9), "户主", "", "150502001001001", "常住")]);
     let (status, answer) = t.upload_roster(&admin, "150502001", "text/csv", bad.into_bytes()).await;
     assert_eq!(status, 422, "{answer}");
-    assert_eq!(rows(&answer), [(2, "household_no".to_string(), format!("row 2, column {}", label_rule("household_no")))]);
+    // (The sheet's address repeats the household number, so it holds the markup too.)
+    assert_eq!(
+        rows(&answer),
+        [
+            (2, "household_no".to_string(), format!("row 2, column {}", label_rule("household_no"))),
+            (2, "address".to_string(), format!("row 2, column {}", label_rule("address")))
+        ]
+    );
 
     // Nothing was written.
     let (_, page) = t.get(&leader, "/api/v1/units/150502001001001/households").await;
@@ -480,11 +498,22 @@ async fn unreadable_requests_are_told_in_plain_words() {
     let (status, cp) = t.send(&admin, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001", "name": "东卡点", "kind": "checkpoint"})).await;
     assert_eq!(status, 201, "{cp}");
     let passages = format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap());
-    let cases: [(Method, String, Option<&str>, &str); 4] = [
+    // A misspelt field or parameter is refused by name, not dropped: a fever typed as
+    // `temprature` would otherwise pass without an alert.
+    let cases: [(Method, String, Option<&str>, &str); 8] = [
         (Method::POST, passages.clone(), Some(r#"{"name": "过客", "direction": "in", "outcome": "passed", "temperature": true}"#), "`temperature`"),
         (Method::POST, "/api/v1/login".into(), Some(r#"{"password": "x"}"#), "`login` is missing"),
         (Method::GET, format!("{passages}?offset=99999999999"), None, "`offset` must be a whole number"),
         (Method::POST, "/api/v1/login".into(), Some("{not json"), "not valid JSON"),
+        (Method::POST, passages.clone(), Some(r#"{"name": "过客", "direction": "in", "outcome": "passed", "temprature": 38.9}"#), "unknown field `temprature`"),
+        (Method::PATCH, "/api/v1/units/150502001".into(), Some(r#"{"nmae": "新名"}"#), "unknown field `nmae` (known: `name`)"),
+        (Method::GET, format!("{passages}?ofset=3"), None, "unknown parameter `ofset` in the address"),
+        (
+            Method::POST,
+            "/api/v1/checkins".into(),
+            Some(r#"[{"resident_id": "0190a0b0-0000-7000-8000-000000000000", "statu": "unwell"}]"#),
+            "unknown field `statu`",
+        ),
     ];
     for (method, path, body, says) in cases {
         let mut request = admin.request(method, t.url(&path)).header("accept-language", "en");
@@ -500,4 +529,11 @@ async fn unreadable_requests_are_told_in_plain_words() {
             assert!(!detail.contains(internal), "{path}: {detail:?} shows {internal:?}");
         }
     }
+    let (_, listed) = t.get(&admin, &passages).await;
+    assert_eq!(listed["total"], 0, "a refused request wrote nothing: {listed}");
+    let (_, unit) = t.get(&admin, "/api/v1/units/150502001").await;
+    assert_ne!(unit["name"], "新名");
+    let response = admin.get(t.url(&format!("{passages}?ofset=3"))).header("accept-language", "zh").send().await.unwrap();
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["detail"], "地址中不认识的参数 `ofset`（可用：`from`, `to`, `limit`, `offset`）", "{answer}");
 }

@@ -102,6 +102,34 @@ async fn the_public_form_never_renames_a_person(db: Db) {
     assert_eq!(status, 200, "{confirmed}");
     let (_, tasks) = t.get(&leader1, "/api/v1/tasks").await;
     assert!(tasks.to_string().contains("38.9 °C · 王强") && !tasks.to_string().contains("坏人"), "{tasks}");
+    // The header's search names people as each village knows them too: what the public typed
+    // finds nobody and names nobody, in the list or on the search page.
+    let search = |c: &reqwest::Client, q: &str| {
+        let (c, url) = (c.clone(), format!("/api/v1/search?q={q}"));
+        let t = &t;
+        async move { t.get(&c, &url).await.1 }
+    };
+    for typed_by_the_public in ["坏人", "假名", "13911112222", "13800009999"] {
+        for leader in [&leader1, &leader2] {
+            let found = search(leader, typed_by_the_public).await;
+            assert_eq!(found["people_total"], 0, "{typed_by_the_public}: {found}");
+        }
+    }
+    let found = search(&leader1, "王").await;
+    assert_eq!((found["people_total"].clone(), found["people"][0]["name"].clone()), (json!(1), json!("王强")), "{found}");
+    let found = search(&leader1, &someone).await;
+    assert_eq!(found["people"][0]["name"], "王强", "{found}");
+    assert_eq!(found["people"][0]["phone"], "139****1111", "{found}");
+    let found = search(&leader2, &someone).await;
+    assert_eq!(found["people_total"], 1, "{found}");
+    assert_eq!(found["people"][0]["name"], "", "nobody in the second village typed a name: {found}");
+    assert_eq!(found["people"][0]["phone"], "137****7777", "{found}");
+    for leader in [&leader1, &leader2] {
+        let page = leader.get(t.url("/search?q=坏人")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("坏人 ") && !page.contains(">坏人<"), "{page}");
+        let page = leader.get(t.url(&format!("/search?q={someone}"))).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("假名") && !page.contains("坏人"), "{page}");
+    }
     // A case passing the same checkpoint then: the contact list names the person as the village
     // knows them, never as the stranger typed, in the list and in its sheet.
     let (status, case) =

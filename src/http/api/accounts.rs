@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,6 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct Credentials {
     login: String,
     password: String,
@@ -108,6 +109,7 @@ async fn list(State(app): State<App>, auth: Auth) -> Result<Json<Items<Account>>
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct NewAccountBody {
     login: String,
     /// At least 10 characters, not all of one kind (letters, digits, other signs), not one of
@@ -130,18 +132,11 @@ async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewAccountB
     Ok((StatusCode::CREATED, Json(ops::add_user(&app, &auth.caller(), user).await?)))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct AuditLimit {
-    /// How many entries (100 by default).
-    limit: Option<u32>,
-}
-
 /// The audit log of the caller's subtree, newest first (admin).
 ///
 /// Who read or wrote what, when: every write and every reading of a full record.
-#[utoipa::path(get, operation_id = "audit_log", path = "/api/v1/audit", tag = "accounts", params(AuditQuery, AuditLimit),
+#[utoipa::path(get, operation_id = "audit_log", path = "/api/v1/audit", tag = "accounts", params(AuditQuery),
     responses((status = 200, body = AuditPage), super::Errors))]
-async fn audit_log(State(app): State<App>, auth: Auth, Query(query): Query<AuditQuery>, Query(limit): Query<AuditLimit>) -> Result<Json<AuditPage>, HttpError> {
-    Ok(Json(audit::log(&app, &auth.caller(), &query, limit.limit.unwrap_or(100)).await?))
+async fn audit_log(State(app): State<App>, auth: Auth, Query(query): Query<AuditQuery>) -> Result<Json<AuditPage>, HttpError> {
+    Ok(Json(audit::log(&app, &auth.caller(), &query, query.limit.unwrap_or(100)).await?))
 }

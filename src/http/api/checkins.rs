@@ -52,6 +52,7 @@ async fn check_in(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct DayQuery {
     /// The day (`YYYY-MM-DD`, the region's calendar); today when absent.
@@ -78,6 +79,7 @@ struct CheckinLink {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct LinkQuery {
     /// `true`: a new link, and the old one stops working at once.

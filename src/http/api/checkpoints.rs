@@ -75,6 +75,7 @@ async fn poster(State(app): State<App>, auth: Auth, headers: HeaderMap, Path(id)
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ShiftsQuery {
     /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`.
@@ -101,6 +102,7 @@ async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String>, J
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct PassagesQuery {
     /// RFC 3339, or local Beijing time `YYYY-MM-DDTHH:MM`.

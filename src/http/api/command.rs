@@ -37,6 +37,7 @@ async fn colour_map(State(app): State<App>, RequestLang(lang): RequestLang, auth
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct DayQuery {
     /// `YYYY-MM-DD` (local), today when left out; never after today.

@@ -17,6 +17,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 
 /// A unit's code and a day in the path.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Path)]
 struct ReportParams {
     /// The unit's code: the caller's own unit (a village, township or county).

@@ -19,6 +19,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Path)]
 struct FigurePath {
     /// The unit's code.
@@ -29,6 +30,7 @@ struct FigurePath {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct FigureQuery {
     /// The day, `YYYY-MM-DD` (local); today when left out.

@@ -26,6 +26,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct PageQuery {
     /// How many households (100 by default, at most 1000).
@@ -70,6 +71,7 @@ async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct MemberBody {
     /// The grid member's login; null takes the household back.
     login: Option<String>,

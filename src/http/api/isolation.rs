@@ -65,6 +65,7 @@ async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Res
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// `false` for every order; active ones by default.

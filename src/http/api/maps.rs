@@ -34,6 +34,7 @@ async fn set_boundary(State(app): State<App>, auth: Auth, Path(code): Path<Strin
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct MapQuery {
     /// `checkin_rate` (the default), `red_per_100`, or any figure with a trend: `fevers`,

@@ -87,6 +87,7 @@ async fn staff_link(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct DayQuery {
     /// The day (`YYYY-MM-DD`, the region's calendar); today when absent.

@@ -42,6 +42,7 @@ async fn trajectory(State(app): State<App>, auth: Auth, Path(id): Path<String>) 
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ContactQuery {
     /// 30 by default, at most 1440.
@@ -89,6 +90,7 @@ fn contacts_csv(items: &[Contact]) -> String {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct WindowQuery {
     /// 30 by default, at most 1440.
@@ -118,6 +120,7 @@ struct InboxItem {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct SearchQuery {
     /// A name's beginning, a full ID number or a phone number (a search by a full ID number or
@@ -144,6 +147,7 @@ async fn search(State(app): State<App>, auth: Auth, Query(query): Query<SearchQu
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct InboxQuery {
     /// How many (100 by default, at most 1000).

@@ -50,6 +50,7 @@ async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Res
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct SearchQuery {
     /// A name's beginning, a full ID number or a phone number (a search by a full ID number or

@@ -68,6 +68,7 @@ async fn register_returnee(State(app): State<App>, auth: Auth, Json(body): Json<
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct LimitQuery {
     /// At most 1000, 100 by default.
@@ -92,6 +93,7 @@ async fn returnees(State(app): State<App>, auth: Auth, Path(code): Path<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct RoundBody {
     /// e.g. 春节返乡排查.
     name: String,
@@ -112,6 +114,7 @@ async fn rounds(State(app): State<App>, auth: Auth, Path(code): Path<String>) ->
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct UnitQuery {
     /// A unit inside the round's unit.
@@ -121,6 +124,7 @@ struct UnitQuery {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct CoverageQuery {
     /// A unit inside the round's unit.

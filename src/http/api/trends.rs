@@ -18,6 +18,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct TrendQuery {
     /// Comma-separated figure names, as the dashboard answer names them (`checkins_reported,fevers`;

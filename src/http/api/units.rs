@@ -108,6 +108,7 @@ async fn show(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> R
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct NewUnitBody {
     /// Begins with `parent_code` and is longer; left out: `parent_code` and the next
     /// three-digit number.
@@ -125,6 +126,7 @@ async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewUnitBody
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct RenameBody {
     name: String,
 }
@@ -196,6 +198,7 @@ async fn staff(State(app): State<App>, auth: Auth, Path(code): Path<String>) -> 
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 struct DutyBody {
     /// `leader` (网格长) or `member` (网格员).
     duty: String,

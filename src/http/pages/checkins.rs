@@ -2,10 +2,11 @@
 //! everyone in one form), and a unit's list of who has not reported, which a grid member ticks
 //! for households without phones.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -58,9 +59,10 @@ pub async fn form(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Result<Response, HttpError> {
-    if !limits.links.allow(token.clone()) {
+    if !limits.link(client.ip(), &token) {
         return Ok(super::public::too_many(lang));
     }
     let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
@@ -117,14 +119,15 @@ pub async fn submit(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    if !limits.links.allow(token.clone()) {
+    if !limits.link(client.ip(), &token) {
         return Ok(super::public::too_many(lang));
     }
     let (members, opened_at) = inputs(&fields);
-    let seconds = opened_at.map(|at| app.clock.now().timestamp() - at);
+    let seconds = opened_at.and_then(|at| crate::domain::checkin::time_to_fill(at, app.clock.now().timestamp()));
     let result = ops::household_check_in(&app, &token, &members, seconds).await;
     let Some(home) = ops::household(&app, &token).await? else { return Ok(unknown_link(lang)) };
     let opened_at = app.clock.now().timestamp();
@@ -273,9 +276,10 @@ pub async fn staff_form(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Result<Response, HttpError> {
-    if !limits.links.allow(token.clone()) {
+    if !limits.link(client.ip(), &token) {
         return Ok(super::public::too_many(lang));
     }
     staff_page(&app, lang, token, Refused::default(), false).await
@@ -285,10 +289,11 @@ pub async fn staff_submit(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    if !limits.links.allow(token.clone()) {
+    if !limits.link(client.ip(), &token) {
         return Ok(super::public::too_many(lang));
     }
     let (people, _) = inputs(&fields);
@@ -310,10 +315,11 @@ pub async fn add_relative(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
     Extension(limits): Extension<Arc<PublicLimits>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    if !limits.links.allow(token.clone()) {
+    if !limits.link(client.ip(), &token) {
         return Ok(super::public::too_many(lang));
     }
     let f = Fields(fields);

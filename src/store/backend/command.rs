@@ -186,7 +186,8 @@ pub(super) async fn count_figures(
 
     let rows: Vec<(String, i64, i64)> = parts
         .count(&mut *conn, "unit_path", |q| {
-            q.push("COUNT(*), CAST(SUM(CASE WHEN status = 'unwell' THEN 1 ELSE 0 END) AS BIGINT) FROM checkins WHERE day = ").push_bind(day.date);
+            // Kept per unit and day beside the check-ins (migration 0016), not counted from them.
+            q.push("CAST(SUM(reported) AS BIGINT), CAST(SUM(unwell) AS BIGINT) FROM checkin_counts WHERE day = ").push_bind(day.date);
         })
         .await?;
     for (part, reported, unwell) in rows {

@@ -59,16 +59,23 @@ impl SearchStore for SqlStore<Db> {
         }
         // Sightings at the subtree's checkpoints that match: each checkpoint's passages and
         // registrations are read through their (checkpoint, time) indexes. Residents of the
-        // subtree are found as residents.
+        // subtree are found as residents. A person with an ID number is found and named only
+        // by what staff typed at a passage (as `known_as` names them): what the public typed
+        // on a poster's form, or on a registration confirmed into a passage, names nobody.
+        // Someone without an ID number is their name and phone, the key they are found by.
         let sightings = |select: &mut QueryBuilder<Db>| {
             select.push(
-                " FROM (SELECT person_id, checkpoint_id, name, phone, at FROM passages WHERE person_id IS NOT NULL \
-                   UNION ALL SELECT person_id, checkpoint_id, name, phone, at FROM registrations) x \
+                " FROM (SELECT person_id, checkpoint_id, \
+                     CASE WHEN registration_id IS NULL THEN name END AS name, CASE WHEN registration_id IS NULL THEN phone END AS phone, at \
+                   FROM passages WHERE person_id IS NOT NULL \
+                   UNION ALL SELECT person_id, checkpoint_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), at FROM registrations) x \
                  JOIN checkpoints c ON c.id = x.checkpoint_id JOIN people p ON p.id = x.person_id WHERE ",
             );
             Scope::of(scope).push_within(select, "c.unit_path");
-            select.push(" AND (x.name LIKE ").push_bind(like_prefix(query)).push(" ESCAPE '\\'");
-            select.push(" OR x.phone = ").push_bind(query.to_string()).push(" OR p.id_number = ").push_bind(query.to_ascii_uppercase()).push(")");
+            let (prefix, exact) = (like_prefix(query), query.to_string());
+            select.push(" AND (x.name LIKE ").push_bind(prefix.clone()).push(" ESCAPE '\\' OR x.phone = ").push_bind(exact.clone());
+            select.push(" OR p.id_number = ").push_bind(query.to_ascii_uppercase());
+            select.push(" OR (p.id_number IS NULL AND (p.name LIKE ").push_bind(prefix).push(" ESCAPE '\\' OR p.phone = ").push_bind(exact).push(")))");
             select.push(" AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.id_number = p.id_number AND ");
             Scope::of(scope).push_within(select, "r.unit_path");
             select.push(")");
@@ -76,12 +83,18 @@ impl SearchStore for SqlStore<Db> {
         let mut count = QueryBuilder::new("SELECT COUNT(DISTINCT x.person_id)");
         sightings(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.reader).await?;
-        // The latest matching sighting of each person, a page of them by the name seen.
-        let mut select = QueryBuilder::new(
+        // The latest matching sighting of each person, with the latest name and the latest
+        // phone staff typed among them (a page of them by that name).
+        let latest = |column: &str| {
+            format!("FIRST_VALUE(x.{column}) OVER (PARTITION BY x.person_id ORDER BY CASE WHEN x.{column} IS NULL THEN 1 ELSE 0 END, x.at DESC)")
+        };
+        let mut select = QueryBuilder::new(format!(
             "SELECT s.id, s.id_number, s.name, s.phone, s.at, s.checkpoint_name, s.unit_code, u.name FROM (\
-             SELECT p.id, p.id_number, COALESCE(x.name, p.name) AS name, COALESCE(x.phone, p.phone) AS phone, x.at, \
+             SELECT p.id, p.id_number, COALESCE({}, p.name) AS name, CASE WHEN p.id_number IS NULL THEN p.phone ELSE {} END AS phone, x.at, \
              c.name AS checkpoint_name, c.unit_code, ROW_NUMBER() OVER (PARTITION BY x.person_id ORDER BY x.at DESC) AS latest",
-        );
+            latest("name"),
+            latest("phone")
+        ));
         sightings(&mut select);
         select.push(") s JOIN units u ON u.code = s.unit_code WHERE s.latest = 1 ORDER BY s.name, s.at DESC, s.id LIMIT ");
         select.push_bind(i64::from(limit)).push(" OFFSET ").push_bind(i64::from(offset));
