@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::HttpError;
 use crate::app::accounts::Session;
 use crate::app::{App, accounts};
-use crate::domain::{Caller, Lang};
+use crate::domain::{Caller, DomainError, Lang, Permission};
 
 pub const SESSION_COOKIE: &str = "wangge_session";
 pub const LANG_COOKIE: &str = "lang";
@@ -32,6 +32,57 @@ impl Auth {
     /// Checks the token a page form carries against the session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), HttpError> {
         if !token.is_empty() && token == self.session.csrf { Ok(()) } else { Err(HttpError::CsrfMismatch) }
+    }
+}
+
+/// A permission a route needs before its body is read (see `May`).
+pub trait Gate {
+    const PERMISSION: Permission;
+    /// What the role may not do, as the refusal says it.
+    const WHAT: &'static str;
+}
+
+/// The gates of the write routes, one per permission they need.
+pub mod gate {
+    use super::{Gate, Permission};
+
+    macro_rules! gates {
+        ($($name:ident => $what:literal),* $(,)?) => {
+            $(
+                pub struct $name;
+                impl Gate for $name {
+                    const PERMISSION: Permission = Permission::$name;
+                    const WHAT: &'static str = $what;
+                }
+            )*
+        };
+    }
+
+    gates!(
+        WriteRoster => "change the roster",
+        Screen => "screen people",
+        Command => "command",
+        ManageCheckpoints => "set up checkpoints",
+        LogPassages => "log passages",
+        ManageAccounts => "manage accounts",
+    );
+}
+
+/// A logged-in account whose role has the permission `G`: checked before the request's body
+/// is read (axum reads a request's parts before its body), so that a role that may not do
+/// something is told 403 whatever it sends, never what is wrong with what it sent. The app
+/// checks again and stays the authority (the command line goes through it alone).
+pub struct May<G>(pub Auth, pub std::marker::PhantomData<G>);
+
+impl<G: Gate> FromRequestParts<App> for May<G> {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<May<G>, HttpError> {
+        let auth = Auth::from_request_parts(parts, app).await?;
+        if !auth.session.account.role.may(G::PERMISSION) {
+            return Err(crate::app::AppError::from(DomainError::NotAllowed(G::WHAT)).into());
+        }
+        Ok(May(auth, std::marker::PhantomData))
     }
 }
 

@@ -15,7 +15,7 @@ use crate::app::accounts::{self as ops, Account, NewUser};
 use crate::app::audit::{self, AuditPage, AuditQuery};
 use crate::domain::Role;
 use crate::http::HttpError;
-use crate::http::auth::{Auth, ClientAddr, DEVICE_COOKIE, cookie, device_cookie, expired_session_cookie, session_cookie};
+use crate::http::auth::{Auth, ClientAddr, DEVICE_COOKIE, May, cookie, device_cookie, expired_session_cookie, gate, session_cookie};
 use crate::http::error::ErrorBody;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -127,7 +127,11 @@ struct NewAccountBody {
 /// Create an account (admin).
 #[utoipa::path(post, operation_id = "create_account", path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountBody,
     responses((status = 201, body = Account), super::Errors, super::Conflict))]
-async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewAccountBody>) -> Result<(StatusCode, Json<Account>), HttpError> {
+async fn create(
+    State(app): State<App>,
+    May(auth, _): May<gate::ManageAccounts>,
+    Json(body): Json<NewAccountBody>,
+) -> Result<(StatusCode, Json<Account>), HttpError> {
     let user = NewUser { login: &body.login, password: &body.password, role: &body.role, unit_code: &body.unit_code, display_name: &body.display_name };
     Ok((StatusCode::CREATED, Json(ops::add_user(&app, &auth.caller(), user).await?)))
 }

@@ -13,7 +13,7 @@ use super::{Counted, Items};
 use crate::app::App;
 use crate::app::checkpoints::{self as ops, Checkpoint, CheckpointInput, ConfirmInput, Passage, PassageInput, Registration, Shift, ShiftInput};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::common::{parse_id, poster_svg, public_link};
 
 /// This capability's routes, gathered by `api::routes`.
@@ -36,7 +36,11 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 /// gets a poster token of its own (`/r/{token}`).
 #[utoipa::path(post, operation_id = "create_checkpoint", path = "/api/v1/checkpoints", tag = "checkpoints", request_body = CheckpointInput,
     responses((status = 201, body = Checkpoint), super::Errors, super::Conflict))]
-async fn create(State(app): State<App>, auth: Auth, Json(body): Json<CheckpointInput>) -> Result<(StatusCode, Json<Checkpoint>), HttpError> {
+async fn create(
+    State(app): State<App>,
+    May(auth, _): May<gate::ManageCheckpoints>,
+    Json(body): Json<CheckpointInput>,
+) -> Result<(StatusCode, Json<Checkpoint>), HttpError> {
     Ok((StatusCode::CREATED, Json(ops::create(&app, &auth.caller(), &body).await?)))
 }
 
@@ -97,7 +101,12 @@ async fn shifts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Quer
 /// Add a duty shift (e.g. 24 h of a medic, a police officer and a cadre).
 #[utoipa::path(post, operation_id = "add_checkpoint_shift", path = "/api/v1/checkpoints/{id}/shifts", tag = "checkpoints", params(super::IdParam),
     request_body = ShiftInput, responses((status = 201, body = Shift), super::Errors))]
-async fn add_shift(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ShiftInput>) -> Result<(StatusCode, Json<Shift>), HttpError> {
+async fn add_shift(
+    State(app): State<App>,
+    May(auth, _): May<gate::ManageCheckpoints>,
+    Path(id): Path<String>,
+    Json(body): Json<ShiftInput>,
+) -> Result<(StatusCode, Json<Shift>), HttpError> {
     Ok((StatusCode::CREATED, Json(ops::add_shift(&app, &auth.caller(), parse_id(&id)?, &body).await?)))
 }
 
@@ -134,7 +143,7 @@ async fn passages(State(app): State<App>, auth: Auth, Path(id): Path<String>, Qu
     request_body = PassageInput, responses((status = 201, body = Passage), super::Errors, super::Conflict))]
 async fn log_passage(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::LogPassages>,
     Path(id): Path<String>,
     Json(body): Json<PassageInput>,
 ) -> Result<(StatusCode, Json<Passage>), HttpError> {
@@ -154,6 +163,11 @@ async fn registrations(State(app): State<App>, auth: Auth, Path(id): Path<String
 /// Confirm a self-registration with a temperature: it becomes a passage.
 #[utoipa::path(post, operation_id = "confirm_registration", path = "/api/v1/registrations/{id}/confirm", tag = "checkpoints", params(super::IdParam),
     request_body = ConfirmInput, responses((status = 200, body = Passage), super::Errors))]
-async fn confirm(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ConfirmInput>) -> Result<Json<Passage>, HttpError> {
+async fn confirm(
+    State(app): State<App>,
+    May(auth, _): May<gate::LogPassages>,
+    Path(id): Path<String>,
+    Json(body): Json<ConfirmInput>,
+) -> Result<Json<Passage>, HttpError> {
     Ok(Json(ops::confirm_registration(&app, &auth.caller(), parse_id(&id)?, &body).await?))
 }

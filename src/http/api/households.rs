@@ -12,7 +12,7 @@ use super::{Created, Done, Items};
 use crate::app::App;
 use crate::app::households::{self as ops, HouseholdChange, HouseholdInput, HouseholdListItem, HouseholdRecord, Page};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::common::parse_id;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -57,7 +57,11 @@ async fn show(State(app): State<App>, auth: Auth, Path(id): Path<String>) -> Res
 /// Create a household (a retried request with the same id is a no-op).
 #[utoipa::path(post, operation_id = "create_household", path = "/api/v1/households", tag = "households", request_body = HouseholdInput,
     responses((status = 201, body = Created), super::Errors, super::Conflict))]
-async fn create(State(app): State<App>, auth: Auth, Json(body): Json<HouseholdInput>) -> Result<(StatusCode, Json<Created>), HttpError> {
+async fn create(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Json(body): Json<HouseholdInput>,
+) -> Result<(StatusCode, Json<Created>), HttpError> {
     let id = ops::create(&app, &auth.caller(), &body).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -65,7 +69,12 @@ async fn create(State(app): State<App>, auth: Auth, Json(body): Json<HouseholdIn
 /// Change a household's number or address.
 #[utoipa::path(patch, operation_id = "update_household", path = "/api/v1/households/{id}", tag = "households", params(super::IdParam),
     request_body = HouseholdChange, responses((status = 200, body = Done), super::Errors))]
-async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<HouseholdChange>) -> Result<Json<Done>, HttpError> {
+async fn update(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Path(id): Path<String>,
+    Json(body): Json<HouseholdChange>,
+) -> Result<Json<Done>, HttpError> {
     ops::update(&app, &auth.caller(), parse_id(&id)?, &body).await?;
     Ok(Json(Done { ok: true }))
 }
@@ -80,7 +89,12 @@ struct MemberBody {
 /// Give the household to a grid member to hold (包联); null takes it back.
 #[utoipa::path(put, operation_id = "assign_household_member", path = "/api/v1/households/{id}/member", tag = "households", params(super::IdParam),
     request_body = MemberBody, responses((status = 200, body = Done), super::Errors))]
-async fn assign_member(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<MemberBody>) -> Result<Json<Done>, HttpError> {
+async fn assign_member(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Path(id): Path<String>,
+    Json(body): Json<MemberBody>,
+) -> Result<Json<Done>, HttpError> {
     ops::assign_member(&app, &auth.caller(), parse_id(&id)?, body.login.as_deref()).await?;
     Ok(Json(Done { ok: true }))
 }

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::app::isolation::{self as ops, EndInput, Escalation, Followup, FollowupInput, Isolation, IsolationInput, Rule, Standing};
 use crate::domain::Caller;
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::common::parse_id;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -47,7 +47,7 @@ impl Order {
 /// The household turns red; a paired cadre holds at most 3 households.
 #[utoipa::path(post, operation_id = "order_isolation", path = "/api/v1/isolations", tag = "isolation", request_body = IsolationInput,
     responses((status = 201, body = Order), super::Errors, super::Conflict))]
-async fn order(State(app): State<App>, auth: Auth, Json(body): Json<IsolationInput>) -> Result<(StatusCode, Json<Order>), HttpError> {
+async fn order(State(app): State<App>, May(auth, _): May<gate::WriteRoster>, Json(body): Json<IsolationInput>) -> Result<(StatusCode, Json<Order>), HttpError> {
     let caller = auth.caller();
     let order = ops::order(&app, &caller, &body).await?;
     Ok((StatusCode::CREATED, Json(Order::new(&app, &caller, order))))
@@ -94,7 +94,7 @@ async fn of_unit(State(app): State<App>, auth: Auth, Path(code): Path<String>, Q
     request_body = FollowupInput, responses((status = 201, body = Followup), super::Errors, super::Conflict))]
 async fn follow_up(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::Screen>,
     Path(id): Path<String>,
     Json(body): Json<FollowupInput>,
 ) -> Result<(StatusCode, Json<Followup>), HttpError> {
@@ -107,7 +107,12 @@ async fn follow_up(
 /// follow-up that day); with `days`, sets its length from its start anew.
 #[utoipa::path(post, operation_id = "end_isolation", path = "/api/v1/isolations/{id}/end", tag = "isolation", params(super::IdParam),
     request_body = EndInput, responses((status = 200, body = Order), super::Errors))]
-async fn end(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<EndInput>) -> Result<Json<Order>, HttpError> {
+async fn end(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Path(id): Path<String>,
+    Json(body): Json<EndInput>,
+) -> Result<Json<Order>, HttpError> {
     let caller = auth.caller();
     let order = ops::end_or_extend(&app, &caller, parse_id(&id)?, &body).await?;
     Ok(Json(Order::new(&app, &caller, order)))

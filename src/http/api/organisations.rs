@@ -13,7 +13,7 @@ use super::Items;
 use crate::app::App;
 use crate::app::organisations::{self as ops, MemberInput, OrgCheckinInput, OrgDay, Organisation, OrganisationInput};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::body::batch;
 use crate::http::common::{parse_id, public_link};
 
@@ -32,7 +32,11 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 /// A bureau, a school or a company reports daily for its staff and their relatives (三个制度).
 #[utoipa::path(post, operation_id = "create_organisation", path = "/api/v1/organisations", tag = "organisations", request_body = OrganisationInput,
     responses((status = 201, body = Organisation), super::Errors, super::Conflict))]
-async fn create(State(app): State<App>, auth: Auth, Json(body): Json<OrganisationInput>) -> Result<(StatusCode, Json<Organisation>), HttpError> {
+async fn create(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Json(body): Json<OrganisationInput>,
+) -> Result<(StatusCode, Json<Organisation>), HttpError> {
     Ok((StatusCode::CREATED, Json(ops::create_organisation(&app, &auth.caller(), &body).await?)))
 }
 
@@ -56,7 +60,7 @@ struct Added {
     responses((status = 201, body = Added), super::Errors, super::Conflict))]
 async fn add_members(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::Screen>,
     Path(id): Path<String>,
     Json(body): Json<Vec<MemberInput>>,
 ) -> Result<(StatusCode, Json<Added>), HttpError> {
@@ -105,7 +109,7 @@ struct Reported {
     request_body = Vec<OrgCheckinInput>, responses((status = 201, body = Reported), super::Errors))]
 async fn check_in(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::Screen>,
     Path(id): Path<String>,
     Query(query): Query<DayQuery>,
     Json(body): Json<Vec<OrgCheckinInput>>,

@@ -12,7 +12,7 @@ use super::{Created, Done, Items};
 use crate::app::App;
 use crate::app::residents::{self as ops, ResidentChange, ResidentInput, ResidentListItem, ResidentRecord};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::common::parse_id;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -26,7 +26,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
     responses((status = 201, body = Created), super::Errors, super::Conflict))]
 async fn create(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::WriteRoster>,
     Path(household): Path<String>,
     Json(body): Json<ResidentInput>,
 ) -> Result<(StatusCode, Json<Created>), HttpError> {
@@ -37,7 +37,12 @@ async fn create(
 /// Change a resident.
 #[utoipa::path(patch, operation_id = "update_resident", path = "/api/v1/residents/{id}", tag = "residents", params(super::IdParam),
     request_body = ResidentChange, responses((status = 200, body = Done), super::Errors))]
-async fn update(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<ResidentChange>) -> Result<Json<Done>, HttpError> {
+async fn update(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Path(id): Path<String>,
+    Json(body): Json<ResidentChange>,
+) -> Result<Json<Done>, HttpError> {
     ops::update(&app, &auth.caller(), parse_id(&id)?, &body).await?;
     Ok(Json(Done { ok: true }))
 }

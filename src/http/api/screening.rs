@@ -12,7 +12,7 @@ use super::{Done, Items};
 use crate::app::App;
 use crate::app::screening::{self as ops, Coverage, KeyAreaInput, KeyAreaRecord, ReturneeInput, ReturneeItem, Round, ScreeningFigures, Unvisited, VisitInput};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::common::parse_id;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -43,7 +43,11 @@ async fn key_areas(State(app): State<App>, auth: Auth) -> Result<Json<Items<KeyA
 /// The returnees below are re-derived: those whose travel touches it turn their households red.
 #[utoipa::path(post, operation_id = "add_key_area", path = "/api/v1/key-areas", tag = "screening", request_body = KeyAreaInput,
     responses((status = 201, body = KeyAreaRecord), super::Errors))]
-async fn add_key_area(State(app): State<App>, auth: Auth, Json(body): Json<KeyAreaInput>) -> Result<(StatusCode, Json<KeyAreaRecord>), HttpError> {
+async fn add_key_area(
+    State(app): State<App>,
+    May(auth, _): May<gate::Command>,
+    Json(body): Json<KeyAreaInput>,
+) -> Result<(StatusCode, Json<KeyAreaRecord>), HttpError> {
     Ok((StatusCode::CREATED, Json(ops::add_key_area(&app, &auth.caller(), &body).await?)))
 }
 
@@ -63,7 +67,11 @@ async fn remove_key_area(State(app): State<App>, auth: Auth, Path(id): Path<Stri
 /// the roster). The household turns yellow, or red when the travel touches a key area.
 #[utoipa::path(post, operation_id = "register_returnee", path = "/api/v1/returnees", tag = "screening", request_body = ReturneeInput,
     responses((status = 201, body = ReturneeItem), super::Errors, super::Conflict))]
-async fn register_returnee(State(app): State<App>, auth: Auth, Json(body): Json<ReturneeInput>) -> Result<(StatusCode, Json<ReturneeItem>), HttpError> {
+async fn register_returnee(
+    State(app): State<App>,
+    May(auth, _): May<gate::Screen>,
+    Json(body): Json<ReturneeInput>,
+) -> Result<(StatusCode, Json<ReturneeItem>), HttpError> {
     Ok((StatusCode::CREATED, Json(ops::register_returnee(&app, &auth.caller(), &body).await?)))
 }
 
@@ -102,7 +110,12 @@ struct RoundBody {
 /// Open a screening round (e.g. 春节返乡排查) for the unit.
 #[utoipa::path(post, operation_id = "open_round", path = "/api/v1/units/{code}/rounds", tag = "screening", params(super::UnitCodeParam), request_body = RoundBody,
     responses((status = 201, body = Round), super::Errors))]
-async fn open_round(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<RoundBody>) -> Result<(StatusCode, Json<Round>), HttpError> {
+async fn open_round(
+    State(app): State<App>,
+    May(auth, _): May<gate::Command>,
+    Path(code): Path<String>,
+    Json(body): Json<RoundBody>,
+) -> Result<(StatusCode, Json<Round>), HttpError> {
     Ok((StatusCode::CREATED, Json(ops::open_round(&app, &auth.caller(), &code, &body.name).await?)))
 }
 
@@ -150,7 +163,12 @@ async fn unvisited(State(app): State<App>, auth: Auth, Path(id): Path<String>, Q
 /// The latest outcome counts.
 #[utoipa::path(post, operation_id = "record_visit", path = "/api/v1/rounds/{id}/visits", tag = "screening", params(super::IdParam), request_body = VisitInput,
     responses((status = 200, body = Done), super::Errors))]
-async fn record_visit(State(app): State<App>, auth: Auth, Path(id): Path<String>, Json(body): Json<VisitInput>) -> Result<Json<Done>, HttpError> {
+async fn record_visit(
+    State(app): State<App>,
+    May(auth, _): May<gate::Screen>,
+    Path(id): Path<String>,
+    Json(body): Json<VisitInput>,
+) -> Result<Json<Done>, HttpError> {
     ops::record_visit(&app, &auth.caller(), parse_id(&id)?, &body).await?;
     Ok(Json(Done { ok: true }))
 }

@@ -16,7 +16,7 @@ use crate::app::units::{self as ops, Figures, Issuer, IssuingBodyInput, StaffMem
 use crate::app::{App, divisions};
 use crate::domain::{Level, UnitCode};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::body;
 use crate::http::common::unit_code;
 
@@ -120,7 +120,7 @@ struct NewUnitBody {
 /// Create a unit under a parent (code optional: parent code + next 3-digit number).
 #[utoipa::path(post, operation_id = "create_unit", path = "/api/v1/units", tag = "units", request_body = NewUnitBody,
     responses((status = 201, body = Unit), super::Errors, super::Conflict))]
-async fn create(State(app): State<App>, auth: Auth, Json(body): Json<NewUnitBody>) -> Result<(StatusCode, Json<Unit>), HttpError> {
+async fn create(State(app): State<App>, May(auth, _): May<gate::WriteRoster>, Json(body): Json<NewUnitBody>) -> Result<(StatusCode, Json<Unit>), HttpError> {
     let unit = ops::create_child(&app, &auth.caller(), &body.parent_code, body.code.as_deref(), &body.name).await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
@@ -134,7 +134,12 @@ struct RenameBody {
 /// Rename a unit.
 #[utoipa::path(patch, operation_id = "rename_unit", path = "/api/v1/units/{code}", tag = "units", params(super::UnitCodeParam), request_body = RenameBody,
     responses((status = 200, body = Unit), super::Errors))]
-async fn rename(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<RenameBody>) -> Result<Json<Unit>, HttpError> {
+async fn rename(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Path(code): Path<String>,
+    Json(body): Json<RenameBody>,
+) -> Result<Json<Unit>, HttpError> {
     Ok(Json(ops::rename(&app, &auth.caller(), &code, &body.name).await?))
 }
 
@@ -173,7 +178,13 @@ enum Rejected {
 #[utoipa::path(post, operation_id = "import_roster", path = "/api/v1/units/{code}/roster", tag = "households", params(super::UnitCodeParam),
     request_body(description = "The roster file", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, body = ImportSummary), super::Errors, Rejected))]
-async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<String>, headers: HeaderMap, body: Body) -> Result<Json<ImportSummary>, HttpError> {
+async fn import_roster(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ImportSummary>, HttpError> {
     check_upload_type(&headers)?;
     let code = unit_code(&code)?;
     let body = upload(&app, &auth, Some(&code), body).await?;
@@ -184,7 +195,12 @@ async fn import_roster(State(app): State<App>, auth: Auth, Path(code): Path<Stri
 #[utoipa::path(post, operation_id = "import_units", path = "/api/v1/units/import", tag = "units",
     request_body(description = "A code,name,parent_code sheet", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, body = divisions::UpsertSummary), super::Errors, Rejected))]
-async fn import(State(app): State<App>, auth: Auth, headers: HeaderMap, body: Body) -> Result<Json<divisions::UpsertSummary>, HttpError> {
+async fn import(
+    State(app): State<App>,
+    May(auth, _): May<gate::WriteRoster>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<divisions::UpsertSummary>, HttpError> {
     check_upload_type(&headers)?;
     let body = upload(&app, &auth, None, body).await?;
     Ok(Json(divisions::import(&app, &auth.caller(), &[("units".to_string(), body.to_vec())]).await?))
@@ -218,7 +234,7 @@ struct LoginParam {
     request_body = DutyBody, responses((status = 200, body = Done), super::Errors))]
 async fn set_staff(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::WriteRoster>,
     Path((code, login)): Path<(String, String)>,
     Json(body): Json<DutyBody>,
 ) -> Result<Json<Done>, HttpError> {
@@ -254,6 +270,11 @@ async fn issuing_body(State(app): State<App>, auth: Auth, Path(code): Path<Strin
 /// below it that set none of their own.
 #[utoipa::path(put, operation_id = "set_unit_issuing_body", path = "/api/v1/units/{code}/issuing-body", tag = "units", params(super::UnitCodeParam),
     request_body = IssuingBodyInput, responses((status = 200, body = Issuer), super::Errors))]
-async fn set_issuing_body(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<IssuingBodyInput>) -> Result<Json<Issuer>, HttpError> {
+async fn set_issuing_body(
+    State(app): State<App>,
+    May(auth, _): May<gate::Command>,
+    Path(code): Path<String>,
+    Json(body): Json<IssuingBodyInput>,
+) -> Result<Json<Issuer>, HttpError> {
     Ok(Json(ops::set_issuing_body(&app, &auth.caller(), &code, &body).await?))
 }
