@@ -21,6 +21,7 @@ pub async fn open(url: &str) -> StoreResult<PgStore> {
 impl Dialect for PgStore {
     const JSON_ROWS: &'static str = "jsonb_array_elements($1::jsonb) AS j(value)";
     /// Fresh statistics: without them the planner, which saw the tables empty, scans them.
+    const BEFORE_BULK: Option<&'static str> = None;
     const AFTER_BULK: Option<&'static str> = Some("ANALYZE households, residents, unit_counts, colour_changes");
     const ONE_WRITER: bool = false;
 

@@ -122,7 +122,9 @@ pub(crate) const JSON_CHUNK: usize = 5_000;
 pub(crate) trait Dialect {
     /// The elements of the JSON array `$1` as rows `j`, each element in `j.value`.
     const JSON_ROWS: &'static str;
-    /// Run on the writer after a bulk write commits.
+    /// Run on the writer before a bulk write.
+    const BEFORE_BULK: Option<&'static str>;
+    /// Run on the writer after a bulk write, whether it committed or not.
     const AFTER_BULK: Option<&'static str>;
     /// Whether every write waits for the one writer connection (SQLite): a long write that
     /// nobody needs whole (deleting an import's staged rows) is then made in short ones.

@@ -22,19 +22,20 @@ pub async fn open(path: &str) -> StoreResult<SqliteStore> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(30))
-        .pragma("cache_size", "-65536")
+        .pragma("cache_size", "-16384")
         .pragma("temp_store", "memory")
         // When the log starts over, a file past 256 MB (after an import) is cut back to that.
         // Not less: under a steady stream of writes the log reaches a little over `LONG_LOG`
         // between checkpoints, and cutting the file back each time, and growing it again,
         // stalled writers for tens of milliseconds.
         .pragma("journal_size_limit", "268435456");
-    // The writer may cache up to 2 GB: a Tongliao-scale import touches about that many pages in
-    // one transaction, and a smaller cache would spill them to the WAL before the commit.
-    // SQLite allocates the cache as it is used, and `AFTER_BULK` gives it back.
+    // The writer caches 16 MB like the readers, and up to 2 GB during a bulk write only
+    // (`BEFORE_BULK`, `AFTER_BULK`): a Tongliao-scale import touches about that many pages in
+    // one transaction, and a smaller cache would spill them to the WAL before the commit, but a
+    // day of a city's check-ins kept in it would hold that memory for good.
     // The writer does not checkpoint after its commits: a commit pays only for its own WAL
     // frames, and the checkpointer below copies them into the database file beside it.
-    let writer_options = options.clone().pragma("cache_size", "-2097152").pragma("wal_autocheckpoint", "0");
+    let writer_options = options.clone().pragma("wal_autocheckpoint", "0");
     let writer = pool(1).connect_with(writer_options).await?;
     sqlx::migrate!("migrations/sqlite").run(&writer).await?;
     // A checkpoint after a large import takes seconds by nature: not a slow statement to warn of.
@@ -106,7 +107,8 @@ impl Dialect for SqliteStore {
     // jsonb_each hands each element over as JSONB, which `->>` reads without parsing text.
     const JSON_ROWS: &'static str = "jsonb_each($1) AS j";
     /// Frees the writer's page cache.
-    const AFTER_BULK: Option<&'static str> = Some("PRAGMA shrink_memory");
+    const BEFORE_BULK: Option<&'static str> = Some("PRAGMA cache_size = -2097152");
+    const AFTER_BULK: Option<&'static str> = Some("PRAGMA cache_size = -16384; PRAGMA shrink_memory");
     const ONE_WRITER: bool = true;
 
     /// sqlx stores a UUID in SQLite as its 16 bytes.

@@ -10,7 +10,6 @@ use crate::domain::command::DayFigures;
 use crate::domain::{Temperature, UnitCode, UnitPath};
 use crate::store::command::Day;
 use crate::store::history::{COLUMNS, figures, values};
-use crate::store::scope::Scope;
 use crate::store::{HistoryStore, SqlStore, StoreResult, Unit, UnitStore};
 
 /// Rows written by one statement: well under both backends' limit of bound values.
@@ -25,12 +24,32 @@ impl HistoryStore for SqlStore<Db> {
         let mut tx = self.writer.begin().await?;
         let mut counted = count_figures(&mut tx, &Parts { path: &root, by: PartBy::OwnUnit }, day, fever.celsius()).await?;
         let units: Vec<(String, String)> = sqlx::query_as("SELECT code, path FROM units").fetch_all(&mut *tx).await?;
+        let own: Vec<(&str, &str, [i64; 28])> =
+            units.iter().map(|(code, path)| (code.as_str(), path.as_str(), values(&counted.remove(path).unwrap_or_default()))).collect();
+        // Each unit's subtree: its own figures added to its own row and to each unit's above it.
+        let mut subtree: std::collections::HashMap<&str, [i64; 28]> = units.iter().map(|(_, path)| (path.as_str(), [0; 28])).collect();
+        for (_, path, v) in &own {
+            for above in units_above_and(path) {
+                if let Some(sum) = subtree.get_mut(above) {
+                    sum.iter_mut().zip(v).for_each(|(s, v)| *s += v);
+                }
+            }
+        }
         sqlx::query("DELETE FROM unit_day_figures WHERE day = $1").bind(day.date).execute(&mut *tx).await?;
-        for chunk in units.chunks(ROWS_PER_INSERT) {
+        sqlx::query("DELETE FROM subtree_day_figures WHERE day = $1").bind(day.date).execute(&mut *tx).await?;
+        for chunk in own.chunks(ROWS_PER_INSERT) {
             let mut insert = QueryBuilder::new(format!("INSERT INTO unit_day_figures (unit_code, unit_path, day, {}) ", COLUMNS.join(", ")));
-            insert.push_values(chunk, |mut row, (code, path)| {
-                row.push_bind(code.clone()).push_bind(path.clone()).push_bind(day.date);
-                for value in values(&counted.remove(path).unwrap_or_default()) {
+            insert.push_values(chunk, |mut row, (code, path, v)| {
+                row.push_bind(code.to_string()).push_bind(path.to_string()).push_bind(day.date);
+                for value in v {
+                    row.push_bind(*value);
+                }
+            });
+            insert.build().execute(&mut *tx).await?;
+            let mut insert = QueryBuilder::new(format!("INSERT INTO subtree_day_figures (unit_path, day, {}) ", COLUMNS.join(", ")));
+            insert.push_values(chunk, |mut row, (_, path, _)| {
+                row.push_bind(path.to_string()).push_bind(day.date);
+                for value in subtree[path] {
                     row.push_bind(value);
                 }
             });
@@ -67,11 +86,10 @@ impl HistoryStore for SqlStore<Db> {
         last: NaiveDate,
     ) -> StoreResult<Option<(Unit, Vec<(NaiveDate, DayFigures)>)>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let sums: Vec<String> = COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect();
-        let mut query = QueryBuilder::new(format!("SELECT day, {} FROM unit_day_figures WHERE day >= ", sums.join(", ")));
-        query.push_bind(first).push(" AND day <= ").push_bind(last).push(" AND ");
-        Scope::of(&unit.path).push_within(&mut query, "unit_path");
-        query.push(" GROUP BY day ORDER BY day");
+        // The subtree's own row of each day: kept by the close and the recounts.
+        let mut query = QueryBuilder::new(format!("SELECT day, {} FROM subtree_day_figures WHERE unit_path = ", COLUMNS.join(", ")));
+        query.push_bind(unit.path.as_str().to_owned()).push(" AND day >= ").push_bind(first).push(" AND day <= ").push_bind(last);
+        query.push(" ORDER BY day");
         let rows = query.build().fetch_all(&self.reader).await?;
         let days = rows
             .iter()
@@ -149,12 +167,51 @@ async fn recount_day(tx: &mut super::Tx, path: &UnitPath, date: NaiveDate, fever
     let day = Day { date, starts, ends, until: ends, followup_windows };
     let counted = count_figures(tx, &Parts { path, by: PartBy::OnlyUnit }, day, fever).await?.remove(path.as_str()).unwrap_or_default();
     let counted_columns = &COLUMNS[crate::store::history::COUNTED_FROM..];
+    let counted = &values(&counted)[crate::store::history::COUNTED_FROM..];
+    let mut select = QueryBuilder::new(format!("SELECT {} FROM unit_day_figures WHERE unit_path = ", counted_columns.join(", ")));
+    select.push_bind(path.as_str().to_owned()).push(" AND day = ").push_bind(date);
+    // A unit made after the day's close has no row of that day, here or in any subtree's.
+    let Some(stored) = select.build().fetch_optional(&mut **tx).await? else { return Ok(()) };
     let mut update = QueryBuilder::new("UPDATE unit_day_figures SET ");
     let mut list = update.separated(", ");
-    for (column, value) in counted_columns.iter().zip(&values(&counted)[crate::store::history::COUNTED_FROM..]) {
+    for (column, value) in counted_columns.iter().zip(counted) {
         list.push(format!("{column} = ")).push_bind_unseparated(*value);
     }
     update.push(" WHERE unit_path = ").push_bind(path.as_str().to_owned()).push(" AND day = ").push_bind(date);
     update.build().execute(&mut **tx).await?;
+    // What changed, added to the subtree rows of the unit and of every unit above it.
+    let mut change = QueryBuilder::new("UPDATE subtree_day_figures SET ");
+    let mut list = change.separated(", ");
+    let mut changed = false;
+    for (i, (column, value)) in counted_columns.iter().zip(counted).enumerate() {
+        let delta = value - stored.try_get::<i64, _>(i)?;
+        changed |= delta != 0;
+        list.push(format!("{column} = {column} + ")).push_bind_unseparated(delta);
+    }
+    if !changed {
+        return Ok(());
+    }
+    change.push(" WHERE day = ").push_bind(date).push(" AND unit_path IN (");
+    let mut paths = change.separated(", ");
+    for above in units_above_and(path.as_str()) {
+        paths.push_bind(above.to_owned());
+    }
+    change.push(")");
+    change.build().execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The paths of a unit and of every unit above it: each prefix of its path that ends a
+/// segment (`/15/`, `/15/1505/`, …, the path itself).
+fn units_above_and(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices().filter(|&(i, c)| c == '/' && i > 0).map(move |(i, _)| &path[..=i])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_path_names_the_units_above_it_and_itself() {
+        let paths: Vec<&str> = super::units_above_and("/15/1505/150502/").collect();
+        assert_eq!(paths, ["/15/", "/15/1505/", "/15/1505/150502/"]);
+    }
 }

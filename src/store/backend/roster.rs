@@ -139,10 +139,18 @@ impl SqlStore<Db> {
             })
         };
         let moved = async {
+            if let Some(statement) = Self::BEFORE_BULK {
+                sqlx::query(statement).execute(&self.writer).await?;
+            }
             Self::roster_stage(&self.writer, caller, &into.path, run, plan, progress).await?;
             Self::roster_move(&self.writer, caller, into, run, plan).await
         }
         .await;
+        let after_bulk = match Self::AFTER_BULK {
+            Some(statement) => sqlx::raw_sql(statement).execute(&self.writer).await.map(|_| ()),
+            None => Ok(()),
+        };
+        after_bulk?;
         let phase = Instant::now();
         let discarded = Self::roster_discard_run(&self.writer, run).await;
         unfinished.done();
@@ -151,9 +159,6 @@ impl SqlStore<Db> {
             true => {
                 if let Err(err) = discarded {
                     tracing::warn!(%err, "could not delete a roster import's staged rows; the next import will");
-                }
-                if let Some(statement) = Self::AFTER_BULK {
-                    sqlx::query(statement).execute(&self.writer).await?;
                 }
                 Ok(true)
             }
