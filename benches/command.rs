@@ -9,7 +9,8 @@
 //! 3. as an `hq` account of the city and of its first county: the dashboards, the county's
 //!    30-day trends of every metric (p50/p99, sequential and from 8 clients), the county's
 //!    `daily-report.xlsx` (a few runs), and the server's memory (VmRSS / VmHWM);
-//! 4. single check-ins again, as in 1.
+//! 4. single check-ins again, as in 1;
+//! 5. the close of a full day: today's, with every resident's check-in.
 //!
 //! Targets (issue 15): dashboards and trends p99 ≤ 50 ms, the sheet ≤ 1 s, the close ≤ 10 s,
 //! memory ≤ 150 MB, single check-ins not > 10 % slower after than before.
@@ -122,7 +123,25 @@ fn main() {
         println!("single check-ins after / before: {:.0} %", after / before * 100.0);
     });
     drop(server);
+    // 5: a full day's close: today's, with a check-in of every resident (the past days hold a
+    // sample only). Last, since a closed today is read from its stored figures from then on.
+    runtime.block_on(async {
+        let mut app = App::open(&url).await.unwrap();
+        app.clock = Arc::new(Tomorrow);
+        let started = Instant::now();
+        let units = history::close_day(&app, today).await.unwrap();
+        println!("close of a full day (today, {} check-ins): {units} units in {:.2} s", residents.len(), started.elapsed().as_secs_f64());
+    });
     println!("whole bench: {:.0} s", whole.elapsed().as_secs_f64());
+}
+
+/// A day ahead of now: today may be closed as if it had ended.
+struct Tomorrow;
+
+impl wangge::app::Clock for Tomorrow {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::days(1)
+    }
 }
 
 fn free_port() -> u16 {

@@ -105,7 +105,7 @@ pub fn optional_label(field: &'static str, raw: &str, max_chars: usize) -> Resul
 /// Empty is allowed; returned trimmed, without copying it (a roster's rows repeat it).
 pub fn check_address<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
     let value = bounded(field, raw, max_chars)?;
-    if !value.chars().all(shown) {
+    if !value.chars().all(shown) || (!value.is_empty() && !visible(value)) {
         return Err(DomainError::invalid(field, Reason::LabelCharacters));
     }
     Ok(value)

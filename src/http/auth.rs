@@ -64,6 +64,7 @@ pub mod gate {
         Command => "command",
         ManageCheckpoints => "set up checkpoints",
         LogPassages => "log passages",
+        TraceContacts => "trace contacts",
         ManageAccounts => "manage accounts",
     );
 }

@@ -35,10 +35,15 @@ impl Default for PublicLimits {
     }
 }
 
+/// The most clients (or links) a limiter remembers at once: some 15 MB at most.
+const MAX_KEYS: usize = 100_000;
+
 impl PublicLimits {
-    /// Counts a use of a household's or staff member's link from `client`.
+    /// Counts a use of a household's or staff member's link from `client`. A token that
+    /// cannot be one (`plausible_token`) is answered as unknown without a look-up and is not
+    /// kept here: made-up tokens of any length would otherwise fill the memory.
     pub fn link(&self, client: IpAddr, token: &str) -> bool {
-        self.links.allow((client, token.to_string()))
+        !crate::app::accounts::plausible_token(token) || self.links.allow((client, token.to_string()))
     }
 }
 
@@ -51,8 +56,13 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
     pub fn allow(&self, client: K) -> bool {
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if hits.len() > 100_000 {
+        if hits.len() >= MAX_KEYS {
             hits.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+            // A flood of fresh keys within one window: forget them all rather than grow
+            // (the limit lapses for a moment; the memory stays bounded).
+            if hits.len() >= MAX_KEYS {
+                hits.clear();
+            }
         }
         let entry = hits.entry(client).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
@@ -66,6 +76,21 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn made_up_links_are_not_remembered_and_the_memory_stays_bounded() {
+        let limits = PublicLimits::default();
+        let client = IpAddr::from([127, 0, 0, 1]);
+        for i in 0..1_000 {
+            assert!(limits.link(client, &format!("{i}{}", "f".repeat(60_000))));
+        }
+        assert_eq!(limits.links.hits.lock().unwrap().len(), 0, "no made-up token is kept");
+        let limiter: RateLimiter<u32> = RateLimiter::new(1, Duration::from_secs(60));
+        for key in 0..(MAX_KEYS as u32 + 10) {
+            assert!(limiter.allow(key));
+        }
+        assert!(limiter.hits.lock().unwrap().len() <= MAX_KEYS);
+    }
 
     #[test]
     fn each_client_has_its_own_budget() {

@@ -23,6 +23,8 @@ pub(crate) struct GroupWriter<'c> {
     insert: Statement<'c>,
     audit: Statement<'c>,
     late: Statement<'c>,
+    status_now: Statement<'c>,
+    count: Statement<'c>,
 }
 
 impl<'c> GroupWriter<'c> {
@@ -37,6 +39,11 @@ impl<'c> GroupWriter<'c> {
             ))?,
             audit: db.prepare("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) VALUES (?1, ?2, 'create', 'checkins', ?3, ?4, ?5, ?6)")?,
             late: db.prepare(super::history::LATE_FACT_INSERT)?,
+            status_now: db.prepare("SELECT status FROM checkins WHERE resident_id = ?1 AND day = ?2")?,
+            count: db.prepare(
+                "INSERT INTO checkin_counts (day, unit_path, reported, unwell) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (day, unit_path) DO UPDATE SET reported = reported + excluded.reported, unwell = unwell + excluded.unwell",
+            )?,
         })
     }
 
@@ -47,10 +54,25 @@ impl<'c> GroupWriter<'c> {
         Ok(GroupReads { sessions: self.sessions(&keys.tokens)?, homes: self.homes(&keys.residents)?, yesterday: self.reports_before(&keys.timed)? })
     }
 
-    /// Writes a group's planned rows and audit entries.
+    /// Writes a group's planned rows, the counts beside them and the audit entries.
     pub fn write(&mut self, plan: &GroupPlan) -> StoreResult<()> {
+        // Each (unit, day)'s change of `checkin_counts`: a new check-in is reported, a second
+        // report of the day only moves it between well and unwell. The one writer reads the
+        // status a row replaces in its own transaction, so nothing comes between.
+        let mut counts: std::collections::BTreeMap<(&str, NaiveDate), (i64, i64)> = std::collections::BTreeMap::new();
         for row in &plan.rows {
             let (c, caller) = (row.checkin, plan.caller_of(row.job));
+            let mut before: Option<bool> = None;
+            self.status_now.query(&[Value::uuid(&c.resident_id), Value::Text(&date_text(c.day))], |stored| {
+                before = Some(stored.required_text(0)? == Health::Unwell.as_str());
+                Ok(())
+            })?;
+            let unwell = i64::from(c.report.status == Health::Unwell);
+            let count = counts.entry((row.path.as_str(), c.day)).or_default();
+            match before {
+                None => *count = (count.0 + 1, count.1 + unwell),
+                Some(was) => count.1 += unwell - i64::from(was),
+            }
             let symptoms = serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into());
             self.insert.run(&[
                 Value::uuid(&c.resident_id),
@@ -67,6 +89,11 @@ impl<'c> GroupWriter<'c> {
                 Value::Text(caller.login.as_str()),
                 Value::Int(i64::from(row.same_as_yesterday)),
             ])?;
+        }
+        for ((path, day), (reported, unwell)) in counts {
+            if (reported, unwell) != (0, 0) {
+                self.count.run(&[Value::Text(&date_text(day)), Value::Text(path), Value::Int(reported), Value::Int(unwell)])?;
+            }
         }
         for entry in &plan.audits {
             let caller = plan.caller_of(entry.job);

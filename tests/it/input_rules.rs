@@ -321,6 +321,8 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
     let leader = t.client("leader1").await;
     let hq = t.client("hq").await;
     let household = find_household(&t, &leader, "150502001001001", "001").await["id"].as_str().unwrap().to_string();
+    // An address of invisible characters alone shows nothing.
+    refused(&t, &leader, Method::PATCH, &format!("/api/v1/households/{household}"), json!({"address": "\u{180E}"}), &label_rule("address")).await;
     for label in BAD_LABELS {
         refused(&t, &leader, Method::POST, "/api/v1/households", json!({"unit_code": "150502001001001", "household_no": label}), &label_rule("household_no"))
             .await;
@@ -500,7 +502,8 @@ async fn unreadable_requests_are_told_in_plain_words() {
     let passages = format!("/api/v1/checkpoints/{}/passages", cp["id"].as_str().unwrap());
     // A misspelt field or parameter is refused by name, not dropped: a fever typed as
     // `temprature` would otherwise pass without an alert.
-    let cases: [(Method, String, Option<&str>, &str); 8] = [
+    let registrations = passages.replace("/passages", "/registrations");
+    let cases: [(Method, String, Option<&str>, &str); 10] = [
         (Method::POST, passages.clone(), Some(r#"{"name": "过客", "direction": "in", "outcome": "passed", "temperature": true}"#), "`temperature`"),
         (Method::POST, "/api/v1/login".into(), Some(r#"{"password": "x"}"#), "`login` is missing"),
         (Method::GET, format!("{passages}?offset=99999999999"), None, "`offset` must be a whole number"),
@@ -508,6 +511,14 @@ async fn unreadable_requests_are_told_in_plain_words() {
         (Method::POST, passages.clone(), Some(r#"{"name": "过客", "direction": "in", "outcome": "passed", "temprature": 38.9}"#), "unknown field `temprature`"),
         (Method::PATCH, "/api/v1/units/150502001".into(), Some(r#"{"nmae": "新名"}"#), "unknown field `nmae` (known: `name`)"),
         (Method::GET, format!("{passages}?ofset=3"), None, "unknown parameter `ofset` in the address"),
+        // A route that reads no query refuses one too: the list is not paged as asked.
+        (Method::GET, format!("{registrations}?limit=1"), None, "unknown parameter `limit` in the address (none are taken here)"),
+        (
+            Method::POST,
+            format!("{passages}?temprature=38.5"),
+            Some(r#"{"name": "过客", "direction": "in", "outcome": "passed"}"#),
+            "unknown parameter `temprature` in the address",
+        ),
         (
             Method::POST,
             "/api/v1/checkins".into(),

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::app::checkins::{self as ops, CheckedIn, CheckinInput, CheckinSummary, OneOrMany};
 use crate::domain::checkin::Via;
 use crate::http::HttpError;
-use crate::http::auth::{Auth, SessionToken};
+use crate::http::auth::{Auth, May, SessionToken, gate};
 use crate::http::body::batch;
 use crate::http::common::{parse_id, public_link};
 
@@ -94,7 +94,7 @@ struct LinkQuery {
     responses((status = 200, body = CheckinLink), super::Errors))]
 async fn household_link(
     State(app): State<App>,
-    auth: Auth,
+    May(auth, _): May<gate::Screen>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,

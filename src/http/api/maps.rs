@@ -13,7 +13,7 @@ use super::Done;
 use crate::app::App;
 use crate::app::maps as ops;
 use crate::http::HttpError;
-use crate::http::auth::{Auth, RequestLang};
+use crate::http::auth::{Auth, May, RequestLang, gate};
 use crate::http::maps::unit_map_svg;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -28,7 +28,12 @@ pub(super) fn routes() -> OpenApiRouter<App> {
 /// unit's boundary; audited. Many at once: `wangge import boundaries FILE.geojson`.
 #[utoipa::path(put, operation_id = "set_boundary", path = "/api/v1/units/{code}/boundary", tag = "units", params(super::UnitCodeParam),
     request_body(content = Object, description = "A GeoJSON Feature or geometry"), responses((status = 200, body = Done), super::Errors))]
-async fn set_boundary(State(app): State<App>, auth: Auth, Path(code): Path<String>, Json(body): Json<serde_json::Value>) -> Result<Json<Done>, HttpError> {
+async fn set_boundary(
+    State(app): State<App>,
+    May(auth, _): May<gate::Command>,
+    Path(code): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> Result<Json<Done>, HttpError> {
     ops::set_one(&app, &auth.caller(), &code, &body.to_string()).await?;
     Ok(Json(Done { ok: true }))
 }

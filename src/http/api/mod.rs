@@ -76,7 +76,68 @@ fn documented() -> OpenApiRouter<App> {
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.
 pub fn routes() -> Router<App> {
     let (router, doc) = documented().split_for_parts();
-    router.merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc))
+    let known = std::sync::Arc::new(QueryParameters::of(&doc));
+    router
+        .route_layer(axum::middleware::from_fn(move |request, next| refuse_unknown_parameters(known.clone(), request, next)))
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc))
+}
+
+/// The query parameters each route documents, by method and path template.
+struct QueryParameters(std::collections::HashMap<(String, String), Vec<String>>);
+
+impl QueryParameters {
+    fn of(doc: &utoipa::openapi::OpenApi) -> QueryParameters {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::path::ParameterIn;
+        let mut known = std::collections::HashMap::new();
+        for (path, item) in &doc.paths.paths {
+            let operations = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let names = operation.parameters.iter().flatten().filter_map(|p| match p {
+                    RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query) => Some(p.name.clone()),
+                    _ => None,
+                });
+                known.insert((method.to_string(), path.clone()), names.collect());
+            }
+        }
+        QueryParameters(known)
+    }
+}
+
+/// A parameter the route does not document is refused by name, as a misspelt field of a
+/// body is (`#[serde(deny_unknown_fields)]`), on the routes that read no query at all too:
+/// `?limit=1` on a list that takes none would otherwise answer the whole list unasked.
+async fn refuse_unknown_parameters(
+    known: std::sync::Arc<QueryParameters>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (Some(query), Some(route)) = (request.uri().query(), request.extensions().get::<axum::extract::MatchedPath>()) else {
+        return next.run(request).await;
+    };
+    let Some(names) = known.0.get(&(request.method().as_str().to_string(), route.as_str().to_string())) else {
+        return next.run(request).await;
+    };
+    let unknown = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+        .find(|name| !names.iter().any(|n| n == name));
+    match unknown {
+        None => next.run(request).await,
+        Some(name) => {
+            // Worded as serde words an unknown field, so that one place turns it into the user's words.
+            let expected = match names.as_slice() {
+                [] => "there are no fields".to_string(),
+                [one] => format!("expected `{one}`"),
+                many => format!("expected one of {}", many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+            };
+            let detail = format!("Failed to deserialize query string: unknown field `{name}`, {expected}");
+            crate::http::HttpError::Rejected { status: axum::http::StatusCode::BAD_REQUEST, detail }.into_response()
+        }
+    }
 }
 
 /// The OpenAPI document, as `/api/v1/openapi.json` serves it.

@@ -16,7 +16,7 @@ use crate::app::files::csv_cell;
 use crate::app::people::{self as ops, Contact, Contacts, Found, SearchPages, Trajectory};
 use crate::app::tasks::{self, Task};
 use crate::http::HttpError;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, May, gate};
 use crate::http::common::parse_id;
 
 /// This capability's routes, gathered by `api::routes`.
@@ -106,7 +106,12 @@ struct Screened {
 /// Turn the case's contacts into screening tasks where each belongs.
 #[utoipa::path(post, operation_id = "screen_contacts", path = "/api/v1/people/{id}/contacts/screening", tag = "people", params(super::IdParam, WindowQuery),
     responses((status = 200, body = Screened), super::Errors))]
-async fn screen_contacts(State(app): State<App>, auth: Auth, Path(id): Path<String>, Query(query): Query<WindowQuery>) -> Result<Json<Screened>, HttpError> {
+async fn screen_contacts(
+    State(app): State<App>,
+    May(auth, _): May<gate::TraceContacts>,
+    Path(id): Path<String>,
+    Query(query): Query<WindowQuery>,
+) -> Result<Json<Screened>, HttpError> {
     let created = ops::screen_contacts(&app, &auth.caller(), parse_id(&id)?, query.window_minutes).await?;
     Ok(Json(Screened { created }))
 }
