@@ -79,16 +79,22 @@ impl CheckinInput {
             "" => local_date(now),
             date => Window::CHECKIN_DAY.date("date", date, now)?,
         };
+        let symptoms = parse_list(&self.symptoms, Symptom::parse)?;
+        // A symptom makes the day unwell: said so when not given, refused when said otherwise
+        // (a tick under 症状 left beside 健康 is a mistake, not a well day).
         let status = match self.status.trim() {
-            "" => Health::Well,
+            "" if symptoms.is_empty() => Health::Well,
+            "" => Health::Unwell,
             status => Health::parse(status).map_err(|_| DomainError::invalid("status", Reason::OneOf("well unwell")))?,
         };
+        if status == Health::Well && !symptoms.is_empty() {
+            return Err(DomainError::invalid("symptoms", Reason::SymptomsWhenWell));
+        }
         let location = if self.location.trim().is_empty() { Whereabouts::Home } else { Whereabouts::parse(&self.location)? };
         let place = optional_text("where", &self.place, 100)?;
         if location == Whereabouts::Elsewhere && place.is_none() {
             return Err(DomainError::invalid("where", Reason::Empty));
         }
-        let symptoms = parse_list(&self.symptoms, Symptom::parse)?;
         let report = Report { status, symptoms, location, place: if location == Whereabouts::Home { None } else { place } };
         Ok((day, report))
     }

@@ -90,6 +90,8 @@ pub enum Reason {
     StaleForm,
     /// A page's cursor that no answer gave.
     NotACursor,
+    /// Symptoms reported with a status of well.
+    SymptomsWhenWell,
     /// Not a GeoJSON Polygon or MultiPolygon of WGS 84 positions with closed rings.
     NotABoundary,
 }
@@ -393,6 +395,13 @@ impl Reason {
                     "不是上一页答复中给出的 next 值".into()
                 } else {
                     "is not a `next` that a previous page gave".into()
+                }
+            }
+            SymptomsWhenWell => {
+                if zh {
+                    "选了症状时，身体状况应为“有症状”".into()
+                } else {
+                    "with a symptom ticked, the health must be unwell".into()
                 }
             }
             StaleForm => {

@@ -80,6 +80,11 @@ impl ColourCause {
             ("returnee", true) => "有返乡人员在观察期内",
             ("renters", true) => "租房居住",
             ("permanent", true) => "常住",
+            ("under_isolation", false) => "a member is in isolation",
+            ("from_key_area", false) => "a member came from a key area",
+            ("returnee", false) => "a returnee under observation",
+            ("renters", false) => "renting",
+            ("permanent", false) => "permanent residents",
             _ => raw,
         }
     }
@@ -157,6 +162,8 @@ pub fn relation_in_english(relation: &str) -> Option<&'static str> {
     Some(match relation.trim() {
         "户主" | "本人" => "head",
         "配偶" | "妻" | "妻子" | "夫" | "丈夫" => "spouse",
+        "子女" | "儿女" => "child",
+        "父母" => "parent",
         "子" | "儿子" | "长子" | "次子" => "son",
         "女" | "女儿" | "长女" | "次女" => "daughter",
         "父亲" | "父" => "father",
@@ -176,6 +183,14 @@ pub fn relation_in_english(relation: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn causes_and_relations_read_in_english_too() {
+        for cause in ColourCause::ALL {
+            assert_ne!(ColourCause::label(cause.as_str(), false), cause.as_str(), "{cause:?}");
+        }
+        assert_eq!((relation_in_english("子女"), relation_in_english("父母")), (Some("child"), Some("parent")));
+    }
 
     #[test]
     fn precedence_is_red_yellow_blue_white() {

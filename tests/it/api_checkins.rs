@@ -225,6 +225,25 @@ async fn a_household_checks_in_through_its_link(db: Db) {
     let members: Vec<String> = record["residents"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
     assert!(!page.contains(record["residents"][0]["id_number"].as_str().unwrap()), "no ID numbers on a public page");
 
+    // A symptom ticked beside 健康 is a mistake the form says, not a well day (the walk's finding).
+    let contradiction = [
+        ("opened_at".to_string(), (t.clock_now() - 40).to_string()),
+        ("resident_0".to_string(), members[0].clone()),
+        ("status_0".to_string(), "well".to_string()),
+        ("symptoms_0".to_string(), "fever".to_string()),
+        ("location_0".to_string(), "home".to_string()),
+    ];
+    let response = client("zh").post(t.url(&format!("/c/{token}"))).form(&contradiction).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("选了症状时，身体状况应为“有症状”"), "{page}");
+    assert_eq!(summary(&t, &leader, "150502001001001", None).await["reported"], 0, "nothing written");
+    // Through the API, symptoms without a status make the day unwell.
+    let (status, answer) = t.send(&leader, Method::POST, "/api/v1/checkins", json!({"resident_id": members[1], "symptoms": ["cough"]})).await;
+    assert_eq!(status, 201, "{answer}");
+    let (_, board) = t.get(&leader, "/api/v1/units/150502001001001/dashboard").await;
+    assert_eq!(board["figures"]["checkins_unwell"], 1, "{board}");
+
     let (status, body) = household_form(&t, &token, &members, 40).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("id=\"checked-in\""));

@@ -206,6 +206,26 @@ impl Texts {
         }
     }
 
+    /// A task's subject in the page's language: the parts it is made of (`name · reason`)
+    /// each as the page says them: a contact's reasons (`household,checkpoint`), an
+    /// escalation's lapse, and a person nobody here typed a name for.
+    pub fn subject(&self, subject: &str) -> String {
+        use crate::domain::contacts::ContactReason;
+        let reason = |code: &str| [ContactReason::Household, ContactReason::Vehicle, ContactReason::Checkpoint].into_iter().find(|r| r.as_str() == code);
+        subject
+            .split(" · ")
+            .map(|part| {
+                let reasons: Option<Vec<&str>> = part.split(',').map(|code| reason(code).map(|r| self.reason(&r))).collect();
+                match reasons {
+                    _ if part.trim().is_empty() => self.t("name_not_typed").to_string(),
+                    Some(reasons) => reasons.join(if self.zh() { "、" } else { ", " }),
+                    None => self.word(part).to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     pub fn task_kind(&self, kind: &str) -> &'static str {
         match (kind, self.zh()) {
             ("followup_alert", true) => "随访异常",

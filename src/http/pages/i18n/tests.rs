@@ -139,3 +139,13 @@ fn every_field_is_named_in_its_messages_as_its_form_labels_it() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(checked > 40, "{checked} fields");
 }
+
+#[test]
+fn a_tasks_subject_reads_in_the_pages_language() {
+    let (zh, en) = (Texts { lang: Lang::Zh }, Texts { lang: Lang::En });
+    assert_eq!(zh.subject("王强 · household,checkpoint"), "王强 · 同户、同卡点");
+    assert_eq!(en.subject("王强 · household,checkpoint"), "王强 · same household, same checkpoint");
+    assert_eq!(zh.subject(" · checkpoint"), "（本地未录入姓名） · 同卡点");
+    assert_eq!(en.subject("followup_missed · 鲍哈斯"), "follow-up missed · 鲍哈斯");
+    assert_eq!(zh.subject("乌兰 2026-12-05"), "乌兰 2026-12-05", "anything else as it is");
+}
