@@ -102,6 +102,7 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
     // whether the shapes are schematic.
     let top = HEIGHT + 8.0;
     let _ = write!(svg, r##"<text x="12" y="{:.1}" font-weight="600">{} · {}</text>"##, top + 12.0, escape(metric_words), map.date);
+    let labels = class_labels(&lower);
     for (i, fill) in CLASS_FILLS.iter().enumerate() {
         let x = 12.0 + i as f64 * 86.0;
         let _ = write!(
@@ -110,7 +111,7 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
             top + 22.0,
             x + 20.0,
             top + 32.0,
-            shown((lower[i] * 10.0).round() / 10.0)
+            labels[i]
         );
     }
     let points = if zh { "● 卡点　■ 其他检查点" } else { "● checkpoint  ■ other check point" };
@@ -120,4 +121,23 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
     }
     svg.push_str("</text></svg>");
     svg
+}
+
+/// The classes' lower bounds with as many decimals as their step needs to tell them apart (a
+/// rate's classes are 0.05 apart).
+fn class_labels(lower: &[f64; 5]) -> Vec<String> {
+    let step = lower[1] - lower[0];
+    let decimals = [1.0, 0.1, 0.01].iter().position(|unit| step >= *unit).unwrap_or(3);
+    lower.iter().map(|bound| format!("{bound:.decimals$}")).collect()
+}
+
+#[cfg(test)]
+mod legend_tests {
+    #[test]
+    fn every_class_has_a_label_of_its_own() {
+        let (_, rates) = crate::domain::boundaries::classes(&[0.0, 0.05, 0.1, 0.2, 0.25]);
+        assert_eq!(super::class_labels(&rates), ["0.00", "0.05", "0.10", "0.15", "0.20"]);
+        let (_, counts) = crate::domain::boundaries::classes(&[0.0, 500.0]);
+        assert_eq!(super::class_labels(&counts), ["0", "100", "200", "300", "400"]);
+    }
 }

@@ -403,6 +403,14 @@ async fn links_are_limited_per_link_and_address(db: Db) {
     assert_eq!(client("zh").get(t.url(&format!("/c/{}", tokens[1]))).send().await.unwrap().status(), 200);
     // A stranger who floods a household's link does not lock the household out of it: the
     // household's own phone (another address) still opens and sends the form.
+    // Each says so under a heading of its own.
+    let waiting = client("zh").get(t.url(&format!("/c/{}", tokens[0]))).send().await.unwrap();
+    assert_eq!(waiting.status(), 429);
+    let page = waiting.text().await.unwrap();
+    assert!(page.contains("<h1>请稍候再试</h1>") && page.contains("<title>请稍候再试 · 网格化疫情防控</title>"), "{page}");
+    let unknown = client("en").get(t.url("/c/abcdef0123")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert!(unknown.text().await.unwrap().contains("<h1>Link not valid</h1>"));
     let household = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
     let page = household.get(t.url(&format!("/c/{}", tokens[0]))).header("accept-language", "zh").send().await.unwrap();
     assert_eq!(page.status(), 200);

@@ -69,6 +69,9 @@ async fn the_colour_map_draws_every_household_in_its_colour_within_scope(db: Db)
     let (status, _, county) = svg(&t, &t.client("hq").await, "150502").await;
     assert_eq!(status, 200);
     assert_eq!(county.matches("<rect class=\"tile ").count(), 5, "HQ's county: every household");
+    assert!(county.contains("和平社区 · 一组"), "a county's groups are named with their villages: {county}");
+    let page = t.client("hq").await.get(t.url("/units/150502/colour-map")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("和平社区 · 一组"), "{page}");
     let (status, page) = t.get(&other, "/units/150502001001/colour-map").await;
     assert_eq!(status, 404, "{page}");
 }

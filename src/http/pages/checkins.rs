@@ -76,7 +76,7 @@ fn unknown_link(lang: Lang) -> Response {
     } else {
         "This check-in link is not valid; ask your grid member for your household's link."
     };
-    (StatusCode::NOT_FOUND, Html(super::message_page(lang, message))).into_response()
+    (StatusCode::NOT_FOUND, Html(super::message_page(lang, "link_not_valid", message))).into_response()
 }
 
 /// The form's fields, `status_0`, `symptoms_0` (repeated), `location_0`, `where_0`,

@@ -280,12 +280,15 @@ struct ErrorPage {
 #[template(path = "message.html")]
 struct MessagePage {
     c: Chrome,
+    /// The key of the page's heading (and title).
+    heading: &'static str,
     message: String,
 }
 
-/// A page that only says something (to the public, who have no account).
-pub fn message_page(lang: Lang, message: &str) -> String {
-    MessagePage { c: Chrome::new(lang, None), message: message.to_string() }.render().unwrap_or_else(|_| message.to_string())
+/// A page that only says something (to the public, who have no account), under a heading
+/// given by its key.
+pub fn message_page(lang: Lang, heading: &'static str, message: &str) -> String {
+    MessagePage { c: Chrome::new(lang, None), heading, message: message.to_string() }.render().unwrap_or_else(|_| message.to_string())
 }
 
 pub fn error_page(lang: Lang, err: &HttpError) -> String {

@@ -39,7 +39,7 @@ struct RegisterPage {
 
 pub fn too_many(lang: Lang) -> Response {
     let message = if lang == Lang::Zh { "提交过于频繁，请稍候一分钟再试。" } else { "Too many requests; please wait a minute and try again." };
-    (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], Html(super::message_page(lang, message))).into_response()
+    (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], Html(super::message_page(lang, "wait_a_minute", message))).into_response()
 }
 
 fn unknown_poster(lang: Lang) -> Response {
@@ -48,7 +48,7 @@ fn unknown_poster(lang: Lang) -> Response {
     } else {
         "This QR code is no longer valid; scan the poster at the checkpoint."
     };
-    (StatusCode::NOT_FOUND, Html(super::message_page(lang, message))).into_response()
+    (StatusCode::NOT_FOUND, Html(super::message_page(lang, "link_not_valid", message))).into_response()
 }
 
 pub async fn form(

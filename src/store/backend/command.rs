@@ -16,8 +16,14 @@ use crate::store::{CommandStore, SqlStore, StoreResult, Unit, UnitStore};
 impl CommandStore for SqlStore<Db> {
     async fn colour_tiles(&self, scope: &UnitPath, unit: &UnitCode, limit: usize) -> StoreResult<Option<(Unit, Vec<PlacedTile>)>> {
         let Some(unit) = self.unit(scope, unit).await? else { return Ok(None) };
-        let mut query =
-            QueryBuilder::new("SELECT h.unit_code, u.name, h.id, h.household_no, h.colour FROM households h JOIN units u ON u.code = h.unit_code WHERE ");
+        // A group below a village of the map is named with its village (a township's map
+        // holds many villages' 第一村民小组).
+        let mut query = QueryBuilder::new("SELECT h.unit_code, CASE WHEN p.name IS NULL OR u.code = ");
+        query.push_bind(unit.code.as_str().to_owned()).push(" OR u.parent_code = ").push_bind(unit.code.as_str().to_owned());
+        query.push(
+            " THEN u.name ELSE p.name || ' · ' || u.name END, h.id, h.household_no, h.colour \
+             FROM households h JOIN units u ON u.code = h.unit_code LEFT JOIN units p ON p.code = u.parent_code WHERE ",
+        );
         Scope::of(&unit.path).push_within(&mut query, "h.unit_path");
         query.push(" ORDER BY h.unit_path, h.household_no LIMIT ").push_bind(i64::try_from(limit).unwrap_or(i64::MAX));
         let rows: Vec<(String, String, uuid::Uuid, String, String)> = query.build_query_as().fetch_all(&self.reader).await?;

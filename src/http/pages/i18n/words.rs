@@ -329,6 +329,8 @@ pub(super) fn words(key: &str) -> (&'static str, &'static str) {
             "On duty, line {n} (“{line}”) has no duty: write the duty, then the name, e.g. “Medic Dr Li”",
         ),
         // The header's search (issue 14, item 12).
+        "link_not_valid" => ("链接无效", "Link not valid"),
+        "wait_a_minute" => ("请稍候再试", "Please wait a minute"),
         "name_not_typed" => ("（本地未录入姓名）", "(no name typed here)"),
         "seen_at_checkpoints" => ("卡点登记人员", "Seen at checkpoints"),
         "residents_found" => ("本辖区居民", "Residents"),
