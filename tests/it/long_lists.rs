@@ -89,6 +89,11 @@ async fn the_search_counts_and_pages_both_lists(db: Db) {
     assert_eq!(status, 200, "{found}");
     assert_eq!((found["residents"].as_array().unwrap().len(), found["residents_total"].as_i64()), (10, Some(30)), "{found}");
     assert!(found["residents"][0]["id_number"].as_str().unwrap().contains('*'), "masked");
+    // The county's HQ reads each group with its village; the village's leader, the group alone.
+    let unit_name = |found: &serde_json::Value| found["residents"][0]["unit_name"].as_str().unwrap_or_default().to_string();
+    assert!(unit_name(&found).starts_with("和平社区 · "), "{found}");
+    let (_, own) = t.get(&t.client("leader1").await, "/api/v1/search?q=%E5%BC%A0&limit=1").await;
+    assert!(!unit_name(&own).contains(" · ") && !unit_name(&own).is_empty(), "{own}");
     // People seen: 105 travellers, 100 a page on the search page.
     let page = html(&t, &page_client(&t, "zh", "hq").await, "/search?q=%E8%BF%87%E5%AE%A2").await;
     assert_eq!(page.matches("href=\"/people/").count(), 100);

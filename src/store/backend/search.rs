@@ -29,9 +29,14 @@ impl SearchStore for SqlStore<Db> {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM residents r WHERE ");
         matching(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.reader).await?;
-        let mut select = QueryBuilder::new(
-            "SELECT r.id, r.household_id, r.name, r.relation, r.id_number, r.phone, h.unit_code, u.name \
-             FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.code = h.unit_code WHERE ",
+        // A group is named with its village when the caller holds more than the village (a
+        // county's search finds many villages' 第一村民小组).
+        let mut select = QueryBuilder::new("SELECT r.id, r.household_id, r.name, r.relation, r.id_number, r.phone, h.unit_code, CASE WHEN length(p.path) > ");
+        select.push_bind(i64::try_from(scope.as_str().len()).unwrap_or(i64::MAX));
+        select.push(
+            " THEN p.name || ' · ' || u.name ELSE u.name END \
+             FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.code = h.unit_code \
+             LEFT JOIN units p ON p.code = u.parent_code WHERE ",
         );
         matching(&mut select);
         select.push(" ORDER BY r.unit_path, r.name, r.id LIMIT ").push_bind(i64::from(limit)).push(" OFFSET ").push_bind(i64::from(offset));
