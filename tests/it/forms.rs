@@ -62,6 +62,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
         Some((&[("name", "a<b>"), ("kind", "学校")][..], "name")),
         "/organisations/",
     );
+    add("POST /households/{id}/address", &[("address", "一组 3 栋 {lang}")], Some((&[("address", "<b>3</b> 栋")][..], "address")), "/households/");
     add("POST /households/{id}/checkin-link", &[], None, "/households/");
     add("POST /households/{id}/member", &[("login", "member1")], Some((&[("login", "no-such-login")][..], "login")), "/households/");
     // Each language orders isolation for another resident of the household.

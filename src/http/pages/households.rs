@@ -22,6 +22,7 @@ pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/households/{id}", get(show))
         .route("/households/{id}/member", post(assign_member))
+        .route("/households/{id}/address", post(set_address))
         .route("/households/{id}/checkin-link", post(checkin_link))
         .route("/members/{login}", get(member))
         .route("/search", get(search))
@@ -123,6 +124,24 @@ pub async fn checkin_link(
     let svg = poster_svg(&url)?;
     let unreachable = unreachable_public_link(&app, &headers);
     household_page(&app, lang, &auth, id, Refused::default(), Some((url, svg, unreachable))).await
+}
+
+/// The household's address, changed on its page.
+pub async fn set_address(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HttpError> {
+    let f = Fields(fields);
+    auth.check_csrf(&f.get("_csrf"))?;
+    let household = parse_id(&id)?;
+    let change = ops::HouseholdChange { household_no: None, address: Some(f.get("address")) };
+    match ops::update(&app, &auth.caller(), household, &change).await {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{household}")).into_response()),
+        Err(err) => page(&app, lang, &auth, household, Refused::new("address", problems(err, lang)?, f)).await,
+    }
 }
 
 pub async fn assign_member(
