@@ -122,6 +122,14 @@ pub fn public_text(field: &'static str, raw: &str, max_chars: usize) -> Result<O
     Ok(value)
 }
 
+/// A full-width digit, point or sign as its ASCII self; any other character as it is.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' | '．' | '－' | '＋' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// The longest person's name.
 pub const MAX_NAME_CHARS: usize = 50;
 
@@ -236,7 +244,9 @@ impl TypedNumber {
     fn text(&self, strip: &[char]) -> Option<String> {
         match self {
             TypedNumber::Number(n) => Some(n.to_string()),
-            TypedNumber::Text(t) => Some(t.trim().trim_end_matches(strip).trim().to_string()).filter(|t| !t.is_empty()),
+            // Full-width digits and signs, as a Chinese input method types them (３６．５), read
+            // as the digits they are, as ID numbers are.
+            TypedNumber::Text(t) => Some(t.trim().trim_end_matches(strip).trim().chars().map(half_width).collect::<String>()).filter(|t| !t.is_empty()),
         }
     }
 
@@ -284,6 +294,14 @@ pub fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, DomainError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_typed_full_width_read_as_their_digits() {
+        let typed = TypedNumber::Text("３６．５℃".into());
+        assert_eq!(typed.decimal("temperature", Reason::TemperatureFormat, &['℃']).unwrap(), Some(36.5));
+        assert_eq!(TypedNumber::Text("１４".into()).whole("days", 1, 60).unwrap(), Some(14));
+        assert!(TypedNumber::Text("三十六".into()).decimal("temperature", Reason::TemperatureFormat, &[]).is_err());
+    }
     use crate::domain::Lang;
 
     fn reason(result: Result<impl std::fmt::Debug, DomainError>) -> Reason {
