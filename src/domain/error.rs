@@ -507,6 +507,8 @@ fn refusal_zh(what: &str) -> Option<&'static str> {
         "assign households" => "分配包联户",
         "assign staff" => "指派网格长和网格员",
         "change households" => "修改户信息",
+        "change the roster" => "修改户籍名册",
+        "do command HQ's work" => "执行指挥部的工作",
         "change residents" => "修改居民信息",
         "create households" => "新增户",
         "create units" => "新增下级单位",

@@ -61,7 +61,7 @@ pub mod gate {
     gates!(
         WriteRoster => "change the roster",
         Screen => "screen people",
-        Command => "command",
+        Command => "do command HQ's work",
         ManageCheckpoints => "set up checkpoints",
         LogPassages => "log passages",
         TraceContacts => "trace contacts",
