@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{App, AppError};
 use crate::domain::DomainError;
 use crate::domain::error::Reason;
-use crate::domain::text::{check_address, label};
+use crate::domain::text::{label, optional_address};
 use crate::domain::{Caller, Login, Permission, UnitCode};
 pub use crate::store::{ColourChange, HouseholdListItem, HouseholdRecord, Page, ResidentLinks};
 use crate::store::{HouseholdPatch, NewHousehold};
@@ -57,7 +57,7 @@ pub async fn create(app: &App, caller: &Caller, input: &HouseholdInput) -> Resul
         fingerprint: super::fingerprint(input.id, input),
         unit_code: UnitCode::parse(&input.unit_code)?,
         household_no: label("household_no", &input.household_no, 32)?,
-        address: Some(check_address("address", &input.address, 200)?).filter(|a| !a.is_empty()).map(str::to_string),
+        address: optional_address("address", &input.address, 200)?,
     };
     Ok(app.store.create_household(caller, &household).await?)
 }
@@ -66,14 +66,7 @@ pub async fn update(app: &App, caller: &Caller, id: Uuid, change: &HouseholdChan
     caller.require(caller.role.may(Permission::WriteRoster), "change households")?;
     let patch = HouseholdPatch {
         household_no: change.household_no.as_deref().map(|n| label("household_no", n, 32)).transpose()?,
-        address: change
-            .address
-            .as_deref()
-            .map(|a| match check_address("address", a, 200)? {
-                "" => Err(DomainError::invalid("address", Reason::Empty)),
-                a => Ok(a.to_string()),
-            })
-            .transpose()?,
+        address: change.address.as_deref().map(|a| optional_address("address", a, 200)?.ok_or(DomainError::invalid("address", Reason::Empty))).transpose()?,
     };
     Ok(app.store.update_household(caller, id, &patch).await?)
 }

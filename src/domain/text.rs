@@ -111,6 +111,12 @@ pub fn check_address<'a>(field: &'static str, raw: &'a str, max_chars: usize) ->
     Ok(value)
 }
 
+/// Like `check_address`, copied, and an empty value is `None`.
+pub fn optional_address(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
+    let value = check_address(field, raw, max_chars)?;
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
 /// A free text a member of the public typed: like `optional_text`, and no markup or
 /// invisible characters either, so that nothing that looks like HTML is ever stored from a
 /// public form.

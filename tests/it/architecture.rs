@@ -117,7 +117,8 @@ fn every_refusal_reads_in_chinese() {
         let given = text.split("NotAllowed(\"").skip(1).filter_map(|rest| rest.split('"').next());
         let required = text.lines().filter(|l| l.contains(".require(") && l.contains(", \"")).filter_map(|l| l.rsplit(", \"").next()?.split('"').next());
         // The gates of the API's write routes (`http::auth::gate`): `Permission => "what"`.
-        let gated = text.split("gates!(").skip(1).flat_map(|rest| rest.split(");").next().unwrap_or("").split("=> \"").skip(1).filter_map(|w| w.split('"').next()));
+        let gated =
+            text.split("gates!(").skip(1).flat_map(|rest| rest.split(");").next().unwrap_or("").split("=> \"").skip(1).filter_map(|w| w.split('"').next()));
         for what in given.chain(required).chain(gated) {
             let what: &'static str = Box::leak(what.to_string().into_boxed_str());
             let zh = DomainError::NotAllowed(what).message(Lang::Zh);

@@ -82,14 +82,15 @@ pub fn routes() -> Router<App> {
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc))
 }
 
-/// The query parameters each route documents, by method and path template.
-struct QueryParameters(std::collections::HashMap<(String, String), Vec<String>>);
+/// The query parameters each route documents, by path template, then method (looked up by
+/// `&str`, so that a request allocates nothing to find them).
+struct QueryParameters(std::collections::HashMap<String, std::collections::HashMap<&'static str, Vec<String>>>);
 
 impl QueryParameters {
     fn of(doc: &utoipa::openapi::OpenApi) -> QueryParameters {
         use utoipa::openapi::RefOr;
         use utoipa::openapi::path::ParameterIn;
-        let mut known = std::collections::HashMap::new();
+        let mut known: std::collections::HashMap<String, std::collections::HashMap<&'static str, Vec<String>>> = std::collections::HashMap::new();
         for (path, item) in &doc.paths.paths {
             let operations = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)];
             for (method, operation) in operations {
@@ -98,7 +99,7 @@ impl QueryParameters {
                     RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query) => Some(p.name.clone()),
                     _ => None,
                 });
-                known.insert((method.to_string(), path.clone()), names.collect());
+                known.entry(path.clone()).or_default().insert(method, names.collect());
             }
         }
         QueryParameters(known)
@@ -117,7 +118,7 @@ async fn refuse_unknown_parameters(
     let (Some(query), Some(route)) = (request.uri().query(), request.extensions().get::<axum::extract::MatchedPath>()) else {
         return next.run(request).await;
     };
-    let Some(names) = known.0.get(&(request.method().as_str().to_string(), route.as_str().to_string())) else {
+    let Some(names) = known.0.get(route.as_str()).and_then(|methods| methods.get(request.method().as_str())) else {
         return next.run(request).await;
     };
     let unknown = query
