@@ -88,7 +88,11 @@ pub async fn log(app: &App, caller: &Caller, query: &AuditQuery, limit: u32) -> 
     };
     let what = query.what.trim();
     if !what.is_empty() && !ENTITIES.contains(&what) {
-        return Err(crate::domain::DomainError::invalid("what", crate::domain::error::Reason::OneOf("household resident person …")).into());
+        return Err(crate::domain::DomainError::invalid(
+            "what",
+            crate::domain::error::Reason::OneOf("household resident person …", "household resident person …"),
+        )
+        .into());
     }
     let filter = AuditFilter {
         before: query.before,

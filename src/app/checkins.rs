@@ -85,7 +85,7 @@ impl CheckinInput {
         let status = match self.status.trim() {
             "" if symptoms.is_empty() => Health::Well,
             "" => Health::Unwell,
-            status => Health::parse(status).map_err(|_| DomainError::invalid("status", Reason::OneOf("well unwell")))?,
+            status => Health::parse(status).map_err(|_| DomainError::invalid("status", Reason::OneOf("well unwell", "健康 异常")))?,
         };
         if status == Health::Well && !symptoms.is_empty() {
             return Err(DomainError::invalid("symptoms", Reason::SymptomsWhenWell));

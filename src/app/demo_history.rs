@@ -290,11 +290,15 @@ async fn passages(app: &App, caller: &Caller, dice: &mut Rng, checkpoints: &[Uui
     Ok(())
 }
 
-/// HQ acknowledges four in five of the fever alerts waiting; the others climb.
+/// HQ acknowledges four in five of the fever alerts waiting (the others climb), and catches
+/// up on every alert older than two days (so the county's inbox on the demo's morning holds
+/// the last two days' work, not a month's).
 async fn acknowledge_most(app: &App, hq: &Caller, dice: &mut Rng) -> Result<(), AppError> {
     let inbox = super::tasks::inbox(app, hq, 0, crate::store::MAX_PAGE).await?;
-    for task in inbox.tasks.iter().filter(|t| t.kind == TaskKind::FeverAlert) {
-        if dice.chance(80) {
+    let caught_up = hq.now - Duration::days(2);
+    for task in &inbox.tasks {
+        let alert = matches!(task.kind, TaskKind::FeverAlert | TaskKind::FollowupAlert | TaskKind::EscalationAlert);
+        if (task.kind == TaskKind::FeverAlert && dice.chance(80)) || (alert && task.due < caught_up) {
             super::tasks::acknowledge(app, hq, task.id).await?;
         }
     }

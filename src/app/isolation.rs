@@ -29,7 +29,8 @@ pub struct IsolationInput {
     pub place: String,
     /// Local time or RFC 3339; now when left out; from 28 days back to 28 days ahead.
     pub start: String,
-    /// 14 by default: a number, or its text as typed.
+    /// 14 when left out (a form's emptied field is refused: it says nothing): a number, or
+    /// its text as typed.
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 60)]
     pub days: Option<TypedNumber>,
     /// The paired cadre (结对包保), who holds at most 3 households.
@@ -56,7 +57,10 @@ impl IsolationInput {
             "" => Some(caller.now),
             start => problems.check(Window::ISOLATION_START.time("start", start, caller.now)),
         };
-        let days = problems.check(typed_days(self.days.as_ref()));
+        let days = problems.check(match &self.days {
+            Some(typed) if typed.is_blank() => Err(DomainError::invalid("days", Reason::Empty)),
+            days => typed_days(days.as_ref()),
+        });
         let cadre = problems.check(optional(&self.cadre_login, Login::parse).map_err(|e| e.named("cadre_login")));
         let note = problems.check(optional_text("note", &self.note, 500));
         problems.finish()?;

@@ -78,7 +78,7 @@ pub fn parse_duty(raw: &str) -> Result<Duty, DomainError> {
     match raw {
         "leader" => Ok(Duty::Leader),
         "member" => Ok(Duty::Member),
-        _ => Err(DomainError::invalid("duty", Reason::OneOf("leader member"))),
+        _ => Err(DomainError::invalid("duty", Reason::OneOf("leader member", "组长 网格员"))),
     }
 }
 

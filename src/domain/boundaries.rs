@@ -114,13 +114,13 @@ impl Boundary {
         b
     }
 
-    /// Where a label goes: the middle of the largest outer ring's bounds.
-    pub fn label_point(&self) -> (f64, f64) {
-        let area = |r: &Vec<(f64, f64)>| {
-            let (w, s, e, n) = r.iter().fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, &(x, y)| (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y)));
-            ((e - w) * (n - s), ((w + e) / 2.0, (s + n) / 2.0))
-        };
-        self.polygons.iter().filter_map(|p| p.first()).map(area).max_by(|a, b| a.0.total_cmp(&b.0)).map_or((0.0, 0.0), |(_, at)| at)
+    /// Where a label goes: the bounds (west, south, east, north) of the largest outer ring;
+    /// the label sits at their middle and fits their width.
+    pub fn label_box(&self) -> (f64, f64, f64, f64) {
+        let bounds =
+            |r: &Vec<(f64, f64)>| r.iter().fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, &(x, y)| (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y)));
+        let area = |b: &(f64, f64, f64, f64)| (b.2 - b.0) * (b.3 - b.1);
+        self.polygons.iter().filter_map(|p| p.first()).map(bounds).max_by(|a, b| area(a).total_cmp(&area(b))).unwrap_or_default()
     }
 }
 
@@ -207,9 +207,12 @@ impl MapMetric {
         match raw.trim() {
             "" | "checkin_rate" => Ok(MapMetric::CheckinRate),
             "red_per_100" => Ok(MapMetric::RedPer100),
-            other => super::trends::Metric::parse(other)
-                .map(MapMetric::Figure)
-                .map_err(|_| DomainError::invalid("metric", Reason::OneOf("checkin_rate, red_per_100, fevers, followups_overdue, …"))),
+            other => super::trends::Metric::parse(other).map(MapMetric::Figure).map_err(|_| {
+                DomainError::invalid(
+                    "metric",
+                    Reason::OneOf("checkin_rate red_per_100 fevers followups_overdue …", "checkin_rate red_per_100 fevers followups_overdue …"),
+                )
+            }),
         }
     }
 
@@ -291,8 +294,7 @@ mod tests {
         let b = Boundary::parse_one(SQUARE).unwrap();
         assert_eq!(b.points(), 5);
         assert_eq!(Boundary::parse_one(&b.to_geojson()).unwrap(), b, "stored as read");
-        let (x, y) = b.label_point();
-        assert!((x - 122.05).abs() < 1e-9 && (y - 43.55).abs() < 1e-9);
+        assert_eq!(b.label_box(), (122.0, 43.5, 122.1, 43.6));
     }
 
     #[test]

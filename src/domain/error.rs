@@ -42,8 +42,9 @@ pub enum Reason {
     PasswordOneKind,
     /// One of the passwords people choose first.
     PasswordCommon,
-    /// One of a fixed list of words, given in English as the API spells them.
-    OneOf(&'static str),
+    /// One of a fixed list of words: as the API spells them, and as a Chinese form shows
+    /// them (both space-separated; both are accepted).
+    OneOf(&'static str, &'static str),
     TemperatureRange,
     /// Text in a temperature's field that is no number.
     TemperatureFormat,
@@ -70,6 +71,8 @@ pub enum Reason {
     NameCharacters,
     /// A label with markup, a line break or an invisible character (see `label`).
     LabelCharacters,
+    /// A free text with markup, a line break or a control character (see `text`).
+    TextCharacters,
     /// A unit's code that does not begin with its parent's code.
     CodeUnderParent,
     /// No free three-digit number is left for an automatically numbered unit.
@@ -205,11 +208,11 @@ impl Reason {
                     "this is one of the most common passwords, easily guessed; choose another".into()
                 }
             }
-            OneOf(words) => {
+            OneOf(words, shown) => {
                 if zh {
-                    format!("应为以下之一：{words}")
+                    format!("应为以下之一：{}", shown.split_whitespace().collect::<Vec<_>>().join("、"))
                 } else {
-                    format!("must be one of: {words}")
+                    format!("must be one of: {}", words.split_whitespace().collect::<Vec<_>>().join(", "))
                 }
             }
             TemperatureRange => {
@@ -319,6 +322,13 @@ impl Reason {
                     "只能含文字、空格和 · . - '，不能含数字、其他符号、换行或不可见字符".into()
                 } else {
                     "may hold only letters, spaces and . - ' (no digits, other symbols, line breaks or invisible characters)".into()
+                }
+            }
+            TextCharacters => {
+                if zh {
+                    "不能含网页标记（如 <b>）、换行或控制字符".into()
+                } else {
+                    "must not contain markup (such as <b>), line breaks or control characters".into()
                 }
             }
             LabelCharacters => {

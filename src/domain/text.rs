@@ -20,13 +20,20 @@ pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Result
 }
 
 /// Checks an optional text and returns it trimmed, without copying it. No text holds
-/// control characters (line breaks among them) or the controls that turn text around.
+/// control characters (line breaks among them), the controls that turn text around, or
+/// markup: a `<` that opens a tag (`<b`, `</`, `<!`, `<?`). A `<` or `>` before a number or a
+/// space stays (体温>37.3, <3 天), as staff write them in notes.
 pub fn check_optional_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
     let value = bounded(field, raw, max_chars)?;
-    if value.chars().any(|c| c.is_control() || bidi_control(c)) {
-        return Err(DomainError::invalid(field, Reason::BadCharacters));
+    if value.chars().any(|c| c.is_control() || bidi_control(c)) || opens_a_tag(value) {
+        return Err(DomainError::invalid(field, Reason::TextCharacters));
     }
     Ok(value)
+}
+
+/// Whether a text holds what a browser or a spreadsheet would read as the start of a tag.
+fn opens_a_tag(value: &str) -> bool {
+    value.as_bytes().windows(2).any(|pair| pair[0] == b'<' && (pair[1].is_ascii_alphabetic() || matches!(pair[1], b'/' | b'!' | b'?')))
 }
 
 /// Trims a value and checks its length.
@@ -123,7 +130,7 @@ pub fn optional_address(field: &'static str, raw: &str, max_chars: usize) -> Res
 pub fn public_text(field: &'static str, raw: &str, max_chars: usize) -> Result<Option<String>, DomainError> {
     let value = optional_text(field, raw, max_chars)?;
     if value.as_deref().is_some_and(|v| !v.chars().all(shown)) {
-        return Err(DomainError::invalid(field, Reason::BadCharacters));
+        return Err(DomainError::invalid(field, Reason::TextCharacters));
     }
     Ok(value)
 }
@@ -261,6 +268,11 @@ impl TypedNumber {
     pub fn decimal(&self, field: &'static str, reason: Reason, strip: &[char]) -> Result<Option<f64>, DomainError> {
         let Some(text) = self.text(strip) else { return Ok(None) };
         text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Some).ok_or(DomainError::invalid(field, reason))
+    }
+
+    /// Whether nothing but spaces was typed.
+    pub fn is_blank(&self) -> bool {
+        self.text(&[]).is_none()
     }
 
     /// A whole number within `min..=max`, `None` when left blank.
@@ -402,8 +414,14 @@ mod tests {
         assert_eq!(reason(label("name", "", 20)), Reason::Empty);
         // Free text keeps what is harmless there, and refuses what turns it around.
         assert_eq!(text("note", "3 < 4", 20).unwrap(), "3 < 4");
-        assert_eq!(reason(text("note", "a\u{202E}b", 20)), Reason::BadCharacters);
-        assert_eq!(reason(public_text("from", "a\u{200B}b", 20)), Reason::BadCharacters);
+        assert_eq!(reason(text("note", "a\u{202E}b", 20)), Reason::TextCharacters);
+        assert_eq!(reason(public_text("from", "a\u{200B}b", 20)), Reason::TextCharacters);
+        for markup in ["<b>x</b>", "a<script>", "x</p", "<!-- c -->", "<?xml"] {
+            assert_eq!(reason(text("note", markup, 20)), Reason::TextCharacters, "{markup}");
+        }
+        for fine in ["体温>37.3", "<3 天", "a < b", "发热 > 2 人"] {
+            assert_eq!(text("note", fine, 20).unwrap(), fine);
+        }
     }
 
     #[test]

@@ -41,6 +41,17 @@ macro_rules! stored_words {
 }
 pub(crate) use stored_words;
 
+/// The word a Chinese form shows for a variant: its first Chinese alias, else its API word.
+macro_rules! shown_word {
+    ($word:literal) => {
+        $word
+    };
+    ($word:literal, $alias:literal $(, $more:literal)*) => {
+        $alias
+    };
+}
+pub(crate) use shown_word;
+
 /// Declares a closed list of words as an enum that parses from the words the API uses
 /// (and, where given, the Chinese words people type), and reads back from storage.
 macro_rules! words {
@@ -56,7 +67,10 @@ macro_rules! words {
             pub fn parse(raw: &str) -> Result<$name, $crate::domain::DomainError> {
                 let raw = raw.trim();
                 $(if raw.eq_ignore_ascii_case($word) $(|| raw == $alias)* { return Ok($name::$variant); })+
-                Err($crate::domain::DomainError::invalid($field, $crate::domain::error::Reason::OneOf(concat!($($word, " "),+))))
+                Err($crate::domain::DomainError::invalid(
+                    $field,
+                    $crate::domain::error::Reason::OneOf(concat!($($word, " "),+), concat!($($crate::domain::words::shown_word!($word $(, $alias)*), " "),+)),
+                ))
             }
 
             pub fn as_str(self) -> &'static str {
@@ -82,5 +96,15 @@ mod tests {
         let unknown = Colour::from_stored("purple").unwrap_err();
         assert_eq!(unknown.to_string(), "stored Colour \"purple\" is not one this program writes");
         assert!(Direction::from_stored("进").is_err(), "storage holds the API's words, not what people type");
+    }
+
+    #[test]
+    fn a_word_not_in_the_list_is_answered_with_the_words_a_person_can_choose() {
+        use crate::domain::{Lang, Outcome, Transport};
+        let wrong = Direction::parse("sideways").unwrap_err();
+        assert_eq!(wrong.message(Lang::Zh), "方向: 应为以下之一：进、出");
+        assert_eq!(wrong.message(Lang::En), "Direction: must be one of: in, out");
+        assert!(Outcome::parse("x").unwrap_err().message(Lang::Zh).ends_with("通行、劝返、送医"));
+        assert!(Transport::parse("x").unwrap_err().message(Lang::Zh).ends_with("火车、客车、自驾、飞机、其他"));
     }
 }

@@ -290,6 +290,8 @@ fn plain_detail(raw: &str, lang: Lang) -> String {
         return (if zh { "请求内容应为 JSON（Content-Type: application/json）" } else { "the body must be JSON (Content-Type: application/json)" }).into();
     } else if raw.starts_with("Failed to buffer the request body") || raw.contains("length limit") {
         return (if zh { "请求内容过大" } else { "the body is too large" }).into();
+    } else if raw == "This request takes no body" {
+        return (if zh { "这个请求不带内容（请求体应为空）" } else { "this request takes no body" }).into();
     } else if raw.starts_with("Invalid URL") || raw.starts_with("Wrong number of path arguments") {
         return (if zh { "地址有误" } else { "the address is not valid" }).into();
     } else {

@@ -75,13 +75,17 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
         );
     }
     for (child, boundary) in &drawn {
-        let (lon, lat) = boundary.label_point();
-        let (x, y) = projection.point(lon, lat);
+        let (west, south, east, north) = boundary.label_box();
+        let (left, top) = projection.point(west, north);
+        let (right, bottom) = projection.point(east, south);
+        let (x, y) = ((left + right) / 2.0, (top + bottom) / 2.0);
+        let (name, size) = fitted_label(&child.name, right - left);
         let value = child.value.map_or_else(|| "—".to_string(), shown);
         let _ = write!(
             svg,
-            r##"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="11" fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}<tspan x="{x:.1}" dy="13">{value}</tspan></text>"##,
-            escape(&child.name)
+            r##"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="{size:.0}" fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}<tspan x="{x:.1}" dy="{:.0}">{value}</tspan></text>"##,
+            escape(&name),
+            size + 2.0,
         );
     }
     for checkpoint in &map.checkpoints {
@@ -123,21 +127,67 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
     svg
 }
 
+/// The largest and the smallest size a child's name is written in, in the map's units (the
+/// map is drawn at least 520 units wide on a phone, so 10 stays readable).
+const LABEL_SIZES: (f64, f64) = (14.0, 10.0);
+
+/// A child's name sized to the width of its shape: as large as fits up to 14, and below 10
+/// cut short with "…" (the whole name is the shape's tooltip and is listed on the page).
+fn fitted_label(name: &str, width: f64) -> (String, f64) {
+    // Han, kana and hangul are about one em wide; Latin letters, digits and Mongolian's
+    // vertical script written sideways about six tenths.
+    let ems = |c: char| if c as u32 >= 0x2E80 { 1.0 } else { 0.6 };
+    let room = (width - 4.0).max(0.0);
+    let whole: f64 = name.chars().map(ems).sum();
+    let (large, small) = LABEL_SIZES;
+    if whole * small <= room {
+        return (name.to_string(), (room / whole).clamp(small, large));
+    }
+    let mut kept = String::new();
+    let mut used = ems('…');
+    for c in name.chars() {
+        if (used + ems(c)) * small > room {
+            break;
+        }
+        used += ems(c);
+        kept.push(c);
+    }
+    kept.push('…');
+    (kept, small)
+}
+
 /// The classes' lower bounds with as many decimals as their step needs to tell them apart (a
 /// rate's classes are 0.05 apart).
 fn class_labels(lower: &[f64; 5]) -> Vec<String> {
     let step = lower[1] - lower[0];
-    let decimals = [1.0, 0.1, 0.01].iter().position(|unit| step >= *unit).unwrap_or(3);
+    // Every value the same (no step): the value as it is, with the decimals it has.
+    let decimals = match step {
+        0.0 => [1.0, 10.0, 100.0].iter().position(|scale| (lower[0] * scale).fract() == 0.0).unwrap_or(3),
+        step => [1.0, 0.1, 0.01].iter().position(|unit| step >= *unit).unwrap_or(3),
+    };
     lower.iter().map(|bound| format!("{bound:.decimals$}")).collect()
 }
 
 #[cfg(test)]
 mod legend_tests {
     #[test]
+    fn a_long_name_fits_its_shape() {
+        use super::fitted_label;
+        assert_eq!(fitted_label("一组", 200.0), ("一组".to_string(), 14.0));
+        let (name, size) = fitted_label("乌兰哈达嘎查村民委员会", 80.0);
+        assert_eq!(size, 10.0);
+        assert!(name.ends_with('…') && name.chars().count() * 10 <= 80, "{name}");
+        let (name, size) = fitted_label("和平社区", 50.0);
+        assert_eq!((name.as_str(), size), ("和平社区", 11.5));
+    }
+
+    #[test]
     fn every_class_has_a_label_of_its_own() {
         let (_, rates) = crate::domain::boundaries::classes(&[0.0, 0.05, 0.1, 0.2, 0.25]);
         assert_eq!(super::class_labels(&rates), ["0.00", "0.05", "0.10", "0.15", "0.20"]);
         let (_, counts) = crate::domain::boundaries::classes(&[0.0, 500.0]);
         assert_eq!(super::class_labels(&counts), ["0", "100", "200", "300", "400"]);
+        assert_eq!(super::class_labels(&[0.0; 5]), ["0"; 5]);
+        assert_eq!(super::class_labels(&[0.5; 5]), ["0.5"; 5]);
     }
 }

@@ -183,7 +183,7 @@ async fn travellers_register_through_the_poster(db: Db) {
     let wrong = format!("{}{}", &bad_digit[..17], if bad_digit.ends_with('1') { '2' } else { '1' });
     for (field, value, says) in [
         ("id_number", wrong.as_str(), "校验位"),
-        ("from", "<script>alert(1)</script>", "不允许"),
+        ("from", "<script>alert(1)</script>", "不能含网页标记"),
         ("name", &"长".repeat(51), "50"),
         ("phone", "12345", "手机号"),
     ] {

@@ -51,6 +51,15 @@ async fn the_passage_form_says_every_problem_at_once_and_keeps_the_id_number() {
     assert_eq!(listed["items"], json!([]), "nothing saved");
     // The pending self-registrations can be refreshed where they are.
     assert!(page.contains("id=\"refresh-pending\""), "a refresh link beside the pending registrations");
+    // A choice that is none of the form's own (a tampered page, an old bookmark) is answered
+    // with the words the form shows, not the API's codes; staff text holds no markup.
+    let form = [("_csrf", csrf.as_str()), ("direction", "sideways"), ("outcome", "waved"), ("name", "过客"), ("purpose", "<b>探亲</b>")];
+    let (status, _, page) = post(&staff, &t, &format!("{checkpoint}/passages"), &form).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("<li>方向: 应为以下之一：进、出</li>"), "{page}");
+    assert!(page.contains("应为以下之一：通行、劝返、送医"), "{page}");
+    assert!(page.contains("事由: 不能含网页标记"), "{page}");
+    assert!(!page.contains("passed, turned_back") && !page.contains("passed turned_back"), "no code shows: {page}");
 }
 
 /// Issue 14, item 9: messages name the field as the form labels it, in the user's language, and

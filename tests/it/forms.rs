@@ -440,7 +440,7 @@ async fn records(t: &TestApp) -> (crate::security::Fixture, Vec<String>) {
         )
         .await;
     assert_eq!(status, 201, "a fever: {body}");
-    let (status, body) = t.send(&admin, Method::POST, &format!("/api/v1/people/{}/contacts/screening", f.person), json!({"window_minutes": 60})).await;
+    let (status, body) = t.send(&admin, Method::POST, &format!("/api/v1/people/{}/contacts/screening?window_minutes=60", f.person), Value::Null).await;
     assert!(status < 300, "contacts screened: {body}");
     let (_, link) = t.send(&admin, Method::POST, &format!("/api/v1/households/{}/checkin-link", f.household), Value::Null).await;
     let (_, staff) = t.send(&admin, Method::POST, &format!("/api/v1/organisations/{}/members/{}/link", f.organisation, f.member), Value::Null).await;

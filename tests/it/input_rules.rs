@@ -383,6 +383,26 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
         .send(&leader, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "和平路(东)卡点 & 劝返点", "kind": "checkpoint"}))
         .await;
     assert_eq!(status, 201, "{answer}");
+
+    // Free text staff type (a passage's purpose and route, where someone is) holds no markup
+    // either, but keeps the signs notes use.
+    let passages = format!("/api/v1/checkpoints/{}/passages", answer["id"].as_str().unwrap());
+    let passage = |field: &str, value: &str| {
+        let mut body = json!({"name": "过客", "direction": "in", "outcome": "passed"});
+        body[field] = json!(value);
+        body
+    };
+    for (field, label) in [("purpose", "Purpose"), ("from", "Coming from"), ("to", "Going to")] {
+        for markup in ["<b>探亲</b>", "<img src=x onerror=alert(1)>", "北京</p"] {
+            let says = format!("{label}: must not contain markup (such as <b>), line breaks or control characters");
+            refused(&t, &leader, Method::POST, &passages, passage(field, markup), &says).await;
+        }
+    }
+    let (_, listed) = t.get(&leader, &passages).await;
+    assert_eq!(listed["total"], 0, "{listed}");
+    let (status, answer) = t.send(&leader, Method::POST, &passages, passage("purpose", "送药 <3 天, 体温>37.3 复测")).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["purpose"], "送药 <3 天, 体温>37.3 复测");
 }
 both!(labels_hold_no_markup_or_invisible_characters);
 
@@ -503,7 +523,8 @@ async fn unreadable_requests_are_told_in_plain_words() {
     // A misspelt field or parameter is refused by name, not dropped: a fever typed as
     // `temprature` would otherwise pass without an alert.
     let registrations = passages.replace("/passages", "/registrations");
-    let cases: [(Method, String, Option<&str>, &str); 10] = [
+    let token = passages.replace("/passages", "/token");
+    let cases: [(Method, String, Option<&str>, &str); 11] = [
         (Method::POST, passages.clone(), Some(r#"{"name": "过客", "direction": "in", "outcome": "passed", "temperature": true}"#), "`temperature`"),
         (Method::POST, "/api/v1/login".into(), Some(r#"{"password": "x"}"#), "`login` is missing"),
         (Method::GET, format!("{passages}?offset=99999999999"), None, "`offset` must be a whole number"),
@@ -513,6 +534,8 @@ async fn unreadable_requests_are_told_in_plain_words() {
         (Method::GET, format!("{passages}?ofset=3"), None, "unknown parameter `ofset` in the address"),
         // A route that reads no query refuses one too: the list is not paged as asked.
         (Method::GET, format!("{registrations}?limit=1"), None, "unknown parameter `limit` in the address (none are taken here)"),
+        // A route that reads no body refuses one that says something (it would be dropped unsaid).
+        (Method::POST, token.clone(), Some(r#"{"reason": "lost poster"}"#), "this request takes no body"),
         (
             Method::POST,
             format!("{passages}?temprature=38.5"),
@@ -542,6 +565,13 @@ async fn unreadable_requests_are_told_in_plain_words() {
     }
     let (_, listed) = t.get(&admin, &passages).await;
     assert_eq!(listed["total"], 0, "a refused request wrote nothing: {listed}");
+    let (_, kept) = t.get(&admin, &passages.replace("/passages", "")).await;
+    assert_eq!(kept["token"], cp["token"], "the refused rotation made no new token");
+    // The empty bodies clients send by habit are no body.
+    for empty in ["", "{}", " null "] {
+        let response = admin.post(t.url(&token)).header("content-type", "application/json").body(empty).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{empty:?}");
+    }
     let (_, unit) = t.get(&admin, "/api/v1/units/150502001").await;
     assert_ne!(unit["name"], "新名");
     let response = admin.get(t.url(&format!("{passages}?ofset=3"))).header("accept-language", "zh").send().await.unwrap();

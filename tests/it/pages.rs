@@ -225,7 +225,8 @@ async fn an_organisation_from_the_pages(db: Db) {
 both!(an_organisation_from_the_pages);
 
 /// The household page's isolation form sends text, as every form does: a valid 14 days orders
-/// isolation; 0 days is refused naming the field and its range, and orders nothing.
+/// isolation; 0 days is refused naming the field and its range, and orders nothing; so is
+/// an emptied field.
 async fn isolation_is_ordered_from_a_household_page(db: Db) {
     let t = TestApp::start(db).await;
     let admin = t.client("admin").await;
@@ -246,6 +247,11 @@ async fn isolation_is_ordered_from_a_household_page(db: Db) {
     assert_eq!(refused.status(), 422);
     let text = refused.text().await.unwrap();
     assert!(text.contains("must be between 1 and 60") && !text.contains("deserialize"), "{text}");
+    // An emptied field says nothing: it is asked for again, not taken as 14.
+    let blank = order(" ").await.unwrap();
+    assert_eq!(blank.status(), 422);
+    let text = blank.text().await.unwrap();
+    assert!(text.contains("Days: must not be empty"), "{text}");
     let (_, listed) = t.get(&admin, "/api/v1/units/150502001001/isolations").await;
     assert_eq!(listed["items"], serde_json::json!([]), "nothing ordered");
     let ordered = order("14").await.unwrap();

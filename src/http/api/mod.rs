@@ -82,15 +82,21 @@ pub fn routes() -> Router<App> {
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc))
 }
 
-/// The query parameters each route documents, by path template, then method (looked up by
-/// `&str`, so that a request allocates nothing to find them).
-struct QueryParameters(std::collections::HashMap<String, std::collections::HashMap<&'static str, Vec<String>>>);
+/// What each route documents it reads, by path template, then method (looked up by `&str`,
+/// so that a request allocates nothing to find them).
+struct QueryParameters(std::collections::HashMap<String, std::collections::HashMap<&'static str, Reads>>);
+
+/// The query parameters a route documents, and whether it reads a body.
+struct Reads {
+    parameters: Vec<String>,
+    body: bool,
+}
 
 impl QueryParameters {
     fn of(doc: &utoipa::openapi::OpenApi) -> QueryParameters {
         use utoipa::openapi::RefOr;
         use utoipa::openapi::path::ParameterIn;
-        let mut known: std::collections::HashMap<String, std::collections::HashMap<&'static str, Vec<String>>> = std::collections::HashMap::new();
+        let mut known: std::collections::HashMap<String, std::collections::HashMap<&'static str, Reads>> = std::collections::HashMap::new();
         for (path, item) in &doc.paths.paths {
             let operations = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)];
             for (method, operation) in operations {
@@ -99,7 +105,8 @@ impl QueryParameters {
                     RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query) => Some(p.name.clone()),
                     _ => None,
                 });
-                known.entry(path.clone()).or_default().insert(method, names.collect());
+                let reads = Reads { parameters: names.collect(), body: operation.request_body.is_some() };
+                known.entry(path.clone()).or_default().insert(method, reads);
             }
         }
         QueryParameters(known)
@@ -108,19 +115,39 @@ impl QueryParameters {
 
 /// A parameter the route does not document is refused by name, as a misspelt field of a
 /// body is (`#[serde(deny_unknown_fields)]`), on the routes that read no query at all too:
-/// `?limit=1` on a list that takes none would otherwise answer the whole list unasked.
+/// `?limit=1` on a list that takes none would otherwise answer the whole list unasked. So is
+/// a body sent to a route that reads none (`{"note": …}` with an acknowledgement would be
+/// dropped unsaid), other than the empty ones clients send by habit (`{}`, `null`).
 async fn refuse_unknown_parameters(
     known: std::sync::Arc<QueryParameters>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let (Some(query), Some(route)) = (request.uri().query(), request.extensions().get::<axum::extract::MatchedPath>()) else {
+    let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() else {
         return next.run(request).await;
     };
-    let Some(names) = known.0.get(route.as_str()).and_then(|methods| methods.get(request.method().as_str())) else {
+    let Some(reads) = known.0.get(route.as_str()).and_then(|methods| methods.get(request.method().as_str())) else {
         return next.run(request).await;
     };
+    let request = if !reads.body && carries_a_body(request.headers()) {
+        let (parts, body) = request.into_parts();
+        let empty = match axum::body::to_bytes(body, 64).await {
+            Ok(bytes) if matches!(bytes.trim_ascii(), b"" | b"{}" | b"null") => Some(bytes),
+            _ => None,
+        };
+        let Some(bytes) = empty else {
+            let detail = "This request takes no body".to_string();
+            return crate::http::HttpError::Rejected { status: axum::http::StatusCode::BAD_REQUEST, detail }.into_response();
+        };
+        axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))
+    } else {
+        request
+    };
+    let Some(query) = request.uri().query() else {
+        return next.run(request).await;
+    };
+    let names = &reads.parameters;
     let unknown = query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -139,6 +166,12 @@ async fn refuse_unknown_parameters(
             crate::http::HttpError::Rejected { status: axum::http::StatusCode::BAD_REQUEST, detail }.into_response()
         }
     }
+}
+
+/// Whether a request says it brings a body: a length above 0, or one sent in chunks.
+fn carries_a_body(headers: &axum::http::HeaderMap) -> bool {
+    use axum::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
+    headers.contains_key(TRANSFER_ENCODING) || headers.get(CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0")
 }
 
 /// The OpenAPI document, as `/api/v1/openapi.json` serves it.
