@@ -8,3 +8,7 @@ document.querySelectorAll('[data-back]').forEach((link) => link.addEventListener
     window.history.back();
   }
 }));
+// A refused form comes back with its problems above it: bring them into view, since the form
+// may be far down its page (a phone shows the top, and the problems would go unseen).
+const problems = document.querySelector('.notice.bad[role="alert"]');
+if (problems) problems.scrollIntoView({ block: 'center' });

@@ -205,8 +205,9 @@ pub enum MapMetric {
 impl MapMetric {
     pub fn parse(raw: &str) -> Result<MapMetric, DomainError> {
         match raw.trim() {
-            "" | "checkin_rate" => Ok(MapMetric::CheckinRate),
-            "red_per_100" => Ok(MapMetric::RedPer100),
+            "" => Ok(MapMetric::CheckinRate),
+            typed if super::words::same_word(typed, "checkin_rate") => Ok(MapMetric::CheckinRate),
+            typed if super::words::same_word(typed, "red_per_100") => Ok(MapMetric::RedPer100),
             other => super::trends::Metric::parse(other).map(MapMetric::Figure).map_err(|_| {
                 DomainError::invalid(
                     "metric",

@@ -178,6 +178,6 @@ mod tests {
         assert_eq!(Direction::parse("IN").unwrap(), Direction::In);
         assert_eq!(CheckpointKind::parse("persuasion_point").unwrap().as_str(), "persuasion_point");
         let err = Outcome::parse("waved").unwrap_err();
-        assert!(err.message(crate::domain::Lang::En).contains("passed, turned_back, referred"), "{err}");
+        assert!(err.message(crate::domain::Lang::En).contains("passed, turned back, referred"), "{err}");
     }
 }

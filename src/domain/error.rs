@@ -212,7 +212,7 @@ impl Reason {
                 if zh {
                     format!("应为以下之一：{}", shown.split_whitespace().collect::<Vec<_>>().join("、"))
                 } else {
-                    format!("must be one of: {}", words.split_whitespace().collect::<Vec<_>>().join(", "))
+                    format!("must be one of: {}", words.split_whitespace().collect::<Vec<_>>().join(", ").replace('_', " "))
                 }
             }
             TemperatureRange => {

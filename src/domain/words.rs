@@ -41,6 +41,12 @@ macro_rules! stored_words {
 }
 pub(crate) use stored_words;
 
+/// Whether a typed word is the API's word, in any case and with spaces for its underscores
+/// (`Turned back` is `turned_back`, as the English message lists it).
+pub fn same_word(typed: &str, word: &str) -> bool {
+    typed.len() == word.len() && typed.bytes().zip(word.bytes()).all(|(t, w)| t.eq_ignore_ascii_case(&w) || (t == b' ' && w == b'_'))
+}
+
 /// The word a Chinese form shows for a variant: its first Chinese alias, else its API word.
 macro_rules! shown_word {
     ($word:literal) => {
@@ -66,7 +72,7 @@ macro_rules! words {
 
             pub fn parse(raw: &str) -> Result<$name, $crate::domain::DomainError> {
                 let raw = raw.trim();
-                $(if raw.eq_ignore_ascii_case($word) $(|| raw == $alias)* { return Ok($name::$variant); })+
+                $(if $crate::domain::words::same_word(raw, $word) $(|| raw == $alias)* { return Ok($name::$variant); })+
                 Err($crate::domain::DomainError::invalid(
                     $field,
                     $crate::domain::error::Reason::OneOf(concat!($($word, " "),+), concat!($($crate::domain::words::shown_word!($word $(, $alias)*), " "),+)),
@@ -106,5 +112,9 @@ mod tests {
         assert_eq!(wrong.message(Lang::En), "Direction: must be one of: in, out");
         assert!(Outcome::parse("x").unwrap_err().message(Lang::Zh).ends_with("通行、劝返、送医"));
         assert!(Transport::parse("x").unwrap_err().message(Lang::Zh).ends_with("火车、客车、自驾、飞机、其他"));
+        // English lists the words as people write them, and takes them back as written.
+        assert_eq!(Outcome::parse("x").unwrap_err().message(Lang::En), "Outcome: must be one of: passed, turned back, referred");
+        assert_eq!(Outcome::parse("Turned back").unwrap(), Outcome::TurnedBack);
+        assert_eq!(Outcome::parse("TURNED_BACK").unwrap(), Outcome::TurnedBack);
     }
 }

@@ -74,20 +74,6 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
             name = escape(&child.name),
         );
     }
-    for (child, boundary) in &drawn {
-        let (west, south, east, north) = boundary.label_box();
-        let (left, top) = projection.point(west, north);
-        let (right, bottom) = projection.point(east, south);
-        let (x, y) = ((left + right) / 2.0, (top + bottom) / 2.0);
-        let (name, size) = fitted_label(&child.name, right - left);
-        let value = child.value.map_or_else(|| "—".to_string(), shown);
-        let _ = write!(
-            svg,
-            r##"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="{size:.0}" fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}<tspan x="{x:.1}" dy="{:.0}">{value}</tspan></text>"##,
-            escape(&name),
-            size + 2.0,
-        );
-    }
     for checkpoint in &map.checkpoints {
         let (Some(lat), Some(lon)) = (checkpoint.lat, checkpoint.lon) else { continue };
         if lon < bounds.0 || lon > bounds.2 || lat < bounds.1 || lat > bounds.3 {
@@ -101,6 +87,21 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
             format!(r##"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="#9a6700" stroke="#ffffff" stroke-width="1.5"/>"##, x - 4.5, y - 4.5)
         };
         let _ = write!(svg, r#"<g class="checkpoint" data-kind="{kind}">{shape}<title>{}</title></g>"#, escape(&checkpoint.name));
+    }
+    // Names over the points, so that a checkpoint never hides a unit's name.
+    for (child, boundary) in &drawn {
+        let (west, south, east, north) = boundary.label_box();
+        let (left, top) = projection.point(west, north);
+        let (right, bottom) = projection.point(east, south);
+        let (x, y) = ((left + right) / 2.0, (top + bottom) / 2.0);
+        let (name, size) = fitted_label(&child.name, right - left);
+        let value = child.value.map_or_else(|| "—".to_string(), shown);
+        let _ = write!(
+            svg,
+            r##"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="{size:.0}" fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}<tspan x="{x:.1}" dy="{:.0}">{value}</tspan></text>"##,
+            escape(&name),
+            size + 2.0,
+        );
     }
     // The legend: the figure, its five classes from their lower bounds, the points, and
     // whether the shapes are schematic.
@@ -118,7 +119,11 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
             labels[i]
         );
     }
-    let points = if zh { "● 卡点　■ 其他检查点" } else { "● checkpoint  ■ other check point" };
+    let points = if zh {
+        r##"<tspan fill="#cf222e">●</tspan> 卡点　<tspan fill="#9a6700">■</tspan> 其他检查点"##
+    } else {
+        r##"<tspan fill="#cf222e">●</tspan> checkpoint  <tspan fill="#9a6700">■</tspan> other check point"##
+    };
     let _ = write!(svg, r##"<text x="12" y="{:.1}" fill="#57606a">{points}"##, top + 52.0);
     if map.schematic {
         let _ = write!(svg, "{}", if zh { "　示意图：边界为演示生成，非实测" } else { "  schematic: the demo's generated shapes, not surveyed" });
@@ -128,10 +133,10 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
 }
 
 /// The largest and the smallest size a child's name is written in, in the map's units (the
-/// map is drawn at least 520 units wide on a phone, so 10 stays readable).
-const LABEL_SIZES: (f64, f64) = (14.0, 10.0);
+/// map is drawn at least 560 px wide on a phone, 0.875 px a unit, so 12 is 10.5 px).
+const LABEL_SIZES: (f64, f64) = (15.0, 12.0);
 
-/// A child's name sized to the width of its shape: as large as fits up to 14, and below 10
+/// A child's name sized to the width of its shape: as large as fits up to 15, and below 12
 /// cut short with "…" (the whole name is the shape's tooltip and is listed on the page).
 fn fitted_label(name: &str, width: f64) -> (String, f64) {
     // Han, kana and hangul are about one em wide; Latin letters, digits and Mongolian's
@@ -173,12 +178,12 @@ mod legend_tests {
     #[test]
     fn a_long_name_fits_its_shape() {
         use super::fitted_label;
-        assert_eq!(fitted_label("一组", 200.0), ("一组".to_string(), 14.0));
+        assert_eq!(fitted_label("一组", 200.0), ("一组".to_string(), 15.0));
         let (name, size) = fitted_label("乌兰哈达嘎查村民委员会", 80.0);
-        assert_eq!(size, 10.0);
-        assert!(name.ends_with('…') && name.chars().count() * 10 <= 80, "{name}");
-        let (name, size) = fitted_label("和平社区", 50.0);
-        assert_eq!((name.as_str(), size), ("和平社区", 11.5));
+        assert_eq!(size, 12.0);
+        assert!(name.ends_with('…') && name.chars().count() * 12 <= 80, "{name}");
+        let (name, size) = fitted_label("和平社区", 56.0);
+        assert_eq!((name.as_str(), size), ("和平社区", 13.0));
     }
 
     #[test]

@@ -55,7 +55,7 @@ async fn boundaries_are_set_and_drawn_in_scope(db: Db) {
     assert_eq!(map_svg(&t, &t.client("checkpoint").await, "/api/v1/units/150502001/map.svg").await.0, 403);
     let (status, refused) = t.get(&hq, "/api/v1/units/150502001/map.svg?metric=colour").await;
     assert_eq!(status, 422);
-    assert!(refused["message"].as_str().unwrap().contains("checkin_rate, red_per_100"), "says which figures: {refused}");
+    assert!(refused["message"].as_str().unwrap().contains("checkin rate, red per 100"), "says which figures: {refused}");
     let (status, svg) = map_svg(&t, &leader, "/api/v1/units/150502001001/map.svg?metric=followups_overdue").await;
     assert_eq!(status, 200, "a leader reads the map of their village");
     assert!(svg.contains("尚无下级单位的边界") || svg.contains("No boundaries of the units below"), "{svg}");

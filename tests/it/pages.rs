@@ -293,6 +293,22 @@ async fn every_error_is_a_page_or_json(db: Db) {
 }
 both!(every_error_is_a_page_or_json);
 
+/// A map asked for a figure its list does not hold (an old bookmark) says so by the list, not
+/// by the API's names, and keeps the day; a wrong day is said beside it.
+#[tokio::test]
+async fn a_map_of_an_unknown_figure_points_to_the_list() {
+    let t = TestApp::start(Db::Sqlite).await;
+    let hq = log_in_through_the_form(&t, "zh", "hq").await;
+    let answer = hq.get(t.url("/units/150502/map?metric=sideways&date=2020-02-10")).send().await.unwrap();
+    assert_eq!(answer.status(), 422);
+    let page = answer.text().await.unwrap();
+    assert!(page.contains("<li>按指标着色: 请从列表中选择一项</li>"), "{page}");
+    assert!(!page.contains("checkin_rate、") && !page.contains("checkin rate"), "no API names: {page}");
+    assert!(page.contains("name=\"date\" value=\"2020-02-10\""), "the day is kept: {page}");
+    let page = hq.get(t.url("/units/150502/map?metric=sideways&date=zz")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("请从列表中选择一项") && page.contains("<li>日期: "), "both problems: {page}");
+}
+
 /// A poster printed from an address the public cannot reach says so on screen (not on
 /// paper); with `--public-url` it carries that address and no warning.
 async fn a_poster_warns_when_the_public_cannot_reach_its_address(db: Db) {

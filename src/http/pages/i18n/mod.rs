@@ -179,11 +179,15 @@ impl Texts {
                 "loss_of_taste" => "loss of taste",
                 "followup_missed" => "follow-up missed",
                 "alert_unacknowledged" => "alert not acknowledged",
+                "followup" => "follow-up",
+                "id_conflict" => "ID number conflict",
                 other => other,
             };
         }
         match word {
             "followup_missed" => "随访逾期未做",
+            "followup" => "随访",
+            "id_conflict" => "身份证号冲突",
             "alert_unacknowledged" => "预警未确认",
             "home" => "居家隔离",
             "central" => "集中医学观察",
@@ -303,6 +307,16 @@ impl Texts {
 
     pub fn cause<'a>(&self, cause: &'a str) -> &'a str {
         crate::domain::ColourCause::label(cause, self.zh())
+    }
+
+    /// A number of households: 3 户, 1 household, 3 households.
+    /// (Askama hands arguments over by reference.)
+    pub fn households<N: Copy + TryInto<i64>>(&self, n: &N) -> String {
+        match (self.zh(), (*n).try_into().unwrap_or(i64::MAX)) {
+            (true, n) => format!("{n} 户"),
+            (false, 1) => "1 household".to_string(),
+            (false, n) => format!("{n} households"),
+        }
     }
 
     /// Told once after a login: the failed attempts since the account's last login.
