@@ -6,14 +6,15 @@ seconds, do not change with what else the machine is doing: the way to compare t
 
 For each binary: a fresh small demo database, the server under callgrind, then, each counted
 alone, 2,000 `GET /api/v1/health`, 2,000 single check-ins from one client (one after another)
-3 batches of 1,000 check-ins, 2,000 passages at
+3 batches of 1,000 check-ins dated yesterday (mostly replacing the demo's), up to 2 batches of
+1,000 first check-ins of the day, 2,000 passages at
 one checkpoint and 500 reads of a county's roll-up. Check-ins are also shown without the statements the SQLite
 writer prepares at the start of each turn (a turn takes whatever is waiting; with one client
 the number of turns depends on timing, so that part varies from run to run).
 Needs valgrind (callgrind_control, callgrind_annotate) and python3 only."""
 import datetime, http.client, json, os, random, re, sqlite3, subprocess, sys, tempfile, time, uuid
 
-SINGLES, BATCHES, PASSAGES, ROLLUPS, PASSWORD = 2000, 3, 2000, 500, "instructions-password-1"
+SINGLES, BATCHES, FIRSTS, PASSAGES, ROLLUPS, PASSWORD = 2000, 3, 2, 2000, 500, "instructions-password-1"
 
 
 def run(binary):
@@ -49,6 +50,18 @@ def run(binary):
             rows = [{"resident_id": r, "date": yesterday, "status": "well", "location": "home"} for r in ids[b * 1000:(b + 1) * 1000]]
             client.call("POST", "/api/v1/checkins", rows)
         control(server, "--dump=batches")
+        # First reports of the day (most of a grid member's list): residents with no check-in
+        # yet on the server's day (Beijing time), in batches of 1,000.
+        today = str((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date())
+        firsts = [str(uuid.UUID(bytes=r[0])) if isinstance(r[0], bytes) else r[0] for r in db.execute(
+            "SELECT id FROM residents WHERE id NOT IN (SELECT resident_id FROM checkins WHERE day = ?) ORDER BY id LIMIT ?",
+            (today, FIRSTS * 1000))]
+        # (The demo reports up to 90 % of the day by its noon: after it, fewer are left.)
+        assert len(firsts) >= 200, "the small demo has too few residents not yet reported today"
+        for b in range(0, len(firsts), 1000):
+            rows = [{"resident_id": r, "date": today, "status": "well", "location": "home"} for r in firsts[b:b + 1000]]
+            client.call("POST", "/api/v1/checkins", rows)
+        control(server, "--dump=firsts")
         checkpoint = client.call("POST", "/api/v1/checkpoints", {"unit_code": "150502", "name": "计数卡点", "kind": "checkpoint"})["id"]
         for n in range(50):
             client.call("POST", f"/api/v1/checkpoints/{checkpoint}/passages", passage(PASSAGES + n))
@@ -62,7 +75,8 @@ def run(binary):
     finally:
         server.terminate()
         server.wait()
-    dumps = {part: f"{out}.{n}" for n, part in enumerate(["health", "singles", "batches", "passages", "rollups"], start=1)}
+    firsts = len(firsts)
+    dumps = {part: f"{out}.{n}" for n, part in enumerate(["health", "singles", "batches", "firsts", "passages", "rollups"], start=1)}
     singles = total(dumps["singles"])
     prepared, turns = preparing(dumps["singles"])
     return {
@@ -71,7 +85,8 @@ def run(binary):
         "single check-in, turns' statements aside": (singles - prepared) // SINGLES,
         "writer's turns": turns,
         "statements prepared / turn": prepared // max(turns, 1),
-        "batch check-ins / row": total(dumps["batches"]) // (BATCHES * 1000),
+        "batch check-ins dated yesterday / row": total(dumps["batches"]) // (BATCHES * 1000),
+        "batch of first check-ins today / row": total(dumps["firsts"]) // firsts,
         "passage (one client)": total(dumps["passages"]) // PASSAGES,
         "county roll-up GET /api/v1/units/150502": total(dumps["rollups"]) // ROLLUPS,
     }

@@ -326,9 +326,9 @@ impl Reason {
             }
             TextCharacters => {
                 if zh {
-                    "不能含网页标记（如 <b>）、换行或控制字符".into()
+                    "不能含网页标记（如 <b>）、换行或不可见字符".into()
                 } else {
-                    "must not contain markup (such as <b>), line breaks or control characters".into()
+                    "must not contain markup (such as <b>), line breaks or invisible characters".into()
                 }
             }
             LabelCharacters => {

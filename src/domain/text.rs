@@ -20,20 +20,25 @@ pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Result
 }
 
 /// Checks an optional text and returns it trimmed, without copying it. No text holds
-/// control characters (line breaks among them), the controls that turn text around, or
-/// markup: a `<` that opens a tag (`<b`, `</`, `<!`, `<?`). A `<` or `>` before a number or a
-/// space stays (体温>37.3, <3 天), as staff write them in notes.
+/// control characters (line breaks among them), invisible characters (but the joiner and
+/// the variation selectors emoji are made of: 👨‍👩‍👧, ❤️), or markup: a `<` that opens a tag
+/// (`<b`, `</`, `<!`, `<?`, also with something unseen between). A `<` or `>` before a number
+/// or a space stays (体温>37.3, <3 天), as staff write them in notes.
 pub fn check_optional_text<'a>(field: &'static str, raw: &'a str, max_chars: usize) -> Result<&'a str, DomainError> {
     let value = bounded(field, raw, max_chars)?;
-    if value.chars().any(|c| c.is_control() || bidi_control(c)) || opens_a_tag(value) {
+    let unseen = |c: char| c.is_control() || (invisible(c) && !matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}'));
+    if value.chars().any(unseen) || opens_a_tag(value) {
         return Err(DomainError::invalid(field, Reason::TextCharacters));
     }
     Ok(value)
 }
 
-/// Whether a text holds what a browser or a spreadsheet would read as the start of a tag.
+/// Whether a text holds what a browser would read as the start of a tag, or what looks like
+/// one to a reader (a `<` and a letter with something unseen between).
 fn opens_a_tag(value: &str) -> bool {
-    value.as_bytes().windows(2).any(|pair| pair[0] == b'<' && (pair[1].is_ascii_alphabetic() || matches!(pair[1], b'/' | b'!' | b'?')))
+    value
+        .match_indices('<')
+        .any(|(at, _)| value[at + 1..].chars().find(|c| !invisible(*c)).is_some_and(|next| next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?')))
 }
 
 /// Trims a value and checks its length.
@@ -416,10 +421,10 @@ mod tests {
         assert_eq!(text("note", "3 < 4", 20).unwrap(), "3 < 4");
         assert_eq!(reason(text("note", "a\u{202E}b", 20)), Reason::TextCharacters);
         assert_eq!(reason(public_text("from", "a\u{200B}b", 20)), Reason::TextCharacters);
-        for markup in ["<b>x</b>", "a<script>", "x</p", "<!-- c -->", "<?xml"] {
+        for markup in ["<b>x</b>", "a<script>", "x</p", "<!-- c -->", "<?xml", "<\u{200D}script>", "a\u{2028}b", "a\u{200B}b", "\u{FEFF}a"] {
             assert_eq!(reason(text("note", markup, 20)), Reason::TextCharacters, "{markup}");
         }
-        for fine in ["体温>37.3", "<3 天", "a < b", "发热 > 2 人"] {
+        for fine in ["体温>37.3", "<3 天", "a < b", "发热 > 2 人", "平安 ❤\u{FE0F}", "👨\u{200D}👩\u{200D}👧"] {
             assert_eq!(text("note", fine, 20).unwrap(), fine);
         }
     }

@@ -73,6 +73,8 @@ impl HttpError {
                 StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
                 StatusCode::PAYLOAD_TOO_LARGE => "too_large",
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                // A value of the wrong type (`"days": true`): invalid, as the API's 422 is documented.
+                StatusCode::UNPROCESSABLE_ENTITY => "invalid",
                 _ => "bad_request",
             },
             HttpError::App(err) => match err {
@@ -130,10 +132,11 @@ impl HttpError {
                 AppError::Unauthenticated => HttpError::Unauthenticated.message(lang),
                 AppError::Domain(err) => err.message(lang),
                 AppError::Rows(rows) => {
-                    if zh {
-                        format!("文件有 {} 处错误，未导入任何数据", rows.len())
-                    } else {
-                        format!("{} problems in the file; nothing was imported", rows.len())
+                    // A file's rows or a request's records: nothing of either was saved.
+                    match (zh, rows.len()) {
+                        (true, n) => format!("有 {n} 处错误，未保存任何数据"),
+                        (false, 1) => "1 problem; nothing was saved".to_string(),
+                        (false, n) => format!("{n} problems; nothing was saved"),
                     }
                 }
                 AppError::Conflict(what) => conflict_message(what, lang),

@@ -39,7 +39,7 @@ impl<'c> GroupWriter<'c> {
             ))?,
             audit: db.prepare("INSERT INTO audit_log (at, actor, action, entity, entity_id, unit_path, county_code, detail) VALUES (?1, ?2, 'create', 'checkins', ?3, ?4, ?5, ?6)")?,
             late: db.prepare(super::history::LATE_FACT_INSERT)?,
-            status_now: db.prepare("SELECT status FROM checkins WHERE resident_id = ?1 AND day = ?2")?,
+            status_now: db.prepare("SELECT status = 'unwell' FROM checkins WHERE resident_id = ?1 AND day = ?2")?,
             count: db.prepare(
                 "INSERT INTO checkin_counts (day, unit_path, reported, unwell) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (day, unit_path) DO UPDATE SET reported = reported + excluded.reported, unwell = unwell + excluded.unwell",
@@ -58,13 +58,15 @@ impl<'c> GroupWriter<'c> {
     pub fn write(&mut self, plan: &GroupPlan) -> StoreResult<()> {
         // Each (unit, day)'s change of `checkin_counts`: a new check-in is reported, a second
         // report of the day only moves it between well and unwell. The one writer reads the
-        // status a row replaces in its own transaction, so nothing comes between.
+        // status a row replaces in its own transaction, so nothing comes between (a second
+        // row of the same day in this group finds the first).
         let mut counts: std::collections::BTreeMap<(&str, NaiveDate), (i64, i64)> = std::collections::BTreeMap::new();
         for row in &plan.rows {
             let (c, caller) = (row.checkin, plan.caller_of(row.job));
+            let day = date_text(c.day);
             let mut before: Option<bool> = None;
-            self.status_now.query(&[Value::uuid(&c.resident_id), Value::Text(&date_text(c.day))], |stored| {
-                before = Some(stored.required_text(0)? == Health::Unwell.as_str());
+            self.status_now.query(&[Value::uuid(&c.resident_id), Value::Text(&day)], |stored| {
+                before = Some(stored.int(0) == Some(1));
                 Ok(())
             })?;
             let unwell = i64::from(c.report.status == Health::Unwell);
@@ -76,7 +78,7 @@ impl<'c> GroupWriter<'c> {
             let symptoms = serde_json::to_string(&c.report.symptoms).unwrap_or_else(|_| "[]".into());
             self.insert.run(&[
                 Value::uuid(&c.resident_id),
-                Value::Text(&date_text(c.day)),
+                Value::Text(&day),
                 Value::uuid(&row.household),
                 Value::Text(row.path.as_str()),
                 Value::opt_text(row.path.county_code()),

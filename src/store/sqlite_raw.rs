@@ -53,7 +53,24 @@ impl<'a> Value<'a> {
 
 /// A date as sqlx writes it.
 pub(crate) fn date_text(day: NaiveDate) -> String {
-    day.format("%F").to_string()
+    use chrono::Datelike;
+    // Written by hand: chrono's `format("%F")` reads its pattern on every call, and a group
+    // writes a date or two a row. Years of four digits, as every window allows (1900–2200).
+    match u32::try_from(day.year()) {
+        Ok(year @ 0..=9999) => {
+            let mut text = String::with_capacity(10);
+            for (n, digits) in [(year, 4), (day.month(), 2), (day.day(), 2)] {
+                if digits == 2 {
+                    text.push('-');
+                }
+                for place in (0..digits).rev() {
+                    text.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+                }
+            }
+            text
+        }
+        _ => day.format("%F").to_string(),
+    }
 }
 
 /// A time as sqlx writes it.
@@ -187,9 +204,11 @@ impl Statement<'_> {
                 }
             }
         });
-        // SAFETY: the statement is live; resetting makes it ready for the next run.
+        // SAFETY: the statement is live; resetting makes it ready for the next run, and
+        // clearing its values lets go of the borrowed ones `bind` handed over.
         unsafe {
             ffi::sqlite3_reset(self.raw.as_ptr());
+            ffi::sqlite3_clear_bindings(self.raw.as_ptr());
         }
         result
     }
@@ -197,17 +216,18 @@ impl Statement<'_> {
     fn bind(&mut self, params: &[Value]) -> StoreResult<()> {
         for (i, value) in params.iter().enumerate() {
             let (stmt, i) = (self.raw.as_ptr(), c_int::try_from(i + 1).expect("few parameters"));
-            // SAFETY: the statement is live; SQLITE_TRANSIENT makes SQLite copy text and blobs
-            // before the call returns, so the borrowed values need not outlive it.
+            // SAFETY: the statement is live. SQLITE_STATIC lends SQLite the text and blobs
+            // without a copy: `query` borrows them for its whole run, and clears the statement's
+            // values after its last step and reset, so SQLite never reads them after.
             let code = unsafe {
                 match value {
                     Value::Null => ffi::sqlite3_bind_null(stmt, i),
                     Value::Int(n) => ffi::sqlite3_bind_int64(stmt, i, *n),
                     Value::Real(x) => ffi::sqlite3_bind_double(stmt, i, *x),
                     Value::Text(text) => {
-                        ffi::sqlite3_bind_text64(stmt, i, text.as_ptr().cast(), text.len() as u64, ffi::SQLITE_TRANSIENT(), ffi::SQLITE_UTF8 as u8)
+                        ffi::sqlite3_bind_text64(stmt, i, text.as_ptr().cast(), text.len() as u64, ffi::SQLITE_STATIC(), ffi::SQLITE_UTF8 as u8)
                     }
-                    Value::Blob(bytes) => ffi::sqlite3_bind_blob64(stmt, i, bytes.as_ptr().cast(), bytes.len() as u64, ffi::SQLITE_TRANSIENT()),
+                    Value::Blob(bytes) => ffi::sqlite3_bind_blob64(stmt, i, bytes.as_ptr().cast(), bytes.len() as u64, ffi::SQLITE_STATIC()),
                 }
             };
             self.connection.check(code)?;
@@ -332,6 +352,13 @@ impl Row<'_> {
         self.text(column)?.ok_or_else(|| StoreError::Engine(format!("column {column} is NULL")))
     }
 
+    /// A whole-number column; `None` for NULL.
+    pub fn int(&self, column: usize) -> Option<i64> {
+        let (stmt, column) = (self.raw.as_ptr(), c_int::try_from(column).expect("few columns"));
+        // SAFETY: the statement is on a row, which this borrow keeps it on.
+        unsafe { (ffi::sqlite3_column_type(stmt, column) != ffi::SQLITE_NULL).then(|| ffi::sqlite3_column_int64(stmt, column)) }
+    }
+
     /// A number column; `None` for NULL.
     pub fn real(&self, column: usize) -> Option<f64> {
         let (stmt, column) = (self.raw.as_ptr(), c_int::try_from(column).expect("few columns"));
@@ -373,6 +400,10 @@ mod tests {
         let (time, date, bytes): (String, String, Vec<u8>) = sqlx::query_as("SELECT $1, $2, $3").bind(at).bind(day).bind(id).fetch_one(&pool).await.unwrap();
         assert_eq!(time, time_text(at));
         assert_eq!(date, date_text(day));
+        for (y, m, d) in [(1900, 1, 1), (2200, 12, 31), (999, 5, 6), (2020, 10, 9)] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date_text(day), day.format("%F").to_string());
+        }
         assert_eq!(bytes, id.as_bytes());
 
         let mut connection = pool.acquire().await.unwrap();

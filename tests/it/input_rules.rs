@@ -394,7 +394,7 @@ async fn labels_hold_no_markup_or_invisible_characters(db: Db) {
     };
     for (field, label) in [("purpose", "Purpose"), ("from", "Coming from"), ("to", "Going to")] {
         for markup in ["<b>探亲</b>", "<img src=x onerror=alert(1)>", "北京</p"] {
-            let says = format!("{label}: must not contain markup (such as <b>), line breaks or control characters");
+            let says = format!("{label}: must not contain markup (such as <b>), line breaks or invisible characters");
             refused(&t, &leader, Method::POST, &passages, passage(field, markup), &says).await;
         }
     }
@@ -568,12 +568,21 @@ async fn unreadable_requests_are_told_in_plain_words() {
     let (_, kept) = t.get(&admin, &passages.replace("/passages", "")).await;
     assert_eq!(kept["token"], cp["token"], "the refused rotation made no new token");
     // The empty bodies clients send by habit are no body.
-    for empty in ["", "{}", " null "] {
+    for empty in ["", "{}", " null ", "{ }", "{\n}"] {
         let response = admin.post(t.url(&token)).header("content-type", "application/json").body(empty).send().await.unwrap();
         assert_eq!(response.status(), 200, "{empty:?}");
     }
     let (_, unit) = t.get(&admin, "/api/v1/units/150502001").await;
     assert_ne!(unit["name"], "新名");
+    // One record's problem is not said as a file's.
+    let one = json!({"resident_id": "0190a0b0-0000-7000-8000-000000000000", "location": "sideways"});
+    let response = admin.post(t.url("/api/v1/checkins")).header("accept-language", "en").json(&one).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["message"], "1 problem; nothing was saved", "{answer}");
+    // HEAD is GET without the body, checked as GET is.
+    let head = admin.head(t.url(&format!("{passages}?ofset=3"))).send().await.unwrap();
+    assert_eq!(head.status(), 400);
     let response = admin.get(t.url(&format!("{passages}?ofset=3"))).header("accept-language", "zh").send().await.unwrap();
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["detail"], "地址中不认识的参数 `ofset`（可用：`from`, `to`, `limit`, `offset`）", "{answer}");

@@ -127,13 +127,18 @@ async fn refuse_unknown_parameters(
     let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() else {
         return next.run(request).await;
     };
-    let Some(reads) = known.0.get(route.as_str()).and_then(|methods| methods.get(request.method().as_str())) else {
+    // HEAD is answered as GET is (without the body), so it is checked as GET.
+    let method = if request.method() == axum::http::Method::HEAD { "GET" } else { request.method().as_str() };
+    let Some(reads) = known.0.get(route.as_str()).and_then(|methods| methods.get(method)) else {
         return next.run(request).await;
     };
     let request = if !reads.body && carries_a_body(request.headers()) {
         let (parts, body) = request.into_parts();
-        let empty = match axum::body::to_bytes(body, 64).await {
-            Ok(bytes) if matches!(bytes.trim_ascii(), b"" | b"{}" | b"null") => Some(bytes),
+        // Read for a moment at most: a client that announces a body and never sends it is
+        // not waited for.
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), axum::body::to_bytes(body, 1024)).await;
+        let empty = match read {
+            Ok(Ok(bytes)) if says_nothing(&bytes) => Some(bytes),
             _ => None,
         };
         let Some(bytes) = empty else {
@@ -166,6 +171,12 @@ async fn refuse_unknown_parameters(
             crate::http::HttpError::Rejected { status: axum::http::StatusCode::BAD_REQUEST, detail }.into_response()
         }
     }
+}
+
+/// Whether a body is one of the empty ones clients send by habit: nothing, or JSON's `{}` or
+/// `null` however spaced.
+fn says_nothing(body: &[u8]) -> bool {
+    body.trim_ascii().is_empty() || serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_null() || v.as_object().is_some_and(|o| o.is_empty()))
 }
 
 /// Whether a request says it brings a body: a length above 0, or one sent in chunks.
