@@ -13,7 +13,7 @@ use super::drawing::escape;
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 520.0;
-const LEGEND: f64 = 70.0;
+const LEGEND: f64 = 88.0;
 /// Light to dark: more of the figure is darker.
 const CLASS_FILLS: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
 const NO_VALUE: &str = "#e5e7eb";
@@ -74,12 +74,14 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
             name = escape(&child.name),
         );
     }
+    let mut points: Vec<(f64, f64)> = Vec::new();
     for checkpoint in &map.checkpoints {
         let (Some(lat), Some(lon)) = (checkpoint.lat, checkpoint.lon) else { continue };
         if lon < bounds.0 || lon > bounds.2 || lat < bounds.1 || lat > bounds.3 {
             continue;
         }
         let (x, y) = projection.point(lon, lat);
+        points.push((x, y));
         let kind = checkpoint.kind.as_str();
         let shape = if kind == "checkpoint" {
             format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="#cf222e" stroke="#ffffff" stroke-width="1.5"/>"##)
@@ -88,13 +90,21 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
         };
         let _ = write!(svg, r#"<g class="checkpoint" data-kind="{kind}">{shape}<title>{}</title></g>"#, escape(&checkpoint.name));
     }
-    // Names over the points, so that a checkpoint never hides a unit's name.
+    // Names beside the points: a name that would sit on a checkpoint moves below it, so that
+    // neither hides the other.
     for (child, boundary) in &drawn {
         let (west, south, east, north) = boundary.label_box();
         let (left, top) = projection.point(west, north);
         let (right, bottom) = projection.point(east, south);
-        let (x, y) = ((left + right) / 2.0, (top + bottom) / 2.0);
         let (name, size) = fitted_label(&child.name, right - left);
+        let x = (left + right) / 2.0;
+        let mut y = (top + bottom) / 2.0;
+        let half_width = name.chars().map(ems).sum::<f64>() * size / 2.0 + 6.0;
+        // The name's line reaches a size above its baseline, the value's line a size below.
+        let covered = |y: f64, &(px, py): &(f64, f64)| (px - x).abs() <= half_width && py >= y - size - 6.0 && py <= y + size + 8.0;
+        if let Some(lowest) = points.iter().filter(|p| covered(y, p)).map(|p| p.1).max_by(f64::total_cmp) {
+            y = lowest + 8.0 + size;
+        }
         let value = child.value.map_or_else(|| "—".to_string(), shown);
         let _ = write!(
             svg,
@@ -124,11 +134,13 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
     } else {
         r##"<tspan fill="#cf222e">●</tspan> checkpoint  <tspan fill="#9a6700">■</tspan> other check point"##
     };
-    let _ = write!(svg, r##"<text x="12" y="{:.1}" fill="#57606a">{points}"##, top + 52.0);
+    let _ = write!(svg, r##"<text x="12" y="{:.1}" fill="#57606a">{points}</text>"##, top + 52.0);
     if map.schematic {
-        let _ = write!(svg, "{}", if zh { "　示意图：边界为演示生成，非实测" } else { "  schematic: the demo's generated shapes, not surveyed" });
+        // A line of its own: beside the points it ran past the map's width in English.
+        let words = if zh { "示意图：边界为演示生成，非实测" } else { "schematic: the demo's generated shapes, not surveyed" };
+        let _ = write!(svg, r##"<text x="12" y="{:.1}" fill="#57606a">{words}</text>"##, top + 72.0);
     }
-    svg.push_str("</text></svg>");
+    svg.push_str("</svg>");
     svg
 }
 
@@ -136,12 +148,15 @@ pub fn unit_map_svg(map: &UnitMap, lang: Lang) -> String {
 /// map is drawn at least 560 px wide on a phone, 0.875 px a unit, so 12 is 10.5 px).
 const LABEL_SIZES: (f64, f64) = (15.0, 12.0);
 
+/// How wide a character is written, in ems: Han, kana and hangul about one; Latin letters,
+/// digits and Mongolian's vertical script written sideways about six tenths.
+fn ems(c: char) -> f64 {
+    if c as u32 >= 0x2E80 { 1.0 } else { 0.6 }
+}
+
 /// A child's name sized to the width of its shape: as large as fits up to 15, and below 12
 /// cut short with "…" (the whole name is the shape's tooltip and is listed on the page).
 fn fitted_label(name: &str, width: f64) -> (String, f64) {
-    // Han, kana and hangul are about one em wide; Latin letters, digits and Mongolian's
-    // vertical script written sideways about six tenths.
-    let ems = |c: char| if c as u32 >= 0x2E80 { 1.0 } else { 0.6 };
     let room = (width - 4.0).max(0.0);
     let whole: f64 = name.chars().map(ems).sum();
     let (large, small) = LABEL_SIZES;

@@ -41,6 +41,23 @@ async fn boundaries_are_set_and_drawn_in_scope(db: Db) {
     assert!(svg.contains("data-unit=\"150502001001\"") && svg.contains("和平社区"), "{svg}");
     assert!(!svg.contains("schematic") && !svg.contains("示意图"), "a surveyed boundary is not called schematic");
 
+    // A checkpoint where the village's name would go: the name moves below it, so neither
+    // hides the other.
+    let (status, cp) = t
+        .send(&hq, Method::POST, "/api/v1/checkpoints", json!({"unit_code": "150502001001", "name": "村口", "kind": "checkpoint", "lat": 43.55, "lon": 122.05}))
+        .await;
+    assert_eq!(status, 201, "{cp}");
+    let (_, svg) = map_svg(&t, &hq, "/api/v1/units/150502001/map.svg").await;
+    let number_after = |text: &str, key: &str| -> f64 {
+        let at = text.find(key).unwrap_or_else(|| panic!("{key} in {text}")) + key.len();
+        text[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let cy = number_after(&svg, "cy=\"");
+    let label = &svg[svg.find("<text class=\"label\"").expect("a label")..];
+    let y = number_after(label, " y=\"");
+    // (A name reaches at most 15 above its line; the point's radius is 5.)
+    assert!(y - 15.0 >= cy + 5.0, "the name ({y}) sits below the point ({cy}): {svg}");
+
     // Bad geometry, other roles, other areas.
     let open_ring = json!({"type": "Polygon", "coordinates": [[[122.0, 43.5], [122.1, 43.5], [122.1, 43.6]]]});
     let (status, refused) = t.send(&hq, Method::PUT, "/api/v1/units/150502001002/boundary", open_ring).await;

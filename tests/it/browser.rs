@@ -379,7 +379,8 @@ async fn changed_forms_refuse_bad_input_and_keep_what_was_typed_on_a_phone() {
         wait_for_path(&client, "/accounts").await;
         eventually(&client, "table", "wang").await;
 
-        // Isolation from the household page: 0 days names the field; 14 days orders it.
+        // Isolation from the household page, on a phone: 0 days names the field; 14 days orders it.
+        client.set_window_size(360, 640).await.unwrap();
         log_in("leader1", format!("/households/{household}")).await;
         client.find(Locator::Css("details:has(#isolation-form) summary")).await.unwrap().click().await.unwrap();
         let form = client.form(Locator::Css("#isolation-form")).await.unwrap();
@@ -388,8 +389,20 @@ async fn changed_forms_refuse_bad_input_and_keep_what_was_typed_on_a_phone() {
         assert!(text(&client, "#isolation-errors").await.contains("天数"), "the message names the field as labelled");
         let kept = client.find(Locator::Css("#isolation-form input[name=days]")).await.unwrap().prop("value").await.unwrap();
         assert_eq!(kept.as_deref(), Some("0"), "the days typed are kept");
+        // The problems are brought into view (the form sits far down a phone's page).
+        let mut seen = serde_json::Value::Null;
+        for _ in 0..50 {
+            let js = "const r = document.getElementById('isolation-errors').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;";
+            seen = client.execute(js, vec![]).await.unwrap();
+            if seen == serde_json::Value::Bool(true) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(seen, serde_json::Value::Bool(true), "the problems are on screen without scrolling");
         no_sideways_scroll(&client, "isolation refused").await;
         screenshot(&client, "isolation-zero-days").await;
+        client.set_window_size(1366, 900).await.unwrap();
         client.goto(&t.url(&format!("/households/{household}"))).await.unwrap();
         client.find(Locator::Css("details:has(#isolation-form) summary")).await.unwrap().click().await.unwrap();
         let form = client.form(Locator::Css("#isolation-form")).await.unwrap();

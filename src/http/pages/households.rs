@@ -170,6 +170,13 @@ struct MemberPage {
     households: Vec<HouseholdListItem>,
 }
 
+impl MemberPage {
+    /// Whether the page is the reader's own list ("my households").
+    fn own(&self) -> bool {
+        self.c.user.as_ref().is_some_and(|user| user.login == self.login)
+    }
+}
+
 pub async fn member(State(app): State<App>, RequestLang(lang): RequestLang, auth: Auth, Path(login): Path<String>) -> Result<Html<String>, HttpError> {
     let households = ops::of_member(&app, &auth.caller(), &login).await?;
     render(&MemberPage {

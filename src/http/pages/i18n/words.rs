@@ -16,6 +16,7 @@ pub(super) fn words(key: &str) -> (&'static str, &'static str) {
         "search" => ("查找人员", "Find a person"),
         "search_hint" => ("姓名、身份证号或手机号", "name, ID number or phone"),
         "my_households" => ("我的包联户", "My households"),
+        "households_held" => ("包联户", "Households held"),
         "audit" => ("审计日志", "Audit log"),
         "accounts" => ("账号管理", "Accounts"),
         "add_account" => ("新建账号", "New account"),
