@@ -38,12 +38,56 @@ pub fn router(app: App) -> Router {
 /// that closed, isolation that began, lapses due to escalate; and it closes each day that
 /// ended (at start, every day missed while it was down).
 pub async fn serve(listener: TcpListener, app: App) -> std::io::Result<()> {
+    serve_with_head_timeout(listener, app, HEAD_TIMEOUT).await
+}
+
+/// How long a client may take to send a request's head (its line and headers).
+pub const HEAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `serve`, with the time a client may take to send a request's head (tests shorten it).
+pub async fn serve_with_head_timeout(listener: TcpListener, app: App, head_timeout: std::time::Duration) -> std::io::Result<()> {
     let sweeper = tokio::spawn(expire_observations_forever(app.clone()));
     let closer = tokio::spawn(crate::app::history::close_days_forever(app.clone()));
-    let served = axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
+    let served = serve_connections(listener, router(app), head_timeout).await;
     sweeper.abort();
     closer.abort();
     served
+}
+
+/// What `axum::serve` does, with one thing it cannot: a limit on the time a client takes to
+/// send a request's head (hyper's `header_read_timeout`, which needs a timer `axum::serve`
+/// does not give it). Without it a client that opens connections and trickles their headers
+/// (slowloris) holds them for ever, and a county's one server runs out of them.
+async fn serve_connections(listener: TcpListener, router: Router, head_timeout: std::time::Duration) -> std::io::Result<()> {
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors, or a connection reset before it was taken: wait a moment
+            // and go on, as `axum::serve` does.
+            Err(err) => {
+                tracing::warn!(%err, "could not accept a connection");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Small answers go out at once rather than waiting for more to send with them.
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                let mut router = router.clone();
+                async move { tower_service::Service::call(&mut router, request.map(axum::body::Body::new)).await }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(head_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, %peer, "connection ended");
+            }
+        });
+    }
 }
 
 async fn expire_observations_forever(app: App) {

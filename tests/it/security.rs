@@ -517,3 +517,27 @@ pub(crate) fn numbered_name(stem: &str, n: u16) -> String {
     let stems = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
     format!("{stem}{}{}", stems[usize::from(n / 10 % 10)], stems[usize::from(n % 10)])
 }
+
+/// A client that opens a connection and trickles its request's head (slowloris) is cut off
+/// when the head's time is up, and the server goes on answering others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_head_that_never_ends_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = TestApp::start(Db::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(wangge::http::serve_with_head_timeout(listener, t.app.clone(), std::time::Duration::from_millis(300)));
+    let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
+    slow.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), slow.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the connection was still open after 10 s");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250), "not cut off before its time");
+    // The server still answers a client that sends its head whole.
+    let mut quick = tokio::net::TcpStream::connect(address).await.unwrap();
+    quick.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut answer = String::new();
+    quick.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok"), "{answer}");
+}
