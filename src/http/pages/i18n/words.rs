@@ -304,6 +304,7 @@ pub(super) fn words(key: &str) -> (&'static str, &'static str) {
         "from" => ("从哪里来", "Coming from"),
         "to" => ("到哪里去", "Going to"),
         "purpose" => ("事由", "Purpose"),
+        "outcome" => ("结果", "Outcome"),
         "self_register" => ("扫码登记", "Self-registration"),
         "register_hint" => {
             ("请如实填写，提交后向工作人员出示登记码并测量体温。", "Fill in truthfully, then show the code to the staff and have your temperature taken.")
