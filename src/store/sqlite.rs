@@ -37,12 +37,36 @@ pub async fn open(path: &str) -> StoreResult<SqliteStore> {
     // frames, and the checkpointer below copies them into the database file beside it.
     let writer_options = options.clone().pragma("wal_autocheckpoint", "0");
     let writer = pool(1).connect_with(writer_options).await?;
-    sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+    let migrator = sqlx::migrate!("migrations/sqlite");
+    mend_edited_0016(&writer, &migrator).await?;
+    migrator.run(&writer).await?;
     // A checkpoint after a large import takes seconds by nature: not a slow statement to warn of.
     let checkpointer = pool(1).connect_with(options.clone().disable_statement_logging()).await?;
     let background = tokio::spawn(checkpoint_forever(checkpointer, writer.clone()));
     let reader = pool(std::thread::available_parallelism().map_or(4, |n| n.get().max(2) * 2) as u32).connect_with(options.read_only(true)).await?;
     Ok(SqlStore::new(reader, writer, vec![AbortOnDrop(background.abort_handle())]))
+}
+
+/// SQLite's migration 0016 was edited after it had landed (its triggers on insert and on a
+/// change of status taken out), and databases made while the edit stood applied it so. 0016
+/// is back as it landed, and 0018 drops those triggers; a database that applied the edited
+/// file has the same schema after 0018, so its record of 0016 is set to the landed file's
+/// checksum (the migrator refuses a database whose applied migrations differ from its files).
+async fn mend_edited_0016(writer: &sqlx::SqlitePool, migrator: &sqlx::migrate::Migrator) -> Result<(), sqlx::Error> {
+    /// SHA-384 of the edited file, as sqlx recorded it.
+    const EDITED: &str = "c7188e8049e7b99839407b6de19e1bd44c423ce5ac62f0b7e0944ed5e09d6d8bc89c3e8d8e6c98e860240f7c26785427";
+    let recorded: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'").fetch_optional(writer).await?;
+    let Some(landed) = migrator.iter().find(|m| m.version == 16) else { return Ok(()) };
+    if recorded.is_some() {
+        let edited = hex::decode(EDITED).expect("a hex digest");
+        sqlx::query("UPDATE _sqlx_migrations SET checksum = ?1 WHERE version = 16 AND checksum = ?2")
+            .bind(landed.checksum.as_ref())
+            .bind(edited)
+            .execute(writer)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A pool of connections to the file. A connection to an embedded database cannot drop, so
@@ -152,6 +176,30 @@ mod tests {
                 return log;
             }
         }
+    }
+
+    /// A database that applied 0016 as it was wrongly edited opens, and ends with the schema of
+    /// one that applied it as it landed: the writer's counts, no insert or status trigger.
+    #[tokio::test]
+    async fn a_database_made_with_the_edited_0016_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.db").display().to_string();
+        let store = open(&path).await.unwrap();
+        // As the edited file left it: its checksum recorded, the two triggers never made.
+        let edited = include_bytes!("../../tests/data/0016_checkin_counts_as_edited.sql");
+        use sha2::Digest;
+        sqlx::query("UPDATE _sqlx_migrations SET checksum = ?1 WHERE version = 16")
+            .bind(sha2::Sha384::digest(edited).to_vec())
+            .execute(&store.writer)
+            .await
+            .unwrap();
+        drop(store);
+        let store = open(&path).await.expect("opens");
+        let triggers: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'checkins' ORDER BY name")
+            .fetch_all(&store.writer)
+            .await
+            .unwrap();
+        assert_eq!(triggers, [("checkins_count_delete".to_string(),)]);
     }
 
     /// While writes stream in without a pause, the log still starts over once it is long: it
