@@ -71,7 +71,7 @@ pub enum Reason {
     NameCharacters,
     /// A label with markup, a line break or an invisible character (see `label`).
     LabelCharacters,
-    /// A free text with markup, a line break or a control character (see `text`).
+    /// A free text with markup, a line break or an invisible character (see `text`).
     TextCharacters,
     /// A unit's code that does not begin with its parent's code.
     CodeUnderParent,

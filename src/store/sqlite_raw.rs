@@ -54,21 +54,10 @@ impl<'a> Value<'a> {
 /// A date as sqlx writes it.
 pub(crate) fn date_text(day: NaiveDate) -> String {
     use chrono::Datelike;
-    // Written by hand: chrono's `format("%F")` reads its pattern on every call, and a group
-    // writes a date or two a row. Years of four digits, as every window allows (1900–2200).
-    match u32::try_from(day.year()) {
-        Ok(year @ 0..=9999) => {
-            let mut text = String::with_capacity(10);
-            for (n, digits) in [(year, 4), (day.month(), 2), (day.day(), 2)] {
-                if digits == 2 {
-                    text.push('-');
-                }
-                for place in (0..digits).rev() {
-                    text.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
-                }
-            }
-            text
-        }
+    // Not chrono's `format("%F")`, which reads its pattern on every call (a group writes a
+    // date or two a row). Years of four digits, as every window allows (1900–2200).
+    match day.year() {
+        year @ 0..=9999 => format!("{year:04}-{:02}-{:02}", day.month(), day.day()),
         _ => day.format("%F").to_string(),
     }
 }
@@ -239,14 +228,8 @@ impl Statement<'_> {
 impl Drop for Statement<'_> {
     fn drop(&mut self) {
         match self.connection.kept {
-            Some(kept) => {
-                // SAFETY: the statement is live (and reset after each run); its connection is
-                // held by this borrow. Clearing its values drops the copies SQLite took.
-                unsafe {
-                    ffi::sqlite3_clear_bindings(self.raw.as_ptr());
-                }
-                kept.put(self.raw);
-            }
+            // Reset and cleared after each run (`query`): kept as it is.
+            Some(kept) => kept.put(self.raw),
             // SAFETY: the statement is live and finalised once, here.
             None => unsafe {
                 ffi::sqlite3_finalize(self.raw.as_ptr());

@@ -76,15 +76,15 @@ fn documented() -> OpenApiRouter<App> {
 /// The API's router, its OpenAPI document and the Swagger UI that reads it.
 pub fn routes() -> Router<App> {
     let (router, doc) = documented().split_for_parts();
-    let known = std::sync::Arc::new(QueryParameters::of(&doc));
+    let known = std::sync::Arc::new(DocumentedReads::of(&doc));
     router
-        .route_layer(axum::middleware::from_fn(move |request, next| refuse_unknown_parameters(known.clone(), request, next)))
+        .route_layer(axum::middleware::from_fn(move |request, next| refuse_undocumented_input(known.clone(), request, next)))
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc))
 }
 
 /// What each route documents it reads, by path template, then method (looked up by `&str`,
 /// so that a request allocates nothing to find them).
-struct QueryParameters(std::collections::HashMap<String, std::collections::HashMap<&'static str, Reads>>);
+struct DocumentedReads(std::collections::HashMap<String, std::collections::HashMap<&'static str, Reads>>);
 
 /// The query parameters a route documents, and whether it reads a body.
 struct Reads {
@@ -92,8 +92,8 @@ struct Reads {
     body: bool,
 }
 
-impl QueryParameters {
-    fn of(doc: &utoipa::openapi::OpenApi) -> QueryParameters {
+impl DocumentedReads {
+    fn of(doc: &utoipa::openapi::OpenApi) -> DocumentedReads {
         use utoipa::openapi::RefOr;
         use utoipa::openapi::path::ParameterIn;
         let mut known: std::collections::HashMap<String, std::collections::HashMap<&'static str, Reads>> = std::collections::HashMap::new();
@@ -109,7 +109,7 @@ impl QueryParameters {
                 known.entry(path.clone()).or_default().insert(method, reads);
             }
         }
-        QueryParameters(known)
+        DocumentedReads(known)
     }
 }
 
@@ -118,8 +118,8 @@ impl QueryParameters {
 /// `?limit=1` on a list that takes none would otherwise answer the whole list unasked. So is
 /// a body sent to a route that reads none (`{"note": …}` with an acknowledgement would be
 /// dropped unsaid), other than the empty ones clients send by habit (`{}`, `null`).
-async fn refuse_unknown_parameters(
-    known: std::sync::Arc<QueryParameters>,
+async fn refuse_undocumented_input(
+    known: std::sync::Arc<DocumentedReads>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {

@@ -70,24 +70,21 @@ pub async fn map(
 }
 
 async fn page(app: &App, lang: Lang, auth: &Auth, code: &str, query: &MapQuery, errors: Vec<String>) -> Result<Response, HttpError> {
-    let (map, choice_errors) = match ops::map(app, &auth.caller(), code, &query.metric, &query.date).await {
-        Ok(map) => (map, Vec::new()),
-        // A figure the list does not hold (an old bookmark) is told as the list offers them,
-        // not by the API's names of the thirty.
-        Err(AppError::Domain(crate::domain::DomainError::Invalid { field: "metric", .. })) => {
+    // A figure the list does not hold (an old bookmark) is told as the list offers them, not
+    // by the API's names of the thirty, and the day is still drawn.
+    let (metric, mut choice_errors) = match MapMetric::parse(&query.metric) {
+        Ok(_) => (query.metric.as_str(), Vec::new()),
+        Err(_) => {
             let choose = if lang == Lang::Zh { "请从列表中选择一项" } else { "choose one from the list" };
-            let mut errors = vec![format!("{}: {choose}", crate::domain::lang::field_name("metric", lang))];
-            let map = match ops::map(app, &auth.caller(), code, "", &query.date).await {
-                Ok(map) => map,
-                Err(err @ AppError::Domain(_)) => {
-                    errors.extend(super::problems(err, lang)?);
-                    ops::map(app, &auth.caller(), code, "", "").await?
-                }
-                Err(other) => return Err(other.into()),
-            };
-            (map, errors)
+            ("", vec![format!("{}: {choose}", crate::domain::lang::field_name("metric", lang))])
         }
-        Err(err @ AppError::Domain(_)) => (ops::map(app, &auth.caller(), code, "", "").await?, super::problems(err, lang)?),
+    };
+    let map = match ops::map(app, &auth.caller(), code, metric, &query.date).await {
+        Ok(map) => map,
+        Err(err @ AppError::Domain(_)) => {
+            choice_errors.extend(super::problems(err, lang)?);
+            ops::map(app, &auth.caller(), code, "", "").await?
+        }
         Err(other) => return Err(other.into()),
     };
     let date_typed = if choice_errors.is_empty() || query.date.trim().is_empty() { map.date.to_string() } else { query.date.clone() };
